@@ -1,0 +1,76 @@
+/** Task IP sources, in the order the operator lists them (behaviour spec §2.7). */
+export type IPSource = 'host' | 'docker' | 'mesos' | 'netinfo';
+
+export type MesosAuthentication = '' | 'basic' | 'iam';
+
+/**
+ * The effective, validated configuration. Field names are the camelCase forms of
+ * the Go Mesos-DNS keys (behaviour spec §7.2); the canonical key for messages and
+ * `/v1/config` is given where it differs in more than case.
+ */
+export interface Config {
+  zk: string;
+  /** `null` when the key was absent (Go reports `"Masters": null`). Entries are normalised `host:port`. */
+  masters: string[] | null;
+  zkDetectionTimeout: number;
+  refreshSeconds: number;
+  stateTimeoutSeconds: number;
+  ttl: number;
+  srvRecordDefaultWeight: number;
+  /** lower-cased, no trailing dot */
+  domain: string;
+  port: number;
+  listener: string;
+  dnsOn: boolean;
+  httpOn: boolean;
+  httpListener: string;
+  httpPort: number;
+  externalOn: boolean;
+  /** normalised `ip:port` / `[ipv6]:port` */
+  resolvers: string[];
+  /** lower-cased zone (no trailing dot) → normalised resolvers */
+  zoneResolvers: Record<string, string[]>;
+  /** forwarding timeout in seconds (0 in the file means 5) */
+  timeout: number;
+  recurseOn: boolean;
+  enforceRFC952: boolean;
+  setTruncateBit: boolean;
+  enumerationOn: boolean;
+  ipSources: IPSource[];
+  /** with exactly one trailing dot, e.g. `ns1.mesos.` */
+  soaMname: string;
+  /** `@` replaced by `.`, exactly one trailing dot */
+  soaRname: string;
+  soaSerial: number;
+  soaRefresh: number;
+  soaRetry: number;
+  soaExpire: number;
+  soaMinttl: number;
+  mesosHTTPSOn: boolean;
+  caCertFile: string;
+  certFile: string;
+  keyFile: string;
+  mesosAuthentication: MesosAuthentication;
+  mesosCredentials: { principal: string; secret: string };
+  iamConfigFile: string;
+  /** absolute path of the config file */
+  file: string;
+
+  // Beyond the Go program (DECISIONS.md).
+  /** largest UDP reply we send to an EDNS0 client (default 1232, never below 512) */
+  ednsMaxUdpSize: number;
+  /** node:cluster workers serving DNS (default 1 = no cluster) */
+  workers: number;
+  /** leave out tasks whose latest running status says healthy:false (default false) */
+  healthyOnly: boolean;
+  /** answer PTR queries for task, agent and master IPs (default false) */
+  ptrOn: boolean;
+  /** entries kept in the forwarded-answer cache; 0 disables it (default 10000) */
+  forwardCacheSize: number;
+  /** forwarded queries in flight at once; more are answered SERVFAIL (default 1024) */
+  maxForwardsInFlight: number;
+  /** open TCP connections at once (default 1000) */
+  maxTcpConnections: number;
+  /** seconds an idle TCP connection is kept open (default 8, as Go) */
+  tcpIdleTimeoutSeconds: number;
+}

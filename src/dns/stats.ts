@@ -1,0 +1,24 @@
+/**
+ * Plain counters bumped on the DNS hot path. They are read (never reset) by the
+ * metrics endpoint at scrape time, so counting costs one increment per query.
+ */
+export class DnsStats {
+  /** replies with at least one answer RR */
+  answered = 0;
+  nxdomain = 0;
+  /** NOERROR with an empty ANSWER section */
+  nodata = 0;
+  forwarded = 0;
+  refused = 0;
+  servfail = 0;
+  formerr = 0;
+  notimp = 0;
+  /** queries dropped without a reply (QR=1, shorter than a header) */
+  dropped = 0;
+  /** replies sent with TC=1 or with records left out */
+  truncated = 0;
+  forwardFailures = 0;
+  cacheHits = 0;
+  /** queries seen, indexed by QTYPE */
+  readonly byQtype = new Float64Array(65536);
+}

@@ -1,0 +1,53 @@
+import type { RecordTable } from './records/table.js';
+
+/** Everything one successful refresh produced; replaced as a whole, never mutated. */
+export interface Snapshot {
+  table: RecordTable;
+  /** `/v1/axfr` body, rendered when the snapshot was built */
+  axfrJson: string;
+  /** `/v1/enumerate` body, rendered when the snapshot was built */
+  enumerateJson: string;
+  serial: number;
+  /** the state's `leader` UPID, e.g. `master@10.0.0.1:5050` */
+  leader: string;
+  /** the master the state came from, `host:port` */
+  master: string;
+  /** Date.now() when this snapshot was swapped in */
+  loadedAt: number;
+  /** how long fetch + generate + build took, in ms */
+  buildMs: number;
+  counts: { a: number; aaaa: number; srv: number; names: number; tasks: number };
+}
+
+export interface RefreshOutcome {
+  at: number;
+  ok: boolean;
+  error?: { code: string; message: string };
+  durationMs: number;
+}
+
+/**
+ * The one mutable reference the servers read. A refresh swaps `current` in one
+ * assignment, so a query sees the old snapshot or the new one, never a mixture.
+ */
+export class ServingState {
+  current: Snapshot | null = null;
+  lastOutcome: RefreshOutcome | null = null;
+  lastSuccessAt = 0;
+  refreshSuccesses = 0;
+  refreshFailures = 0;
+  /** ordered master list currently used (leader candidate first), `host:port` or `""` */
+  masters: string[] = [];
+  zkConnected: boolean | null = null;
+
+  swap(next: Snapshot): void {
+    this.current = next;
+    this.lastSuccessAt = next.loadedAt;
+  }
+
+  recordOutcome(outcome: RefreshOutcome): void {
+    this.lastOutcome = outcome;
+    if (outcome.ok) this.refreshSuccesses++;
+    else this.refreshFailures++;
+  }
+}
