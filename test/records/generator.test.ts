@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { generate, type GenerateInput } from '../../src/records/generator.js';
+import { validateState } from '../../src/mesos/state.js';
+import type { IPSource } from '../../src/config/types.js';
+import type { Enumeration, RecordSet } from '../../src/records/types.js';
+import { axfrRecordSet, fixtureNames, readFixture } from '../helpers/fixtures.js';
+
+/** The fixture machine's resolver: the Go program resolved `localhost` to 127.0.0.1 only. */
+const FIXTURE_RESOLVER = new Map([['localhost', ['127.0.0.1']]]);
+
+function fixtureInput(name: string): GenerateInput {
+  const raw = readFixture(name, 'config.json') as Record<string, unknown>;
+  const get = (k: string) => Object.entries(raw).find(([key]) => key.toLowerCase() === k.toLowerCase())?.[1];
+  return {
+    domain: String(get('domain') ?? 'mesos').toLowerCase(),
+    enforceRFC952: get('enforceRFC952') === true,
+    ipSources: (get('IPSources') as IPSource[] | undefined) ?? ['netinfo', 'mesos', 'host'],
+    soaMname: String(get('SOAMname') ?? 'ns1.mesos').replace(/\.*$/, '.'),
+    listener: String(get('listener') ?? '0.0.0.0'),
+    masters: (get('masters') as string[] | undefined) ?? [],
+    healthyOnly: false,
+    resolved: FIXTURE_RESOLVER,
+    interfaceAddrs: [],
+  };
+}
+
+function asSortedObject(rs: Map<string, Set<string>>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of [...rs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out[k] = [...v].sort();
+  return out;
+}
+
+function sortedEnumeration(e: Enumeration): unknown {
+  return (e.frameworks ?? []).map((f) => ({
+    name: f.name,
+    tasks: f.tasks
+      .map((t) => ({ ...t, records: t.records ? [...t.records].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) : null }))
+      .sort((a, b) => a.id.localeCompare(b.id)),
+  }));
+}
+
+describe.each(fixtureNames())('fixture %s', (name) => {
+  const { state, warnings } = validateState(readFixture(name, 'state.json'));
+  const generated = generate(state, fixtureInput(name));
+  const golden: RecordSet = axfrRecordSet(name);
+
+  it('validates the state without skipping anything', () => {
+    expect(warnings).toEqual([]);
+  });
+
+  it('generates exactly the Go A records', () => {
+    expect(asSortedObject(generated.records.a)).toEqual(asSortedObject(golden.a));
+  });
+
+  it('generates exactly the Go AAAA records', () => {
+    expect(asSortedObject(generated.records.aaaa)).toEqual(asSortedObject(golden.aaaa));
+  });
+
+  it('generates exactly the Go SRV records', () => {
+    expect(asSortedObject(generated.records.srv)).toEqual(asSortedObject(golden.srv));
+  });
+
+  it('enumerates exactly as the Go program (order of list items aside)', () => {
+    const want = readFixture(name, 'enumerate.json') as Enumeration;
+    expect(sortedEnumeration(generated.enumeration)).toEqual(sortedEnumeration(want));
+  });
+
+  it('enumerates in the Go generation order', () => {
+    const want = readFixture(name, 'enumerate.json') as Enumeration;
+    expect(JSON.stringify(generated.enumeration)).toBe(JSON.stringify(want));
+  });
+});
