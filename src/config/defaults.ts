@@ -1,0 +1,67 @@
+import type { Config } from './types.js';
+
+/** Limits of our own settings (DECISIONS.md "Beyond the Go program"). */
+export const EXTRA_LIMITS = {
+  ednsMaxUdpSize: { min: 512, max: 65535 },
+  workers: { min: 1, max: 64 },
+  forwardCacheSize: { min: 0, max: Number.MAX_SAFE_INTEGER },
+  maxForwardsInFlight: { min: 1, max: Number.MAX_SAFE_INTEGER },
+  maxTcpConnections: { min: 1, max: Number.MAX_SAFE_INTEGER },
+  tcpIdleTimeoutSeconds: { min: 1, max: Number.MAX_SAFE_INTEGER },
+} as const;
+
+/**
+ * The configuration before the file is applied: Go Mesos-DNS defaults
+ * (`records.NewConfig`, behaviour spec §7.2) plus our own settings.
+ * `file` is filled in by the loader; `soaSerial` is set at validation.
+ */
+export function defaultConfig(): Config {
+  return {
+    zk: '',
+    masters: null,
+    zkDetectionTimeout: 30,
+    refreshSeconds: 60,
+    stateTimeoutSeconds: 300,
+    ttl: 60,
+    srvRecordDefaultWeight: 1,
+    domain: 'mesos',
+    port: 53,
+    listener: '0.0.0.0',
+    dnsOn: true,
+    httpOn: true,
+    httpListener: '0.0.0.0',
+    httpPort: 8123,
+    externalOn: true,
+    resolvers: ['8.8.8.8'],
+    zoneResolvers: {},
+    timeout: 5,
+    recurseOn: true,
+    enforceRFC952: false,
+    setTruncateBit: true,
+    enumerationOn: true,
+    ipSources: ['netinfo', 'mesos', 'host'],
+    soaMname: 'ns1.mesos',
+    soaRname: 'root.ns1.mesos',
+    soaSerial: 0,
+    soaRefresh: 60,
+    soaRetry: 600,
+    soaExpire: 86400,
+    soaMinttl: 60,
+    mesosHTTPSOn: false,
+    caCertFile: '',
+    certFile: '',
+    keyFile: '',
+    mesosAuthentication: '',
+    mesosCredentials: { principal: '', secret: '' },
+    iamConfigFile: '',
+    file: '',
+    ednsMaxUdpSize: 1232,
+    workers: 1,
+    healthyOnly: false,
+    ptrOn: false,
+    forwardCacheSize: 10000,
+    maxForwardsInFlight: 1024,
+    maxTcpConnections: 1000,
+    tcpIdleTimeoutSeconds: 8,
+  };
+}
