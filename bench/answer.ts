@@ -1,0 +1,101 @@
+/**
+ * Micro-benchmark of answer() alone on a synthetic 5,000-task table.
+ * Prints figures only; run with `npm run build && node dist/bench/answer.js`.
+ */
+import { answer, type AnswerContext } from '../src/dns/answer.js';
+import { DnsStats } from '../src/dns/stats.js';
+import { QTYPE } from '../src/dns/wire.js';
+import { buildQuery } from '../src/dns/wire-query.js';
+import { RecordTable } from '../src/records/table.js';
+import type { RecordSet } from '../src/records/types.js';
+
+const TASKS = 5000;
+const APPS = 500;
+
+function taskName(i: number): string {
+  return `app-${i % APPS}-t${i.toString(36)}-s${i % 250}`;
+}
+
+function syntheticRecords(): RecordSet {
+  const rs: RecordSet = { a: new Map(), aaaa: new Map(), srv: new Map() };
+  const add = (map: Map<string, Set<string>>, name: string, value: string): void => {
+    let set = map.get(name);
+    if (!set) map.set(name, (set = new Set()));
+    set.add(value);
+  };
+  for (let i = 0; i < TASKS; i++) {
+    const app = `app-${i % APPS}`;
+    const ip = `10.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`;
+    const agentIp = `10.200.${(i % 250) >> 8}.${i % 250}`;
+    const task = taskName(i);
+    add(rs.a, `${app}.marathon.mesos.`, ip);
+    add(rs.a, `${task}.marathon.mesos.`, ip);
+    add(rs.a, `${app}.marathon.slave.mesos.`, agentIp);
+    add(rs.a, `${task}.marathon.slave.mesos.`, agentIp);
+    add(rs.srv, `_${app}._tcp.marathon.mesos.`, `${task}.marathon.slave.mesos.:${31000 + (i % 1000)}`);
+  }
+  return rs;
+}
+
+function main(): void {
+  const records = syntheticRecords();
+  const t0 = performance.now();
+  const table = RecordTable.build(records, {
+    domain: 'mesos',
+    ttl: 60,
+    serial: 1,
+    soaMname: 'ns1.mesos.',
+    soaRname: 'root.ns1.mesos.',
+    soaRefresh: 60,
+    soaRetry: 600,
+    soaExpire: 86400,
+    soaMinttl: 60,
+    srvWeight: 1,
+  });
+  const buildMs = performance.now() - t0;
+  const t1 = performance.now();
+  const adopted = RecordTable.fromBuffer(table.buffer);
+  const adoptMs = performance.now() - t1;
+  console.log(`table: ${table.counts.names} names, ${table.counts.a} A, ${table.counts.srv} SRV, ${(table.buffer.byteLength / 1024).toFixed(0)} KiB; build ${buildMs.toFixed(1)} ms, fromBuffer ${adoptMs.toFixed(3)} ms`);
+
+  const mixes: Record<string, Buffer[]> = {
+    'A (task name)': [],
+    'A (app, 10 records)': [],
+    'SRV (10 + glue)': [],
+    NXDOMAIN: [],
+  };
+  for (let i = 0; i < 1000; i++) {
+    const app = `app-${i % APPS}`;
+    mixes['A (task name)']!.push(buildQuery({ id: i, name: `${taskName((i * 7) % TASKS)}.marathon.mesos.`, type: QTYPE.A }));
+    mixes['A (app, 10 records)']!.push(buildQuery({ id: i, name: `${app}.Marathon.mesos.`, type: QTYPE.A, edns: { udpSize: 1232 } }));
+    mixes['SRV (10 + glue)']!.push(buildQuery({ id: i, name: `_${app}._tcp.marathon.mesos.`, type: QTYPE.SRV, edns: { udpSize: 4096 } }));
+    mixes.NXDOMAIN!.push(buildQuery({ id: i, name: `nothere-${i}.marathon.mesos.`, type: QTYPE.A }));
+  }
+  const ctx: AnswerContext = {
+    transport: 'udp',
+    domain: 'mesos',
+    recursionAvailable: true,
+    externalOn: false,
+    setTruncateBit: true,
+    ednsMaxUdpSize: 1232,
+    stats: new DnsStats(),
+  };
+  for (const [label, queries] of Object.entries(mixes)) {
+    let bytes = 0;
+    for (let i = 0; i < 20_000; i++) answer(queries[i % queries.length]!, adopted, ctx);
+    const start = performance.now();
+    let n = 0;
+    while (performance.now() - start < 1500) {
+      for (let i = 0; i < 1000; i++) {
+        const v = answer(queries[i]!, adopted, ctx);
+        if (v.kind === 'reply') bytes += v.reply.length;
+      }
+      n += 1000;
+    }
+    const secs = (performance.now() - start) / 1000;
+    console.log(`${label.padEnd(22)} ${Math.round(n / secs).toLocaleString('en-US').padStart(10)} answers/s  (avg ${Math.round(bytes / n)} bytes)`);
+  }
+  console.log(`stats: answered ${ctx.stats.answered}, nxdomain ${ctx.stats.nxdomain}, truncated ${ctx.stats.truncated}`);
+}
+
+main();
