@@ -1,0 +1,188 @@
+/**
+ * Prometheus metrics. Every value is read at scrape time from the plain counters
+ * the DNS hot path bumps (`DnsStats`) and from `ServingState`, so nothing in
+ * prom-client is touched per query. Uses its own Registry, never the global one.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
+import type { Config } from '../config/types.js';
+import type { LatencySnapshot } from '../dns/latency.js';
+import type { DnsStats } from '../dns/stats.js';
+import type { ServingState } from '../serving.js';
+import { freshSince } from './health.js';
+
+export interface MetricsOptions {
+  config: Config;
+  serving: ServingState;
+  stats: DnsStats;
+  /** registers further collectors (e.g. the forward-latency histogram) on the same registry */
+  extraMetrics?: (registry: Registry) => void;
+  /** adds prom-client's process metrics (default true) */
+  defaultMetrics?: boolean;
+  now?: () => number;
+}
+
+const RESULTS = ['answered', 'nxdomain', 'nodata', 'forwarded', 'refused', 'servfail', 'formerr', 'notimp', 'dropped'] as const;
+
+/** Label values for QTYPEs; any other type is counted as `other` so a client cannot create unbounded series. */
+const QTYPE_NAMES = new Map<number, string>([
+  [1, 'A'], [2, 'NS'], [5, 'CNAME'], [6, 'SOA'], [12, 'PTR'], [15, 'MX'], [16, 'TXT'], [28, 'AAAA'], [33, 'SRV'],
+  [35, 'NAPTR'], [43, 'DS'], [46, 'RRSIG'], [48, 'DNSKEY'], [64, 'SVCB'], [65, 'HTTPS'], [251, 'IXFR'], [252, 'AXFR'],
+  [255, 'ANY'], [257, 'CAA'],
+]);
+
+/** The per-QTYPE counts with names, only types seen. */
+export function qtypeCounts(byQtype: Float64Array): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let t = 0; t < byQtype.length; t++) {
+    const n = byQtype[t]!;
+    if (n === 0) continue;
+    const name = QTYPE_NAMES.get(t) ?? 'other';
+    out.set(name, (out.get(name) ?? 0) + n);
+  }
+  return out;
+}
+
+export function createMetricsRegistry(opts: MetricsOptions): Registry {
+  const { serving, stats, config } = opts;
+  const now = opts.now ?? Date.now;
+  const registry = new Registry();
+  const registers = [registry];
+
+  new Counter({
+    name: 'mesos_dns_queries_total',
+    help: 'DNS queries by outcome',
+    labelNames: ['result'],
+    registers,
+    collect() {
+      this.reset();
+      for (const r of RESULTS) this.inc({ result: r }, stats[r]);
+    },
+  });
+  new Counter({
+    name: 'mesos_dns_queries_by_type_total',
+    help: 'DNS queries by QTYPE (types not listed are counted as other)',
+    labelNames: ['qtype'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [qtype, n] of qtypeCounts(stats.byQtype)) this.inc({ qtype }, n);
+    },
+  });
+  plainCounter(registry, 'mesos_dns_truncated_total', 'Replies sent with TC=1 or with records left out', () => stats.truncated);
+  plainCounter(registry, 'mesos_dns_forward_failures_total', 'Forwarded queries no upstream answered', () => stats.forwardFailures);
+  plainCounter(registry, 'mesos_dns_forward_cache_hits_total', 'Forwarded queries answered from the cache', () => stats.cacheHits);
+  new Counter({
+    name: 'mesos_dns_refresh_total',
+    help: 'Refreshes of the record table by outcome',
+    labelNames: ['result'],
+    registers,
+    collect() {
+      this.reset();
+      this.inc({ result: 'success' }, serving.refreshSuccesses);
+      this.inc({ result: 'failure' }, serving.refreshFailures);
+    },
+  });
+  plainGauge(registry, 'mesos_dns_refresh_duration_seconds', 'Duration of the last refresh attempt', () =>
+    serving.lastOutcome ? serving.lastOutcome.durationMs / 1000 : 0,
+  );
+  plainGauge(registry, 'mesos_dns_table_loaded', '1 once a record table is being served', () => (serving.current ? 1 : 0));
+  plainGauge(
+    registry,
+    'mesos_dns_table_age_seconds',
+    'Seconds since the served records were last confirmed by a successful refresh (0 before the first)',
+    () => (serving.current ? Math.max(0, now() - freshSince(serving)) / 1000 : 0),
+  );
+  new Gauge({
+    name: 'mesos_dns_records',
+    help: 'Record values in the served table by type',
+    labelNames: ['type'],
+    registers,
+    collect() {
+      this.reset();
+      const c = serving.current?.counts;
+      if (!c) return;
+      this.set({ type: 'A' }, c.a);
+      this.set({ type: 'AAAA' }, c.aaaa);
+      this.set({ type: 'SRV' }, c.srv);
+    },
+  });
+  new Gauge({
+    name: 'mesos_dns_leader_info',
+    help: 'The Mesos leader the served state came from',
+    labelNames: ['leader'],
+    registers,
+    collect() {
+      this.reset();
+      if (serving.current) this.set({ leader: serving.current.leader }, 1);
+    },
+  });
+  if (config.zk !== '') {
+    plainGauge(registry, 'mesos_dns_zookeeper_connected', '1 while the ZooKeeper session is connected', () =>
+      serving.zkConnected ? 1 : 0,
+    );
+  }
+  if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  opts.extraMetrics?.(registry);
+  return registry;
+}
+
+function plainCounter(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+function plainGauge(registry: Registry, name: string, help: string, read: () => number): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.set(read());
+    },
+  });
+}
+
+export interface SnapshotHistogramOptions {
+  name: string;
+  help: string;
+  /** bucket upper bounds; the snapshot has one more (non-cumulative) count, for +Inf */
+  bounds: readonly number[];
+  read: () => LatencySnapshot;
+}
+
+/**
+ * A histogram whose buckets are kept as plain numbers elsewhere (e.g. `ForwardLatency`)
+ * and turned into Prometheus form at scrape time. prom-client's Histogram can only
+ * observe, so this registers a collector with the same shape it exposes; hand it to
+ * `extraMetrics` as `(r) => registerSnapshotHistogram(r, {...})`.
+ */
+export function registerSnapshotHistogram(registry: Registry, opts: SnapshotHistogramOptions): void {
+  const metric = {
+    name: opts.name,
+    help: opts.help,
+    type: 'histogram',
+    aggregator: 'sum',
+    reset(): void {},
+    async get() {
+      const s = opts.read();
+      const values: Array<{ metricName: string; labels: Record<string, string | number>; value: number }> = [];
+      let cumulative = 0;
+      for (let i = 0; i <= opts.bounds.length; i++) {
+        cumulative += s.counts[i] ?? 0;
+        const le = i < opts.bounds.length ? opts.bounds[i]! : '+Inf';
+        values.push({ metricName: `${opts.name}_bucket`, labels: { le }, value: cumulative });
+      }
+      values.push({ metricName: `${opts.name}_sum`, labels: {}, value: s.sum });
+      values.push({ metricName: `${opts.name}_count`, labels: {}, value: s.count });
+      return { name: opts.name, help: opts.help, type: 'histogram', aggregator: 'sum', values };
+    },
+  };
+  registry.registerMetric(metric as unknown as Metric);
+}

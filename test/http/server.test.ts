@@ -1,0 +1,275 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ServingState } from '../../src/serving.js';
+import { fixtureNames, readFixture, withGoPrefix } from './fixtures.js';
+import { SERIAL, fixtureConfig, fixtureSnapshot, loadedServing, request, serve } from './support.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const HOST_NAME = /^([a-z0-9_-]{1,63}\.)+$/;
+const TIMEOUT = 60_000;
+
+/** Fixture names the record table serves: valid host names inside the domain. */
+function servable(names: string[], domain: string): string[] {
+  return names.filter((n) => HOST_NAME.test(n) && n.length <= 254 && n.endsWith(`.${domain}.`));
+}
+
+describe.each(fixtureNames())('HTTP API on fixture %s', (name) => {
+  it('serves /v1/axfr and /v1/enumerate as the Go program wrote them', { timeout: TIMEOUT }, async () => {
+    const { config, snapshot } = fixtureSnapshot(name);
+    const { base } = await serve(config, loadedServing(snapshot));
+    const axfr = await request(base, '/v1/axfr');
+    expect(axfr.status).toBe(200);
+    expect(axfr.headers['content-type']).toBe('application/json');
+    expect(axfr.body.replace(`\n  "Serial": ${SERIAL},`, '')).toBe(withGoPrefix(readFixture(name, 'axfr.json')));
+    const en = await request(base, '/v1/enumerate');
+    expect(en.status).toBe(200);
+    expect(en.body).toBe(withGoPrefix(readFixture(name, 'enumerate.json')));
+  });
+
+  it('answers /v1/hosts for every servable name with its A then AAAA values', { timeout: TIMEOUT }, async () => {
+    const { config, snapshot, records } = fixtureSnapshot(name);
+    const { base } = await serve(config, loadedServing(snapshot));
+    const names = servable([...new Set([...records.a.keys(), ...records.aaaa.keys()])], config.domain);
+    expect(names.length).toBeGreaterThan(10);
+    for (const host of names) {
+      const r = await request(base, `/v1/hosts/${host}`);
+      expect(r.status).toBe(200);
+      const got = JSON.parse(r.body) as Array<{ host: string; ip: string }>;
+      const a = [...(records.a.get(host) ?? [])];
+      const aaaa = [...(records.aaaa.get(host) ?? [])];
+      expect(got.map((x) => x.host)).toEqual(Array(a.length + aaaa.length).fill(host));
+      expect(got.slice(0, a.length).map((x) => x.ip).sort()).toEqual(a.sort());
+      expect(got.slice(a.length).map((x) => x.ip).sort()).toEqual(aaaa.sort());
+    }
+  });
+
+  it('answers /v1/services for every servable SRV name, one entry per target address family', { timeout: TIMEOUT }, async () => {
+    const { config, snapshot, records } = fixtureSnapshot(name);
+    const { base } = await serve(config, loadedServing(snapshot));
+    const names = servable([...records.srv.keys()], config.domain);
+    expect(names.length).toBeGreaterThan(3);
+    for (const service of names) {
+      const expected: string[] = [];
+      for (const v of records.srv.get(service)!) {
+        const at = v.lastIndexOf(':');
+        const target = v.slice(0, at);
+        if (!HOST_NAME.test(target)) continue;
+        if (records.a.has(target)) expected.push(`${target} ${v.slice(at + 1)} A`);
+        if (records.aaaa.has(target)) expected.push(`${target} ${v.slice(at + 1)} AAAA`);
+      }
+      const r = await request(base, `/v1/services/${service}`);
+      expect(r.status).toBe(200);
+      const got = JSON.parse(r.body) as Array<{ service: string; host: string; ip: string; port: string }>;
+      if (expected.length === 0) {
+        expect(got).toEqual([{ service: '', host: '', ip: '', port: '' }]);
+        continue;
+      }
+      const seen = got.map((e) => {
+        expect(e.service).toBe(service);
+        expect(typeof e.port).toBe('string');
+        const family = e.ip.includes(':') ? 'AAAA' : 'A';
+        expect([...(family === 'A' ? records.a : records.aaaa).get(e.host)!]).toContain(e.ip);
+        return `${e.host} ${e.port} ${family}`;
+      });
+      expect(seen.sort()).toEqual(expected.sort());
+    }
+  });
+});
+
+describe('HTTP API routes', () => {
+  const fixture = 'upstream-fake';
+
+  it('GET /v1/version returns the Go shape with our version', async () => {
+    const { config, snapshot } = fixtureSnapshot(fixture);
+    const { base } = await serve(config, loadedServing(snapshot));
+    const r = await request(base, '/v1/version');
+    expect(r.status).toBe(200);
+    expect(r.headers['content-type']).toBe('application/json');
+    expect(r.body).toBe(`{\n  "Service": "Mesos-DNS",\n  "URL": "https://github.com/mesosphere/mesos-dns",\n  "Version": "${VERSION}"\n }`);
+  });
+
+  it('GET /v1/config shows Go keys in Go order, the current serial, sorted zones and no secret', async () => {
+    const { config, snapshot } = fixtureSnapshot(fixture);
+    config.mesosCredentials = { principal: 'dns', secret: 'hunter2' };
+    config.zoneResolvers = { 'z.example': ['127.0.0.9:53'], 'a.example': ['127.0.0.8:53'] };
+    const { base } = await serve(config, loadedServing(snapshot));
+    const r = await request(base, '/v1/config');
+    expect(r.status).toBe(200);
+    expect(r.body).not.toContain('hunter2');
+    const shown = JSON.parse(r.body) as Record<string, unknown>;
+    const goKeys = 'RefreshSeconds Port Timeout StateTimeoutSeconds ZkDetectionTimeout HttpPort TTL SRVRecordDefaultWeight SOASerial SOARefresh SOARetry SOAExpire SOAMinttl SOAMname SOARname Masters ZoneResolvers Resolvers IPSources Zk Domain File Listener HTTPListener RecurseOn DnsOn HttpOn ExternalOn EnforceRFC952 SetTruncateBit EnumerationOn MesosHTTPSOn CACertFile CertFile KeyFile MesosCredentials IAMConfigFile MesosAuthentication'.split(' ');
+    expect(Object.keys(shown).slice(0, goKeys.length)).toEqual(goKeys);
+    expect(shown['SOASerial']).toBe(SERIAL);
+    expect(shown['Masters']).toEqual(['127.0.0.1:5050']);
+    expect(shown['MesosCredentials']).toEqual({ Principal: 'dns', Secret: '******' });
+    expect(r.body).toContain('"ZoneResolvers": {\n   "a.example": [\n    "127.0.0.8:53"\n   ],\n   "z.example"');
+  });
+
+  it('normalises host keys: case, missing dot, .* wildcards, percent-encoding; placeholders when nothing is found', async () => {
+    const { config, snapshot, records } = fixtureSnapshot(fixture);
+    const { base } = await serve(config, loadedServing(snapshot));
+    const host = 'liquor-store.marathon.mesos.';
+    const ips = [...records.a.get(host)!].sort();
+    for (const path of ['LIQUOR-store.Marathon.mesos.', 'liquor-store.marathon.mesos', 'liquor-store.*.marathon.mesos.*', 'liquor-store%2Emarathon.mesos', 'liquor-store.marathon.mesos/']) {
+      const r = await request(base, `/v1/hosts/${path}`);
+      expect(r.status, path).toBe(200);
+      const got = JSON.parse(r.body) as Array<{ host: string; ip: string }>;
+      expect(got.every((e) => e.host === host), path).toBe(true);
+      expect(got.map((e) => e.ip).sort(), path).toEqual(ips);
+    }
+    // Empty non-terminals exist in the table but have no addresses.
+    for (const ent of ['marathon.slave.mesos.', '_tcp.marathon.mesos.']) expect(records.a.has(ent) || records.aaaa.has(ent)).toBe(false);
+    for (const path of ['nothere.mesos', '.*', 'marathon.slave.mesos', '_tcp.marathon.mesos.']) {
+      const r = await request(base, `/v1/hosts/${path}`);
+      expect(r.status, path).toBe(200);
+      expect(r.body, path).toBe('[\n  {\n   "host": "",\n   "ip": ""\n  }\n ]');
+    }
+    const none = await request(base, '/v1/services/_nothere._tcp.mesos.');
+    expect(none.body).toBe('[\n  {\n   "service": "",\n   "host": "",\n   "ip": "",\n   "port": ""\n  }\n ]');
+    expect((await request(base, '/v1/services/.*')).body).toBe(none.body);
+  });
+
+  it('echoes the service parameter as received and gives ports as strings', async () => {
+    const { config, snapshot } = fixtureSnapshot(fixture);
+    const { base } = await serve(config, loadedServing(snapshot));
+    const r = await request(base, '/v1/services/_LIQUOR-store._tcp.marathon.mesos');
+    const got = JSON.parse(r.body) as Array<{ service: string; host: string; ip: string; port: string }>;
+    expect(got.length).toBeGreaterThan(0);
+    for (const e of got) {
+      expect(e.service).toBe('_LIQUOR-store._tcp.marathon.mesos');
+      expect(e.port).toMatch(/^\d+$/);
+    }
+    expect(r.body).toContain('"port": "');
+  });
+
+  it('answers 501 for /v1/hosts/{host}/ports', async () => {
+    const { config, snapshot } = fixtureSnapshot(fixture);
+    const { base } = await serve(config, loadedServing(snapshot));
+    const r = await request(base, '/v1/hosts/liquor-store.marathon.mesos/ports');
+    expect(r.status).toBe(501);
+    expect(r.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(r.body).toBe('To be implemented...');
+  });
+
+  it('gives 404, 405, 406, 301 and 400 as the Go program did', async () => {
+    const { config, snapshot } = fixtureSnapshot(fixture);
+    const { base } = await serve(config, loadedServing(snapshot));
+    for (const path of ['/', '/v1', '/v1/', '/v1/hosts/', '/v1/services', '/debug/pprof/', '/v1/nope', '/v1/hosts/a%2Fb', '/v1/hosts/a/b/c', '/healthz']) {
+      const r = await request(base, path);
+      expect([path, r.status, r.body]).toEqual([path, 404, '404: Page Not Found']);
+    }
+    for (const [method, path] of [['POST', '/v1/version'], ['HEAD', '/v1/version'], ['DELETE', '/v1/hosts/x'], ['PUT', '/v1/hosts/x/ports'], ['POST', '/v1/axfr'], ['POST', '/health']] as const) {
+      const r = await request(base, path, { method });
+      expect(r.status, `${method} ${path}`).toBe(405);
+      expect(r.headers['content-type']).toBe('text/plain; charset=utf-8');
+      if (method !== 'HEAD') expect(r.body).toBe('405: Method Not Allowed');
+    }
+    for (const accept of ['text/plain', 'application/xml', 'application/*', 'text/html, text/plain;q=0.5']) {
+      const r = await request(base, '/v1/version', { headers: { accept } });
+      expect([accept, r.status, r.body]).toEqual([accept, 406, '406: Not Acceptable']);
+    }
+    for (const accept of ['', '*/*', 'application/json', 'text/html,application/xhtml+xml,*/*;q=0.8', 'text/plain, application/json; charset=utf-8']) {
+      const r = await request(base, '/v1/version', { headers: { accept } });
+      expect([accept, r.status]).toEqual([accept, 200]);
+    }
+    for (const [path, location] of [['//v1/version', '/v1/version'], ['/v1/./version?x=1', '/v1/version?x=1'], ['/v1/hosts/../version', '/v1/version'], ['/v1//hosts/a/', '/v1/hosts/a/']]) {
+      const r = await request(base, path);
+      expect([path, r.status, r.headers.location]).toEqual([path, 301, location]);
+      expect(r.body).toBe(`<a href="${location}">Moved Permanently</a>.\n\n`);
+    }
+    expect((await request(base, '/v1/version/')).status).toBe(200);
+    expect((await request(base, '/v1/version?pretty=false')).status).toBe(200);
+    expect((await request(base, '/v1/hosts/%zz')).status).toBe(400);
+    // Our endpoints ignore Accept (Prometheus and load balancers send their own).
+    expect((await request(base, '/metrics', { headers: { accept: 'application/openmetrics-text' } })).status).toBe(200);
+    expect((await request(base, '/health', { method: 'HEAD' })).status).toBe(200);
+  });
+
+  it('serves the bodies of the snapshot current at request time', async () => {
+    const first = fixtureSnapshot(fixture);
+    const { base, serving } = await serve(first.config, loadedServing(first.snapshot));
+    expect((await request(base, '/v1/axfr')).body).toBe(first.snapshot.axfrJson);
+    expect((await request(base, '/v1/axfr')).body).toBe(first.snapshot.axfrJson);
+    const next = fixtureSnapshot('docker-mesos-120');
+    serving.swap(next.snapshot);
+    expect(next.snapshot.axfrJson).not.toBe(first.snapshot.axfrJson);
+    expect((await request(base, '/v1/axfr')).body).toBe(next.snapshot.axfrJson);
+    expect((await request(base, '/v1/enumerate')).body).toBe(next.snapshot.enumerateJson);
+  });
+
+  it('has no /v1/axfr or /v1/enumerate unless EnumerationOn', async () => {
+    const { config, snapshot } = fixtureSnapshot(fixture);
+    config.enumerationOn = false;
+    const { base } = await serve(config, loadedServing(snapshot));
+    for (const path of ['/v1/axfr', '/v1/enumerate']) {
+      expect((await request(base, path)).status).toBe(404);
+      expect((await request(base, path, { method: 'POST' })).status).toBe(404);
+    }
+    expect((await request(base, '/v1/version')).status).toBe(200);
+  });
+
+  it('says 503 with a JSON reason before the first load, then serves once a snapshot is swapped in', async () => {
+    const config = fixtureConfig(fixture);
+    const serving = new ServingState();
+    serving.recordOutcome({ at: Date.now(), ok: false, error: { code: 'MESOS_DNS_MASTER_UNREACHABLE', message: 'no master answered' }, durationMs: 5 });
+    const { base } = await serve(config, serving);
+    for (const path of ['/v1/axfr', '/v1/enumerate', '/v1/hosts/liquor-store.marathon.mesos', '/v1/services/_liquor-store._tcp.marathon.mesos']) {
+      const r = await request(base, path);
+      expect([path, r.status, r.headers['content-type'], r.body]).toEqual([path, 503, 'application/json', '{"error":"no state loaded yet"}']);
+    }
+    const health = await request(base, '/health');
+    expect([health.status, health.body]).toEqual([200, '{"status":"ok"}']);
+    const notReady = await request(base, '/ready');
+    expect(notReady.status).toBe(503);
+    const body = JSON.parse(notReady.body) as { ready: boolean; reason: string };
+    expect(body.ready).toBe(false);
+    expect(body.reason).toContain('no state loaded yet');
+    expect(body.reason).toContain('MESOS_DNS_MASTER_UNREACHABLE');
+    // /v1/config works before the first load, with the configured serial.
+    const cfg = JSON.parse((await request(base, '/v1/config')).body) as { SOASerial: number };
+    expect(cfg.SOASerial).toBe(config.soaSerial);
+
+    const { snapshot } = fixtureSnapshot(fixture);
+    serving.swap(snapshot);
+    serving.recordOutcome({ at: snapshot.loadedAt, ok: true, durationMs: 5 });
+    const ready = await request(base, '/ready');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body)).toMatchObject({ ready: true, serial: SERIAL });
+    expect((await request(base, '/v1/axfr')).status).toBe(200);
+  });
+
+  it('is not ready when the last successful refresh is older than 3 × refreshSeconds', async () => {
+    const config = fixtureConfig(fixture);
+    config.refreshSeconds = 10;
+    const { snapshot } = fixtureSnapshot(fixture, Date.now() - 31_000);
+    const serving = loadedServing(snapshot);
+    const { base } = await serve(config, serving);
+    const stale = await request(base, '/ready');
+    expect(stale.status).toBe(503);
+    expect((JSON.parse(stale.body) as { reason: string }).reason).toMatch(/more than 30s/);
+    // A refresh that found unchanged records proves them current without a swap.
+    serving.recordOutcome({ at: Date.now(), ok: true, durationMs: 3 });
+    expect((await request(base, '/ready')).status).toBe(200);
+  });
+
+  it('turns an exception in a handler into a 500 with a JSON body, and logs it', async () => {
+    const config = fixtureConfig(fixture);
+    const { snapshot } = fixtureSnapshot(fixture);
+    const broken = { ...snapshot, table: { lookup: () => { throw new Error('table exploded'); } } } as unknown as typeof snapshot;
+    const { base, logger } = await serve(config, loadedServing(broken));
+    const r = await request(base, '/v1/hosts/x.mesos');
+    expect([r.status, r.headers['content-type'], r.body]).toEqual([500, 'application/json', '{"error":"internal error"}']);
+    expect(r.body).not.toContain('exploded');
+    expect(logger.text()).toContain('table exploded');
+    expect((await request(base, '/v1/version')).status).toBe(200);
+  });
+
+  it('closes with keep-alive connections open', async () => {
+    const config = fixtureConfig(fixture);
+    const { base, server } = await serve(config);
+    const r = await fetch(base + '/health');
+    expect(r.status).toBe(200);
+    await server.close();
+    await expect(fetch(base + '/health')).rejects.toThrow();
+  });
+});

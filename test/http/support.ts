@@ -1,0 +1,131 @@
+/** Servers for the HTTP tests: real config, real RecordTable and renderers from a golden fixture. */
+import { request as httpRequest } from 'node:http';
+import { afterEach } from 'vitest';
+import { parseConfigText } from '../../src/config/load.js';
+import type { Config } from '../../src/config/types.js';
+import { DnsStats } from '../../src/dns/stats.js';
+import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../../src/http/server.js';
+import { renderAxfr, renderEnumerate } from '../../src/http/views.js';
+import { RecordTable } from '../../src/records/table.js';
+import type { RecordSet } from '../../src/records/types.js';
+import { ServingState, type Snapshot } from '../../src/serving.js';
+import { memoryLogger, type MemoryLogger } from '../helpers/memory-logger.js';
+import { parseAxfr, parseEnumerate, readFixture, type AxfrDoc } from './fixtures.js';
+
+export const SERIAL = 1795301043;
+export const LEADER = 'master@127.0.0.1:5050';
+
+export function fixtureConfig(name: string): Config {
+  const { config } = parseConfigText(readFixture(name, 'config.json'), '/etc/mesos-dns/config.json', {
+    resolvConfPath: '/nonexistent/resolv.conf',
+    localAddresses: () => [],
+    now: () => 1_700_000_000_000,
+  });
+  config.httpListener = '127.0.0.1';
+  config.httpPort = 0;
+  return config;
+}
+
+export interface FixtureData {
+  config: Config;
+  doc: AxfrDoc;
+  records: RecordSet;
+  snapshot: Snapshot;
+}
+
+export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureData {
+  const config = fixtureConfig(name);
+  const { doc, records } = parseAxfr(readFixture(name, 'axfr.json'));
+  const table = RecordTable.build(records, {
+    domain: config.domain,
+    ttl: config.ttl,
+    serial: SERIAL,
+    soaMname: config.soaMname,
+    soaRname: config.soaRname,
+    soaRefresh: config.soaRefresh,
+    soaRetry: config.soaRetry,
+    soaExpire: config.soaExpire,
+    soaMinttl: config.soaMinttl,
+    srvWeight: config.srvRecordDefaultWeight,
+  });
+  const snapshot: Snapshot = {
+    table,
+    axfrJson: renderAxfr(records, {
+      ttl: config.ttl,
+      serial: SERIAL,
+      refreshSeconds: config.refreshSeconds,
+      mname: config.soaMname,
+      rname: config.soaRname,
+      domain: config.domain,
+    }),
+    enumerateJson: renderEnumerate(parseEnumerate(readFixture(name, 'enumerate.json'))),
+    serial: SERIAL,
+    leader: LEADER,
+    master: '127.0.0.1:5050',
+    loadedAt,
+    buildMs: 12,
+    counts: { ...table.counts, tasks: 0 },
+  };
+  return { config, doc, records, snapshot };
+}
+
+export interface TestServer {
+  base: string;
+  config: Config;
+  serving: ServingState;
+  stats: DnsStats;
+  logger: MemoryLogger;
+  server: RunningHttpServer;
+}
+
+const running: RunningHttpServer[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.close()));
+});
+
+/** Starts a server on 127.0.0.1, port 0; closed after the test. */
+export async function serve(
+  config: Config,
+  serving = new ServingState(),
+  extra: Partial<HttpServerOptions> = {},
+): Promise<TestServer> {
+  const stats = new DnsStats();
+  const logger = memoryLogger('info');
+  const server = await startHttpServer({ config, serving, stats, log: logger.log, ...extra });
+  running.push(server);
+  return { base: `http://127.0.0.1:${server.port}`, config, serving, stats, logger, server };
+}
+
+export function loadedServing(snapshot: Snapshot): ServingState {
+  const serving = new ServingState();
+  serving.swap(snapshot);
+  serving.recordOutcome({ at: snapshot.loadedAt, ok: true, durationMs: 250 });
+  return serving;
+}
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * One request with the path sent exactly as given (fetch would resolve `.`
+ * segments), no redirects followed, no Accept header unless given.
+ */
+export function request(base: string, path: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path, method: opts.method ?? 'GET', headers: opts.headers ?? {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
