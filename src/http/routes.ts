@@ -81,8 +81,8 @@ function matchRoute(path: string, config: Config): Route | null {
     case 2:
       if (what === 'version') return { go: true, handle: (ctx) => json(200, versionBody(ctx.version)) };
       if (what === 'config') return { go: true, handle: configRoute };
-      if (what === 'enumerate' && config.enumerationOn) return { go: true, handle: bulk('enumerateJson') };
-      if (what === 'axfr' && config.enumerationOn) return { go: true, handle: bulk('axfrJson') };
+      if (what === 'enumerate' && config.enumerationOn) return { go: true, handle: bulk('enumerateBody') };
+      if (what === 'axfr' && config.enumerationOn) return { go: true, handle: bulk('axfrBody') };
       return null;
     case 3:
       if (what === 'hosts') return { go: true, handle: withSnapshot((s) => hostsBody(s.table, param!)) };
@@ -133,20 +133,12 @@ function withSnapshot(body: (s: Snapshot) => string): Handler {
   };
 }
 
-/**
- * The AXFR and enumerate bodies can be tens of megabytes; they are encoded to UTF-8
- * once per snapshot, not on every request, since this runs on the DNS thread.
- */
-const encoded = new WeakMap<Snapshot, Partial<Record<'axfrJson' | 'enumerateJson', Buffer>>>();
-
-function bulk(field: 'axfrJson' | 'enumerateJson'): Handler {
+/** The AXFR and enumerate bodies arrive encoded from the refresh worker: nothing to do per request. */
+function bulk(field: 'axfrBody' | 'enumerateBody'): Handler {
   return (ctx) => {
     const s = ctx.serving.current;
     if (s === null) return NO_STATE;
-    let cache = encoded.get(s);
-    if (cache === undefined) encoded.set(s, (cache = {}));
-    const body = (cache[field] ??= Buffer.from(s[field], 'utf8'));
-    return { status: 200, headers: { 'Content-Type': JSON_TYPE }, body };
+    return { status: 200, headers: { 'Content-Type': JSON_TYPE }, body: s[field] };
   };
 }
 

@@ -50,15 +50,15 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
   });
   const snapshot: Snapshot = {
     table,
-    axfrJson: renderAxfr(records, {
+    axfrBody: Buffer.from(renderAxfr(records, {
       ttl: config.ttl,
       serial: SERIAL,
       refreshSeconds: config.refreshSeconds,
       mname: config.soaMname,
       rname: config.soaRname,
       domain: config.domain,
-    }),
-    enumerateJson: renderEnumerate(parseEnumerate(readFixture(name, 'enumerate.json'))),
+    })),
+    enumerateBody: Buffer.from(renderEnumerate(parseEnumerate(readFixture(name, 'enumerate.json')))),
     serial: SERIAL,
     leader: LEADER,
     master: '127.0.0.1:5050',

@@ -1,0 +1,94 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { execFile } from 'node:child_process';
+import { FrameDecoder, frame } from '../../src/dns/tcp-framing.js';
+
+/** One UDP query to 127.0.0.1:port; rejects after `timeoutMs` without a reply. */
+export function udpQuery(port: number, msg: Buffer, timeoutMs = 5000, host = '127.0.0.1'): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    const timer = setTimeout(() => {
+      sock.close();
+      reject(new Error('no UDP reply'));
+    }, timeoutMs);
+    sock.on('message', (reply) => {
+      clearTimeout(timer);
+      sock.close();
+      resolve(reply);
+    });
+    sock.send(msg, port, host);
+  });
+}
+
+/** Opens a TCP connection to 127.0.0.1:port and collects framed replies. */
+export async function tcpConnect(port: number): Promise<{ sock: net.Socket; replies: Buffer[]; closed: Promise<void>; waitFor(n: number, timeoutMs?: number): Promise<Buffer[]> }> {
+  const sock = net.connect({ port, host: '127.0.0.1' });
+  sock.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => {
+    sock.once('connect', resolve);
+    sock.once('error', reject);
+  });
+  const replies: Buffer[] = [];
+  const waiters: (() => void)[] = [];
+  const dec = new FrameDecoder(2);
+  sock.on('data', (c) => {
+    dec.push(c, (m) => replies.push(Buffer.from(m)));
+    for (const w of waiters.splice(0)) w();
+  });
+  const closed = new Promise<void>((resolve) => sock.once('close', () => resolve()));
+  return {
+    sock,
+    replies,
+    closed,
+    waitFor(n, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`only ${replies.length} of ${n} TCP replies`)), timeoutMs);
+        const check = (): void => {
+          if (replies.length >= n) {
+            clearTimeout(timer);
+            resolve(replies.slice(0, n));
+          } else if (sock.destroyed) {
+            clearTimeout(timer);
+            reject(new Error(`connection closed after ${replies.length} of ${n} TCP replies`));
+          } else waiters.push(check);
+        };
+        sock.once('close', () => check());
+        check();
+      });
+    },
+  };
+}
+
+export async function tcpQueries(port: number, msgs: Buffer[]): Promise<Buffer[]> {
+  const c = await tcpConnect(port);
+  c.sock.write(Buffer.concat(msgs.map(frame)));
+  try {
+    return await c.waitFor(msgs.length);
+  } finally {
+    c.sock.destroy();
+  }
+}
+
+/** Runs `dig` with the given arguments; resolves with its standard output. */
+export function dig(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('dig', ['+tries=1', '+time=5', ...args], { timeout: 30_000 }, (err, stdout) => {
+      if (err && !stdout) reject(err);
+      else resolve(stdout);
+    });
+  });
+}
+
+export function digStatus(out: string): string | undefined {
+  return /status: (\w+)/.exec(out)?.[1];
+}
+
+export function digFlags(out: string): string[] {
+  return (/flags: ([a-z ]*);/.exec(out)?.[1] ?? '').trim().split(/\s+/);
+}
+
+/** The answer-section lines of dig's output. */
+export function digAnswers(out: string): string[] {
+  const m = /;; ANSWER SECTION:\n([\s\S]*?)\n\n/.exec(out);
+  return m ? m[1]!.split('\n').filter((l) => l.length > 0) : [];
+}
