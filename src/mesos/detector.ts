@@ -1,0 +1,111 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import { createZkDetector, DEFAULT_ZK_DETECTOR_OPTIONS } from './zk-detector.js';
+import type { ZkDetectorOptions } from './zk-detector.js';
+import { parseZkUrl } from './zk-url.js';
+
+export interface MasterDetector {
+  start(): void;
+  stop(): Promise<void>;
+}
+
+export interface DetectorEvents {
+  /** The ordered masters list (behaviour spec §5.1): entry 0 is the leader, `""` when unknown. */
+  onMasters(list: string[]): void;
+  onZkState?(connected: boolean): void;
+  /** No leader for `zkDetectionTimeout` seconds (§5.3); Go logs and exits 1. */
+  onTimeout?(seconds: number): void;
+}
+
+/**
+ * Static mode (`zk` empty) reports the configured masters once; ZooKeeper mode
+ * follows the registered masters. Both run the §5.3 detection timeout. `zk` is
+ * expected to have passed config validation; a bad value throws `ConfigError`.
+ */
+export function createDetector(
+  config: Pick<Config, 'zk' | 'masters' | 'zkDetectionTimeout'>,
+  events: DetectorEvents,
+  log: Logger,
+  zkOptions: Partial<ZkDetectorOptions> = {},
+): MasterDetector {
+  const timeout = createDetectionTimeout(config.zkDetectionTimeout, events, log);
+  const onMasters = (list: string[]): void => {
+    if ((list[0] ?? '') === '') timeout.restart();
+    else timeout.stop();
+    try {
+      events.onMasters(list);
+    } catch (err) {
+      log.error({ err }, 'masters-list listener failed');
+    }
+  };
+
+  if (config.zk === '') {
+    return {
+      start() {
+        timeout.restart();
+        onMasters([...(config.masters ?? [])]);
+      },
+      async stop() {
+        timeout.stop();
+      },
+    };
+  }
+
+  const zk = parseZkUrl(config.zk);
+  if (/[^/]\/+\s*$/.test(config.zk)) log.warn({ zk: config.zk, path: zk.path }, 'ignoring trailing "/" of the zk path');
+  const detector = createZkDetector(
+    zk,
+    config.masters,
+    {
+      onMasters,
+      onZkState(connected) {
+        try {
+          events.onZkState?.(connected);
+        } catch (err) {
+          log.error({ err }, 'ZooKeeper-state listener failed');
+        }
+      },
+    },
+    log,
+    { ...DEFAULT_ZK_DETECTOR_OPTIONS, ...zkOptions },
+  );
+  return {
+    start() {
+      timeout.restart();
+      detector.start();
+    },
+    async stop() {
+      timeout.stop();
+      await detector.stop();
+    },
+  };
+}
+
+interface DetectionTimeout {
+  restart(): void;
+  stop(): void;
+}
+
+function createDetectionTimeout(seconds: number, events: DetectorEvents, log: Logger): DetectionTimeout {
+  let timer: NodeJS.Timeout | undefined;
+  const stop = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+  return {
+    restart() {
+      stop();
+      if (!(seconds > 0)) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (events.onTimeout === undefined) log.error({ seconds }, `master detection timed out after ${seconds}s`);
+        try {
+          events.onTimeout?.(seconds);
+        } catch (err) {
+          log.error({ err }, 'detection-timeout listener failed');
+        }
+      }, seconds * 1000);
+    },
+    stop,
+  };
+}
