@@ -2,16 +2,14 @@
  * The HTTP listener: a thin node:http shell around `handleRequest`. Handlers never
  * reach the socket; an exception anywhere becomes a logged 500 with a JSON body.
  */
-import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/types.js';
 import type { DnsStats } from '../dns/stats.js';
 import type { ServingState } from '../serving.js';
+import { VERSION } from '../version.js';
 import { createMetricsRegistry } from './metrics.js';
 import { INTERNAL_ERROR, handleRequest, type HttpReply, type RouteContext } from './routes.js';
 
@@ -37,7 +35,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   const ctx: RouteContext = {
     config,
     serving,
-    version: opts.version ?? packageVersion(),
+    version: opts.version ?? VERSION,
     now: Date.now,
     metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
@@ -84,20 +82,4 @@ function send(req: IncomingMessage, res: ServerResponse, reply: HttpReply): void
   const length = typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length;
   res.writeHead(reply.status, { ...reply.headers, 'Content-Length': length });
   res.end(req.method === 'HEAD' ? undefined : reply.body);
-}
-
-/** The `version` of our package.json, found by walking up from this file (src/ and dist/src/ differ in depth). */
-export function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'mesos-dns' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // no package.json here: keep walking up
-    }
-    const up = dirname(dir);
-    if (up === dir) return 'dev';
-    dir = up;
-  }
 }

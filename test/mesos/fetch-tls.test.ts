@@ -1,12 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MasterUnavailableError } from '../../src/errors.js';
 import { closeFetchAgents, fetchOptionsFromConfig, fetchState } from '../../src/mesos/fetch.js';
 import type { FetchOptions } from '../../src/mesos/fetch.js';
 import type { FetchConfig } from '../../src/mesos/fetch-options.js';
+import { TestPki } from '../helpers/certs.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
 import { startStandInMaster } from '../helpers/stand-in-master.js';
 import type { StandInMaster } from '../helpers/stand-in-master.js';
@@ -14,53 +11,26 @@ import type { StandInMaster } from '../helpers/stand-in-master.js';
 const PRINCIPAL = 'mesos-dns';
 const SECRET = 'Sup3r-Secret-Pa55word';
 
-let dir = '';
+let pki: TestPki;
 const pem: Record<string, string> = {};
 
-/** Runs the `openssl` command line (Debian package `openssl`). */
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-}
-
-function newKey(name: string): void {
-  openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`);
-}
-
-function newCa(name: string): void {
-  newKey(name);
-  openssl('req', '-x509', '-new', '-key', `${name}.key`, '-out', `${name}.crt`, '-days', '2', '-subj', `/CN=${name}`);
-}
-
-function newLeaf(name: string, ca: string, extensions: string): void {
-  newKey(name);
-  openssl('req', '-new', '-key', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-  writeFileSync(join(dir, `${name}.ext`), extensions);
-  openssl(
-    'x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.crt`, '-CAkey', `${ca}.key`, '-CAcreateserial',
-    '-out', `${name}.crt`, '-days', '2', '-extfile', `${name}.ext`,
-  );
-}
-
 function file(name: string): string {
-  return join(dir, name);
+  return pki.file(name);
 }
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'mesos-dns-tls-'));
-  newCa('ca');
-  newCa('other-ca');
-  newLeaf('server', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-  newLeaf('wrong-ip', 'ca', 'subjectAltName=IP:127.0.0.2\nextendedKeyUsage=serverAuth\n');
-  newLeaf('client', 'ca', 'extendedKeyUsage=clientAuth\n');
-  for (const name of ['ca', 'other-ca', 'server', 'wrong-ip', 'client']) {
-    pem[`${name}.crt`] = readFileSync(file(`${name}.crt`), 'utf8');
-    pem[`${name}.key`] = readFileSync(file(`${name}.key`), 'utf8');
-  }
+  pki = new TestPki()
+    .ca('ca')
+    .ca('other-ca')
+    .leaf('server', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n')
+    .leaf('wrong-ip', 'ca', 'subjectAltName=IP:127.0.0.2\nextendedKeyUsage=serverAuth\n')
+    .leaf('client', 'ca', 'extendedKeyUsage=clientAuth\n');
+  Object.assign(pem, pki.pem);
 });
 
 afterAll(async () => {
   await closeFetchAgents();
-  rmSync(dir, { recursive: true, force: true });
+  pki.remove();
 });
 
 const open: StandInMaster[] = [];

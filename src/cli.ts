@@ -1,0 +1,189 @@
+import type { Logger } from 'pino';
+import { loadConfig } from './config/load.js';
+import { FlagError, parseFlags, usage } from './config/flags.js';
+import type { Config } from './config/types.js';
+import { startDnsService, type DnsService } from './dns/cluster.js';
+import { ForwardLatency } from './dns/latency.js';
+import { DnsStats } from './dns/stats.js';
+import { MesosDnsError } from './errors.js';
+import { registerSnapshotHistogram } from './http/metrics.js';
+import { startHttpServer } from './http/server.js';
+import { createLogger, type LogOptions } from './log.js';
+import { createDetector, type MasterDetector } from './mesos/detector.js';
+import { fetchOptionsFromConfig } from './mesos/fetch.js';
+import { Refresher } from './refresh/refresher.js';
+import { ServingState } from './serving.js';
+import { VERSION } from './version.js';
+
+/** Settings bound to sockets or processes: a SIGHUP cannot change them. */
+const RESTART_KEYS = ['port', 'listener', 'dnsOn', 'httpOn', 'httpPort', 'httpListener', 'workers', 'maxTcpConnections'] as const;
+const STOP_DEADLINE_MS = 5000;
+
+interface Running {
+  close(): Promise<void>;
+}
+
+function describe(err: unknown): string {
+  if (err instanceof MesosDnsError) return err.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Entry point of `bin/mesos-dns`; returns only for -version/-help, otherwise runs until a signal. */
+export async function main(argv: string[]): Promise<void> {
+  let flags;
+  try {
+    flags = parseFlags(argv);
+  } catch (err) {
+    if (!(err instanceof FlagError)) throw err;
+    process.stderr.write(`${err.message}\n${usage()}`);
+    process.exit(2);
+  }
+  if (flags.help) {
+    process.stderr.write(usage());
+    return;
+  }
+  if (flags.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  const logOptions: LogOptions = { verbosity: flags.verbosity, pretty: flags.pretty, toStderr: flags.logToStderr };
+  const log = createLogger(logOptions);
+
+  let config: Config;
+  try {
+    const loaded = loadConfig(flags.config);
+    config = loaded.config;
+    for (const w of loaded.warnings) log.warn(w);
+  } catch (err) {
+    const key = (err as { key?: string }).key;
+    process.stderr.write(`mesos-dns: ${describe(err)}\n`);
+    log.fatal({ code: (err as { code?: string }).code, key }, describe(err));
+    log.flush();
+    process.exit(1);
+  }
+  log.info({ file: config.file, version: VERSION }, 'config loaded');
+  log.debug({ config: { ...config, mesosCredentials: { principal: config.mesosCredentials.principal, secret: '******' } } }, 'configuration');
+
+  try {
+    await run(config, flags.config, log, logOptions);
+  } catch (err) {
+    log.fatal({ code: (err as { code?: string }).code, err: describe(err) }, 'mesos-dns could not start');
+    log.flush();
+    process.stderr.write(`mesos-dns: ${describe(err)}\n`);
+    process.exit(1);
+  }
+}
+
+async function run(initial: Config, configPath: string, log: Logger, logOptions: LogOptions): Promise<void> {
+  // One config object shared by reference: SIGHUP updates it in place, so every
+  // component reads the new values on its next use.
+  const config = initial;
+  const serving = new ServingState();
+  const stats = new DnsStats();
+  const running: Running[] = [];
+
+  const latency = new ForwardLatency();
+  let dns: DnsService | null = null;
+  const refresher = new Refresher({
+    config,
+    fetchOptions: fetchOptionsFromConfig(config),
+    serving,
+    log,
+    logOptions,
+    onSwap: (snapshot) => dns?.publish(snapshot.table),
+  });
+
+  if (config.dnsOn) {
+    dns = await startDnsService({ config, serving, stats, log, latency });
+    running.push(dns);
+    log.info({ listener: config.listener, udpPort: dns.udpPort, tcpPort: dns.tcpPort, workers: config.workers }, 'DNS listening');
+  }
+  if (config.httpOn) {
+    const http = await startHttpServer({
+      config,
+      serving,
+      stats,
+      log,
+      extraMetrics: (registry) =>
+        registerSnapshotHistogram(registry, {
+          name: 'mesos_dns_forward_latency_seconds',
+          help: 'Time from sending a query upstream to relaying its reply, in seconds.',
+          bounds: latency.bounds,
+          read: () => latency.snapshot(),
+        }),
+    });
+    running.push(http);
+    log.info({ listener: config.httpListener, port: http.port }, 'HTTP listening');
+  }
+
+  let detector: MasterDetector = startDetector(config, serving, refresher, log);
+  refresher.start();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    const deadline = setTimeout(() => {
+      log.error('clean stop took longer than 5 s; exiting anyway');
+      log.flush();
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
+    await Promise.allSettled([detector.stop(), refresher.stop(), ...running.map((r) => r.close())]);
+    log.info('stopped');
+    log.flush();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  process.on('SIGHUP', () => {
+    let next: Config;
+    try {
+      const loaded = loadConfig(configPath);
+      next = loaded.config;
+      for (const w of loaded.warnings) log.warn(w);
+    } catch (err) {
+      log.error({ code: (err as { code?: string }).code, err: describe(err) }, 'SIGHUP: config not reloaded; keeping the current one');
+      return;
+    }
+    const needRestart = RESTART_KEYS.filter((k) => next[k] !== config[k]);
+    if (needRestart.length > 0) log.warn({ keys: needRestart }, 'SIGHUP: these settings need a restart and were not changed');
+    for (const k of RESTART_KEYS) (next as unknown as Record<string, unknown>)[k] = config[k];
+    const detectionChanged = next.zk !== config.zk || JSON.stringify(next.masters) !== JSON.stringify(config.masters);
+    Object.assign(config, next);
+    refresher.reconfigure(config, fetchOptionsFromConfig(config));
+    if (detectionChanged) {
+      const old = detector;
+      void old.stop().then(() => {
+        detector = startDetector(config, serving, refresher, log);
+      });
+    }
+    log.info({ file: config.file }, 'SIGHUP: config reloaded; refreshing now');
+    refresher.request();
+  });
+}
+
+function startDetector(config: Config, serving: ServingState, refresher: Refresher, log: Logger): MasterDetector {
+  const detector = createDetector(
+    config,
+    {
+      onMasters: (list) => {
+        log.info({ masters: list }, 'masters list changed');
+        refresher.setMasters(list);
+      },
+      onZkState: (connected) => {
+        serving.zkConnected = connected;
+      },
+      onTimeout: (seconds) => {
+        log.fatal({ seconds }, `master detection timed out after ${seconds}s; exiting so the supervisor restarts us`);
+        log.flush();
+        process.exit(1);
+      },
+    },
+    log,
+  );
+  detector.start();
+  return detector;
+}

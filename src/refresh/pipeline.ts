@@ -1,0 +1,148 @@
+import { networkInterfaces } from 'node:os';
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import { fetchState, type FetchOptions } from '../mesos/fetch.js';
+import { validateState } from '../mesos/state.js';
+import { generate } from '../records/generator.js';
+import { RecordTable } from '../records/table.js';
+import type { RecordSet } from '../records/types.js';
+import { renderAxfr, renderEnumerate } from '../http/views.js';
+import { nextSerial, recordDigest } from './digest.js';
+import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
+
+export interface PipelineResult {
+  /** the table's buffer, transferred to the main thread */
+  tableBuffer: ArrayBuffer;
+  /** `/v1/axfr` and `/v1/enumerate` bodies as UTF-8, transferred like the table */
+  axfrBody: ArrayBuffer;
+  enumerateBody: ArrayBuffer;
+  serial: number;
+  leader: string;
+  master: string;
+  counts: { a: number; aaaa: number; srv: number; names: number; tasks: number };
+  timings: { fetchMs: number; generateMs: number; buildMs: number; renderMs: number; totalMs: number };
+  skippedItems: number;
+}
+
+function nonLoopbackAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (!a.internal) out.push(a.address.split('%')[0]!);
+  }
+  return out;
+}
+
+function countValues(m: Map<string, Set<string>>): number {
+  let n = 0;
+  for (const v of m.values()) n += v.size;
+  return n;
+}
+
+function logRecords(log: Logger, records: RecordSet): void {
+  for (const [tag, map] of [['A', records.a], ['AAAA', records.aaaa], ['SRV', records.srv]] as const) {
+    for (const [name, values] of map) for (const v of values) log.trace({ rtype: tag, name, value: v }, 'record');
+  }
+}
+
+/**
+ * One refresh: fetch → validate → resolve host names → generate → build the
+ * table → render the HTTP views. Runs in the refresh worker thread so none of
+ * this blocks answering. Keeps the previous digest to decide the SOA serial.
+ */
+export class RefreshPipeline {
+  private previous: { serial: number; digest: string } | null = null;
+
+  constructor(
+    private config: Config,
+    private fetchOptions: FetchOptions,
+    private readonly log: Logger,
+  ) {}
+
+  reconfigure(config: Config, fetchOptions: FetchOptions): void {
+    this.config = config;
+    this.fetchOptions = fetchOptions;
+    // New TTLs or SOA fields change the answers even when the records do not.
+    this.previous = this.previous && { serial: this.previous.serial, digest: '' };
+  }
+
+  async run(masters: string[]): Promise<PipelineResult> {
+    const c = this.config;
+    const t0 = performance.now();
+    const fetched = await fetchState(masters, this.fetchOptions, this.log);
+    const t1 = performance.now();
+
+    const { state, warnings } = validateState(fetched.body, fetched.master);
+    // The parsed document is no longer needed: let GC reclaim it before generation (peak memory).
+    fetched.body = null;
+    for (const w of warnings) this.log.warn({ master: fetched.master, ...w }, 'skipped a bad state item');
+    const resolved = await resolveHosts(hostsToResolve(state), (host, err) =>
+      this.log.debug({ host, err: (err as Error).message }, 'host name did not resolve'),
+    );
+    const generated = generate(
+      state,
+      {
+        domain: c.domain,
+        enforceRFC952: c.enforceRFC952,
+        ipSources: c.ipSources,
+        soaMname: c.soaMname,
+        listener: c.listener,
+        masters,
+        healthyOnly: c.healthyOnly,
+        resolved,
+        interfaceAddrs: c.listener === '0.0.0.0' ? nonLoopbackAddresses() : [],
+      },
+      (msg) => this.log.warn({ leader: state.leader }, msg),
+    );
+    if (this.log.isLevelEnabled('trace')) logRecords(this.log, generated.records);
+    const t2 = performance.now();
+
+    const digest = recordDigest(generated.records);
+    const serial = nextSerial(this.previous, digest, Math.floor(Date.now() / 1000));
+    const table = RecordTable.build(generated.records, {
+      domain: c.domain,
+      ttl: c.ttl,
+      serial,
+      soaMname: c.soaMname,
+      soaRname: c.soaRname,
+      soaRefresh: c.soaRefresh,
+      soaRetry: c.soaRetry,
+      soaExpire: c.soaExpire,
+      soaMinttl: c.soaMinttl,
+      srvWeight: c.srvRecordDefaultWeight,
+    });
+    const t3 = performance.now();
+
+    const utf8 = new TextEncoder();
+    const axfrBody = utf8.encode(renderAxfr(generated.records, {
+      ttl: c.ttl,
+      serial,
+      refreshSeconds: c.refreshSeconds,
+      mname: c.soaMname,
+      rname: c.soaRname,
+      domain: c.domain,
+    })).buffer as ArrayBuffer;
+    const enumerateBody = utf8.encode(renderEnumerate(generated.enumeration)).buffer as ArrayBuffer;
+    const t4 = performance.now();
+    this.previous = { serial, digest };
+
+    let tasks = 0;
+    for (const fw of generated.enumeration.frameworks ?? []) tasks += fw.tasks.length;
+    return {
+      tableBuffer: table.buffer,
+      axfrBody,
+      enumerateBody,
+      serial,
+      leader: state.leader,
+      master: fetched.master,
+      counts: {
+        a: countValues(generated.records.a),
+        aaaa: countValues(generated.records.aaaa),
+        srv: countValues(generated.records.srv),
+        names: table.counts.names,
+        tasks,
+      },
+      timings: { fetchMs: t1 - t0, generateMs: t2 - t1, buildMs: t3 - t2, renderMs: t4 - t3, totalMs: t4 - t0 },
+      skippedItems: warnings.length,
+    };
+  }
+}

@@ -1,0 +1,155 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import type { FetchOptions } from '../mesos/fetch.js';
+import type { LogOptions } from '../log.js';
+import { RecordTable } from '../records/table.js';
+import type { ServingState, Snapshot } from '../serving.js';
+import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
+
+export interface RefresherOptions {
+  config: Config;
+  fetchOptions: FetchOptions;
+  serving: ServingState;
+  log: Logger;
+  logOptions: LogOptions;
+  /** the compiled worker entry; tests running from sources point it at dist/ */
+  workerUrl?: URL;
+  /** called after every successful swap (e.g. to hand the table to DNS worker processes) */
+  onSwap?: (snapshot: Snapshot) => void;
+}
+
+/**
+ * Main-thread side of refreshing: a refresh at start, every `refreshSeconds`, and
+ * whenever master detection reports a new list. Runs one refresh at a time in
+ * the worker thread; requests arriving meanwhile are coalesced into one more run
+ * (Go drops ticks that pass during a reload). A failure keeps the current table.
+ */
+export class Refresher {
+  private worker: Worker | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private pending = false;
+  private nextId = 1;
+  private inFlight: { id: number; resolve: (msg: FromWorker) => void } | null = null;
+  private idleWaiters: Array<() => void> = [];
+  private stopped = false;
+
+  constructor(private readonly opts: RefresherOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.request(), this.opts.config.refreshSeconds * 1000);
+    this.timer.unref();
+  }
+
+  /** A new ordered masters list from detection: refresh at once with it. */
+  setMasters(masters: string[]): void {
+    this.opts.serving.masters = [...masters];
+    this.request();
+  }
+
+  /** Ask for a refresh; coalesced with one already running. */
+  request(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.pending = true;
+      return;
+    }
+    void this.loop();
+  }
+
+  /** Resolves when no refresh is running or queued (tests, SIGHUP). */
+  whenIdle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  reconfigure(config: Config, fetchOptions: FetchOptions): void {
+    this.opts.config = config;
+    this.opts.fetchOptions = fetchOptions;
+    const msg: ToWorker = { type: 'reconfigure', config, fetchOptions };
+    this.worker?.postMessage(msg);
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      do {
+        this.pending = false;
+        await this.refreshOnce();
+      } while (this.pending && !this.stopped);
+    } finally {
+      this.running = false;
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const init: WorkerInit = { config: this.opts.config, fetchOptions: this.opts.fetchOptions, log: this.opts.logOptions };
+    const w = new Worker(this.opts.workerUrl ?? new URL('./worker.js', import.meta.url), { workerData: init });
+    w.on('message', (msg: FromWorker) => {
+      if (this.inFlight && msg.id === this.inFlight.id) this.inFlight.resolve(msg);
+    });
+    const died = (reason: string) => {
+      if (this.worker !== w) return;
+      this.worker = null;
+      this.opts.log.error({ reason }, 'refresh worker died; a new one starts with the next refresh');
+      this.inFlight?.resolve({ type: 'result', id: this.inFlight.id, ok: false, error: { code: 'MESOS_DNS_REFRESH_WORKER_DIED', message: reason } });
+    };
+    w.on('error', (err) => died(err.message));
+    w.on('exit', (code) => died(`exited with code ${code}`));
+    this.worker = w;
+    return w;
+  }
+
+  private async refreshOnce(): Promise<void> {
+    const started = Date.now();
+    const masters = this.opts.serving.masters;
+    const id = this.nextId++;
+    const reply = await new Promise<FromWorker>((resolve) => {
+      this.inFlight = { id, resolve };
+      const msg: ToWorker = { type: 'refresh', id, masters };
+      this.ensureWorker().postMessage(msg);
+    });
+    this.inFlight = null;
+    if (this.stopped) return;
+    const { serving, log } = this.opts;
+    const durationMs = Date.now() - started;
+    if (!reply.ok) {
+      serving.recordOutcome({ at: Date.now(), ok: false, error: reply.error, durationMs });
+      log.error({ code: reply.error.code, err: reply.error.message, masters }, 'refresh failed; keeping the current table');
+      return;
+    }
+    const r = reply.result;
+    const previous = serving.current;
+    const snapshot: Snapshot = {
+      table: RecordTable.fromBuffer(r.tableBuffer),
+      axfrBody: Buffer.from(r.axfrBody),
+      enumerateBody: Buffer.from(r.enumerateBody),
+      serial: r.serial,
+      leader: r.leader,
+      master: r.master,
+      loadedAt: Date.now(),
+      buildMs: r.timings.totalMs,
+      counts: r.counts,
+    };
+    serving.swap(snapshot);
+    serving.recordOutcome({ at: snapshot.loadedAt, ok: true, durationMs });
+    if (previous?.leader !== snapshot.leader) log.info({ leader: snapshot.leader, master: snapshot.master }, 'leader changed');
+    log.debug({ serial: r.serial, master: r.master, ...r.counts, ...r.timings, skippedItems: r.skippedItems }, 'refresh done');
+    this.opts.onSwap?.(snapshot);
+  }
+}

@@ -1,0 +1,42 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { closeFetchAgents } from '../mesos/fetch.js';
+import { createLogger } from '../log.js';
+import { RefreshPipeline } from './pipeline.js';
+import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
+
+/**
+ * The refresh worker thread: fetching, JSON parsing, generation and the table
+ * build all happen here, so the main thread keeps answering queries while a
+ * 50,000-task state is processed. One refresh at a time, as the main thread asks.
+ */
+const init = workerData as WorkerInit;
+const log = createLogger(init.log, { thread: 'refresh' });
+const pipeline = new RefreshPipeline(init.config, init.fetchOptions, log);
+const port = parentPort!;
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'reconfigure') {
+    pipeline.reconfigure(msg.config, msg.fetchOptions);
+    return;
+  }
+  pipeline.run(msg.masters).then(
+    (result) => {
+      const reply: FromWorker = { type: 'result', id: msg.id, ok: true, result };
+      port.postMessage(reply, [result.tableBuffer, result.axfrBody, result.enumerateBody]);
+    },
+    (err: unknown) => {
+      const e = err as { code?: unknown; message?: unknown };
+      const reply: FromWorker = {
+        type: 'result',
+        id: msg.id,
+        ok: false,
+        error: { code: typeof e.code === 'string' ? e.code : 'MESOS_DNS_REFRESH_FAILED', message: String(e.message ?? err) },
+      };
+      port.postMessage(reply);
+    },
+  );
+});
+
+port.on('close', () => {
+  void closeFetchAgents();
+});

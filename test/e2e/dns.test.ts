@@ -1,0 +1,233 @@
+import { createSocket } from 'node:dgram';
+import { Resolver } from 'node:dns/promises';
+import { connect } from 'node:net';
+import dns2 from 'dns2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildQuery } from '../helpers/dns-msg.js';
+import { dig } from '../helpers/dig.js';
+import { axfrRecordSet } from '../helpers/fixtures.js';
+import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
+import { loadFixtureState, startStandInMaster, stateWithLeader, type StandInMaster } from '../helpers/stand-in-master.js';
+
+const LEGAL = /^([a-z0-9_-]{1,63}\.)+$/;
+const golden = axfrRecordSet('upstream-fake');
+const sorted = (xs: Iterable<string>) => [...xs].sort();
+
+function pick(map: Map<string, Set<string>>, minValues: number): [string, Set<string>] {
+  const hit = [...map].find(([n, v]) => LEGAL.test(n) && n.endsWith('.mesos.') && v.size >= minValues);
+  if (!hit) throw new Error('fixture has no such name');
+  return hit;
+}
+
+function bigState(leader: string, n: number): Record<string, unknown> {
+  const slaves = Array.from({ length: n }, (_, i) => ({ id: `agent-S${i}`, pid: `slave(1)@10.9.${i >> 8}.${i & 255}:5051` }));
+  const tasks = slaves.map((s, i) => ({ id: `big.${i}`, name: 'big', slave_id: s.id, state: 'TASK_RUNNING', resources: { ports: '[31000-31000]' } }));
+  return { leader, slaves, frameworks: [{ name: 'marathon', pid: 'scheduler(1)@10.8.0.1:8080', tasks }] };
+}
+
+async function udpExchange(port: number, query: Buffer): Promise<Buffer> {
+  const sock = createSocket('udp4');
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('no UDP reply')), 5000);
+      sock.on('message', (m) => {
+        clearTimeout(t);
+        resolve(m);
+      });
+      sock.send(query, port, '127.0.0.1');
+    });
+  } finally {
+    sock.close();
+  }
+}
+
+/** Writes all queries at once on one TCP connection and collects that many framed replies. */
+async function tcpPipeline(port: number, queries: Buffer[]): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    const replies: Buffer[] = [];
+    let buf = Buffer.alloc(0);
+    const t = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`only ${replies.length} TCP replies`));
+    }, 5000);
+    sock.on('connect', () => sock.write(Buffer.concat(queries.map((q) => Buffer.concat([Buffer.from([q.length >> 8, q.length & 255]), q])))));
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        replies.push(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+        buf = buf.subarray(2 + buf.readUInt16BE(0));
+      }
+      if (replies.length === queries.length) {
+        clearTimeout(t);
+        sock.end();
+        resolve(replies);
+      }
+    });
+    sock.on('error', reject);
+  });
+}
+
+describe('mesos-dns over real UDP and TCP (upstream-fake fixture)', () => {
+  let master: StandInMaster;
+  let server: MesosDnsProcess;
+  let resolver: Resolver;
+
+  beforeAll(async () => {
+    master = await startStandInMaster();
+    master.serve(stateWithLeader(loadFixtureState('upstream-fake'), master.upid));
+    server = await startMesosDns(testConfig({ masters: [master.address], domain: 'mesos' }));
+    await server.waitForRefresh();
+    resolver = new Resolver({ timeout: 3000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${server.udpPort}`]);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await master?.close();
+  });
+
+  it('answers A queries with the Go record set, via dig and via dns.Resolver', async () => {
+    const [name, values] = pick(golden.a, 2);
+    const d = await dig(server.udpPort, [name, 'A']);
+    expect(d.status).toBe('NOERROR');
+    expect(d.flags).toEqual(expect.arrayContaining(['qr', 'aa']));
+    expect(sorted(d.answer.map((rr) => rr[4]!))).toEqual(sorted(values));
+    expect(d.answer.every((rr) => rr[0] === name && rr[1] === '60' && rr[3] === 'A')).toBe(true);
+    expect(sorted(await resolver.resolve4(name.slice(0, -1)))).toEqual(sorted(values));
+  });
+
+  it('answers AAAA queries', async () => {
+    const [name, values] = pick(golden.aaaa, 1);
+    expect(sorted(await resolver.resolve6(name))).toEqual(sorted(values));
+  });
+
+  it('answers SRV queries with weight, port, target and the targets’ addresses as glue', async () => {
+    const [name, values] = pick(golden.srv, 2);
+    const d = await dig(server.udpPort, [name, 'SRV']);
+    expect(d.status).toBe('NOERROR');
+    expect(sorted(d.answer.map((rr) => `${rr[7]}:${rr[6]}`))).toEqual(sorted(values));
+    expect(d.answer.every((rr) => rr[4] === '0' && rr[5] === '1')).toBe(true);
+    const targets = new Set(d.answer.map((rr) => rr[7]!));
+    const glueOwners = new Set(d.additional.filter((rr) => rr[3] === 'A' || rr[3] === 'AAAA').map((rr) => rr[0]!));
+    for (const t of targets) if (golden.a.has(t) || golden.aaaa.has(t)) expect(glueOwners).toContain(t);
+    const srv = await resolver.resolveSrv(name);
+    expect(sorted(srv.map((s) => `${s.name}.:${s.port}`))).toEqual(sorted(values));
+  });
+
+  it('matches names case-insensitively and echoes the question case', async () => {
+    const [name] = pick(golden.a, 1);
+    const mixed = name.toUpperCase();
+    const d = await dig(server.udpPort, [mixed, 'A']);
+    expect(d.status).toBe('NOERROR');
+    expect(d.answer[0]![0]).toBe(mixed);
+  });
+
+  it('gives NXDOMAIN with the apex SOA for a missing name, for A and for SRV', async () => {
+    for (const [qname, qtype] of [['nothere.marathon.mesos.', 'A'], ['_nothere._tcp.marathon.mesos.', 'SRV']]) {
+      const d = await dig(server.udpPort, [qname!, qtype!]);
+      expect(d.status).toBe('NXDOMAIN');
+      expect(d.answer).toEqual([]);
+      expect(d.authority.map((rr) => [rr[0], rr[3]])).toEqual([['mesos.', 'SOA']]);
+    }
+    await expect(resolver.resolve4('nothere.marathon.mesos')).rejects.toMatchObject({ code: 'ENOTFOUND' });
+  });
+
+  it('gives NODATA for empty non-terminals and for types a name does not have', async () => {
+    for (const [qname, qtype] of [['marathon.slave.mesos.', 'A'], ['_tcp.marathon.mesos.', 'SRV'], [pick(golden.a, 1)[0], 'TXT']]) {
+      const d = await dig(server.udpPort, [qname!, qtype!]);
+      expect(d.status).toBe('NOERROR');
+      expect(d.answer).toEqual([]);
+      expect(d.authority.map((rr) => rr[3])).toEqual(['SOA']);
+    }
+    await expect(resolver.resolve4('marathon.slave.mesos')).rejects.toMatchObject({ code: 'ENODATA' });
+  });
+
+  it('answers SOA and NS at the apex in the ANSWER section', async () => {
+    const soa = await dig(server.udpPort, ['mesos.', 'SOA']);
+    expect(soa.status).toBe('NOERROR');
+    expect(soa.answer.map((rr) => rr.slice(0, 6))).toEqual([['mesos.', '60', 'IN', 'SOA', 'ns1.mesos.', 'root.ns1.mesos.']]);
+    const s = await resolver.resolveSoa('mesos');
+    expect(s).toMatchObject({ nsname: 'ns1.mesos', hostmaster: 'root.ns1.mesos', refresh: 60, retry: 600, expire: 86400, minttl: 60 });
+    const ns = await dig(server.udpPort, ['mesos.', 'NS']);
+    expect(ns.answer.map((rr) => rr[4])).toEqual(['ns1.mesos.']);
+    expect(ns.additional.filter((rr) => rr[3] === 'A').map((rr) => [rr[0], rr[4]])).toEqual([['ns1.mesos.', '127.0.0.1']]);
+    const apexA = await dig(server.udpPort, ['mesos.', 'A']);
+    expect(apexA.status).toBe('NOERROR');
+  });
+
+  it('refuses zone transfers and names outside the domain when forwarding is off', async () => {
+    expect((await dig(server.tcpPort, ['+tcp', 'mesos.', 'AXFR'])).raw).toMatch(/REFUSED|Transfer failed/);
+    const out = await dig(server.udpPort, ['example.com.', 'A']);
+    expect(out.status).toBe('REFUSED');
+    expect(out.flags).not.toContain('ra');
+  });
+
+  it('answers several queries pipelined on one TCP connection', async () => {
+    const names = [...golden.a.keys()].filter((n) => LEGAL.test(n)).slice(0, 5);
+    const queries = names.map((n, i) => buildQuery(n, { id: 100 + i }));
+    const replies = await tcpPipeline(server.tcpPort, queries);
+    const byId = new Map(replies.map((r) => [r.readUInt16BE(0), dns2.Packet.parse(r)]));
+    names.forEach((n, i) => {
+      const p = byId.get(100 + i)!;
+      expect(sorted(p.answers.map((a: { address: string }) => a.address))).toEqual(sorted(golden.a.get(n)!));
+    });
+  });
+});
+
+describe('truncation, EDNS0 and start-up', () => {
+  let master: StandInMaster;
+  let server: MesosDnsProcess;
+
+  beforeAll(async () => {
+    master = await startStandInMaster();
+    master.serve(bigState(master.upid, 60));
+    server = await startMesosDns(testConfig({ masters: [master.address], IPSources: ['host'] }));
+    await server.waitForRefresh();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await master?.close();
+  });
+
+  it('truncates a 60-address answer to whole RRs within 512 bytes without EDNS0, with TC', async () => {
+    const reply = await udpExchange(server.udpPort, buildQuery('big.marathon.mesos.', { id: 7 }));
+    expect(reply.length).toBeLessThanOrEqual(512);
+    expect(reply[2]! & 0x02).toBe(0x02);
+    const p = dns2.Packet.parse(reply);
+    expect(p.answers.length).toBeGreaterThan(20);
+    expect(p.answers.length).toBeLessThan(60);
+  });
+
+  it('uses the client’s EDNS0 size (capped at 1232) and returns an OPT', async () => {
+    const d = await dig(server.udpPort, ['+bufsize=4096', 'big.marathon.mesos.', 'A']);
+    expect(d.flags).not.toContain('tc');
+    expect(d.answer).toHaveLength(60);
+    expect(d.raw).toMatch(/OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232/);
+  });
+
+  it('answers everything over TCP', async () => {
+    const d = await dig(server.tcpPort, ['+tcp', 'big.marathon.mesos.', 'A']);
+    expect(d.answer).toHaveLength(60);
+    expect(d.flags).not.toContain('tc');
+  });
+
+  it('answers SERVFAIL in the domain before the first state load, and serves once it arrives', async () => {
+    const slow = await startStandInMaster();
+    slow.hang();
+    const early = await startMesosDns(testConfig({ masters: [slow.address], stateTimeoutSeconds: 2 }));
+    try {
+      const d = await dig(early.udpPort, ['big.marathon.mesos.', 'A']);
+      expect(d.status).toBe('SERVFAIL');
+      slow.serve(bigState(slow.upid, 3));
+      const from = early.logs.length;
+      early.proc.kill('SIGHUP');
+      await early.waitForRefresh(from, 30_000);
+      expect((await dig(early.udpPort, ['big.marathon.mesos.', 'A'])).answer).toHaveLength(3);
+    } finally {
+      await early.stop();
+      await slow.close();
+    }
+  });
+});

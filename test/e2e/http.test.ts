@@ -1,0 +1,114 @@
+import { lookup } from 'node:dns/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axfrRecordSet, fixtureNames, readFixture } from '../helpers/fixtures.js';
+import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
+import { loadFixtureState, startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+import type { Enumeration } from '../../src/records/types.js';
+
+type Axfr = { TTL: number; RefreshSeconds: number; Mname: string; Rname: string; Domain: string; Serial?: number; Records: Record<string, Record<string, string[]>> };
+
+function sortedRecords(r: Record<string, Record<string, string[]>>): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const [t, m] of Object.entries(r)) out[t] = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, [...v].sort()]));
+  return out;
+}
+
+function sortedEnumeration(e: Enumeration): unknown {
+  return (e.frameworks ?? []).map((f) => ({
+    name: f.name,
+    tasks: f.tasks.map((t) => ({ ...t, records: t.records && [...t.records].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) })),
+  }));
+}
+
+function isLegalName(n: string): boolean {
+  return /^([a-z0-9_-]{1,63}\.)+$/.test(n) && n.length <= 254;
+}
+
+/** The fixtures were made on a machine where `localhost` was 127.0.0.1 only; allow what this machine adds. */
+async function localhostExtras(): Promise<string[]> {
+  return (await lookup('localhost', { all: true })).map((a) => a.address).filter((a) => a !== '127.0.0.1');
+}
+
+describe.each(fixtureNames())('HTTP API against the running program: fixture %s', (name) => {
+  let master: StandInMaster;
+  let server: MesosDnsProcess;
+  let base: string;
+  const golden = readFixture(name, 'axfr.json') as Axfr;
+  const goldenSet = axfrRecordSet(name);
+
+  beforeAll(async () => {
+    master = await startStandInMaster();
+    // The fixture's own leader (127.0.0.1:5050) is kept so leader/master records match the Go output.
+    master.serve(loadFixtureState(name));
+    const config = readFixture(name, 'config.json') as Record<string, unknown>;
+    server = await startMesosDns(testConfig({ ...config, masters: [master.address], port: 0, httpport: 0, listener: '127.0.0.1' }));
+    await server.waitForRefresh();
+    base = `http://127.0.0.1:${server.httpPort}`;
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await master?.close();
+  });
+
+  it('/v1/axfr equals the Go axfr.json (value order aside)', async () => {
+    const res = await fetch(`${base}/v1/axfr`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    const body = (await res.json()) as Axfr;
+    const { Serial, Records, ...meta } = body;
+    const { Records: goldenRecords, ...goldenMeta } = golden;
+    expect(meta).toEqual(goldenMeta);
+    expect(Serial).toBeGreaterThan(1_700_000_000);
+    const extras = await localhostExtras();
+    const want = sortedRecords(goldenRecords);
+    for (const ip of extras) {
+      for (const n of Object.keys(want.As!).filter((k) => k === 'nopid.mesos.')) {
+        const type = ip.includes(':') ? 'AAAAs' : 'As';
+        want[type]![n] = [...(want[type]![n] ?? []), ip].sort();
+      }
+    }
+    expect(sortedRecords(Records)).toEqual(want);
+  });
+
+  it('/v1/enumerate equals the Go enumerate.json (order of list items aside)', async () => {
+    const body = (await (await fetch(`${base}/v1/enumerate`)).json()) as Enumeration;
+    expect(sortedEnumeration(body)).toEqual(sortedEnumeration(readFixture(name, 'enumerate.json') as Enumeration));
+  });
+
+  it('/v1/hosts returns every A then AAAA value of existing names, and the placeholder for missing ones', async () => {
+    // Names that are legal on the wire; the others are kept out of the table (README: compatibility).
+    const names = [...new Set([...goldenSet.a.keys(), ...goldenSet.aaaa.keys()])].filter(isLegalName).slice(0, 25);
+    expect(names.length).toBeGreaterThan(5);
+    for (const n of names) {
+      const body = (await (await fetch(`${base}/v1/hosts/${n}`)).json()) as Array<{ host: string; ip: string }>;
+      const a = [...(goldenSet.a.get(n) ?? [])];
+      const aaaa = [...(goldenSet.aaaa.get(n) ?? [])];
+      expect(body.map((x) => x.host)).toEqual(new Array(a.length + aaaa.length).fill(n));
+      expect(body.slice(0, a.length).map((x) => x.ip).sort()).toEqual(a.sort());
+      expect(body.slice(a.length).map((x) => x.ip).sort()).toEqual(aaaa.sort());
+    }
+    expect(await (await fetch(`${base}/v1/hosts/nothere.${golden.Domain}`)).json()).toEqual([{ host: '', ip: '' }]);
+  });
+
+  it('/v1/services returns targets with addresses and string ports, and the placeholder for missing ones', async () => {
+    const [srvName, values] = [...goldenSet.srv].find(([n, v]) => isLegalName(n) && [...v].some((x) => goldenSet.a.has(x.slice(0, x.lastIndexOf(':')))))!;
+    const body = (await (await fetch(`${base}/v1/services/${srvName}`)).json()) as Array<Record<string, string>>;
+    expect(body.length).toBeGreaterThan(0);
+    for (const e of body) {
+      expect(e.service).toBe(srvName);
+      expect(typeof e.port).toBe('string');
+      expect(values.has(`${e.host}:${e.port}`)).toBe(true);
+      expect([...(goldenSet.a.get(e.host!) ?? []), ...(goldenSet.aaaa.get(e.host!) ?? [])]).toContain(e.ip);
+    }
+    expect(await (await fetch(`${base}/v1/services/_nothere._tcp.${golden.Domain}`)).json()).toEqual([{ service: '', host: '', ip: '', port: '' }]);
+  });
+
+  it('answers the error routes like the Go program', async () => {
+    expect((await fetch(`${base}/v1/nothing`)).status).toBe(404);
+    expect((await fetch(`${base}/v1/version`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${base}/v1/hosts/x/ports`)).status).toBe(501);
+    const version = (await (await fetch(`${base}/v1/version`)).json()) as Record<string, string>;
+    expect(Object.keys(version)).toEqual(['Service', 'URL', 'Version']);
+  });
+});

@@ -1,0 +1,149 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dig } from '../helpers/dig.js';
+import { BIN, startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
+import { loadFixtureState, startStandInMaster, stateWithLeader, type StandInMaster } from '../helpers/stand-in-master.js';
+
+const run = promisify(execFile);
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+async function master(): Promise<StandInMaster> {
+  const m = await startStandInMaster();
+  m.serve(stateWithLeader(loadFixtureState('upstream-fake'), m.upid));
+  cleanup.push(() => m.close());
+  return m;
+}
+
+async function server(config: Record<string, unknown>): Promise<MesosDnsProcess> {
+  const s = await startMesosDns(testConfig(config));
+  cleanup.push(() => s.stop());
+  return s;
+}
+
+function metric(text: string, name: string, labels = ''): number {
+  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
+  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+}
+
+describe('command line', () => {
+  it('prints the version', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { stdout } = await run(process.execPath, [BIN, '-version']);
+    expect(stdout).toBe(`${pkg.version}\n`);
+  });
+
+  it('exits 1 with a clear message and no stack trace for a missing or invalid config', async () => {
+    for (const args of [['-config=/nonexistent/config.json']]) {
+      const err = await run(process.execPath, [BIN, ...args]).catch((e: { code: number; stderr: string }) => e);
+      expect((err as { code: number }).code).toBe(1);
+      expect((err as { stderr: string }).stderr).toContain('missing configuration file: "/nonexistent/config.json"');
+      expect((err as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('rejects an invalid value naming the key', async () => {
+    const s = await startMesosDns(testConfig({ masters: ['127.0.0.1:5050'], refreshSeconds: 0 }), { waitListening: false });
+    const { code } = await s.exited;
+    expect(code).toBe(1);
+    expect(s.stderr()).toMatch(/refreshSeconds/i);
+    expect(s.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 on an unknown flag', async () => {
+    const err = (await run(process.execPath, [BIN, '-bogus']).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(err.code).toBe(2);
+    expect(err.stderr).toContain('flag provided but not defined: -bogus');
+  });
+
+  it('stops cleanly on SIGTERM within 5 s', async () => {
+    const m = await master();
+    const s = await startMesosDns(testConfig({ masters: [m.address] }));
+    await s.waitForRefresh();
+    const t0 = Date.now();
+    s.proc.kill('SIGTERM');
+    const { code } = await s.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('SIGHUP', () => {
+  it('re-reads config.json: a new ttl shows in answers', async () => {
+    const m = await master();
+    const config = testConfig({ masters: [m.address], ttl: 60 });
+    const s = await server(config);
+    await s.waitForRefresh();
+    expect((await dig(s.udpPort, ['leader.mesos.', 'A'])).answer[0]![1]).toBe('60');
+    s.writeConfig({ ...config, ttl: 17 });
+    const from = s.logs.length;
+    s.proc.kill('SIGHUP');
+    await s.waitForRefresh(from);
+    expect((await dig(s.udpPort, ['leader.mesos.', 'A'])).answer[0]![1]).toBe('17');
+  });
+
+  it('reports settings that need a restart and keeps serving', async () => {
+    const m = await master();
+    const config = testConfig({ masters: [m.address] });
+    const s = await server(config);
+    await s.waitForRefresh();
+    s.writeConfig({ ...config, port: 1 });
+    const from = s.logs.length;
+    s.proc.kill('SIGHUP');
+    const warn = await s.waitForLog((r) => Array.isArray(r.keys) && (r.keys as string[]).includes('port'), 10_000, from);
+    expect(warn.msg).toMatch(/restart/);
+    expect((await dig(s.udpPort, ['leader.mesos.', 'A'])).status).toBe('NOERROR');
+  });
+});
+
+describe('/ready and /metrics', () => {
+  it('/ready goes 503 → 200 → 503 as the master appears and then disappears for more than 3 refresh periods', async () => {
+    const m = await master();
+    m.fail(500);
+    const s = await server({ masters: [m.address], refreshSeconds: 1, stateTimeoutSeconds: 1 });
+    const ready = async () => (await fetch(`http://127.0.0.1:${s.httpPort}/ready`)).status;
+    expect(await ready()).toBe(503);
+    m.serve(stateWithLeader(loadFixtureState('upstream-fake'), m.upid));
+    await s.waitForRefresh(0, 10_000);
+    expect(await ready()).toBe(200);
+    m.fail(500);
+    const deadline = Date.now() + 15_000;
+    let status = 200;
+    while (Date.now() < deadline && status === 200) {
+      await new Promise((r) => setTimeout(r, 250));
+      status = await ready();
+    }
+    expect(status).toBe(503);
+    const body = (await (await fetch(`http://127.0.0.1:${s.httpPort}/ready`)).json()) as { reason: string };
+    expect(body.reason).toBeTruthy();
+    // Stale data beats no data: the old table still answers.
+    expect((await dig(s.udpPort, ['leader.mesos.', 'A'])).status).toBe('NOERROR');
+  });
+
+  it('/metrics counters move by exactly the queries sent', async () => {
+    const m = await master();
+    const s = await server({ masters: [m.address] });
+    await s.waitForRefresh();
+    const scrape = async () => (await fetch(`http://127.0.0.1:${s.httpPort}/metrics`)).text();
+    const before = await scrape();
+    for (let i = 0; i < 5; i++) await dig(s.udpPort, ['leader.mesos.', 'A']);
+    for (let i = 0; i < 3; i++) await dig(s.udpPort, [`nothere${i}.mesos.`, 'A']);
+    for (let i = 0; i < 2; i++) await dig(s.udpPort, ['marathon.slave.mesos.', 'A']);
+    for (let i = 0; i < 4; i++) await dig(s.udpPort, ['example.com.', 'A']);
+    await dig(s.udpPort, ['leader.mesos.', 'SRV']);
+    const after = await scrape();
+    const delta = (name: string, labels = '') => metric(after, name, labels) - metric(before, name, labels);
+    expect(delta('mesos_dns_queries_total', '{result="answered"}')).toBe(5);
+    expect(delta('mesos_dns_queries_total', '{result="nxdomain"}')).toBe(3);
+    expect(delta('mesos_dns_queries_total', '{result="nodata"}')).toBe(3);
+    expect(delta('mesos_dns_queries_total', '{result="refused"}')).toBe(4);
+    expect(delta('mesos_dns_queries_by_type_total', '{qtype="A"}')).toBe(14);
+    expect(delta('mesos_dns_queries_by_type_total', '{qtype="SRV"}')).toBe(1);
+    expect(metric(after, 'mesos_dns_refresh_total', '{result="success"}')).toBeGreaterThanOrEqual(1);
+    expect(metric(after, 'mesos_dns_records', '{type="A"}')).toBeGreaterThan(10);
+  });
+});

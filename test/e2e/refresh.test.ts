@@ -1,0 +1,133 @@
+import { createSocket } from 'node:dgram';
+import dns2 from 'dns2';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildQuery } from '../helpers/dns-msg.js';
+import { dig } from '../helpers/dig.js';
+import { startMesosDns, testConfig } from '../helpers/mesos-dns-process.js';
+import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c();
+});
+
+/** A state with `n` tasks `app-<i>` whose container IPs encode `version`, plus one task only this version has. */
+function versionedState(leader: string, version: number, n = 100): Record<string, unknown> {
+  const slaves = [{ id: 'agent-S0', pid: 'slave(1)@10.0.0.1:5051' }];
+  const tasks = Array.from({ length: n }, (_, i) => ({
+    id: `app-${i}.v${version}`,
+    name: `app-${i}`,
+    slave_id: 'agent-S0',
+    state: 'TASK_RUNNING',
+    resources: { ports: `[${31000 + i}-${31000 + i}]` },
+    statuses: [{ state: 'TASK_RUNNING', timestamp: 1, container_status: { network_infos: [{ ip_address: `10.${version}.${i >> 8}.${i & 255}` }] } }],
+  }));
+  tasks.push({ ...tasks[0]!, id: `only-v${version}.1`, name: `only-v${version}` });
+  return { leader, slaves, frameworks: [{ name: 'marathon', pid: 'scheduler(1)@10.0.0.2:8080', tasks }] };
+}
+
+async function standIn(): Promise<StandInMaster> {
+  const m = await startStandInMaster();
+  cleanup.push(() => m.close());
+  return m;
+}
+
+describe('master faults keep the old table and recover on the next good refresh', () => {
+  it.each<[string, (m: StandInMaster) => void]>([
+    ['HTTP 500', (m) => m.fail(500)],
+    ['a hang past stateTimeoutSeconds', (m) => m.hang()],
+    ['malformed JSON', (m) => m.malformed()],
+    ['an empty body', (m) => m.empty()],
+    ['a state without a leader', (m) => m.leaderless()],
+  ])('%s', async (_, breakIt) => {
+    const m = await standIn();
+    m.serve(versionedState(m.upid, 1));
+    const s = await startMesosDns(testConfig({ masters: [m.address], refreshSeconds: 1, stateTimeoutSeconds: 1 }));
+    cleanup.push(() => s.stop());
+    await s.waitForRefresh();
+    expect((await dig(s.udpPort, ['only-v1.marathon.mesos.', 'A'])).answer).toHaveLength(1);
+
+    breakIt(m);
+    const from = s.logs.length;
+    await s.waitForLog((r) => r.msg === 'refresh failed; keeping the current table', 15_000, from);
+    const during = await dig(s.udpPort, ['only-v1.marathon.mesos.', 'A']);
+    expect(during.status).toBe('NOERROR');
+    expect(during.answer).toHaveLength(1);
+
+    m.serve(versionedState(m.upid, 2));
+    await s.waitForLog((r) => r.msg === 'refresh done', 15_000, s.logs.length);
+    expect((await dig(s.udpPort, ['only-v2.marathon.mesos.', 'A'])).answer).toHaveLength(1);
+    expect((await dig(s.udpPort, ['only-v1.marathon.mesos.', 'A'])).status).toBe('NXDOMAIN');
+  });
+});
+
+describe('no torn reads', () => {
+  it('names present in both of two alternating state versions always resolve while tables swap', async () => {
+    const m = await standIn();
+    m.serve(versionedState(m.upid, 1));
+    const s = await startMesosDns(testConfig({ masters: [m.address], refreshSeconds: 1 }));
+    cleanup.push(() => s.stop());
+    await s.waitForRefresh();
+
+    let version = 1;
+    const flip = setInterval(() => {
+      version = version === 1 ? 2 : 1;
+      m.serve(versionedState(m.upid, version));
+      // SIGHUP forces an immediate refresh, so tables swap about every 100 ms rather than every second.
+      s.proc.kill('SIGHUP');
+    }, 100);
+
+    const sock = createSocket('udp4');
+    const pending = new Map<number, { name: string; i: number; resolve: (ok: boolean) => void }>();
+    sock.on('message', (msg) => {
+      const id = msg.readUInt16BE(0);
+      const p = pending.get(id);
+      if (!p) return;
+      pending.delete(id);
+      const parsed = dns2.Packet.parse(msg);
+      const ips = parsed.answers.map((a: { address: string }) => a.address);
+      const ok = (msg[3]! & 0x0f) === 0 && ips.length === 1 && (ips[0] === `10.1.0.${p.i}` || ips[0] === `10.2.0.${p.i}`);
+      p.resolve(ok);
+    });
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+
+    let sent = 0;
+    let failures = 0;
+    let nextId = 1;
+    const started = Date.now();
+    const refreshesBefore = s.logs.filter((r) => r.msg === 'refresh done').length;
+    try {
+      while (Date.now() - started < 10_500) {
+        const batch = Array.from({ length: 100 }, (_, i) => {
+          const id = nextId++ & 0xffff;
+          const name = `app-${i}.marathon.mesos.`;
+          return new Promise<boolean>((resolve) => {
+            const t = setTimeout(() => {
+              pending.delete(id);
+              resolve(false);
+            }, 3000);
+            pending.set(id, {
+              name,
+              i,
+              resolve: (ok) => {
+                clearTimeout(t);
+                resolve(ok);
+              },
+            });
+            sock.send(buildQuery(name, { id }), s.udpPort, '127.0.0.1');
+          });
+        });
+        const results = await Promise.all(batch);
+        sent += results.length;
+        failures += results.filter((ok) => !ok).length;
+      }
+    } finally {
+      clearInterval(flip);
+      sock.close();
+    }
+    const swaps = s.logs.filter((r) => r.msg === 'refresh done').length - refreshesBefore;
+    expect(sent).toBeGreaterThan(1000);
+    expect(swaps).toBeGreaterThanOrEqual(10);
+    expect(failures).toBe(0);
+  }, 60_000);
+});

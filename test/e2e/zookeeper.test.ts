@@ -1,0 +1,124 @@
+import { createClient, CreateMode, type Client } from 'node-zookeeper-client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dig } from '../helpers/dig.js';
+import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
+import { loadFixtureState, startStandInMaster, stateWithLeader, type StandInMaster } from '../helpers/stand-in-master.js';
+import { startZooKeeper, type ZooKeeperServer } from '../helpers/zookeeper.js';
+
+function call<T>(fn: (cb: (err: Error | null, v: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v))));
+}
+
+async function zkClient(connect: string): Promise<Client> {
+  const c = createClient(connect, { sessionTimeout: 4000, retries: 5 });
+  await new Promise<void>((resolve) => {
+    c.once('connected', () => resolve());
+    c.connect();
+  });
+  return c;
+}
+
+async function ensurePath(c: Client, path: string): Promise<void> {
+  await call<string>((cb) => c.mkdirp(path, cb));
+}
+
+/** Registers a master the way Mesos does: `json.info_<seq>` with MasterInfo JSON. */
+async function register(c: Client, m: StandInMaster, seq: number): Promise<string> {
+  const data = Buffer.from(JSON.stringify({ id: `m${m.port}`, address: { ip: '127.0.0.1', port: m.port }, hostname: 'h' }));
+  const path = `/mesos/json.info_${String(seq).padStart(10, '0')}`;
+  await call<string>((cb) => c.create(path, data, CreateMode.PERSISTENT, cb));
+  return path;
+}
+
+async function leaderPort(s: MesosDnsProcess): Promise<number | null> {
+  const d = await dig(s.udpPort, ['_leader._tcp.mesos.', 'SRV']);
+  return d.answer.length > 0 ? Number(d.answer[0]![6]) : null;
+}
+
+async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<{ value: T; ms: number }> {
+  const t0 = Date.now();
+  for (;;) {
+    const value = await f();
+    if (ok(value)) return { value, ms: Date.now() - t0 };
+    if (Date.now() - t0 > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(value)})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('leader detection through a real ZooKeeper', () => {
+  let zk: ZooKeeperServer;
+  let client: Client;
+  const masters: StandInMaster[] = [];
+  const cleanup: Array<() => Promise<unknown>> = [];
+
+  const standIn = async () => {
+    const m = await startStandInMaster();
+    m.serve(stateWithLeader(loadFixtureState('upstream-fake'), m.upid));
+    masters.push(m);
+    return m;
+  };
+
+  beforeAll(async () => {
+    zk = await startZooKeeper();
+    client = await zkClient(zk.connect);
+  }, 90_000);
+
+  afterEach(async () => {
+    for (const c of cleanup.splice(0).reverse()) await c();
+  });
+
+  afterAll(async () => {
+    client?.close();
+    for (const m of masters) await m.close();
+    await zk?.stop();
+  });
+
+  it('finds the leader from json.info_ znodes, follows its removal, and survives a ZooKeeper restart', async () => {
+    const a = await standIn();
+    const b = await standIn();
+    await ensurePath(client, '/mesos');
+    const aPath = await register(client, a, 5);
+    await register(client, b, 7);
+    await call((cb) => client.create('/mesos/log_replicas', cb));
+
+    const s = await startMesosDns(testConfig({ zk: `zk://${zk.connect}/mesos/`, zkDetectionTimeout: 60, refreshSeconds: 60 }));
+    cleanup.push(() => s.stop());
+    await s.waitForRefresh();
+    expect(await leaderPort(s)).toBe(a.port);
+    const leader = await dig(s.udpPort, ['leader.mesos.', 'A']);
+    expect(leader.answer.map((rr) => rr[4])).toEqual(['127.0.0.1']);
+
+    await call((cb) => client.remove(aPath, -1, cb));
+    const switched = await until(() => leaderPort(s), (p) => p === b.port, 10_000);
+    // The issue's bar is 1 s from znode removal to the new leader in DNS; logged, not asserted (loaded CI machines).
+    console.info(`leader switch visible in DNS after ${switched.ms} ms`);
+
+    await zk.restart(1000);
+    // While ZooKeeper was down and after, the last table keeps serving.
+    expect(await leaderPort(s)).toBe(b.port);
+    const c = await standIn();
+    const fresh = await zkClient(zk.connect);
+    try {
+      await register(fresh, c, 3);
+    } finally {
+      fresh.close();
+    }
+    await until(() => leaderPort(s), (p) => p === c.port, 30_000);
+  }, 120_000);
+
+  it('falls back to the configured masters while ZooKeeper is unreachable', async () => {
+    const m = await standIn();
+    const s = await startMesosDns(testConfig({ zk: 'zk://127.0.0.1:1/mesos', masters: [m.address], zkDetectionTimeout: 0 }));
+    cleanup.push(() => s.stop());
+    await s.waitForRefresh();
+    expect(await leaderPort(s)).toBe(m.port);
+  });
+
+  it('exits non-zero with a clear log line when no leader is known for zkDetectionTimeout', async () => {
+    await ensurePath(client, '/empty');
+    const s = await startMesosDns(testConfig({ zk: `zk://${zk.connect}/empty`, zkDetectionTimeout: 2 }));
+    const { code } = await s.exited;
+    expect(code).not.toBe(0);
+    expect(s.logs.some((r) => /master detection timed out after 2s/.test(String(r.msg)))).toBe(true);
+  }, 30_000);
+});
