@@ -67,7 +67,6 @@ const FIELDS: readonly Field[] = [
   { goKey: 'EdnsMaxUdpSize', field: 'ednsMaxUdpSize', type: 'int' },
   { goKey: 'Workers', field: 'workers', type: 'int' },
   { goKey: 'HealthyOnly', field: 'healthyOnly', type: 'bool' },
-  { goKey: 'PtrOn', field: 'ptrOn', type: 'bool' },
   { goKey: 'ForwardCacheSize', field: 'forwardCacheSize', type: 'int' },
   { goKey: 'MaxForwardsInFlight', field: 'maxForwardsInFlight', type: 'int' },
   { goKey: 'MaxTcpConnections', field: 'maxTcpConnections', type: 'int' },

@@ -58,7 +58,6 @@ export function defaultConfig(): Config {
     ednsMaxUdpSize: 1232,
     workers: 1,
     healthyOnly: false,
-    ptrOn: false,
     forwardCacheSize: 10000,
     maxForwardsInFlight: 1024,
     maxTcpConnections: 1000,

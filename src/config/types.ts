@@ -63,8 +63,6 @@ export interface Config {
   workers: number;
   /** leave out tasks whose latest running status says healthy:false (default false) */
   healthyOnly: boolean;
-  /** answer PTR queries for task, agent and master IPs (default false) */
-  ptrOn: boolean;
   /** entries kept in the forwarded-answer cache; 0 disables it (default 10000) */
   forwardCacheSize: number;
   /** forwarded queries in flight at once; more are answered SERVFAIL (default 1024) */

@@ -10,7 +10,7 @@ const GO_KEYS = [
   'CertFile', 'KeyFile', 'MesosCredentials', 'IAMConfigFile', 'MesosAuthentication',
 ];
 const OUR_KEYS = [
-  'EdnsMaxUdpSize', 'Workers', 'HealthyOnly', 'PtrOn', 'ForwardCacheSize', 'MaxForwardsInFlight', 'MaxTcpConnections',
+  'EdnsMaxUdpSize', 'Workers', 'HealthyOnly', 'ForwardCacheSize', 'MaxForwardsInFlight', 'MaxTcpConnections',
   'TcpIdleTimeoutSeconds',
 ];
 
