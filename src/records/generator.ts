@@ -29,21 +29,59 @@ class RecordBuilder {
   /** records a task inserted that did not exist before, for /v1/enumerate */
   journal: EnumRecord[] | null = null;
 
-  insert(rtype: RecordType, name: string, value: string): void {
+  /** The value set of `name`, created (and so the name stored) on first use. */
+  setFor(rtype: RecordType, name: string): Set<string> {
     const map = rtype === 'A' ? this.records.a : rtype === 'AAAA' ? this.records.aaaa : this.records.srv;
     let set = map.get(name);
     if (!set) {
       set = new Set();
       map.set(name, set);
     }
-    if (set.has(value)) return;
+    return set;
+  }
+
+  /** Adds to a set obtained from `setFor(rtype, name)`; journals the record when it is new. */
+  add(set: Set<string>, rtype: RecordType, name: string, value: string): void {
+    const before = set.size;
     set.add(value);
-    this.journal?.push({ name, host: value, rtype });
+    if (set.size !== before) this.journal?.push({ name, host: value, rtype });
+  }
+
+  insert(rtype: RecordType, name: string, value: string): void {
+    this.add(this.setFor(rtype, name), rtype, name, value);
   }
 
   insertIP(name: string, ip: ParsedIP): void {
     this.insert(ip.family === 4 ? 'A' : 'AAAA', name, ip.text);
   }
+}
+
+/**
+ * One name's value sets, looked up in the record maps once and then reused:
+ * an application's names receive records from every one of its tasks.
+ */
+class NameSets {
+  private a: Set<string> | undefined;
+  private aaaa: Set<string> | undefined;
+  private srv: Set<string> | undefined;
+
+  constructor(readonly name: string) {}
+
+  insertIP(b: RecordBuilder, ip: ParsedIP): void {
+    if (ip.family === 4) b.add((this.a ??= b.setFor('A', this.name)), 'A', this.name, ip.text);
+    else b.add((this.aaaa ??= b.setFor('AAAA', this.name)), 'AAAA', this.name, ip.text);
+  }
+
+  insertSRV(b: RecordBuilder, value: string): void {
+    b.add((this.srv ??= b.setFor('SRV', this.name)), 'SRV', this.name, value);
+  }
+}
+
+interface Agent {
+  /** Go remembers an unresolved host as a bogus "IP"; it can never be served, so we keep nothing. */
+  ips: ParsedIP[];
+  /** `slaveIdTail` of the agent id */
+  tail: string;
 }
 
 /**
@@ -53,7 +91,7 @@ class RecordBuilder {
  */
 export function generate(state: MesosState, input: GenerateInput, warn: (msg: string) => void = () => {}): Generated {
   const d = input.domain;
-  const label = labelFor(input.enforceRFC952);
+  const label = cachedLabel(labelFor(input.enforceRFC952));
   const b = new RecordBuilder();
   const hostIPs = (host: string): ParsedIP[] => {
     const lit = parseIP(host);
@@ -75,13 +113,12 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
     if (fw.pid) b.insert('SRV', `_framework._tcp.${f}.${d}.`, `${f}.${d}.:${fw.pid.port}`);
   }
 
-  const slaveIPs = new Map<string, string[]>();
+  const agents = new Map<string, Agent>();
   for (const slave of state.slaves) {
     const ips = hostIPs(slave.pid.host);
     for (const ip of ips) b.insertIP(`slave.${d}.`, ip);
     if (ips.length > 0) b.insert('SRV', `_slave._tcp.${d}.`, `slave.${d}.:${slave.pid.port}`);
-    // Go remembers the unresolved host as a bogus "IP"; it can never be served, so we keep nothing.
-    slaveIPs.set(slave.id, ips.map((ip) => ip.text));
+    agents.set(slave.id, { ips, tail: slaveIdTail(slave.id) });
   }
 
   insertNameServer(b, input);
@@ -89,15 +126,16 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
 
   const frameworks: EnumFramework[] = [];
   for (const fw of state.frameworks) {
-    const f = domainFrag(fw.name, label);
+    const names = new FrameworkNames(domainFrag(fw.name, label), d);
     const tasks: EnumTask[] = [];
     for (const task of fw.tasks) {
       if (task.state !== 'TASK_RUNNING') continue;
-      const sIPs = slaveIPs.get(task.slaveId);
-      if (!sIPs) continue;
-      if (input.healthyOnly && latestRunningStatus(task)?.healthy === false) continue;
+      const agent = agents.get(task.slaveId);
+      if (!agent) continue;
+      const status = latestRunningStatus(task);
+      if (input.healthyOnly && status?.healthy === false) continue;
       b.journal = [];
-      insertTask(b, task, f, sIPs, input, label);
+      insertTask(b, task, taskIPs(status, input.ipSources, agent.ips), agent, names, label);
       tasks.push({ name: task.name, id: task.id, records: b.journal.length > 0 ? b.journal : null });
       b.journal = null;
     }
@@ -105,6 +143,19 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
   }
 
   return { records: b.records, enumeration: { frameworks: frameworks.length > 0 ? frameworks : null } };
+}
+
+/** Task and port names repeat across tasks: sanitise each distinct one once per refresh. */
+function cachedLabel(label: LabelFn): LabelFn {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let out = cache.get(s);
+    if (out === undefined) {
+      out = label(s);
+      cache.set(s, out);
+    }
+    return out;
+  };
 }
 
 function insertNameServer(b: RecordBuilder, input: GenerateInput): void {
@@ -172,59 +223,143 @@ function splitLoose(s: string): { host: string; port: string } | null {
   return i < 0 ? null : { host: s.slice(0, i), port: s.slice(i + 1) };
 }
 
-function insertTask(b: RecordBuilder, task: Task, f: string, sIPs: readonly string[], input: GenerateInput, label: LabelFn): void {
-  const ips = taskIPs(task, input.ipSources, sIPs);
-  const slaveParsed = sIPs.map((s) => parseIP(s)!);
+/** A framework's domains, and the per-application names shared by all its tasks (built once, not per task). */
+class FrameworkNames {
+  readonly fd: string;
+  readonly slaveFd: string;
+  private readonly apps = new Map<string, AppNames>();
+
+  constructor(f: string, d: string) {
+    this.fd = `${f}.${d}.`;
+    this.slaveFd = `${f}.slave.${d}.`;
+  }
+
+  app(t: string): AppNames {
+    let names = this.apps.get(t);
+    if (!names) {
+      names = new AppNames(t, this);
+      this.apps.set(t, names);
+    }
+    return names;
+  }
+}
+
+/** An application's names, built once and shared by its tasks (their hashes are computed once, too). */
+class AppNames {
+  /** `<t>.<f>.<d>.` */
+  readonly inFd: NameSets;
+  /** `<t>.<f>.slave.<d>.` */
+  readonly inSlaveFd: NameSets;
+  readonly tcpSlave: NameSets;
+  readonly udpSlave: NameSets;
+  readonly tcp: NameSets;
+  readonly udp: NameSets;
+  private byProto: Map<string, NameSets> | undefined;
+  private byPortName: Map<string, NameSets> | undefined;
+
+  constructor(
+    private readonly t: string,
+    private readonly fw: FrameworkNames,
+  ) {
+    this.inFd = new NameSets(flat(`${t}.${fw.fd}`));
+    this.inSlaveFd = new NameSets(flat(`${t}.${fw.slaveFd}`));
+    this.tcpSlave = new NameSets(flat(`_${t}._tcp.${fw.slaveFd}`));
+    this.udpSlave = new NameSets(flat(`_${t}._udp.${fw.slaveFd}`));
+    this.tcp = new NameSets(flat(`_${t}._tcp.${fw.fd}`));
+    this.udp = new NameSets(flat(`_${t}._udp.${fw.fd}`));
+  }
+
+  /** `_<t>._<proto>.<f>.<d>.` */
+  srv(proto: string): NameSets {
+    if (proto === 'tcp') return this.tcp;
+    if (proto === 'udp') return this.udp;
+    this.byProto ??= new Map();
+    let sets = this.byProto.get(proto);
+    if (sets === undefined) {
+      sets = new NameSets(`_${this.t}._${proto}.${this.fw.fd}`);
+      this.byProto.set(proto, sets);
+    }
+    return sets;
+  }
+
+  /** `_<n>._<t>._<proto>.<f>.<d>.` (labels hold no `/`, so the cache key is unambiguous) */
+  namedSrv(n: string, proto: string): NameSets {
+    this.byPortName ??= new Map();
+    const key = `${n}/${proto}`;
+    let sets = this.byPortName.get(key);
+    if (sets === undefined) {
+      sets = new NameSets(`_${n}._${this.t}._${proto}.${this.fw.fd}`);
+      this.byPortName.set(key, sets);
+    }
+    return sets;
+  }
+}
+
+/**
+ * Makes V8 flatten a concatenated string now, while it is young: stored as a
+ * rope, it would be flattened later by whoever reads its characters (the table
+ * build), straight into the old generation, doubling its memory.
+ */
+function flat(s: string): string {
+  s.charCodeAt(0);
+  return s;
+}
+
+function insertTask(b: RecordBuilder, task: Task, ips: ParsedIP[], agent: Agent, names: FrameworkNames, label: LabelFn): void {
+  const hash = taskHash(task.id);
   const ports = parsePortRanges(task.ports);
-  const ctx: TaskCtx = { hash: taskHash(task.id), tail: slaveIdTail(task.slaveId), f, d: input.domain, ips, slaveParsed, ports };
   if (!task.discovery) {
-    emit(b, label(task.name), ctx, null, label);
+    const t = label(task.name);
+    emit(b, names.app(t), `${t}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, null, label);
     return;
   }
-  emit(b, task.discovery.name, ctx, task.discovery, label);
-  emit(b, label(task.discovery.name), ctx, task.discovery, label);
+  const raw = task.discovery.name;
+  const clean = label(raw);
+  emit(b, names.app(raw), `${raw}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
+  emit(b, names.app(clean), `${clean}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
 }
 
-interface TaskCtx {
-  hash: string;
-  tail: string;
-  f: string;
-  d: string;
-  ips: ParsedIP[];
-  slaveParsed: ParsedIP[];
-  ports: number[];
-}
-
-function emit(b: RecordBuilder, t: string, c: TaskCtx, discovery: Task['discovery'], label: LabelFn): void {
-  const canonical = `${t}-${c.hash}-${c.tail}`;
-  const fd = `${c.f}.${c.d}.`;
-  const slaveFd = `${c.f}.slave.${c.d}.`;
-  for (const ip of c.ips) {
-    b.insertIP(`${t}.${fd}`, ip);
-    b.insertIP(`${canonical}.${fd}`, ip);
+function emit(
+  b: RecordBuilder,
+  app: AppNames,
+  canonical: string,
+  fw: FrameworkNames,
+  ips: readonly ParsedIP[],
+  slaveIPs: readonly ParsedIP[],
+  ports: readonly number[],
+  discovery: Task['discovery'],
+  label: LabelFn,
+): void {
+  const target = flat(`${canonical}.${fw.fd}`);
+  const slaveTarget = flat(`${canonical}.${fw.slaveFd}`);
+  for (const ip of ips) {
+    app.inFd.insertIP(b, ip);
+    b.insertIP(target, ip);
   }
-  for (const ip of c.slaveParsed) {
-    b.insertIP(`${t}.${slaveFd}`, ip);
-    b.insertIP(`${canonical}.${slaveFd}`, ip);
+  for (const ip of slaveIPs) {
+    app.inSlaveFd.insertIP(b, ip);
+    b.insertIP(slaveTarget, ip);
   }
-  const slaveTarget = `${canonical}.${slaveFd}`;
-  for (const p of c.ports) {
-    const v = `${slaveTarget}:${p}`;
-    b.insert('SRV', `_${t}._tcp.${slaveFd}`, v);
-    b.insert('SRV', `_${t}._udp.${slaveFd}`, v);
+  for (const p of ports) {
+    const v = flat(`${slaveTarget}:${p}`);
+    app.tcpSlave.insertSRV(b, v);
+    app.udpSlave.insertSRV(b, v);
     if (!discovery) {
-      b.insert('SRV', `_${t}._tcp.${fd}`, v);
-      b.insert('SRV', `_${t}._udp.${fd}`, v);
+      app.tcp.insertSRV(b, v);
+      app.udp.insertSRV(b, v);
     }
   }
   if (!discovery) return;
-  const target = `${canonical}.${fd}`;
   for (const port of discovery.ports) {
-    const v = `${target}:${port.number}`;
+    const v = flat(`${target}:${port.number}`);
     const p = label(port.protocol);
-    const protocols = p !== '' ? [p] : ['tcp', 'udp'];
     const n = label(port.name);
-    for (const proto of protocols) b.insert('SRV', `_${t}._${proto}.${fd}`, v);
-    if (n !== '') for (const proto of protocols) b.insert('SRV', `_${n}._${t}._${proto}.${fd}`, v);
+    // An empty protocol means both (spec §2.5).
+    const first = p !== '' ? p : 'tcp';
+    app.srv(first).insertSRV(b, v);
+    if (p === '') app.udp.insertSRV(b, v);
+    if (n === '') continue;
+    app.namedSrv(n, first).insertSRV(b, v);
+    if (p === '') app.namedSrv(n, 'udp').insertSRV(b, v);
   }
 }

@@ -6,18 +6,35 @@
  */
 export type ParsedIP = { family: 4; text: string } | { family: 6; text: string };
 
-function parseIPv4Bytes(s: string): number[] | null {
-  const parts = s.split('.');
-  if (parts.length !== 4) return null;
-  const out: number[] = [];
-  for (const p of parts) {
-    if (p.length === 0 || p.length > 3 || !/^[0-9]+$/.test(p)) return null;
-    if (p.length > 1 && p[0] === '0') return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    out.push(n);
+/**
+ * A dotted quad as Go `net.ParseIP` and Node's `net.isIPv4` accept it (no
+ * leading zeros, each part ≤ 255) as an unsigned 32-bit number, or -1. Such
+ * text is canonical: two different valid texts are two different addresses.
+ */
+export function ipv4Value(s: string): number {
+  const n = s.length;
+  if (n < 7 || n > 15) return -1;
+  let value = 0;
+  let parts = 0;
+  let part = 0;
+  let digits = 0;
+  let lead = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (digits === 0 || part > 255 || (digits > 1 && lead === 0x30) || ++parts > 4) return -1;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits === 0) lead = c;
+      if (++digits > 3) return -1;
+      part = part * 10 + c - 0x30;
+    } else {
+      return -1;
+    }
   }
-  return out;
+  return parts === 4 ? value : -1;
 }
 
 function parseIPv6Words(s: string): number[] | null {
@@ -26,8 +43,9 @@ function parseIPv6Words(s: string): number[] | null {
   let body = s;
   const lastColon = s.lastIndexOf(':');
   if (s.indexOf('.', lastColon) !== -1) {
-    tail4 = parseIPv4Bytes(s.slice(lastColon + 1));
-    if (!tail4) return null;
+    const v4 = ipv4Value(s.slice(lastColon + 1));
+    if (v4 < 0) return null;
+    tail4 = [v4 >>> 24, (v4 >>> 16) & 0xff, (v4 >>> 8) & 0xff, v4 & 0xff];
     body = s.slice(0, lastColon + 1) + '0:0';
   }
   const halves = body.split('::');
@@ -101,8 +119,8 @@ export function parseIP(s: string): ParsedIP | null {
     }
     return { family: 6, text: formatIPv6(words) };
   }
-  const b = parseIPv4Bytes(s);
-  return b ? { family: 4, text: b.join('.') } : null;
+  // A strict dotted quad is already its canonical text.
+  return ipv4Value(s) < 0 ? null : { family: 4, text: s };
 }
 
 /** Go `net.SplitHostPort`: `host:port` or `[v6host]:port`; null when it does not split. */

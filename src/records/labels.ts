@@ -5,12 +5,18 @@
  */
 export type LabelFn = (s: string) => string;
 
+/** Lower-case ASCII letters and digits kept, `-` `.` `_` → `-`, everything else dropped (astral characters included). */
 function mapChars(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (c >= 0x61 && c <= 0x7a) out += ch;
-    else if (c >= 0x30 && c <= 0x39) out += ch;
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d)) break;
+  }
+  if (i === s.length) return s;
+  let out = s.slice(0, i);
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) out += s[i];
     else if (c >= 0x41 && c <= 0x5a) out += String.fromCharCode(c + 32);
     else if (c === 0x2d || c === 0x2e || c === 0x5f) out += '-';
   }

@@ -1,22 +1,16 @@
 /**
  * RecordSet + meta → the table's ArrayBuffer. All the expensive work of
- * answering happens here, once per refresh: validating and lower-casing names,
- * encoding every RR, resolving SRV glue, marking empty non-terminals.
+ * answering happens here, once per refresh: validating names, encoding every
+ * RR, resolving SRV glue, marking empty non-terminals. Two passes: the plan
+ * (table-plan.ts) sizes everything, then RRs are encoded straight into the
+ * one buffer — no per-name or per-RR objects, which matters at 50,000 tasks.
  */
 import { ConfigError } from '../errors.js';
 import type { RecordSet } from './types.js';
-import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION, hashWire } from './table-layout.js';
+import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION } from './table-layout.js';
 import { QTYPE } from '../dns/wire.js';
-import {
-  anyNameToWire,
-  encodeRR,
-  hostNameToWire,
-  parentName,
-  parseIPv4,
-  parseIPv6,
-  soaRdata,
-  srvRdata,
-} from './table-encode.js';
+import { RR_AAAA_LEN, RR_A_LEN, anyNameToWire, encodeRR, hostNameToWire, soaRdata, writeHostWire } from './table-encode.js';
+import { T_A, T_AAAA, T_SRV, TablePlan } from './table-plan.js';
 
 export interface TableMeta {
   /** lower-case, no trailing dot */
@@ -32,26 +26,6 @@ export interface TableMeta {
   srvWeight: number;
 }
 
-interface SrvValue {
-  rr: Uint8Array;
-  target: string;
-}
-
-interface NameData {
-  wire: Uint8Array;
-  a: Map<string, Uint8Array>;
-  aaaa: Map<string, Uint8Array>;
-  srv: Map<string, SrvValue>;
-}
-
-/** Absolute lower-case name, or null for names that must not reach DNS. */
-function inDomainKey(name: string, apexKey: string): string | null {
-  const key = name.endsWith('.') ? name : `${name}.`;
-  if (hostNameToWire(key) === null) return null;
-  if (apexKey === '.' || key === apexKey || key.endsWith(`.${apexKey}`)) return key;
-  return null;
-}
-
 function u32(value: number, key: string): number {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
     throw new ConfigError(`${key} must be an integer in [0, 4294967295], got ${value}`, key);
@@ -59,74 +33,19 @@ function u32(value: number, key: string): number {
   return value;
 }
 
-class Bytes {
-  buf = new Uint8Array(4096);
-  len = 0;
-  constructor(readonly base: number) {}
-  /** Appends and returns the absolute offset the bytes will have in the table. */
-  add(bytes: Uint8Array): number {
-    while (this.len + bytes.length > this.buf.length) {
-      const next = new Uint8Array(this.buf.length * 2);
-      next.set(this.buf.subarray(0, this.len));
-      this.buf = next;
-    }
-    this.buf.set(bytes, this.len);
-    this.len += bytes.length;
-    return this.base + this.len - bytes.length;
-  }
-}
-
-function collect(records: RecordSet, meta: TableMeta, apexKey: string): Map<string, NameData> {
-  const names = new Map<string, NameData>();
-  const at = (key: string): NameData => {
-    let d = names.get(key);
-    if (!d) {
-      d = { wire: hostNameToWire(key)!, a: new Map(), aaaa: new Map(), srv: new Map() };
-      names.set(key, d);
-    }
-    return d;
-  };
-  for (const [name, values] of records.a) {
-    const key = inDomainKey(name, apexKey);
-    if (key === null) continue;
-    for (const v of values) {
-      const ip = parseIPv4(v);
-      if (ip) at(key).a.set(ip.join('.'), encodeRR(QTYPE.A, meta.ttl, ip));
-    }
-  }
-  for (const [name, values] of records.aaaa) {
-    const key = inDomainKey(name, apexKey);
-    if (key === null) continue;
-    for (const v of values) {
-      const ip = parseIPv6(v);
-      if (ip) at(key).aaaa.set(ip.join(','), encodeRR(QTYPE.AAAA, meta.ttl, ip));
-    }
-  }
-  for (const [name, values] of records.srv) {
-    const key = inDomainKey(name, apexKey);
-    if (key === null) continue;
-    for (const v of values) {
-      const colon = v.lastIndexOf(':');
-      const portText = v.slice(colon + 1);
-      if (colon < 0 || !/^\d{1,15}$/.test(portText)) continue;
-      const port = Number(portText) & 0xffff;
-      const target = v.slice(0, colon);
-      const targetKey = target.endsWith('.') ? target : `${target}.`;
-      const targetWire = hostNameToWire(targetKey);
-      if (!targetWire || targetKey === '.') continue;
-      const rr = encodeRR(QTYPE.SRV, meta.ttl, srvRdata(meta.srvWeight, port, targetWire));
-      at(key).srv.set(`${targetKey}:${port}`, { rr, target: targetKey });
-    }
-  }
-  // Every ancestor of a stored name exists (RFC 8020), down to the apex, which always does.
-  for (const key of [...names.keys()]) {
-    for (let p = parentName(key); p !== null && !names.has(p); p = parentName(p)) {
-      at(p);
-      if (p === apexKey) break;
-    }
-  }
-  at(apexKey);
-  return names;
+/** Writes the fixed part of an owner-less RR (TYPE, CLASS IN, TTL, RDLENGTH); returns the RDATA offset. */
+function writeRRHead(u8: Uint8Array, off: number, type: number, ttl: number, rdlength: number): number {
+  u8[off] = type >> 8;
+  u8[off + 1] = type & 0xff;
+  u8[off + 2] = 0;
+  u8[off + 3] = 1;
+  u8[off + 4] = ttl >>> 24;
+  u8[off + 5] = (ttl >>> 16) & 0xff;
+  u8[off + 6] = (ttl >>> 8) & 0xff;
+  u8[off + 7] = ttl & 0xff;
+  u8[off + 8] = rdlength >> 8;
+  u8[off + 9] = rdlength & 0xff;
+  return off + 10;
 }
 
 /** Builds the table buffer; throws ConfigError only for unusable meta (domain, SOA names, numbers). */
@@ -150,55 +69,34 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
     srvWeight: u32(meta.srvWeight, 'SRVRecordDefaultWeight') & 0xffff,
   };
 
-  const names = collect(records, { ...meta, ...nums }, apexKey);
-  const keys = [...names.keys()];
-  const index = new Map(keys.map((k, i) => [k, i]));
+  const plan = new TablePlan(records, apexKey);
+  const keys = plan.names.keys;
+  const count = plan.count.items;
+  const start = plan.start.items;
+  const srvText = plan.srvText;
+  const aList = plan.aList.items;
+  const aaaaList = plan.aaaaList.items;
+  const srvList = plan.srvList.items;
+  const srvPortLen = plan.srvPortLen.items;
+  // Each SRV value id is encoded once; every name holding it points there (the
+  // readers only follow rrOff/rrLen). Sizing counts each id reached once.
+  const srvWritten = new Uint32Array(srvText.length);
+  const srvGlue = new Uint32Array(srvText.length);
+  const counted = new Uint8Array(srvText.length);
   let srvTotal = 0;
-  for (const d of names.values()) srvTotal += d.srv.size;
-
-  let hashCap = 8;
-  while (hashCap < keys.length * 2) hashCap *= 2;
-  const hashOff = HEADER_SLOTS;
-  const entriesOff = hashOff + hashCap;
-  const srvListOff = entriesOff + keys.length * ENTRY_SLOTS;
-  const bytesBase = (srvListOff + srvTotal * SRV_SLOTS) * 4;
-  const slots = new Uint32Array(bytesBase / 4);
-  const bytes = new Bytes(bytesBase);
-
-  const hasAddresses = (key: string): number => {
-    const d = names.get(key);
-    return d && d.a.size + d.aaaa.size > 0 ? index.get(key)! + 1 : 0;
-  };
-  let countNames = 0;
-  let countA = 0;
-  let countAAAA = 0;
-  let srvAt = srvListOff;
-  keys.forEach((key, i) => {
-    const d = names.get(key)!;
-    const e = entriesOff + i * ENTRY_SLOTS;
-    slots[e + E.nameOff] = bytes.add(d.wire);
-    slots[e + E.nameLen] = d.wire.length;
-    slots[e + E.aCount] = d.a.size;
-    slots[e + E.aOff] = bytes.len + bytesBase;
-    for (const rr of d.a.values()) bytes.add(rr);
-    slots[e + E.aaaaCount] = d.aaaa.size;
-    slots[e + E.aaaaOff] = bytes.len + bytesBase;
-    for (const rr of d.aaaa.values()) bytes.add(rr);
-    slots[e + E.srvIndex] = (srvAt - srvListOff) / SRV_SLOTS;
-    slots[e + E.srvCount] = d.srv.size;
-    for (const srv of d.srv.values()) {
-      slots[srvAt + S.rrOff] = bytes.add(srv.rr);
-      slots[srvAt + S.rrLen] = srv.rr.length;
-      slots[srvAt + S.targetEntry] = hasAddresses(srv.target);
-      srvAt += SRV_SLOTS;
+  let rrBytes = plan.nameBytes;
+  for (let i = 0; i < keys.length; i++) {
+    rrBytes += count[i * 3 + T_A]! * RR_A_LEN + count[i * 3 + T_AAAA]! * RR_AAAA_LEN;
+    const srvCount = count[i * 3 + T_SRV]!;
+    srvTotal += srvCount;
+    for (let k = start[i * 3 + T_SRV]!, end = k + srvCount; k < end; k++) {
+      const id = srvList[k]!;
+      if (counted[id] === 0) {
+        counted[id] = 1;
+        rrBytes += 16 + (srvPortLen[id]! & 0xff);
+      }
     }
-    if (d.a.size + d.aaaa.size + d.srv.size > 0) countNames++;
-    countA += d.a.size;
-    countAAAA += d.aaaa.size;
-    let h = hashWire(d.wire, 0, d.wire.length) & (hashCap - 1);
-    while (slots[hashOff + h] !== 0) h = (h + 1) & (hashCap - 1);
-    slots[hashOff + h] = i + 1;
-  });
+  }
 
   const soa = (minimumTtl: number): Uint8Array =>
     encodeRR(
@@ -213,7 +111,95 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
   const domainStr = text.encode(domain);
   const mnameStr = text.encode(meta.soaMname);
   const rnameStr = text.encode(meta.soaRname);
+  const trailer = [domainStr, mnameStr, rnameStr, domainWire, soaAnswer, soaNegative, ns];
 
+  const hashRegion = plan.names.slots;
+  const hashCap = hashRegion.length;
+  const hashOff = HEADER_SLOTS;
+  const entriesOff = hashOff + hashCap;
+  const srvListOff = entriesOff + keys.length * ENTRY_SLOTS;
+  const bytesBase = (srvListOff + srvTotal * SRV_SLOTS) * 4;
+  const total = (bytesBase + rrBytes + trailer.reduce((n, b) => n + b.length, 0) + 3) & ~3;
+  const out = new ArrayBuffer(total);
+  const slots = new Uint32Array(out, 0, bytesBase / 4);
+  const u8 = new Uint8Array(out);
+  slots.set(hashRegion, hashOff);
+  let off = bytesBase;
+
+  const ttl = nums.ttl;
+  let countNames = 0;
+  let countA = 0;
+  let countAAAA = 0;
+  let srvAt = srvListOff;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const e = entriesOff + i * ENTRY_SLOTS;
+    const nameOff = off;
+    off = writeHostWire(key, key.length, u8, off);
+    const nameLen = off - nameOff;
+    slots[e + E.nameOff] = nameOff;
+    slots[e + E.nameLen] = nameLen;
+
+    const aCount = count[i * 3 + T_A]!;
+    slots[e + E.aCount] = aCount;
+    slots[e + E.aOff] = off;
+    for (let k = start[i * 3 + T_A]!, end = k + aCount; k < end; k++) {
+      const ip = aList[k]!;
+      const at = writeRRHead(u8, off, QTYPE.A, ttl, 4);
+      u8[at] = ip >>> 24;
+      u8[at + 1] = (ip >>> 16) & 0xff;
+      u8[at + 2] = (ip >>> 8) & 0xff;
+      u8[at + 3] = ip & 0xff;
+      off = at + 4;
+    }
+
+    const aaaaCount = count[i * 3 + T_AAAA]!;
+    slots[e + E.aaaaCount] = aaaaCount;
+    slots[e + E.aaaaOff] = off;
+    for (let k = start[i * 3 + T_AAAA]! * 16, end = k + aaaaCount * 16; k < end; k += 16) {
+      const at = writeRRHead(u8, off, QTYPE.AAAA, ttl, 16);
+      for (let j = 0; j < 16; j++) u8[at + j] = aaaaList[k + j]!;
+      off = at + 16;
+    }
+
+    const srvCount = count[i * 3 + T_SRV]!;
+    slots[e + E.srvIndex] = (srvAt - srvListOff) / SRV_SLOTS;
+    slots[e + E.srvCount] = srvCount;
+    for (let k = start[i * 3 + T_SRV]!, end = k + srvCount; k < end; k++) {
+      const id = srvList[k]!;
+      const len = 16 + (srvPortLen[id]! & 0xff);
+      if (srvWritten[id] === 0) {
+        const v = srvText[id]!;
+        const port = srvPortLen[id]! >>> 8;
+        const at = writeRRHead(u8, off, QTYPE.SRV, ttl, len - 10);
+        u8[at] = 0;
+        u8[at + 1] = 0;
+        u8[at + 2] = nums.srvWeight >> 8;
+        u8[at + 3] = nums.srvWeight & 0xff;
+        u8[at + 4] = port >> 8;
+        u8[at + 5] = port & 0xff;
+        const colon = v.lastIndexOf(':');
+        writeHostWire(v, colon, u8, at + 6);
+        srvWritten[id] = off;
+        srvGlue[id] = plan.srvTargetEntry(id);
+        off += len;
+      }
+      slots[srvAt + S.rrOff] = srvWritten[id]!;
+      slots[srvAt + S.rrLen] = len;
+      slots[srvAt + S.targetEntry] = srvGlue[id]!;
+      srvAt += SRV_SLOTS;
+    }
+
+    if (aCount + aaaaCount + srvCount > 0) countNames++;
+    countA += aCount;
+    countAAAA += aaaaCount;
+  }
+
+  const add = (bytes: Uint8Array): number => {
+    u8.set(bytes, off);
+    off += bytes.length;
+    return off - bytes.length;
+  };
   const set = (slot: number, value: number): void => {
     slots[slot] = value;
   };
@@ -230,32 +216,28 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
   set(H.countA, countA);
   set(H.countAAAA, countAAAA);
   set(H.countSrv, srvTotal);
-  set(H.domainStrOff, bytes.add(domainStr));
+  set(H.domainStrOff, add(domainStr));
   set(H.domainStrLen, domainStr.length);
-  set(H.mnameStrOff, bytes.add(mnameStr));
+  set(H.mnameStrOff, add(mnameStr));
   set(H.mnameStrLen, mnameStr.length);
-  set(H.rnameStrOff, bytes.add(rnameStr));
+  set(H.rnameStrOff, add(rnameStr));
   set(H.rnameStrLen, rnameStr.length);
   set(H.hashOff, hashOff);
   set(H.hashCap, hashCap);
   set(H.entriesOff, entriesOff);
   set(H.entryCount, keys.length);
   set(H.srvListOff, srvListOff);
-  set(H.apexEntry, index.get(apexKey)!);
-  set(H.domainWireOff, bytes.add(domainWire));
+  set(H.apexEntry, plan.find(apexKey));
+  set(H.domainWireOff, add(domainWire));
   set(H.domainWireLen, domainWire.length);
-  set(H.soaAnswerOff, bytes.add(soaAnswer));
+  set(H.soaAnswerOff, add(soaAnswer));
   set(H.soaAnswerLen, soaAnswer.length);
-  set(H.soaNegativeOff, bytes.add(soaNegative));
+  set(H.soaNegativeOff, add(soaNegative));
   set(H.soaNegativeLen, soaNegative.length);
-  set(H.nsOff, bytes.add(ns));
+  set(H.nsOff, add(ns));
   set(H.nsLen, ns.length);
-  set(H.nsGlueEntry, hasAddresses(mnameKey));
+  set(H.nsGlueEntry, plan.addressEntry(mnameKey));
 
-  const total = (bytesBase + bytes.len + 3) & ~3;
   set(H.byteLength, total);
-  const out = new ArrayBuffer(total);
-  new Uint32Array(out, 0, slots.length).set(slots);
-  new Uint8Array(out, bytesBase).set(bytes.buf.subarray(0, bytes.len));
   return out;
 }

@@ -3,10 +3,64 @@
  * records to wire bytes, plus the matching decoders used by `lookup()`.
  * Nothing here runs per query.
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { isIPv6 } from 'node:net';
+import { ipv4Value } from './ip.js';
+import { FNV_OFFSET, FNV_PRIME } from './table-layout.js';
 
-const HOST_LABEL = /^[a-z0-9_-]{1,63}$/;
 const CLASS_IN = 1;
+
+/**
+ * Checks `s[start, end)` as a host name (one trailing dot optional) whose every
+ * label is 1–63 octets of `[a-z0-9_-]`, at most 255 octets on the wire, and
+ * returns `hashWire` of its wire form — or -1 when it is not such a name. The
+ * empty body is the root. One charCode loop: this runs for every name and SRV
+ * target of a refresh, and the hash doubles as the table's index key.
+ */
+export function hostNameHash(s: string, start: number, end: number): number {
+  if (end > start && s.charCodeAt(end - 1) === 0x2e) end--;
+  if (end - start > 253 || (end > start && s.charCodeAt(end - 1) === 0x2e)) return -1;
+  let h = FNV_OFFSET;
+  for (let pos = start; pos < end; ) {
+    let dot = s.indexOf('.', pos);
+    if (dot < 0 || dot > end) dot = end;
+    const len = dot - pos;
+    if (len === 0 || len > 63) return -1;
+    h = Math.imul(h ^ len, FNV_PRIME);
+    for (let i = pos; i < dot; i++) {
+      const c = s.charCodeAt(i);
+      if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f)) return -1;
+      h = Math.imul(h ^ c, FNV_PRIME);
+    }
+    pos = dot + 1;
+  }
+  return Math.imul(h, FNV_PRIME) >>> 0;
+}
+
+/** Wire length of `s[0, end)` once `hostNameHash` accepted it. */
+export function hostWireLength(s: string, end: number): number {
+  if (end > 0 && s.charCodeAt(end - 1) === 0x2e) end--;
+  return end === 0 ? 1 : end + 2;
+}
+
+/** Writes `s[0, end)`, already checked by `hostNameHash`, as a wire name at `off`; returns the offset after it. */
+export function writeHostWire(s: string, end: number, out: Uint8Array, off: number): number {
+  if (end > 0 && s.charCodeAt(end - 1) === 0x2e) end--;
+  if (end > 0) {
+    let lenAt = off++;
+    for (let i = 0; i < end; i++) {
+      const c = s.charCodeAt(i);
+      if (c === 0x2e) {
+        out[lenAt] = off - lenAt - 1;
+        lenAt = off++;
+      } else {
+        out[off++] = c;
+      }
+    }
+    out[lenAt] = off - lenAt - 1;
+  }
+  out[off] = 0;
+  return off + 1;
+}
 
 /**
  * Wire form of an absolute (or relative, same thing here) host name whose
@@ -15,22 +69,9 @@ const CLASS_IN = 1;
  * never answer them, so they stay out of DNS.
  */
 export function hostNameToWire(name: string): Uint8Array | null {
-  const body = name.endsWith('.') ? name.slice(0, -1) : name;
-  if (body === '') return Uint8Array.of(0);
-  const labels = body.split('.');
-  let size = 1;
-  for (const label of labels) {
-    if (!HOST_LABEL.test(label)) return null;
-    size += label.length + 1;
-  }
-  if (size > 255) return null;
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const label of labels) {
-    out[off++] = label.length;
-    for (let i = 0; i < label.length; i++) out[off++] = label.charCodeAt(i);
-  }
-  out[off] = 0;
+  if (hostNameHash(name, 0, name.length) < 0) return null;
+  const out = new Uint8Array(hostWireLength(name, name.length));
+  writeHostWire(name, name.length, out, 0);
   return out;
 }
 
@@ -76,8 +117,8 @@ export function parentName(name: string): string | null {
 }
 
 export function parseIPv4(text: string): Uint8Array | null {
-  if (!isIPv4(text)) return null;
-  return Uint8Array.from(text.split('.'), Number);
+  const v = ipv4Value(text);
+  return v < 0 ? null : Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
 }
 
 /** 16 bytes of an IPv6 literal (zone identifiers refused: they mean nothing on the wire). */
@@ -110,32 +151,95 @@ export function parseIPv6(text: string): Uint8Array | null {
   return out;
 }
 
+/**
+ * The 16 bytes of an IPv6 literal written at `out[off]`, or false. Handles the
+ * plain forms (hex groups, at most one `::`) with no allocation; anything else
+ * (an embedded IPv4 part, a zone, garbage) goes through `parseIPv6`.
+ */
+export function parseIPv6Into(text: string, out: Uint8Array, off: number): boolean {
+  if (plainIPv6(text, out, off)) return true;
+  const ip = parseIPv6(text);
+  if (!ip) return false;
+  out.set(ip, off);
+  return true;
+}
+
+const words = new Uint16Array(8);
+
+/** Exactly the inputs Node's `isIPv6` accepts that have no IPv4 part and no zone. */
+function plainIPv6(s: string, out: Uint8Array, off: number): boolean {
+  const n = s.length;
+  if (n < 2 || n > 39) return false;
+  let count = 0;
+  let gap = -1;
+  let i = 0;
+  if (s.charCodeAt(0) === 0x3a) {
+    if (s.charCodeAt(1) !== 0x3a) return false;
+    gap = 0;
+    i = 2;
+  }
+  while (i < n) {
+    let word = 0;
+    const at = i;
+    for (; i < n && i - at < 5; i++) {
+      const c = s.charCodeAt(i);
+      const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+      if (d < 0) break;
+      word = word * 16 + d;
+    }
+    if (i === at || i - at > 4 || count === 8) return false;
+    words[count++] = word;
+    if (i === n) break;
+    if (s.charCodeAt(i) !== 0x3a || ++i === n) return false;
+    if (s.charCodeAt(i) === 0x3a) {
+      if (gap >= 0) return false;
+      gap = count;
+      i++;
+    }
+  }
+  if (gap < 0 ? count !== 8 : count > 7) return false;
+  const zeros = gap < 0 ? 0 : 8 - count;
+  for (let w = 0, k = 0; w < 8; w++) {
+    const word = gap >= 0 && w >= gap && w < gap + zeros ? 0 : words[k++]!;
+    out[off + w * 2] = word >> 8;
+    out[off + w * 2 + 1] = word & 0xff;
+  }
+  return true;
+}
+
 export function formatIPv4(buf: Uint8Array, off: number): string {
   return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
 }
 
 /** RFC 5952 text (the form Go prints): longest run of two or more zero groups becomes `::`. */
 export function formatIPv6(buf: Uint8Array, off: number): string {
-  const groups: number[] = [];
-  for (let i = 0; i < 8; i++) groups.push((buf[off + i * 2]! << 8) | buf[off + i * 2 + 1]!);
+  const group = (i: number): number => (buf[off + i * 2]! << 8) | buf[off + i * 2 + 1]!;
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
+    if (group(i) !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && groups[j] === 0) j++;
+    while (j < 8 && group(j) === 0) j++;
     if (j - i > bestLen) {
       bestStart = i;
       bestLen = j - i;
     }
     i = j;
   }
-  const hex = (gs: number[]): string => gs.map((g) => g.toString(16)).join(':');
-  if (bestStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += '::';
+      i += bestLen - 1;
+    } else {
+      if (i > 0 && i !== bestStart + bestLen) out += ':';
+      out += group(i).toString(16);
+    }
+  }
+  return out;
 }
 
 /** An RR without its owner name: TYPE, CLASS IN, TTL, RDLENGTH, RDATA. */
@@ -190,6 +294,42 @@ function writeU32(out: Uint8Array, off: number, v: number): void {
   out[off + 1] = (v >>> 16) & 0xff;
   out[off + 2] = (v >>> 8) & 0xff;
   out[off + 3] = v & 0xff;
+}
+
+/** The parts of an SRV value `<target>:<port>`, filled by `parseSrvValue`. */
+export interface SrvParts {
+  /** index of the colon; the target is `[0, colon)` */
+  colon: number;
+  /** the port as the table stores it: the decimal value modulo 65536 */
+  port: number;
+  /** wire length of the target */
+  wireLen: number;
+  /** true when the text is exactly `<target with trailing dot>:<port in shortest decimal>`, so two different canonical texts are two different RRs */
+  canonical: boolean;
+}
+
+/**
+ * Parses an SRV value as the table stores it: a port of 1–15 ASCII digits
+ * after the last colon, and a host-name target that is not the root. Fills
+ * `out` (no allocation) and returns false for an unusable value.
+ */
+export function parseSrvValue(v: string, out: SrvParts): boolean {
+  const colon = v.lastIndexOf(':');
+  const digits = v.length - colon - 1;
+  if (colon < 0 || digits < 1 || digits > 15) return false;
+  let value = 0;
+  for (let i = colon + 1; i < v.length; i++) {
+    const d = v.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return false;
+    value = value * 10 + d;
+  }
+  const wireLen = hostWireLength(v, colon);
+  if (wireLen === 1 || hostNameHash(v, 0, colon) < 0) return false;
+  out.colon = colon;
+  out.port = value % 65536;
+  out.wireLen = wireLen;
+  out.canonical = value <= 65535 && (digits === 1 || v.charCodeAt(colon + 1) !== 0x30) && v.charCodeAt(colon - 1) === 0x2e;
+  return true;
 }
 
 export const RR_A_LEN = 14;

@@ -9,6 +9,9 @@
  *   entries     count × ENTRY_SLOTS × u32
  *   srv list    srvCount × SRV_SLOTS × u32
  *   bytes       names (lower-case wire), owner-less RRs, meta strings
+ *
+ * A name's A and AAAA RRs are contiguous; SRV RRs are reached one by one
+ * through the srv list, so names holding the same SRV value share its bytes.
  */
 
 export const MAGIC = 0x4d444e54; // "MDNT"
@@ -78,13 +81,16 @@ export const S = {
 } as const;
 export const SRV_SLOTS = 3;
 
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
 /** FNV-1a over ASCII-lower-cased bytes; label length octets (≤ 63) are never letters. */
 export function hashWire(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   for (let i = start; i < end; i++) {
     let b = buf[i]!;
     if (b >= 0x41 && b <= 0x5a) b |= 0x20;
-    h = Math.imul(h ^ b, 0x01000193);
+    h = Math.imul(h ^ b, FNV_PRIME);
   }
   return h >>> 0;
 }

@@ -18,35 +18,42 @@ export function latestRunningStatus(task: Task): TaskStatus | undefined {
   return best;
 }
 
-function candidates(source: IPSource, status: TaskStatus | undefined, slaveIPs: readonly string[]): string[] {
+function parsedInto(out: ParsedIP[], text: string): void {
+  const ip = parseIP(text);
+  if (ip) out.push(ip);
+}
+
+/** Parseable addresses from one source, in the order the Go program lists them. */
+function fromSource(source: IPSource, status: TaskStatus | undefined, slaveIPs: readonly ParsedIP[]): ParsedIP[] {
+  const out: ParsedIP[] = [];
   switch (source) {
     case 'host':
-      return [...slaveIPs];
-    case 'netinfo': {
-      const out: string[] = [];
+      out.push(...slaveIPs);
+      break;
+    case 'netinfo':
       for (const ni of status?.networkInfos ?? []) {
-        if (ni.ipAddresses.length > 0) out.push(...ni.ipAddresses);
-        else if (ni.ipAddress !== '') out.push(ni.ipAddress);
+        if (ni.ipAddresses.length > 0) for (const a of ni.ipAddresses) parsedInto(out, a);
+        else if (ni.ipAddress !== '') parsedInto(out, ni.ipAddress);
       }
-      return out;
-    }
+      break;
     case 'mesos':
     case 'docker': {
       const key = source === 'mesos' ? MESOS_LABEL : DOCKER_LABEL;
-      return (status?.labels ?? []).filter((l) => l.key === key).map((l) => l.value);
+      for (const l of status?.labels ?? []) if (l.key === key) parsedInto(out, l.value);
+      break;
     }
   }
+  return out;
 }
 
-/** IPs of the first source that yields at least one parseable address. */
-export function taskIPs(task: Task, sources: readonly IPSource[], slaveIPs: readonly string[]): ParsedIP[] {
-  const status = latestRunningStatus(task);
+/**
+ * IPs of the first source that yields at least one parseable address.
+ * `status` is the task's `latestRunningStatus`; `slaveIPs` are its agent's
+ * addresses, already parsed.
+ */
+export function taskIPs(status: TaskStatus | undefined, sources: readonly IPSource[], slaveIPs: readonly ParsedIP[]): ParsedIP[] {
   for (const source of sources) {
-    const ips: ParsedIP[] = [];
-    for (const c of candidates(source, status, slaveIPs)) {
-      const ip = parseIP(c);
-      if (ip) ips.push(ip);
-    }
+    const ips = fromSource(source, status, slaveIPs);
     if (ips.length > 0) return ips;
   }
   return [];

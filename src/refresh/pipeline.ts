@@ -2,7 +2,7 @@ import { networkInterfaces } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { fetchState, type FetchOptions } from '../mesos/fetch.js';
-import { validateState } from '../mesos/state.js';
+import { validateState, type MesosState } from '../mesos/state.js';
 import { generate } from '../records/generator.js';
 import { RecordTable } from '../records/table.js';
 import type { RecordSet } from '../records/types.js';
@@ -71,7 +71,10 @@ export class RefreshPipeline {
     const fetched = await fetchState(masters, this.fetchOptions, this.log);
     const t1 = performance.now();
 
-    const { state, warnings } = validateState(fetched.body, fetched.master);
+    const validated = validateState(fetched.body, fetched.master);
+    let state: MesosState | null = validated.state;
+    const { warnings } = validated;
+    const leader = state.leader;
     // The parsed document is no longer needed: let GC reclaim it before generation (peak memory).
     fetched.body = null;
     for (const w of warnings) this.log.warn({ master: fetched.master, ...w }, 'skipped a bad state item');
@@ -91,8 +94,10 @@ export class RefreshPipeline {
         resolved,
         interfaceAddrs: c.listener === '0.0.0.0' ? nonLoopbackAddresses() : [],
       },
-      (msg) => this.log.warn({ leader: state.leader }, msg),
+      (msg) => this.log.warn({ leader }, msg),
     );
+    // The state is no longer needed: let GC reclaim it before the table build allocates.
+    state = null;
     if (this.log.isLevelEnabled('trace')) logRecords(this.log, generated.records);
     const t2 = performance.now();
 
@@ -132,7 +137,7 @@ export class RefreshPipeline {
       axfrBody,
       enumerateBody,
       serial,
-      leader: state.leader,
+      leader,
       master: fetched.master,
       counts: {
         a: countValues(generated.records.a),

@@ -1,0 +1,97 @@
+/**
+ * `npm run bench:records`: JSON parse, generation and table build of a synthetic
+ * 50,000-task state, as the refresh worker does them, with peak RSS.
+ * Target (issue 2): parse + generate + build ≤ 1.2 s, peak RSS ≤ 350 MiB.
+ */
+import { validateState, type MesosState } from '../src/mesos/state.js';
+import { generate } from '../src/records/generator.js';
+import { RecordTable } from '../src/records/table.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { syntheticState } from './synthetic-state.js';
+
+// The state is written by this process and measured in a fresh child, so the
+// peak RSS is that of a refresh (body text + parse + generate + build), not of
+// building the synthetic state.
+if (process.argv[2] !== '--measure') {
+  const tasks = Number(process.argv[2] ?? 50_000);
+  const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-bench-'));
+  const file = join(dir, 'state.json');
+  writeFileSync(file, JSON.stringify(syntheticState(tasks)));
+  const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--measure', file, String(tasks)], {
+    stdio: 'inherit',
+  });
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(child.status ?? 1);
+}
+
+const tasks = Number(process.argv[4]);
+// Like the refresh worker, drop the body text once parsed and the document once
+// validated: peak RSS counts, and live references keep them from being collected.
+let text: string | null = readFileSync(process.argv[3]!, 'utf8');
+const stateBytes = text.length;
+globalThis.gc?.();
+const rssBefore = process.memoryUsage().rss;
+let peakRss = rssBefore;
+const sample = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 5);
+
+const t0 = performance.now();
+let doc: unknown = JSON.parse(text);
+text = null;
+const t1 = performance.now();
+let state: MesosState | null = validateState(doc).state;
+doc = null;
+const generated = generate(state, {
+  domain: 'mesos',
+  enforceRFC952: false,
+  ipSources: ['netinfo', 'mesos', 'host'],
+  soaMname: 'ns1.mesos.',
+  listener: '127.0.0.1',
+  masters: ['127.0.0.1:5050'],
+  healthyOnly: false,
+  resolved: new Map(),
+  interfaceAddrs: [],
+});
+state = null;
+const t2 = performance.now();
+const table = RecordTable.build(generated.records, {
+  domain: 'mesos',
+  ttl: 60,
+  serial: 1,
+  soaMname: 'ns1.mesos.',
+  soaRname: 'root.ns1.mesos.',
+  soaRefresh: 60,
+  soaRetry: 600,
+  soaExpire: 86400,
+  soaMinttl: 60,
+  srvWeight: 1,
+});
+const t3 = performance.now();
+peakRss = Math.max(peakRss, process.memoryUsage().rss);
+clearInterval(sample);
+
+const count = (m: Map<string, Set<string>>) => [...m.values()].reduce((n, s) => n + s.size, 0);
+const mib = (b: number) => Math.round((b / 1048576) * 10) / 10;
+console.log(
+  JSON.stringify(
+    {
+      tasks,
+      stateBytes,
+      parseMs: Math.round(t1 - t0),
+      generateMs: Math.round(t2 - t1),
+      tableBuildMs: Math.round(t3 - t2),
+      totalMs: Math.round(t3 - t0),
+      records: { a: count(generated.records.a), aaaa: count(generated.records.aaaa), srv: count(generated.records.srv), names: table.counts.names },
+      tableBytes: table.buffer.byteLength,
+      peakRssMiB: mib(peakRss),
+      rssBeforeMiB: mib(rssBefore),
+    },
+    null,
+    2,
+  ),
+);
