@@ -33,4 +33,10 @@ describe('parsePortRanges', () => {
     expect(parsePortRanges('[0-4294967295]', (r) => bad.push(r))).toEqual([]);
     expect(bad).toHaveLength(1);
   });
+
+  it('skips numbers too large to count with instead of looping forever', () => {
+    const bad: string[] = [];
+    expect(parsePortRanges('[99999999999999999999-99999999999999999999, 31000-31000]', (r) => bad.push(r))).toEqual([31000]);
+    expect(bad).toEqual(['99999999999999999999-99999999999999999999']);
+  });
 });
