@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { FIXTURES_DIR } from './fixtures.js';
 import { RecordTable, type TableMeta } from '../../src/records/table.js';
 import type { RecordSet } from '../../src/records/types.js';
 import type { Snapshot } from '../../src/serving.js';
 
-export const FIXTURES = '/work/shared/fixtures';
+export const FIXTURES = FIXTURES_DIR;
 
 interface AxfrJson {
   Records: { As: Record<string, string[]>; AAAAs: Record<string, string[]>; SRVs: Record<string, string[]> };

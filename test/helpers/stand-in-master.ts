@@ -8,10 +8,11 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
+import { FIXTURES_DIR } from './fixtures.js';
 
-export const FIXTURES_DIR = '/work/shared/fixtures';
+export { FIXTURES_DIR };
 
-/** Fixture names under /work/shared/fixtures that hold a state.json. */
+/** Fixture names under shared/fixtures that hold a state.json. */
 export type FixtureName = 'docker-mesos-120' | 'nasty-300' | 'nasty-300-host-rfc952' | 'upstream-fake';
 
 const fixtureCache = new Map<string, string>();

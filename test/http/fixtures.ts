@@ -1,9 +1,10 @@
 /** Shared loaders for the golden files produced by the Go program. */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import type { EnumRecord, Enumeration, RecordSet } from '../../src/records/types.js';
 
-export const FIXTURES = '/work/shared/fixtures';
+export const FIXTURES = FIXTURES_DIR;
 
 export const fixtureNames = (): string[] => readdirSync(FIXTURES).sort();
 
