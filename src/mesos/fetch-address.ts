@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { joinHostPort as joinText, parseIP, splitHostPort as splitText } from '../records/ip.js';
 
 export interface HostPort {
   host: string;
@@ -8,31 +8,18 @@ export interface HostPort {
 
 /**
  * Splits `host:port` / `[v6]:port` like Go's net.SplitHostPort, and insists on a
- * usable port. Returns undefined for anything else.
+ * host and a usable port. Returns undefined for anything else.
  */
 export function splitHostPort(text: string): HostPort | undefined {
-  let host: string;
-  let portText: string;
-  if (text.startsWith('[')) {
-    const close = text.indexOf(']');
-    if (close < 0 || text[close + 1] !== ':') return undefined;
-    host = text.slice(1, close);
-    portText = text.slice(close + 2);
-  } else {
-    const colon = text.lastIndexOf(':');
-    if (colon < 0) return undefined;
-    host = text.slice(0, colon);
-    portText = text.slice(colon + 1);
-    if (host.includes(':')) return undefined;
-  }
-  if (host === '' || !/^[0-9]{1,5}$/.test(portText)) return undefined;
-  const port = Number(portText);
+  const hp = splitText(text);
+  if (!hp || hp.host === '' || !/^[0-9]{1,5}$/.test(hp.port)) return undefined;
+  const port = Number(hp.port);
   if (port < 1 || port > 65535) return undefined;
-  return { host, port };
+  return { host: hp.host, port };
 }
 
 export function joinHostPort({ host, port }: HostPort): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return joinText(host, port);
 }
 
 /** `name@host:port` (a Mesos UPID) → its address; exactly one `@`, as Go requires. */
@@ -53,18 +40,17 @@ export async function sameEndpoint(a: HostPort, b: HostPort): Promise<boolean> {
   const hostA = canonicalHost(a.host);
   const hostB = canonicalHost(b.host);
   if (hostA === hostB) return true;
-  if (isIP(hostA) !== 0 && isIP(hostB) !== 0) return false;
+  if (parseIP(hostA) && parseIP(hostB)) return false;
   const [ipsA, ipsB] = await Promise.all([resolveAll(hostA), resolveAll(hostB)]);
   return ipsA.some((ip) => ipsB.includes(ip));
 }
 
 function canonicalHost(host: string): string {
-  if (isIP(host) === 6) return new URL(`http://[${host}]/`).hostname.slice(1, -1);
-  return host.toLowerCase();
+  return parseIP(host)?.text ?? host.toLowerCase();
 }
 
 async function resolveAll(host: string): Promise<string[]> {
-  if (isIP(host) !== 0) return [host];
+  if (parseIP(host)) return [host];
   try {
     const found = await lookup(host, { all: true });
     return found.map((entry) => canonicalHost(entry.address));

@@ -1,26 +1,30 @@
 /**
- * IP literal parsing with Go `net.ParseIP` semantics: strict dotted quads (no
- * leading zeros), IPv6 with an optional trailing dotted quad, no zones. An
- * address with an IPv4 form (plain or IPv4-mapped) is reported as IPv4,
- * everything else as IPv6 in Go's canonical text (RFC 5952 style).
+ * The one implementation of IP literals and `host:port` text, with Go `net`
+ * semantics (`ParseIP`, `IP.String`, `SplitHostPort`, `JoinHostPort`): strict
+ * dotted quads (no leading zeros), IPv6 with at most one `::` and an optional
+ * trailing dotted quad, no zones. An address with an IPv4 form (plain or
+ * IPv4-mapped) is IPv4; everything else is IPv6 in Go's canonical text (RFC
+ * 5952 style). Parsing writes bytes and allocates nothing, so the table build
+ * can call it for every value; text callers go through `parseIP`.
  */
 export type ParsedIP = { family: 4; text: string } | { family: 6; text: string };
 
 /**
- * A dotted quad as Go `net.ParseIP` and Node's `net.isIPv4` accept it (no
- * leading zeros, each part ≤ 255) as an unsigned 32-bit number, or -1. Such
- * text is canonical: two different valid texts are two different addresses.
+ * The dotted quad `s[start, end)` as Go `net.ParseIP` and Node's `net.isIPv4`
+ * accept it (no leading zeros, each part ≤ 255), as an unsigned 32-bit number,
+ * or -1. Such text is canonical: two different valid texts are two different
+ * addresses.
  */
-export function ipv4Value(s: string): number {
-  const n = s.length;
+export function ipv4Value(s: string, start = 0, end = s.length): number {
+  const n = end - start;
   if (n < 7 || n > 15) return -1;
   let value = 0;
   let parts = 0;
   let part = 0;
   let digits = 0;
   let lead = 0;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? s.charCodeAt(i) : 0x2e;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? s.charCodeAt(i) : 0x2e;
     if (c === 0x2e) {
       if (digits === 0 || part > 255 || (digits > 1 && lead === 0x30) || ++parts > 4) return -1;
       value = value * 256 + part;
@@ -37,107 +41,156 @@ export function ipv4Value(s: string): number {
   return parts === 4 ? value : -1;
 }
 
-function parseIPv6Words(s: string): number[] | null {
-  if (s.length < 2) return null;
-  let tail4: number[] | null = null;
-  let body = s;
-  const lastColon = s.lastIndexOf(':');
-  if (s.indexOf('.', lastColon) !== -1) {
-    const v4 = ipv4Value(s.slice(lastColon + 1));
-    if (v4 < 0) return null;
-    tail4 = [v4 >>> 24, (v4 >>> 16) & 0xff, (v4 >>> 8) & 0xff, v4 & 0xff];
-    body = s.slice(0, lastColon + 1) + '0:0';
-  }
-  const halves = body.split('::');
-  if (halves.length > 2) return null;
-  const parseGroups = (h: string): number[] | null => {
-    if (h === '') return [];
-    const out: number[] = [];
-    for (const g of h.split(':')) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parseGroups(halves[0]!);
-  if (!head) return null;
-  let words: number[];
-  if (halves.length === 2) {
-    const rest = parseGroups(halves[1]!);
-    if (!rest) return null;
-    const fill = 8 - head.length - rest.length;
-    if (fill < 1) return null;
-    words = [...head, ...new Array<number>(fill).fill(0), ...rest];
-  } else {
-    words = head;
-  }
-  if (words.length !== 8) return null;
-  if (tail4) {
-    words[6] = (tail4[0]! << 8) | tail4[1]!;
-    words[7] = (tail4[2]! << 8) | tail4[3]!;
-  }
-  return words;
+const words = new Uint16Array(8);
+
+function hexDigit(c: number): number {
+  return c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
 }
 
-function formatIPv6(words: number[]): string {
+/**
+ * Writes the 16 bytes of the IPv6 literal `s` at `out[off]`; false (and
+ * nothing written) when `s` is not one: 1–4 hex digits per group, one `::`
+ * standing for at least one zero group, an optional dotted quad as the last
+ * two groups, no zone.
+ */
+export function parseIPv6Into(s: string, out: Uint8Array, off: number): boolean {
+  const n = s.length;
+  if (n < 2) return false;
+  let count = 0;
+  let gap = -1;
+  let i = 0;
+  if (s.charCodeAt(0) === 0x3a) {
+    if (s.charCodeAt(1) !== 0x3a) return false;
+    gap = 0;
+    i = 2;
+  }
+  while (i < n) {
+    let word = 0;
+    const at = i;
+    for (; i < n && i - at < 5; i++) {
+      const d = hexDigit(s.charCodeAt(i));
+      if (d < 0) break;
+      word = word * 16 + d;
+    }
+    if (i < n && s.charCodeAt(i) === 0x2e) {
+      // A dotted quad: the rest of the text, in place of the last two groups.
+      if (count > 6 || (gap < 0 && count !== 6)) return false;
+      const v4 = ipv4Value(s, at, n);
+      if (v4 < 0) return false;
+      words[count++] = v4 >>> 16;
+      words[count++] = v4 & 0xffff;
+      break;
+    }
+    if (i === at || i - at > 4 || count === 8) return false;
+    words[count++] = word;
+    if (i === n) break;
+    if (s.charCodeAt(i) !== 0x3a || ++i === n) return false;
+    if (s.charCodeAt(i) === 0x3a) {
+      if (gap >= 0) return false;
+      gap = count;
+      i++;
+    }
+  }
+  if (gap < 0 ? count !== 8 : count > 7) return false;
+  const zeros = gap < 0 ? 0 : 8 - count;
+  for (let w = 0, k = 0; w < 8; w++) {
+    const word = gap >= 0 && w >= gap && w < gap + zeros ? 0 : words[k++]!;
+    out[off + w * 2] = word >> 8;
+    out[off + w * 2 + 1] = word & 0xff;
+  }
+  return true;
+}
+
+export function formatIPv4(buf: Uint8Array, off: number): string {
+  return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
+}
+
+/** Go's text of 16 IPv6 bytes at `off` (RFC 5952): the first longest run of two or more zero groups becomes `::`. */
+export function formatIPv6(buf: Uint8Array, off: number): string {
+  const group = (i: number): number => (buf[off + i * 2]! << 8) | buf[off + i * 2 + 1]!;
   let bestStart = -1;
-  let bestLen = 0;
+  let bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (words[i] !== 0) {
+    if (group(i) !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && words[j] === 0) j++;
+    while (j < 8 && group(j) === 0) j++;
     if (j - i > bestLen) {
       bestStart = i;
       bestLen = j - i;
     }
     i = j;
   }
-  if (bestLen < 2) bestStart = -1;
   let out = '';
   for (let i = 0; i < 8; i++) {
     if (i === bestStart) {
       out += '::';
       i += bestLen - 1;
-      continue;
+    } else {
+      if (i > 0 && i !== bestStart + bestLen) out += ':';
+      out += group(i).toString(16);
     }
-    if (out !== '' && !out.endsWith(':')) out += ':';
-    out += words[i]!.toString(16);
   }
   return out;
 }
 
+const scratch = new Uint8Array(16);
+
+/** Go `net.ParseIP(s)`: the family and the canonical text (`IP.String()`), or null when `s` is not an IP literal. */
 export function parseIP(s: string): ParsedIP | null {
-  if (s.includes(':')) {
-    const words = parseIPv6Words(s);
-    if (!words) return null;
-    const mapped = words.slice(0, 5).every((w) => w === 0) && words[5] === 0xffff;
-    if (mapped) {
-      return { family: 4, text: `${words[6]! >> 8}.${words[6]! & 255}.${words[7]! >> 8}.${words[7]! & 255}` };
-    }
-    return { family: 6, text: formatIPv6(words) };
+  if (!s.includes(':')) {
+    // A strict dotted quad is already its canonical text.
+    return ipv4Value(s) < 0 ? null : { family: 4, text: s };
   }
-  // A strict dotted quad is already its canonical text.
-  return ipv4Value(s) < 0 ? null : { family: 4, text: s };
+  if (!parseIPv6Into(s, scratch, 0)) return null;
+  let mapped = scratch[10] === 0xff && scratch[11] === 0xff;
+  for (let i = 0; mapped && i < 10; i++) mapped = scratch[i] === 0;
+  return mapped ? { family: 4, text: formatIPv4(scratch, 12) } : { family: 6, text: formatIPv6(scratch, 0) };
 }
 
-/** Go `net.SplitHostPort`: `host:port` or `[v6host]:port`; null when it does not split. */
-export function splitHostPort(s: string): { host: string; port: string } | null {
+export interface HostPortText {
+  host: string;
+  port: string;
+}
+
+/**
+ * Go `net.SplitHostPort`: `host:port` or `[host]:port`, host and port as
+ * written (either may be empty); otherwise Go's error text, e.g. `address
+ * 1.2.3.4: missing port in address`.
+ */
+export function splitHostPortOrError(s: string): HostPortText | string {
+  const fail = (why: string): string => (s === '' ? why : `address ${s}: ${why}`);
+  const i = s.lastIndexOf(':');
+  if (i < 0) return fail('missing port in address');
+  let host: string;
+  let j = 0;
+  let k = 0;
   if (s.startsWith('[')) {
     const end = s.indexOf(']');
-    if (end < 0 || s[end + 1] !== ':') return null;
-    const host = s.slice(1, end);
-    const port = s.slice(end + 2);
-    if (host.includes('[') || port.includes(':') || port.includes(']')) return null;
-    return { host, port };
+    if (end < 0) return fail("missing ']' in address");
+    if (end + 1 === s.length) return fail('missing port in address');
+    if (end + 1 !== i) return fail(s[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
+    host = s.slice(1, end);
+    j = 1;
+    k = end + 1;
+  } else {
+    host = s.slice(0, i);
+    if (host.includes(':')) return fail('too many colons in address');
   }
-  const i = s.lastIndexOf(':');
-  if (i < 0) return null;
-  const host = s.slice(0, i);
-  if (host.includes(':') || host.includes('[') || host.includes(']')) return null;
-  const port = s.slice(i + 1);
-  if (port.includes('[') || port.includes(']')) return null;
-  return { host, port };
+  if (s.indexOf('[', j) >= 0) return fail("unexpected '[' in address");
+  if (s.indexOf(']', k) >= 0) return fail("unexpected ']' in address");
+  return { host, port: s.slice(i + 1) };
+}
+
+/** Go `net.SplitHostPort`, null when it fails. */
+export function splitHostPort(s: string): HostPortText | null {
+  const hp = splitHostPortOrError(s);
+  return typeof hp === 'string' ? null : hp;
+}
+
+/** Go `net.JoinHostPort`: brackets a host that contains a colon. */
+export function joinHostPort(host: string, port: string | number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

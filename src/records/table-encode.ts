@@ -3,9 +3,10 @@
  * records to wire bytes, plus the matching decoders used by `lookup()`.
  * Nothing here runs per query.
  */
-import { isIPv6 } from 'node:net';
-import { ipv4Value } from './ip.js';
 import { FNV_OFFSET, FNV_PRIME } from './table-layout.js';
+
+// Address bytes ⇄ text is ip.ts's; the DNS reply decoder takes the formatter from here with the other decoders.
+export { formatIPv6 } from './ip.js';
 
 const CLASS_IN = 1;
 
@@ -116,132 +117,6 @@ export function parentName(name: string): string | null {
   return rest === '' ? '.' : rest;
 }
 
-export function parseIPv4(text: string): Uint8Array | null {
-  const v = ipv4Value(text);
-  return v < 0 ? null : Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
-}
-
-/** 16 bytes of an IPv6 literal (zone identifiers refused: they mean nothing on the wire). */
-export function parseIPv6(text: string): Uint8Array | null {
-  if (text.includes('%') || !isIPv6(text)) return null;
-  let groups: number[] = [];
-  let tail = text;
-  const v4At = text.lastIndexOf(':');
-  const v4 = text.slice(v4At + 1);
-  if (v4.includes('.')) {
-    const b = parseIPv4(v4);
-    if (!b) return null;
-    tail = `${text.slice(0, v4At + 1)}${((b[0]! << 8) | b[1]!).toString(16)}:${((b[2]! << 8) | b[3]!).toString(16)}`;
-  }
-  const halves = tail.split('::');
-  const toGroups = (s: string): number[] => (s === '' ? [] : s.split(':').map((g) => parseInt(g, 16)));
-  if (halves.length === 2) {
-    const head = toGroups(halves[0]!);
-    const rest = toGroups(halves[1]!);
-    groups = [...head, ...new Array<number>(8 - head.length - rest.length).fill(0), ...rest];
-  } else {
-    groups = toGroups(tail);
-  }
-  if (groups.length !== 8) return null;
-  const out = new Uint8Array(16);
-  groups.forEach((g, i) => {
-    out[i * 2] = g >> 8;
-    out[i * 2 + 1] = g & 0xff;
-  });
-  return out;
-}
-
-/**
- * The 16 bytes of an IPv6 literal written at `out[off]`, or false. Handles the
- * plain forms (hex groups, at most one `::`) with no allocation; anything else
- * (an embedded IPv4 part, a zone, garbage) goes through `parseIPv6`.
- */
-export function parseIPv6Into(text: string, out: Uint8Array, off: number): boolean {
-  if (plainIPv6(text, out, off)) return true;
-  const ip = parseIPv6(text);
-  if (!ip) return false;
-  out.set(ip, off);
-  return true;
-}
-
-const words = new Uint16Array(8);
-
-/** Exactly the inputs Node's `isIPv6` accepts that have no IPv4 part and no zone. */
-function plainIPv6(s: string, out: Uint8Array, off: number): boolean {
-  const n = s.length;
-  if (n < 2 || n > 39) return false;
-  let count = 0;
-  let gap = -1;
-  let i = 0;
-  if (s.charCodeAt(0) === 0x3a) {
-    if (s.charCodeAt(1) !== 0x3a) return false;
-    gap = 0;
-    i = 2;
-  }
-  while (i < n) {
-    let word = 0;
-    const at = i;
-    for (; i < n && i - at < 5; i++) {
-      const c = s.charCodeAt(i);
-      const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
-      if (d < 0) break;
-      word = word * 16 + d;
-    }
-    if (i === at || i - at > 4 || count === 8) return false;
-    words[count++] = word;
-    if (i === n) break;
-    if (s.charCodeAt(i) !== 0x3a || ++i === n) return false;
-    if (s.charCodeAt(i) === 0x3a) {
-      if (gap >= 0) return false;
-      gap = count;
-      i++;
-    }
-  }
-  if (gap < 0 ? count !== 8 : count > 7) return false;
-  const zeros = gap < 0 ? 0 : 8 - count;
-  for (let w = 0, k = 0; w < 8; w++) {
-    const word = gap >= 0 && w >= gap && w < gap + zeros ? 0 : words[k++]!;
-    out[off + w * 2] = word >> 8;
-    out[off + w * 2 + 1] = word & 0xff;
-  }
-  return true;
-}
-
-export function formatIPv4(buf: Uint8Array, off: number): string {
-  return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`;
-}
-
-/** RFC 5952 text (the form Go prints): longest run of two or more zero groups becomes `::`. */
-export function formatIPv6(buf: Uint8Array, off: number): string {
-  const group = (i: number): number => (buf[off + i * 2]! << 8) | buf[off + i * 2 + 1]!;
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (group(i) !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && group(j) === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  let out = '';
-  for (let i = 0; i < 8; i++) {
-    if (i === bestStart) {
-      out += '::';
-      i += bestLen - 1;
-    } else {
-      if (i > 0 && i !== bestStart + bestLen) out += ':';
-      out += group(i).toString(16);
-    }
-  }
-  return out;
-}
-
 /** An RR without its owner name: TYPE, CLASS IN, TTL, RDLENGTH, RDATA. */
 export function encodeRR(type: number, ttl: number, rdata: Uint8Array): Uint8Array {
   const out = new Uint8Array(10 + rdata.length);
@@ -304,6 +179,8 @@ export interface SrvParts {
   port: number;
   /** wire length of the target */
   wireLen: number;
+  /** `hostNameHash` of the target */
+  hash: number;
   /** true when the text is exactly `<target with trailing dot>:<port in shortest decimal>`, so two different canonical texts are two different RRs */
   canonical: boolean;
 }
@@ -324,10 +201,12 @@ export function parseSrvValue(v: string, out: SrvParts): boolean {
     value = value * 10 + d;
   }
   const wireLen = hostWireLength(v, colon);
-  if (wireLen === 1 || hostNameHash(v, 0, colon) < 0) return false;
+  const hash = wireLen === 1 ? -1 : hostNameHash(v, 0, colon);
+  if (hash < 0) return false;
   out.colon = colon;
   out.port = value % 65536;
   out.wireLen = wireLen;
+  out.hash = hash;
   out.canonical = value <= 65535 && (digits === 1 || v.charCodeAt(colon + 1) !== 0x30) && v.charCodeAt(colon - 1) === 0x2e;
   return true;
 }

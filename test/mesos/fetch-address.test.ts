@@ -13,7 +13,7 @@ describe('splitHostPort / joinHostPort', () => {
     expect(joinHostPort(expected)).toBe(text);
   });
 
-  it.each(['127.0.0.1', '::1:5050', '[::1]5050', ':5050', 'h:0', 'h:65536', 'h:50a', 'h:', '[::1'])(
+  it.each(['127.0.0.1', '::1:5050', '[::1]5050', ':5050', 'h:0', 'h:65536', 'h:50a', 'h:', '[::1', 'a]b:5050', '[[::1]:5050'])(
     'rejects %s',
     (text) => {
       expect(splitHostPort(text)).toBeUndefined();
@@ -38,6 +38,7 @@ describe('sameEndpoint', () => {
     expect(await sameEndpoint({ host: '127.0.0.1', port: 1 }, { host: '127.0.0.1', port: 2 })).toBe(false);
     expect(await sameEndpoint({ host: '127.0.0.1', port: 1 }, { host: '127.0.0.2', port: 1 })).toBe(false);
     expect(await sameEndpoint({ host: '::1', port: 1 }, { host: '0:0::1', port: 1 })).toBe(true);
+    expect(await sameEndpoint({ host: '::ffff:127.0.0.1', port: 1 }, { host: '127.0.0.1', port: 1 })).toBe(true);
   });
 
   it('resolves host names before comparing', async () => {
