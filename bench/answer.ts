@@ -7,6 +7,7 @@ import { DnsStats } from '../src/dns/stats.js';
 import { QTYPE } from '../src/dns/wire.js';
 import { buildQuery } from '../src/dns/wire-query.js';
 import { RecordTable } from '../src/records/table.js';
+import { addValue } from '../src/records/record-set.js';
 import type { RecordSet } from '../src/records/types.js';
 
 const TASKS = 5000;
@@ -18,21 +19,16 @@ function taskName(i: number): string {
 
 function syntheticRecords(): RecordSet {
   const rs: RecordSet = { a: new Map(), aaaa: new Map(), srv: new Map() };
-  const add = (map: Map<string, Set<string>>, name: string, value: string): void => {
-    let set = map.get(name);
-    if (!set) map.set(name, (set = new Set()));
-    set.add(value);
-  };
   for (let i = 0; i < TASKS; i++) {
     const app = `app-${i % APPS}`;
     const ip = `10.${(i >> 16) & 0xff}.${(i >> 8) & 0xff}.${i & 0xff}`;
     const agentIp = `10.200.${(i % 250) >> 8}.${i % 250}`;
     const task = taskName(i);
-    add(rs.a, `${app}.marathon.mesos.`, ip);
-    add(rs.a, `${task}.marathon.mesos.`, ip);
-    add(rs.a, `${app}.marathon.slave.mesos.`, agentIp);
-    add(rs.a, `${task}.marathon.slave.mesos.`, agentIp);
-    add(rs.srv, `_${app}._tcp.marathon.mesos.`, `${task}.marathon.slave.mesos.:${31000 + (i % 1000)}`);
+    addValue(rs.a, `${app}.marathon.mesos.`, ip);
+    addValue(rs.a, `${task}.marathon.mesos.`, ip);
+    addValue(rs.a, `${app}.marathon.slave.mesos.`, agentIp);
+    addValue(rs.a, `${task}.marathon.slave.mesos.`, agentIp);
+    addValue(rs.srv, `_${app}._tcp.marathon.mesos.`, `${task}.marathon.slave.mesos.:${31000 + (i % 1000)}`);
   }
   return rs;
 }

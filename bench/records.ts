@@ -5,6 +5,7 @@
  */
 import { validateState, type MesosState } from '../src/mesos/state.js';
 import { generate } from '../src/records/generator.js';
+import { recordCount } from '../src/records/record-set.js';
 import { RecordTable } from '../src/records/table.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,7 +76,6 @@ const t3 = performance.now();
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 clearInterval(sample);
 
-const count = (m: Map<string, Set<string>>) => [...m.values()].reduce((n, s) => n + s.size, 0);
 const mib = (b: number) => Math.round((b / 1048576) * 10) / 10;
 console.log(
   JSON.stringify(
@@ -86,7 +86,7 @@ console.log(
       generateMs: Math.round(t2 - t1),
       tableBuildMs: Math.round(t3 - t2),
       totalMs: Math.round(t3 - t0),
-      records: { a: count(generated.records.a), aaaa: count(generated.records.aaaa), srv: count(generated.records.srv), names: table.counts.names },
+      records: { a: recordCount(generated.records.a), aaaa: recordCount(generated.records.aaaa), srv: recordCount(generated.records.srv), names: table.counts.names },
       tableBytes: table.buffer.byteLength,
       peakRssMiB: mib(peakRss),
       rssBeforeMiB: mib(rssBefore),

@@ -1,3 +1,4 @@
+import { addValue } from '../src/records/record-set.js';
 import type { RecordSet } from '../src/records/types.js';
 
 const FRAMEWORKS = ['marathon', 'chronos', 'spark', 'kafka', 'cassandra', 'jenkins'];
@@ -24,12 +25,6 @@ function prng(seed: number): () => number {
   };
 }
 
-function add(map: Map<string, Set<string>>, name: string, value: string): void {
-  let s = map.get(name);
-  if (!s) map.set(name, (s = new Set()));
-  s.add(value);
-}
-
 /**
  * A RecordSet shaped like the generator's output for a cluster of `tasks`
  * tasks: apps with 1–8 instances spread over frameworks, each task with its
@@ -41,10 +36,10 @@ export function syntheticCluster(tasks: number, domain = 'mesos', seed = 42): Sy
   const records: RecordSet = { a: new Map(), aaaa: new Map(), srv: new Map() };
   const agents = Math.max(3, Math.ceil(tasks / 25));
   const agentIp = (i: number) => `10.${(i >> 8) & 255}.${i & 255}.${1 + (i % 250)}`;
-  for (let i = 0; i < agents; i++) add(records.a, `slave.${domain}.`, agentIp(i));
-  add(records.a, `leader.${domain}.`, '10.255.0.1');
-  add(records.a, `master.${domain}.`, '10.255.0.1');
-  add(records.srv, `_leader._tcp.${domain}.`, `leader.${domain}.:5050`);
+  for (let i = 0; i < agents; i++) addValue(records.a, `slave.${domain}.`, agentIp(i));
+  addValue(records.a, `leader.${domain}.`, '10.255.0.1');
+  addValue(records.a, `master.${domain}.`, '10.255.0.1');
+  addValue(records.srv, `_leader._tcp.${domain}.`, `leader.${domain}.:5050`);
   let made = 0;
   let app = 0;
   while (made < tasks) {
@@ -61,18 +56,18 @@ export function syntheticCluster(tasks: number, domain = 'mesos', seed = 42): Sy
       const hash = Math.floor(r() * 36 ** 5).toString(36).padStart(5, '0');
       const canonical = `${name}-${hash}-s${agent}`;
       for (const zone of [`${fw}.${domain}.`, `${fw}.slave.${domain}.`]) {
-        add(records.a, `${name}.${zone}`, ip);
-        add(records.a, `${canonical}.${zone}`, ip);
+        addValue(records.a, `${name}.${zone}`, ip);
+        addValue(records.a, `${canonical}.${zone}`, ip);
       }
       for (let p = 0; p < ports; p++) {
         const port = String(31000 + Math.floor(r() * 1000));
         for (const proto of ['_tcp', '_udp']) {
-          add(records.srv, `_${name}.${proto}.${fw}.${domain}.`, `${canonical}.${fw}.slave.${domain}.:${port}`);
-          add(records.srv, `_${name}.${proto}.${fw}.slave.${domain}.`, `${canonical}.${fw}.slave.${domain}.:${port}`);
+          addValue(records.srv, `_${name}.${proto}.${fw}.${domain}.`, `${canonical}.${fw}.slave.${domain}.:${port}`);
+          addValue(records.srv, `_${name}.${proto}.${fw}.slave.${domain}.`, `${canonical}.${fw}.slave.${domain}.:${port}`);
         }
       }
     }
   }
-  add(records.srv, `_framework._tcp.marathon.${domain}.`, `marathon.${domain}.:8080`);
+  addValue(records.srv, `_framework._tcp.marathon.${domain}.`, `marathon.${domain}.:8080`);
   return { records, aNames: [...records.a.keys()], srvNames: [...records.srv.keys()], tasks };
 }

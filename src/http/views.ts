@@ -3,7 +3,8 @@
  * refresh worker) and stored in the Snapshot as strings, so serving them costs
  * nothing per request.
  */
-import type { EnumFramework, EnumRecord, EnumTask, Enumeration, RecordSet } from '../records/types.js';
+import { valuesOf } from '../records/record-set.js';
+import type { EnumFramework, EnumTask, Enumeration, RecordSet, Values } from '../records/types.js';
 import { allPlain, goJsonIndent, goNewline, goQuote, goStringArray, sortUtf8 } from './go-json.js';
 
 export interface AxfrMeta {
@@ -42,7 +43,7 @@ export function renderAxfr(records: RecordSet, meta: AxfrMeta): string {
 }
 
 /** One `name → [values]` map at depth 2 of the AXFR document. */
-function renderNameMap(m: ReadonlyMap<string, ReadonlySet<string>>): string {
+function renderNameMap(m: ReadonlyMap<string, Values>): string {
   if (m.size === 0) return '{}';
   const names = sortUtf8([...m.keys()]);
   const quote = allPlain(names) ? plainQuote : goQuote;
@@ -50,7 +51,7 @@ function renderNameMap(m: ReadonlyMap<string, ReadonlySet<string>>): string {
   const parts = new Array<string>(names.length);
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
-    parts[i] = nl3 + quote(name) + ': ' + goStringArray(Array.from(m.get(name)!), 3);
+    parts[i] = nl3 + quote(name) + ': ' + goStringArray(valuesOf(m.get(name)!), 3);
   }
   return '{' + parts.join(',') + goNewline(2) + '}';
 }
@@ -78,31 +79,32 @@ function renderFramework(f: EnumFramework, depth: number): string {
 
 function renderTask(t: EnumTask, depth: number): string {
   const nl = goNewline(depth + 1);
-  const quote = taskIsPlain(t) ? plainQuote : goQuote;
-  const record = (r: EnumRecord, d: number): string => {
-    const nlr = goNewline(d + 1);
-    return (
-      '{' +
-      nlr + '"name": ' + quote(r.name) + ',' +
-      nlr + '"host": ' + quote(r.host) + ',' +
-      nlr + '"rtype": ' + quote(r.rtype) +
-      goNewline(d) + '}'
-    );
-  };
+  const quote = allPlain([t.name, t.id]) && (t.records === null || allPlain(t.records)) ? plainQuote : goQuote;
   return (
     '{' +
     nl + '"name": ' + quote(t.name) + ',' +
     nl + '"id": ' + quote(t.id) + ',' +
-    nl + '"records": ' + renderList(t.records, depth + 1, record) +
+    nl + '"records": ' + renderRecords(t.records, depth + 1, quote) +
     goNewline(depth) + '}'
   );
 }
 
-/** Whether any string of the task needs escaping, checked in one pass (see `allPlain`). */
-function taskIsPlain(t: EnumTask): boolean {
-  const strings = [t.name, t.id];
-  if (t.records !== null) for (const r of t.records) strings.push(r.name, r.host, r.rtype);
-  return allPlain(strings);
+/** A task's flattened `name, host, rtype` triples as Go's slice of record objects at `depth`. */
+function renderRecords(flat: readonly string[] | null, depth: number, quote: (s: string) => string): string {
+  if (flat === null) return 'null';
+  if (flat.length === 0) return '[]';
+  const nl = goNewline(depth + 1);
+  const nlr = goNewline(depth + 2);
+  const parts = new Array<string>(flat.length / 3);
+  for (let i = 0; i < flat.length; i += 3) {
+    parts[i / 3] =
+      '{' +
+      nlr + '"name": ' + quote(flat[i]!) + ',' +
+      nlr + '"host": ' + quote(flat[i + 1]!) + ',' +
+      nlr + '"rtype": ' + quote(flat[i + 2]!) +
+      nl + '}';
+  }
+  return '[' + nl + parts.join(',' + nl) + goNewline(depth) + ']';
 }
 
 /** A Go slice at `depth`: `null` when nil, `[]` when empty. */

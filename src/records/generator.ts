@@ -5,7 +5,8 @@ import { parseIP, splitHostPort, type ParsedIP } from './ip.js';
 import { domainFrag, labelFor, type LabelFn } from './labels.js';
 import { slaveIdTail, taskHash } from './hash.js';
 import { latestRunningStatus, taskIPs } from './task-ips.js';
-import type { EnumFramework, EnumRecord, EnumTask, Generated, RecordSet, RecordType } from './types.js';
+import { valuesOf } from './record-set.js';
+import type { EnumFramework, EnumTask, Generated, RecordSet, RecordType, Values } from './types.js';
 
 export interface GenerateInput {
   /** lower-case, no trailing dot */
@@ -24,57 +25,129 @@ export interface GenerateInput {
   interfaceAddrs: readonly string[];
 }
 
+/** Below this many values a name's array is replaced by an exactly sized copy on each add (no growth slack). */
+const EXACT_UNDER = 8;
+/** From this many values on, a side Set answers "already there?" instead of a scan. */
+const INDEXED_FROM = 24;
+
 class RecordBuilder {
   readonly records: RecordSet = { a: new Map(), aaaa: new Map(), srv: new Map() };
-  /** records a task inserted that did not exist before, for /v1/enumerate */
-  journal: EnumRecord[] | null = null;
+  /**
+   * While a task is inserted (`journalled` ≥ 0): the records it added that did
+   * not exist before, as name, host, rtype triples in `journal[0, journalled)`.
+   * One scratch array for all tasks; each keeps an exactly sized copy.
+   */
+  private readonly journal: string[] = [];
+  private journalled = -1;
+  /** value index of the arrays that grew large; dropped with the builder */
+  private readonly index = new Map<string[], Set<string>>();
 
-  /** The value set of `name`, created (and so the name stored) on first use. */
-  setFor(rtype: RecordType, name: string): Set<string> {
-    const map = rtype === 'A' ? this.records.a : rtype === 'AAAA' ? this.records.aaaa : this.records.srv;
-    let set = map.get(name);
-    if (!set) {
-      set = new Set();
-      map.set(name, set);
-    }
-    return set;
+  beginTask(): void {
+    this.journalled = 0;
   }
 
-  /** Adds to a set obtained from `setFor(rtype, name)`; journals the record when it is new. */
-  add(set: Set<string>, rtype: RecordType, name: string, value: string): void {
-    const before = set.size;
-    set.add(value);
-    if (set.size !== before) this.journal?.push({ name, host: value, rtype });
+  /** The records the task added (see `journal`), or null when none: Go's nil slice. */
+  endTask(): string[] | null {
+    const n = this.journalled;
+    this.journalled = -1;
+    return n > 0 ? this.journal.slice(0, n) : null;
+  }
+
+  private record(name: string, value: string, rtype: RecordType): void {
+    if (this.journalled < 0) return;
+    const j = this.journal;
+    const at = this.journalled;
+    j[at] = name;
+    j[at + 1] = value;
+    j[at + 2] = rtype;
+    this.journalled = at + 3;
+  }
+
+  map(rtype: RecordType): Map<string, Values> {
+    return rtype === 'A' ? this.records.a : rtype === 'AAAA' ? this.records.aaaa : this.records.srv;
+  }
+
+  /**
+   * Adds `value` to `name`'s values unless present, journalling it when new.
+   * `held` is the name's stored array when the caller holds it (see
+   * NameSets). Returns the name's array afterwards, if it has one: small
+   * arrays are replaced rather than grown, and the replaced one is emptied so
+   * that a holder can tell it is stale (a stored array is never empty).
+   */
+  add(rtype: RecordType, name: string, held: string[] | undefined, value: string): string[] | undefined {
+    const map = this.map(rtype);
+    let values = held;
+    if (values === undefined) {
+      const stored = map.get(name);
+      if (stored === undefined || typeof stored === 'string') {
+        if (stored === value) return undefined;
+        values = stored === undefined ? undefined : [stored, value];
+        map.set(name, values ?? value);
+        this.record(name, value, rtype);
+        return values;
+      }
+      values = stored;
+    }
+    const n = values.length;
+    if (n < EXACT_UNDER) {
+      for (let i = 0; i < n; i++) if (values[i] === value) return values;
+      const grown = new Array<string>(n + 1);
+      for (let i = 0; i < n; i++) grown[i] = values[i]!;
+      grown[n] = value;
+      values.length = 0;
+      values = grown;
+      map.set(name, values);
+    } else if (n < INDEXED_FROM) {
+      if (values.includes(value)) return values;
+      values.push(value);
+    } else {
+      let seen = this.index.get(values);
+      if (seen === undefined) {
+        seen = new Set(values);
+        this.index.set(values, seen);
+      }
+      if (seen.has(value)) return values;
+      seen.add(value);
+      values.push(value);
+    }
+    this.record(name, value, rtype);
+    return values;
   }
 
   insert(rtype: RecordType, name: string, value: string): void {
-    this.add(this.setFor(rtype, name), rtype, name, value);
+    this.add(rtype, name, undefined, value);
   }
 
   insertIP(name: string, ip: ParsedIP): void {
-    this.insert(ip.family === 4 ? 'A' : 'AAAA', name, ip.text);
+    this.add(ip.family === 4 ? 'A' : 'AAAA', name, undefined, ip.text);
   }
 }
 
 /**
- * One name's value sets, looked up in the record maps once and then reused:
- * an application's names receive records from every one of its tasks.
+ * One name's value arrays, once it has them, held so that an application's
+ * names (which receive records from every one of its tasks) are not looked up
+ * in the record maps again. An emptied array was replaced through another
+ * path (two frameworks of one name share names): it is looked up again.
  */
 class NameSets {
-  private a: Set<string> | undefined;
-  private aaaa: Set<string> | undefined;
-  private srv: Set<string> | undefined;
+  private a: string[] | undefined;
+  private aaaa: string[] | undefined;
+  private srv: string[] | undefined;
 
   constructor(readonly name: string) {}
 
   insertIP(b: RecordBuilder, ip: ParsedIP): void {
-    if (ip.family === 4) b.add((this.a ??= b.setFor('A', this.name)), 'A', this.name, ip.text);
-    else b.add((this.aaaa ??= b.setFor('AAAA', this.name)), 'AAAA', this.name, ip.text);
+    if (ip.family === 4) this.a = b.add('A', this.name, live(this.a), ip.text);
+    else this.aaaa = b.add('AAAA', this.name, live(this.aaaa), ip.text);
   }
 
   insertSRV(b: RecordBuilder, value: string): void {
-    b.add((this.srv ??= b.setFor('SRV', this.name)), 'SRV', this.name, value);
+    this.srv = b.add('SRV', this.name, live(this.srv), value);
   }
+}
+
+function live(values: string[] | undefined): string[] | undefined {
+  return values !== undefined && values.length > 0 ? values : undefined;
 }
 
 interface Agent {
@@ -134,10 +207,9 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
       if (!agent) continue;
       const status = latestRunningStatus(task);
       if (input.healthyOnly && status?.healthy === false) continue;
-      b.journal = [];
+      b.beginTask();
       insertTask(b, task, taskIPs(status, input.ipSources, agent.ips), agent, names, label);
-      tasks.push({ name: task.name, id: task.id, records: b.journal.length > 0 ? b.journal : null });
-      b.journal = null;
+      tasks.push({ name: task.name, id: task.id, records: b.endTask() });
     }
     frameworks.push({ tasks, name: fw.name });
   }
@@ -200,8 +272,8 @@ function insertLeaderAndMasters(b: RecordBuilder, leader: string, input: Generat
       continue;
     }
     if (m !== l) {
-      const set = (ip.family === 4 ? b.records.a : b.records.aaaa).get(`master.${d}.`);
-      if (set?.has(ip.text)) continue;
+      const values = (ip.family === 4 ? b.records.a : b.records.aaaa).get(`master.${d}.`);
+      if (values !== undefined && valuesOf(values).includes(ip.text)) continue;
       b.insertIP(`master.${d}.`, ip);
     } else if (leaderSeen) {
       continue;

@@ -7,17 +7,19 @@
  * only names whose values need de-duplication (never the generator's output)
  * get Sets.
  */
-import type { RecordSet } from './types.js';
-import { ipv4Value } from './ip.js';
+import type { RecordSet, Values } from './types.js';
+import { formatIPv6, ipv4Value, parseIPv6Into } from './ip.js';
 import { NameIndex } from './name-index.js';
-import { formatIPv6, hostNameHash, parseIPv6, parseIPv6Into, parseSrvValue, type SrvParts } from './table-encode.js';
+import { valuesOf } from './record-set.js';
+import { hostNameHash, parseSrvValue, type SrvParts } from './table-encode.js';
 
 export const T_A = 0;
 export const T_AAAA = 1;
 export const T_SRV = 2;
 type RType = typeof T_A | typeof T_AAAA | typeof T_SRV;
 
-const srvParts: SrvParts = { colon: 0, port: 0, wireLen: 0, canonical: false };
+const srvParts: SrvParts = { colon: 0, port: 0, wireLen: 0, hash: 0, canonical: false };
+const ipv6 = new Uint8Array(16);
 
 /** A growable typed list; `items` is valid up to `length`. */
 class List<T extends Uint8Array | Uint32Array> {
@@ -59,20 +61,22 @@ export class TablePlan {
   readonly srvList = u32List(1024);
   /**
    * SRV values by id. The generator stores each value under several names
-   * (TCP and UDP, framework and agent domain) whose Sets then hold the same
-   * values: such Sets share one run of ids, so each value is parsed and
+   * (TCP and UDP, framework and agent domain) whose lists then hold the same
+   * values: such lists share one run of ids, so each value is parsed and
    * encoded once.
    */
   readonly srvText: string[] = [];
   /** by id: the port << 8 | the target's wire length */
   readonly srvPortLen = u32List(1024);
+  /** by id: `hostNameHash` of the target */
+  private readonly srvHash = u32List(1024);
 
-  /** entry × 3 + type → every source Set, when two stored names map to one key */
-  private readonly merged = new Map<number, Array<Set<string>>>();
-  /** entry × 3 + type → its one source Set, when it holds non-canonical values */
-  private readonly nonCanonical = new Map<number, Set<string>>();
+  /** entry × 3 + type → the values of every source name, when two stored names map to one key */
+  private readonly merged = new Map<number, Values[]>();
+  /** entry × 3 + type → the values of its one source name, when they are not all canonical */
+  private readonly nonCanonical = new Map<number, Values>();
 
-  /** The last SRV Set appended, to share its run with the next Set when both hold the same values. */
+  /** The values of the last SRV name appended, to share their run with the next name when both hold the same values. */
   private readonly lastSrv: string[] = [];
   private lastSrvStart = 0;
   private lastSrvUsable = 0;
@@ -110,7 +114,7 @@ export class TablePlan {
   srvTargetEntry(id: number): number {
     const v = this.srvText[id]!;
     const colon = v.lastIndexOf(':');
-    return this.glue(this.names.findPrefix(v, colon, hostNameHash(v, 0, colon)));
+    return this.glue(this.names.findPrefix(v, colon, this.srvHash.items[id]!));
   }
 
   private glue(e: number): number {
@@ -127,7 +131,7 @@ export class TablePlan {
     return this.names.add(key, hash);
   }
 
-  private addAll(map: Map<string, Set<string>>, type: RType): void {
+  private addAll(map: Map<string, Values>, type: RType): void {
     const apex = this.apexKey;
     for (const [name, values] of map) {
       // Names that must not reach DNS: not host names, or outside the domain.
@@ -164,12 +168,12 @@ export class TablePlan {
     }
   }
 
-  /** True when `values` holds exactly the values of the last SRV Set appended, in the same order. */
-  private sameAsLastSrv(values: Set<string>): boolean {
+  /** True when `values` are exactly the values of the last SRV name appended, in the same order. */
+  private sameAsLastSrv(values: Values): boolean {
     const last = this.lastSrv;
-    if (values.size !== last.length || last.length === 0) return false;
-    let k = 0;
-    for (const v of values) if (v !== last[k++]) return false;
+    if (typeof values === 'string') return last.length === 1 && last[0] === values;
+    if (values.length !== last.length || last.length === 0) return false;
+    for (let k = 0; k < last.length; k++) if (values[k] !== last[k]) return false;
     return true;
   }
 
@@ -178,18 +182,20 @@ export class TablePlan {
   }
 
   /**
-   * Appends the usable values of a Set to the type's list; returns how many.
+   * Appends the usable values of a name to the type's list; returns how many.
    * Notes whether they were all canonical text (then distinct text ⇒
    * distinct RR, so no de-duplication is needed).
    */
-  private append(values: Iterable<string>, type: RType): number {
+  private append(values: Values, type: RType): number {
     let usable = 0;
     let canonical = true;
     if (type === T_SRV) {
       this.lastSrv.length = 0;
       this.lastSrvStart = this.srvList.length;
     }
-    for (const v of values) {
+    const single = typeof values === 'string';
+    for (let i = 0, n = single ? 1 : values.length; i < n; i++) {
+      const v = single ? values : values[i]!;
       if (type === T_A) {
         const ip = ipv4Value(v);
         if (ip < 0) continue;
@@ -222,6 +228,7 @@ export class TablePlan {
     if (!parseSrvValue(v, srvParts)) return -1;
     this.srvText.push(v);
     this.srvPortLen.push((srvParts.port << 8) | srvParts.wireLen);
+    this.srvHash.push(srvParts.hash);
     return this.srvText.length - 1;
   }
 
@@ -230,12 +237,12 @@ export class TablePlan {
    * or values in a non-canonical form: keeps the first value of each distinct
    * RR across every source, appended to the list as a new run.
    */
-  private dedupe(slot: number, sources: Array<Set<string>>): void {
+  private dedupe(slot: number, sources: readonly Values[]): void {
     const type = (slot % 3) as RType;
     const seen = new Set<string>();
     const distinct: string[] = [];
     for (const values of sources) {
-      for (const v of values) {
+      for (const v of valuesOf(values)) {
         const k = this.dedupeKey(type, v);
         if (k === null || seen.has(k)) continue;
         seen.add(k);
@@ -249,7 +256,7 @@ export class TablePlan {
   /** What makes two values one RR, or null for an unusable value. */
   private dedupeKey(type: RType, v: string): string | null {
     if (type === T_A) return ipv4Value(v) < 0 ? null : v;
-    if (type === T_AAAA) return parseIPv6(v)?.join(',') ?? null;
+    if (type === T_AAAA) return parseIPv6Into(v, ipv6, 0) ? formatIPv6(ipv6, 0) : null;
     if (!parseSrvValue(v, srvParts)) return null;
     const target = v.slice(0, srvParts.colon);
     return `${target}${target.endsWith('.') ? '' : '.'}:${srvParts.port}`;

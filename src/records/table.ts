@@ -8,7 +8,8 @@ import { MesosDnsError } from '../errors.js';
 import type { RecordSet } from './types.js';
 import { buildTableBuffer, type TableMeta } from './table-build.js';
 import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION, hashWire } from './table-layout.js';
-import { RR_AAAA_LEN, RR_A_LEN, SRV_TARGET_AT, formatIPv4, formatIPv6, hostNameToWire, wireToName } from './table-encode.js';
+import { formatIPv4, formatIPv6 } from './ip.js';
+import { RR_AAAA_LEN, RR_A_LEN, SRV_TARGET_AT, hostNameToWire, wireToName } from './table-encode.js';
 
 export type { TableMeta } from './table-build.js';
 

@@ -1,30 +1,40 @@
 /**
- * A generated record set, exactly as the Go program's three maps: name → set of
- * string values. Names are absolute (end in `.`) and stored as generated (the
- * legacy DiscoveryInfo pass may store upper case, spaces, empty labels).
- * Sets keep insertion order; consumers shuffle where the Go program is random.
+ * A generated record set, exactly as the Go program's three maps: name → its
+ * distinct string values. Names are absolute (end in `.`) and stored as
+ * generated (the legacy DiscoveryInfo pass may store upper case, spaces, empty
+ * labels). Values keep insertion order; consumers shuffle where the Go program
+ * is random.
  */
 export interface RecordSet {
   /** IPv4 text, e.g. `10.0.0.1` */
-  a: Map<string, Set<string>>;
+  a: Map<string, Values>;
   /** IPv6 text in canonical form, e.g. `2001:db8::1` */
-  aaaa: Map<string, Set<string>>;
+  aaaa: Map<string, Values>;
   /** `<absolute target>:<port>`, e.g. `web-e844k-s1.marathon.slave.mesos.:31000` */
-  srv: Map<string, Set<string>>;
+  srv: Map<string, Values>;
 }
+
+/**
+ * One name's distinct values: the value itself when there is one, else an
+ * array. At 50,000 tasks there are ~300,000 names and two thirds hold a single
+ * value; a Set, or even an array, per name costs more memory and GC time than
+ * everything else the generator keeps. Read them with `valuesOf`/`valueCount`
+ * (record-set.ts): iterating a string would walk its characters.
+ */
+export type Values = string | string[];
 
 export type RecordType = 'A' | 'AAAA' | 'SRV';
 
-/** `/v1/enumerate` shapes (behaviour spec §2.11, §6.2); key order matters for JSON output. */
-export interface EnumRecord {
-  name: string;
-  host: string;
-  rtype: RecordType;
-}
+/** `/v1/enumerate` shapes (behaviour spec §2.11, §6.2), with each task's records flattened. */
 export interface EnumTask {
   name: string;
   id: string;
-  records: EnumRecord[] | null;
+  /**
+   * The task's records, flattened: `name, host, rtype` for each record in turn
+   * (one object per record would be ~600,000 objects at 50,000 tasks). `null`
+   * when it has none, as Go's nil slice.
+   */
+  records: string[] | null;
 }
 export interface EnumFramework {
   tasks: EnumTask[];

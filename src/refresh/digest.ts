@@ -1,4 +1,4 @@
-import type { RecordSet } from '../records/types.js';
+import type { RecordSet, Values } from '../records/types.js';
 
 /**
  * An order-independent digest of a record set: two refreshes that produce the
@@ -10,20 +10,22 @@ export function recordDigest(records: RecordSet): string {
   let sum1 = 0;
   let sum2 = 0;
   let count = 0;
-  const add = (tag: string, name: string, values: Set<string>) => {
-    for (const v of values) {
-      const s = `${tag}\u0000${name}\u0000${v}`;
-      let h1 = 0x811c9dc5;
-      let h2 = 0x01000193;
-      for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        h1 = Math.imul(h1 ^ c, 0x01000193);
-        h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
-      }
-      sum1 = (sum1 + (h1 >>> 0)) >>> 0;
-      sum2 = (sum2 + (h2 >>> 0)) >>> 0;
-      count++;
+  const one = (tag: string, name: string, v: string) => {
+    const s = `${tag}\u0000${name}\u0000${v}`;
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
     }
+    sum1 = (sum1 + (h1 >>> 0)) >>> 0;
+    sum2 = (sum2 + (h2 >>> 0)) >>> 0;
+    count++;
+  };
+  const add = (tag: string, name: string, values: Values) => {
+    if (typeof values === 'string') one(tag, name, values);
+    else for (const v of values) one(tag, name, v);
   };
   for (const [n, v] of records.a) add('A', n, v);
   for (const [n, v] of records.aaaa) add('AAAA', n, v);

@@ -5,6 +5,7 @@ import { fetchState, type FetchOptions } from '../mesos/fetch.js';
 import { validateState, type MesosState } from '../mesos/state.js';
 import { generate } from '../records/generator.js';
 import { RecordTable } from '../records/table.js';
+import { recordCount, valuesOf } from '../records/record-set.js';
 import type { RecordSet } from '../records/types.js';
 import { renderAxfr, renderEnumerate } from '../http/views.js';
 import { nextSerial, recordDigest } from './digest.js';
@@ -32,15 +33,9 @@ function nonLoopbackAddresses(): string[] {
   return out;
 }
 
-function countValues(m: Map<string, Set<string>>): number {
-  let n = 0;
-  for (const v of m.values()) n += v.size;
-  return n;
-}
-
 function logRecords(log: Logger, records: RecordSet): void {
   for (const [tag, map] of [['A', records.a], ['AAAA', records.aaaa], ['SRV', records.srv]] as const) {
-    for (const [name, values] of map) for (const v of values) log.trace({ rtype: tag, name, value: v }, 'record');
+    for (const [name, values] of map) for (const v of valuesOf(values)) log.trace({ rtype: tag, name, value: v }, 'record');
   }
 }
 
@@ -140,9 +135,9 @@ export class RefreshPipeline {
       leader,
       master: fetched.master,
       counts: {
-        a: countValues(generated.records.a),
-        aaaa: countValues(generated.records.aaaa),
-        srv: countValues(generated.records.srv),
+        a: recordCount(generated.records.a),
+        aaaa: recordCount(generated.records.aaaa),
+        srv: recordCount(generated.records.srv),
         names: table.counts.names,
         tasks,
       },

@@ -65,7 +65,7 @@ describe('multi-core serving (node:cluster)', () => {
 
   it('serves a published table', async () => {
     const recs = fixtureRecords();
-    recs.a.set('leader.mesos.', new Set(['10.1.2.3']));
+    recs.a.set('leader.mesos.', ['10.1.2.3']);
     handle.publish(RecordTable.build(recs, { ...TEST_META, serial: 2 }));
     // Each worker gets it; ask enough times to reach both.
     await until(async () => {

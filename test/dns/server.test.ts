@@ -118,7 +118,7 @@ describe('DNS server: local answers', () => {
     const r = resolver(server.udpPort);
     expect(await r.resolve4('leader.mesos')).toEqual(['127.0.0.1']);
     const recs = fixtureRecords();
-    recs.a.set('leader.mesos.', new Set(['10.9.8.7']));
+    recs.a.set('leader.mesos.', ['10.9.8.7']);
     serving.swap(snapshotOf(RecordTable.build(recs, { ...TEST_META, serial: 2 })));
     expect(await r.resolve4('leader.mesos')).toEqual(['10.9.8.7']);
   });

@@ -107,9 +107,9 @@ describe('interoperability', () => {
   it('dns2 parses our replies', () => {
     const table = RecordTable.build(
       {
-        a: new Map([['t.marathon.slave.mesos.', new Set(['10.0.0.1'])]]),
+        a: new Map([['t.marathon.slave.mesos.', '10.0.0.1']]),
         aaaa: new Map(),
-        srv: new Map([['_t._tcp.marathon.mesos.', new Set(['t.marathon.slave.mesos.:31000'])]]),
+        srv: new Map([['_t._tcp.marathon.mesos.', 't.marathon.slave.mesos.:31000']]),
       },
       { domain: 'mesos', ttl: 60, serial: 1, soaMname: 'ns1.mesos.', soaRname: 'root.ns1.mesos.', soaRefresh: 60, soaRetry: 600, soaExpire: 86400, soaMinttl: 60, srvWeight: 1 },
     );

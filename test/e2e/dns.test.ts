@@ -13,8 +13,8 @@ const LEGAL = /^([a-z0-9_-]{1,63}\.)+$/;
 const golden = axfrRecordSet('upstream-fake');
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 
-function pick(map: Map<string, Set<string>>, minValues: number): [string, Set<string>] {
-  const hit = [...map].find(([n, v]) => LEGAL.test(n) && n.endsWith('.mesos.') && v.size >= minValues);
+function pick(map: Map<string, string[]>, minValues: number): [string, string[]] {
+  const hit = [...map].find(([n, v]) => LEGAL.test(n) && n.endsWith('.mesos.') && v.length >= minValues);
   if (!hit) throw new Error('fixture has no such name');
   return hit;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axfrRecordSet, fixtureNames, readFixture } from '../helpers/fixtures.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
 import { loadFixtureState, startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
-import type { Enumeration } from '../../src/records/types.js';
+import type { GoEnumeration } from '../helpers/enumeration.js';
 
 type Axfr = { TTL: number; RefreshSeconds: number; Mname: string; Rname: string; Domain: string; Serial?: number; Records: Record<string, Record<string, string[]>> };
 
@@ -13,7 +13,7 @@ function sortedRecords(r: Record<string, Record<string, string[]>>): Record<stri
   return out;
 }
 
-function sortedEnumeration(e: Enumeration): unknown {
+function sortedEnumeration(e: GoEnumeration): unknown {
   return (e.frameworks ?? []).map((f) => ({
     name: f.name,
     tasks: f.tasks.map((t) => ({ ...t, records: t.records && [...t.records].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) })),
@@ -72,8 +72,8 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
   });
 
   it('/v1/enumerate equals the Go enumerate.json (order of list items aside)', async () => {
-    const body = (await (await fetch(`${base}/v1/enumerate`)).json()) as Enumeration;
-    expect(sortedEnumeration(body)).toEqual(sortedEnumeration(readFixture(name, 'enumerate.json') as Enumeration));
+    const body = (await (await fetch(`${base}/v1/enumerate`)).json()) as GoEnumeration;
+    expect(sortedEnumeration(body)).toEqual(sortedEnumeration(readFixture(name, 'enumerate.json') as GoEnumeration));
   });
 
   it('/v1/hosts returns every A then AAAA value of existing names, and the placeholder for missing ones', async () => {
@@ -98,7 +98,7 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
     for (const e of body) {
       expect(e.service).toBe(srvName);
       expect(typeof e.port).toBe('string');
-      expect(values.has(`${e.host}:${e.port}`)).toBe(true);
+      expect(values).toContain(`${e.host}:${e.port}`);
       expect([...(goldenSet.a.get(e.host!) ?? []), ...(goldenSet.aaaa.get(e.host!) ?? [])]).toContain(e.ip);
     }
     expect(await (await fetch(`${base}/v1/services/_nothere._tcp.${golden.Domain}`)).json()).toEqual([{ service: '', host: '', ip: '', port: '' }]);

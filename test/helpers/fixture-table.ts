@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { FIXTURES_DIR } from './fixtures.js';
+import { FIXTURES_DIR, type ListRecordSet } from './fixtures.js';
 import { RecordTable, type TableMeta } from '../../src/records/table.js';
-import type { RecordSet } from '../../src/records/types.js';
 import type { Snapshot } from '../../src/serving.js';
 
 export const FIXTURES = FIXTURES_DIR;
@@ -11,9 +10,9 @@ interface AxfrJson {
 }
 
 /** The golden `axfr.json` records of a fixture as a RecordSet. */
-export function fixtureRecords(name = 'upstream-fake'): RecordSet {
+export function fixtureRecords(name = 'upstream-fake'): ListRecordSet {
   const doc = JSON.parse(readFileSync(`${FIXTURES}/${name}/axfr.json`, 'utf8')) as AxfrJson;
-  const toMap = (o: Record<string, string[]> | undefined) => new Map(Object.entries(o ?? {}).map(([k, v]) => [k, new Set(v)]));
+  const toMap = (o: Record<string, string[]> | undefined) => new Map(Object.entries(o ?? {}));
   return { a: toMap(doc.Records.As), aaaa: toMap(doc.Records.AAAAs), srv: toMap(doc.Records.SRVs) };
 }
 

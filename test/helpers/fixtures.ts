@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecordSet } from '../../src/records/types.js';
 
 export const FIXTURES_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures');
 
@@ -20,9 +19,16 @@ interface AxfrJson {
   Records: { As: Record<string, string[]>; AAAAs: Record<string, string[]>; SRVs: Record<string, string[]> };
 }
 
+/** A RecordSet whose values are all arrays, as read from a golden file. */
+export interface ListRecordSet {
+  a: Map<string, string[]>;
+  aaaa: Map<string, string[]>;
+  srv: Map<string, string[]>;
+}
+
 /** The Go program's `/v1/axfr` Records as a RecordSet (value order as in the file). */
-export function axfrRecordSet(name: string): RecordSet {
+export function axfrRecordSet(name: string): ListRecordSet {
   const axfr = readFixture(name, 'axfr.json') as AxfrJson;
-  const toMap = (o: Record<string, string[]>) => new Map(Object.entries(o).map(([k, v]) => [k, new Set(v)]));
+  const toMap = (o: Record<string, string[]>) => new Map(Object.entries(o));
   return { a: toMap(axfr.Records.As), aaaa: toMap(axfr.Records.AAAAs), srv: toMap(axfr.Records.SRVs) };
 }

@@ -2,7 +2,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
-import type { EnumRecord, Enumeration, RecordSet } from '../../src/records/types.js';
+import type { Enumeration } from '../../src/records/types.js';
+import { fromGoEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
+import type { ListRecordSet } from '../helpers/fixtures.js';
 
 export const FIXTURES = FIXTURES_DIR;
 
@@ -28,10 +30,9 @@ export interface AxfrDoc {
  */
 export const withGoPrefix = (golden: string): string => golden.replaceAll('\n', '\n ');
 
-export function parseAxfr(text: string): { doc: AxfrDoc; records: RecordSet } {
+export function parseAxfr(text: string): { doc: AxfrDoc; records: ListRecordSet } {
   const doc = JSON.parse(text) as AxfrDoc;
-  const toMap = (o: Record<string, string[]>): Map<string, Set<string>> =>
-    new Map(Object.entries(o).map(([k, v]) => [k, new Set(v)]));
+  const toMap = (o: Record<string, string[]>): Map<string, string[]> => new Map(Object.entries(o));
   return {
     doc,
     records: { a: toMap(doc.Records.As), aaaa: toMap(doc.Records.AAAAs), srv: toMap(doc.Records.SRVs) },
@@ -39,7 +40,5 @@ export function parseAxfr(text: string): { doc: AxfrDoc; records: RecordSet } {
 }
 
 export function parseEnumerate(text: string): Enumeration {
-  return JSON.parse(text) as Enumeration;
+  return fromGoEnumeration(JSON.parse(text) as GoEnumeration);
 }
-
-export type { EnumRecord };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderAxfr, renderEnumerate } from '../../src/http/views.js';
-import type { Enumeration, RecordSet } from '../../src/records/types.js';
+import type { Enumeration, RecordSet, Values } from '../../src/records/types.js';
 import { fixtureNames, parseAxfr, parseEnumerate, readFixture, withGoPrefix } from './fixtures.js';
+import { goEnumeration } from '../helpers/enumeration.js';
 
 describe('renderAxfr', () => {
   for (const name of fixtureNames()) {
@@ -9,7 +10,7 @@ describe('renderAxfr', () => {
       const golden = readFixture(name, 'axfr.json');
       const { doc, records } = parseAxfr(golden);
       // Render from a set whose names are shuffled, so the sort is what puts them in Go's order.
-      const shuffle = (m: Map<string, Set<string>>) => new Map([...m].reverse());
+      const shuffle = (m: Map<string, string[]>) => new Map([...m].reverse());
       const rs: RecordSet = { a: shuffle(records.a), aaaa: shuffle(records.aaaa), srv: shuffle(records.srv) };
       const out = renderAxfr(rs, {
         ttl: doc.TTL, serial: 1795301043, refreshSeconds: doc.RefreshSeconds,
@@ -22,14 +23,14 @@ describe('renderAxfr', () => {
 
   it('renders empty maps as {} and sorts upper case and astral characters as Go does', () => {
     const rs: RecordSet = {
-      a: new Map([
-        ['b.mesos.', new Set(['10.0.0.2', '10.0.0.1'])],
-        ['\u{1F600}.mesos.', new Set(['10.0.0.4'])],
-        ['\uFF21.mesos.', new Set(['10.0.0.5'])],
-        ['My DB.mesos.', new Set(['10.0.0.3'])],
+      a: new Map<string, Values>([
+        ['b.mesos.', ['10.0.0.2', '10.0.0.1']],
+        ['\u{1F600}.mesos.', '10.0.0.4'],
+        ['\uFF21.mesos.', ['10.0.0.5']],
+        ['My DB.mesos.', '10.0.0.3'],
       ]),
       aaaa: new Map(),
-      srv: new Map([['_x._tcp.mesos.', new Set(['x.mesos.:80'])]]),
+      srv: new Map([['_x._tcp.mesos.', 'x.mesos.:80']]),
     };
     const out = renderAxfr(rs, { ttl: 60, serial: 7, refreshSeconds: 30, mname: 'ns1.mesos.', rname: 'root.ns1.mesos.', domain: 'mesos' });
     expect(out).toBe(
@@ -53,19 +54,27 @@ describe('renderEnumerate', () => {
     });
   }
 
-  it('writes Go key order whatever order the objects were built in, and null slices', () => {
-    const e = {
+  it('writes Go key order whatever order the objects were built in, records one object each, and null slices', () => {
+    const e: Enumeration = {
       frameworks: [
         { name: 'marathon', tasks: [{ records: null, id: 'web.1', name: 'web' }] },
         { name: 'nopid', tasks: [] },
-        { name: 'x', tasks: [{ id: 'a<b', name: 'a', records: [{ rtype: 'A', host: '10.0.0.1', name: 'a.x.mesos.' }] }] },
+        {
+          name: 'x',
+          tasks: [
+            { id: 'a<b', name: 'a', records: ['a.x.mesos.', '10.0.0.1', 'A', '_a._tcp.x.mesos.', 'a.x.mesos.:80', 'SRV'] },
+            { id: 'b.1', name: 'b', records: ['b&c.x.mesos.', '10.0.0.2', 'A'] },
+          ],
+        },
       ],
-    } as Enumeration;
-    expect(JSON.parse(renderEnumerate(e))).toEqual(e);
+    };
+    expect(JSON.parse(renderEnumerate(e))).toEqual(goEnumeration(e));
     expect(renderEnumerate(e)).toBe(
       '{\n  "frameworks": [\n   {\n    "tasks": [\n     {\n      "name": "web",\n      "id": "web.1",\n      "records": null\n     }\n    ],\n    "name": "marathon"\n   },\n' +
         '   {\n    "tasks": [],\n    "name": "nopid"\n   },\n' +
-        '   {\n    "tasks": [\n     {\n      "name": "a",\n      "id": "a\\u003cb",\n      "records": [\n       {\n        "name": "a.x.mesos.",\n        "host": "10.0.0.1",\n        "rtype": "A"\n       }\n      ]\n     }\n    ],\n    "name": "x"\n   }\n  ]\n }',
+        '   {\n    "tasks": [\n     {\n      "name": "a",\n      "id": "a\\u003cb",\n      "records": [\n       {\n        "name": "a.x.mesos.",\n        "host": "10.0.0.1",\n        "rtype": "A"\n       },\n' +
+        '       {\n        "name": "_a._tcp.x.mesos.",\n        "host": "a.x.mesos.:80",\n        "rtype": "SRV"\n       }\n      ]\n     },\n' +
+        '     {\n      "name": "b",\n      "id": "b.1",\n      "records": [\n       {\n        "name": "b\\u0026c.x.mesos.",\n        "host": "10.0.0.2",\n        "rtype": "A"\n       }\n      ]\n     }\n    ],\n    "name": "x"\n   }\n  ]\n }',
     );
     expect(renderEnumerate({ frameworks: null })).toBe('{\n  "frameworks": null\n }');
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateState } from '../../src/mesos/state.js';
 import { generate } from '../../src/records/generator.js';
+import { valuesOf } from '../../src/records/record-set.js';
 
 const S1 = '20140803-125133-3041283216-5050-2410-S1';
 
@@ -74,7 +75,7 @@ describe('validateState', () => {
     expect(state.frameworks.map((f) => f.pid)).toEqual([{ id: 'scheduler(1)', host: '10.0.0.9', port: '25501' }, null, null]);
     expect(warnings).toHaveLength(2);
     const g = generate(state, input);
-    expect([...g.records.a.get('nullpid.mesos.')!]).toEqual(['10.0.0.7']);
+    expect(valuesOf(g.records.a.get('nullpid.mesos.')!)).toEqual(['10.0.0.7']);
     expect(g.records.srv.has('_framework._tcp.nullpid.mesos.')).toBe(false);
   });
 
@@ -102,11 +103,11 @@ describe('validateState', () => {
       { state: 'TASK_KILLING', timestamp: 300, container_status: netinfo('10.1.0.3') },
     ];
     const g = generate(validateState(s).state, input);
-    expect([...g.records.a.get('web.marathon.mesos.')!]).toEqual(['10.1.0.2']);
-    expect([...g.records.a.get('web-e844k-s1.marathon.mesos.')!]).toEqual(['10.1.0.2']);
-    expect([...g.records.a.get('web-e844k-s1.marathon.slave.mesos.')!]).toEqual(['10.0.0.1']);
+    expect(valuesOf(g.records.a.get('web.marathon.mesos.')!)).toEqual(['10.1.0.2']);
+    expect(valuesOf(g.records.a.get('web-e844k-s1.marathon.mesos.')!)).toEqual(['10.1.0.2']);
+    expect(valuesOf(g.records.a.get('web-e844k-s1.marathon.slave.mesos.')!)).toEqual(['10.0.0.1']);
     for (const n of ['_web._tcp.marathon.slave.mesos.', '_web._udp.marathon.slave.mesos.', '_web._tcp.marathon.mesos.', '_web._udp.marathon.mesos.']) {
-      expect([...g.records.srv.get(n)!]).toEqual([31000, 31001, 31002].map((p) => `web-e844k-s1.marathon.slave.mesos.:${p}`));
+      expect(valuesOf(g.records.srv.get(n)!)).toEqual([31000, 31001, 31002].map((p) => `web-e844k-s1.marathon.slave.mesos.:${p}`));
     }
   });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/records/generator.js';
+import { valuesOf } from '../../src/records/record-set.js';
+import type { Values } from '../../src/records/types.js';
 
 function run(masters: string[], leader: string) {
   const g = generate(
@@ -16,7 +18,7 @@ function run(masters: string[], leader: string) {
       interfaceAddrs: [],
     },
   );
-  const view = (m: Map<string, Set<string>>) => Object.fromEntries([...m].map(([k, v]) => [k, [...v].sort()]));
+  const view = (m: Map<string, Values>) => Object.fromEntries([...m].map(([k, v]) => [k, [...valuesOf(v)].sort()]));
   return { a: view(g.records.a), aaaa: view(g.records.aaaa), srv: view(g.records.srv) };
 }
 

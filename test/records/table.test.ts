@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { RecordTable, type TableMeta } from '../../src/records/table.js';
-import type { RecordSet } from '../../src/records/types.js';
+import type { RecordSet, Values } from '../../src/records/types.js';
 import { axfrRecordSet } from '../helpers/fixtures.js';
 
 export const META: TableMeta = {
@@ -17,8 +17,13 @@ export const META: TableMeta = {
   srvWeight: 1,
 };
 
+/** A RecordSet as the generator stores it: distinct values, a single one as the string itself. */
 function recordSet(a: Record<string, string[]>, aaaa: Record<string, string[]> = {}, srv: Record<string, string[]> = {}): RecordSet {
-  const toMap = (o: Record<string, string[]>) => new Map(Object.entries(o).map(([k, v]) => [k, new Set(v)]));
+  const distinct = (v: string[]): Values => {
+    const d = [...new Set(v)];
+    return d.length === 1 ? d[0]! : d;
+  };
+  const toMap = (o: Record<string, string[]>) => new Map(Object.entries(o).map(([k, v]) => [k, distinct(v)]));
   return { a: toMap(a), aaaa: toMap(aaaa), srv: toMap(srv) };
 }
 
@@ -81,6 +86,23 @@ describe('RecordTable.build and lookup', () => {
 
   it('counts names with records and the records', () => {
     expect(table.counts).toEqual({ names: 4, a: 4, aaaa: 2, srv: 3 });
+  });
+
+  it('builds the same table from a single value stored as a string or as a one-element array', () => {
+    const single: RecordSet = {
+      a: new Map([['a.mesos.', '10.0.0.1'], ['a.mesos', '10.0.0.2']]),
+      aaaa: new Map([['a.mesos.', '2001:db8::1']]),
+      srv: new Map([['_a._tcp.mesos.', 'a.mesos.:80'], ['_a._udp.mesos.', 'a.mesos.:80']]),
+    };
+    const listed: RecordSet = {
+      a: new Map([['a.mesos.', ['10.0.0.1']], ['a.mesos', ['10.0.0.2']]]),
+      aaaa: new Map([['a.mesos.', ['2001:db8::1']]]),
+      srv: new Map([['_a._tcp.mesos.', ['a.mesos.:80']], ['_a._udp.mesos.', ['a.mesos.:80']]]),
+    };
+    const built = RecordTable.build(single, META);
+    expect(built.lookup('a.mesos.')).toEqual({ a: ['10.0.0.1', '10.0.0.2'], aaaa: ['2001:db8::1'], srv: [] });
+    expect(built.lookup('_a._udp.mesos.')?.srv).toEqual([{ target: 'a.mesos.', port: 80 }]);
+    expect(Buffer.from(built.buffer)).toEqual(Buffer.from(RecordTable.build(listed, META).buffer));
   });
 
   it('keeps the meta inside the buffer', () => {

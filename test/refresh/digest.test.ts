@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { nextSerial, recordDigest } from '../../src/refresh/digest.js';
-import type { RecordSet } from '../../src/records/types.js';
+import type { RecordSet, Values } from '../../src/records/types.js';
 
+/** A RecordSet as the generator stores it: a single value as the string itself. */
 function rs(a: Array<[string, string[]]>, srv: Array<[string, string[]]> = []): RecordSet {
-  const m = (xs: Array<[string, string[]]>) => new Map(xs.map(([k, v]) => [k, new Set(v)]));
+  const m = (xs: Array<[string, string[]]>) => new Map<string, Values>(xs.map(([k, v]) => [k, v.length === 1 ? v[0]! : v]));
   return { a: m(a), aaaa: new Map(), srv: m(srv) };
 }
 
@@ -20,6 +21,14 @@ describe('recordDigest', () => {
     expect(recordDigest(rs([['b.mesos.', ['10.0.0.1']]]))).not.toBe(base);
     expect(recordDigest(rs([], [['a.mesos.', ['10.0.0.1']]]))).not.toBe(base);
     expect(recordDigest(rs([['a.mesos.', ['10.0.0.1', '10.0.0.1x']]]))).not.toBe(base);
+  });
+
+  it('reads a single value stored as a string and as a one-element array alike', () => {
+    const single = rs([['a.mesos.', ['10.0.0.1']]], [['_a._tcp.mesos.', ['a.mesos.:80']]]);
+    expect(typeof single.a.get('a.mesos.')).toBe('string');
+    const listed: RecordSet = { a: new Map([['a.mesos.', ['10.0.0.1']]]), aaaa: new Map(), srv: new Map([['_a._tcp.mesos.', ['a.mesos.:80']]]) };
+    expect(recordDigest(single)).toBe(recordDigest(listed));
+    expect(recordDigest(single)).toMatch(/^2:/);
   });
 });
 
