@@ -9,6 +9,8 @@ import { buildQuery } from '../src/dns/wire-query.js';
 import { RecordTable } from '../src/records/table.js';
 import { addValue } from '../src/records/record-set.js';
 import type { RecordSet } from '../src/records/types.js';
+import { defaultConfig } from '../src/config/defaults.js';
+import { tableMetaFor } from '../src/records/table-meta.js';
 
 const TASKS = 5000;
 const APPS = 500;
@@ -36,18 +38,7 @@ function syntheticRecords(): RecordSet {
 function main(): void {
   const records = syntheticRecords();
   const t0 = performance.now();
-  const table = RecordTable.build(records, {
-    domain: 'mesos',
-    ttl: 60,
-    serial: 1,
-    soaMname: 'ns1.mesos.',
-    soaRname: 'root.ns1.mesos.',
-    soaRefresh: 60,
-    soaRetry: 600,
-    soaExpire: 86400,
-    soaMinttl: 60,
-    srvWeight: 1,
-  });
+  const table = RecordTable.build(records, tableMetaFor(defaultConfig(), 1));
   const buildMs = performance.now() - t0;
   const t1 = performance.now();
   const adopted = RecordTable.fromBuffer(table.buffer);

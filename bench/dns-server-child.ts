@@ -9,23 +9,13 @@ import { startDnsService } from '../src/dns/cluster.js';
 import { DnsStats } from '../src/dns/stats.js';
 import { RecordTable } from '../src/records/table.js';
 import { syntheticCluster } from './synthetic-records.js';
+import { tableMetaFor } from '../src/records/table-meta.js';
 
 const tasks = Number(process.argv[2] ?? 5000);
 const workers = Number(process.argv[3] ?? 1);
 const cluster = syntheticCluster(tasks);
 const started = performance.now();
-const table = RecordTable.build(cluster.records, {
-  domain: 'mesos',
-  ttl: 60,
-  serial: 1,
-  soaMname: 'ns1.mesos.',
-  soaRname: 'root.ns1.mesos.',
-  soaRefresh: 60,
-  soaRetry: 600,
-  soaExpire: 86400,
-  soaMinttl: 60,
-  srvWeight: 1,
-});
+const table = RecordTable.build(cluster.records, tableMetaFor(defaultConfig(), 1));
 const buildMs = performance.now() - started;
 const stats = new DnsStats();
 const service = await startDnsService({

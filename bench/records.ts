@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticState } from './synthetic-state.js';
+import { defaultConfig } from '../src/config/defaults.js';
+import { tableMetaFor } from '../src/records/table-meta.js';
 
 // The state is written by this process and measured in a fresh child, so the
 // peak RSS is that of a refresh (body text + parse + generate + build), not of
@@ -60,18 +62,7 @@ const generated = generate(state, {
 });
 state = null;
 const t2 = performance.now();
-const table = RecordTable.build(generated.records, {
-  domain: 'mesos',
-  ttl: 60,
-  serial: 1,
-  soaMname: 'ns1.mesos.',
-  soaRname: 'root.ns1.mesos.',
-  soaRefresh: 60,
-  soaRetry: 600,
-  soaExpire: 86400,
-  soaMinttl: 60,
-  srvWeight: 1,
-});
+const table = RecordTable.build(generated.records, tableMetaFor(defaultConfig(), 1));
 const t3 = performance.now();
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 clearInterval(sample);

@@ -1,5 +1,6 @@
 import { addValue } from '../src/records/record-set.js';
 import type { RecordSet } from '../src/records/types.js';
+import { prng } from './prng.js';
 
 const FRAMEWORKS = ['marathon', 'chronos', 'spark', 'kafka', 'cassandra', 'jenkins'];
 /** Share of tasks per framework: Marathon dominates real clusters. */
@@ -13,17 +14,6 @@ export interface SyntheticCluster {
   tasks: number;
 }
 
-/** Deterministic PRNG so every run benchmarks the same table. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A RecordSet shaped like the generator's output for a cluster of `tasks`

@@ -3,16 +3,7 @@
  * several frameworks, IPv4 and IPv6 agents, network_infos (IPv4 and IPv6),
  * Docker labels, DiscoveryInfo with named ports, port ranges, finished tasks.
  */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.js';
 
 const FRAMEWORKS = [
   { name: 'marathon', share: 0.55 },

@@ -5,7 +5,7 @@
  * over 63 octets, names over 255 octets, RDATA not matching RDLENGTH, or
  * trailing bytes.
  */
-import { formatIPv6 } from '../records/table-encode.js';
+import { formatIPv6 } from '../records/ip.js';
 import { QTYPE } from './wire.js';
 
 export interface DecodedQuestion {

@@ -1,4 +1,5 @@
-import { isIP, isIPv6 } from 'node:net';
+import { isIP } from 'node:net';
+import { joinHostPort } from '../records/ip.js';
 
 /** The encoding of a master's znode: `json.info_N` holds JSON, legacy `info_N` a protobuf `MasterInfo`. */
 export type MasterInfoKind = 'json' | 'protobuf';
@@ -49,9 +50,6 @@ function toAddress(info: RawMasterInfo): MasterInfoResult {
   return { ok: true, id: info.id, address: `${dotted}:${info.port ?? LEGACY_DEFAULT_PORT}` };
 }
 
-function joinHostPort(host: string, port: number): string {
-  return isIPv6(host) ? `[${host}]:${port}` : `${host}:${port}`;
-}
 
 function fromJson(data: Buffer): RawMasterInfo | string {
   let doc: unknown;

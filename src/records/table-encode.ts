@@ -6,7 +6,6 @@
 import { FNV_OFFSET, FNV_PRIME } from './table-layout.js';
 
 // Address bytes ⇄ text is ip.ts's; the DNS reply decoder takes the formatter from here with the other decoders.
-export { formatIPv6 } from './ip.js';
 
 const CLASS_IN = 1;
 

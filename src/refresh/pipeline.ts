@@ -5,6 +5,7 @@ import { fetchState, type FetchOptions } from '../mesos/fetch.js';
 import { validateState, type MesosState } from '../mesos/state.js';
 import { generate } from '../records/generator.js';
 import { RecordTable } from '../records/table.js';
+import { tableMetaFor } from '../records/table-meta.js';
 import { recordCount, valuesOf } from '../records/record-set.js';
 import type { RecordSet } from '../records/types.js';
 import { renderAxfr, renderEnumerate } from '../http/views.js';
@@ -98,18 +99,7 @@ export class RefreshPipeline {
 
     const digest = recordDigest(generated.records);
     const serial = nextSerial(this.previous, digest, Math.floor(Date.now() / 1000));
-    const table = RecordTable.build(generated.records, {
-      domain: c.domain,
-      ttl: c.ttl,
-      serial,
-      soaMname: c.soaMname,
-      soaRname: c.soaRname,
-      soaRefresh: c.soaRefresh,
-      soaRetry: c.soaRetry,
-      soaExpire: c.soaExpire,
-      soaMinttl: c.soaMinttl,
-      srvWeight: c.srvRecordDefaultWeight,
-    });
+    const table = RecordTable.build(generated.records, tableMetaFor(c, serial));
     const t3 = performance.now();
 
     const utf8 = new TextEncoder();

@@ -7,6 +7,7 @@ import { buildQuery, encodeName, type QuerySpec } from '../../src/dns/wire-query
 import { RecordTable, type TableMeta } from '../../src/records/table.js';
 import type { RecordSet } from '../../src/records/types.js';
 import { axfrRecordSet } from '../helpers/fixtures.js';
+import { prng as seeded } from '../../bench/prng.js';
 
 const META: TableMeta = {
   domain: 'mesos',
@@ -48,17 +49,6 @@ const table = RecordTable.build(
   META,
 );
 
-/** mulberry32: a small seeded PRNG so "random" tests are repeatable. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function ctx(over: Partial<AnswerContext> = {}): AnswerContext {
   return {

@@ -12,23 +12,13 @@ import { buildQuery, buildReply, encodeName, optRR } from '../helpers/dns-msg.js
 import { tcpConnect, udpQuery } from '../helpers/dns-client.js';
 import { fixtureTable, snapshotOf } from '../helpers/fixture-table.js';
 import { startUpstream, type StandInUpstream } from '../helpers/upstream.js';
+import { prng } from '../../bench/prng.js';
 
 const SEED = 0x5eed_d115;
 const UDP_PACKETS = 50_000;
 const TCP_CONNECTIONS = 250;
 const FRAMES_PER_CONNECTION = 12;
 
-/** mulberry32: small, fast, seeded. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NAMES = [
   'leader.mesos',

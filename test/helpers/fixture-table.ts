@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { FIXTURES_DIR, type ListRecordSet } from './fixtures.js';
 import { RecordTable, type TableMeta } from '../../src/records/table.js';
 import type { Snapshot } from '../../src/serving.js';
+import { defaultConfig } from '../../src/config/defaults.js';
+import { tableMetaFor } from '../../src/records/table-meta.js';
 
 export const FIXTURES = FIXTURES_DIR;
 
@@ -16,18 +18,7 @@ export function fixtureRecords(name = 'upstream-fake'): ListRecordSet {
   return { a: toMap(doc.Records.As), aaaa: toMap(doc.Records.AAAAs), srv: toMap(doc.Records.SRVs) };
 }
 
-export const TEST_META: TableMeta = {
-  domain: 'mesos',
-  ttl: 60,
-  serial: 1,
-  soaMname: 'ns1.mesos.',
-  soaRname: 'root.ns1.mesos.',
-  soaRefresh: 60,
-  soaRetry: 600,
-  soaExpire: 86400,
-  soaMinttl: 60,
-  srvWeight: 1,
-};
+export const TEST_META: TableMeta = tableMetaFor(defaultConfig(), 1);
 
 export function fixtureTable(name = 'upstream-fake', meta: Partial<TableMeta> = {}): RecordTable {
   return RecordTable.build(fixtureRecords(name), { ...TEST_META, ...meta });
