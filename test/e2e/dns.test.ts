@@ -156,6 +156,16 @@ describe('mesos-dns over real UDP and TCP (upstream-fake fixture)', () => {
     expect(apexA.status).toBe('NOERROR');
   });
 
+  it('answers ANY with the RRsets at the name, and SOA plus NS at the apex', async () => {
+    const [name, values] = pick(golden.a, 1);
+    const any = await dig(server.tcpPort, ['+tcp', name, 'ANY']);
+    expect(any.status).toBe('NOERROR');
+    expect(sorted(any.answer.filter((rr) => rr[3] === 'A').map((rr) => rr[4]!))).toEqual(sorted(values));
+    const apex = await dig(server.tcpPort, ['+tcp', 'mesos.', 'ANY']);
+    expect(sorted(apex.answer.map((rr) => rr[3]!))).toEqual(['NS', 'SOA']);
+    expect((await dig(server.udpPort, ['nothere.mesos.', 'ANY'])).status).toBe('NXDOMAIN');
+  });
+
   it('refuses zone transfers and names outside the domain when forwarding is off', async () => {
     expect((await dig(server.tcpPort, ['+tcp', 'mesos.', 'AXFR'])).raw).toMatch(/REFUSED|Transfer failed/);
     const out = await dig(server.udpPort, ['example.com.', 'A']);
