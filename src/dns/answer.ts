@@ -15,6 +15,7 @@ import {
   QCLASS,
   QTYPE,
   RCODE,
+  MAX_UDP_PAYLOAD,
   TCP_LIMIT,
   UDP_DEFAULT_LIMIT,
   errorReply,
@@ -93,12 +94,24 @@ function inDomain(query: Uint8Array, apex: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * The question name in presentation form, ASCII-lower-cased, for zone routing
+ * and the forward cache key. Dots and backslashes inside a label and bytes that
+ * are not printable ASCII are escaped (`\.`, `\\`, `\DDD`), so a one-label
+ * name holding `www.google.com` can never share a key with the real name.
+ */
 function qnameString(query: Uint8Array): string {
   let name = '';
   for (let i = 0; i < q.labelCount; i++) {
     const at = HEADER_LEN + q.labelStarts[i]!;
     if (i > 0) name += '.';
-    name += String.fromCharCode(...query.subarray(at + 1, at + 1 + query[at]!)).toLowerCase();
+    for (let j = at + 1, end = at + 1 + query[at]!; j < end; j++) {
+      let b = query[j]!;
+      if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+      if (b === 0x2e || b === 0x5c) name += '\\' + String.fromCharCode(b);
+      else if (b < 0x21 || b > 0x7e) name += '\\' + String(b).padStart(3, '0');
+      else name += String.fromCharCode(b);
+    }
   }
   return name;
 }
@@ -259,12 +272,12 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
   const tcp = ctx.transport === 'tcp';
   const apex = apexWire(table, ctx.domain);
   const local = apex !== null && inDomain(query, apex);
+  const ourSize = Math.max(UDP_DEFAULT_LIMIT, Math.min(ctx.ednsMaxUdpSize | 0, MAX_UDP_PAYLOAD));
   if (!local && ctx.externalOn) {
-    const udpLimit = tcp ? TCP_LIMIT : q.hasOpt ? Math.max(UDP_DEFAULT_LIMIT, q.udpSize) : UDP_DEFAULT_LIMIT;
+    const udpLimit = tcp ? TCP_LIMIT : q.hasOpt ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize)) : UDP_DEFAULT_LIMIT;
     return { kind: 'forward', qname: qnameString(query), udpLimit };
   }
 
-  const ourSize = Math.max(UDP_DEFAULT_LIMIT, Math.min(ctx.ednsMaxUdpSize | 0, TCP_LIMIT));
   const limit = tcp ? TCP_LIMIT : q.hasOpt ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize)) : UDP_DEFAULT_LIMIT;
   const optSize = q.hasOpt ? ourSize : 0;
   rand = ctx.random ?? Math.random;

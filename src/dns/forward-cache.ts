@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { MessageScan } from './msg-scan.js';
+import { sameQuestion, type MessageScan } from './msg-scan.js';
 import { replayCached } from './relay.js';
 
 const RCODE_NOERROR = 0;
@@ -104,6 +104,9 @@ export class ForwardCache {
       this.lru.delete(key);
       return null;
     }
+    // The key is derived from the question; comparing the bytes as well means no key collision can ever
+    // serve one name's answer for another.
+    if (!sameQuestion(entry.reply, entry.scan.questionEnd, query, queryQuestionEnd)) return null;
     const age = Math.floor((now - entry.storedAt) / 1000);
     const reply = replayCached(entry.reply, entry.scan.ttlOffsets, entry.scan.questionEnd, query, queryQuestionEnd, age);
     return { reply, scan: entry.scan };

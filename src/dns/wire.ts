@@ -39,6 +39,8 @@ export const OPCODE = { QUERY: 0, IQUERY: 1, STATUS: 2, NOTIFY: 4, UPDATE: 5 } a
 export const HEADER_LEN = 12;
 export const MAX_NAME_LEN = 255;
 export const UDP_DEFAULT_LIMIT = 512;
+/** Largest UDP payload an IPv4 datagram can carry: a bigger reply could not be sent at all. */
+export const MAX_UDP_PAYLOAD = 65507;
 export const TCP_LIMIT = 65535;
 /** An OPT RR with empty RDATA: root owner (1) + type, class, ttl, rdlength (10). */
 export const OPT_RR_LEN = 11;

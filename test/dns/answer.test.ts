@@ -318,10 +318,11 @@ describe('refusals and errors', () => {
 describe('forwarding', () => {
   const fwd = (spec: QuerySpec, over: Partial<AnswerContext> = {}) => answer(buildQuery(spec), table, ctx({ externalOn: true, ...over }));
 
-  it('forwards names outside the domain with the lower-cased name and the client size', () => {
+  it('forwards names outside the domain with the lower-cased name and the client size, capped at ednsMaxUdpSize', () => {
     expect(fwd({ name: 'WWW.Example.ORG.', type: QTYPE.A })).toEqual({ kind: 'forward', qname: 'www.example.org', udpLimit: 512 });
     expect(fwd({ name: '.', type: QTYPE.NS })).toEqual({ kind: 'forward', qname: '', udpLimit: 512 });
-    expect(fwd({ name: 'xmesos.', type: QTYPE.A, edns: { udpSize: 4096 } })).toEqual({ kind: 'forward', qname: 'xmesos', udpLimit: 4096 });
+    expect(fwd({ name: 'xmesos.', type: QTYPE.A, edns: { udpSize: 4096 } })).toEqual({ kind: 'forward', qname: 'xmesos', udpLimit: 1232 });
+    expect(fwd({ name: 'xmesos.', type: QTYPE.A, edns: { udpSize: 1000 } })).toEqual({ kind: 'forward', qname: 'xmesos', udpLimit: 1000 });
     expect(fwd({ name: 'a.org.', type: QTYPE.A, edns: { udpSize: 100 } })).toMatchObject({ udpLimit: 512 });
     expect(fwd({ name: 'a.org.', type: QTYPE.A, edns: { udpSize: 4096 } }, { transport: 'tcp' })).toMatchObject({ udpLimit: 65535 });
   });
