@@ -15,8 +15,34 @@ import { Refresher } from './refresh/refresher.js';
 import { ServingState } from './serving.js';
 import { VERSION } from './version.js';
 
-/** Settings bound to sockets or processes: a SIGHUP cannot change them. */
-const RESTART_KEYS = ['port', 'listener', 'dnsOn', 'httpOn', 'httpPort', 'httpListener', 'workers', 'maxTcpConnections'] as const;
+/**
+ * Settings a SIGHUP cannot change: those bound to sockets or processes, and
+ * those the DNS servers and the forwarder (possibly in worker processes) take
+ * once at start-up.
+ */
+const RESTART_KEYS = [
+  'port',
+  'listener',
+  'dnsOn',
+  'httpOn',
+  'httpPort',
+  'httpListener',
+  'workers',
+  'maxTcpConnections',
+  'tcpIdleTimeoutSeconds',
+  'domain',
+  'externalOn',
+  'recurseOn',
+  'setTruncateBit',
+  'ednsMaxUdpSize',
+  'resolvers',
+  'zoneResolvers',
+  'timeout',
+  'forwardCacheSize',
+  'maxForwardsInFlight',
+] as const;
+
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 const STOP_DEADLINE_MS = 5000;
 
 interface Running {
@@ -117,6 +143,8 @@ async function run(initial: Config, configPath: string, log: Logger, logOptions:
   }
 
   let detector: MasterDetector = startDetector(config, serving, refresher, log);
+  // Detector replacements (SIGHUP) run one after another, so two quick reloads never leave one running.
+  let detectorSwap: Promise<void> = Promise.resolve();
   refresher.start();
 
   let stopping = false;
@@ -130,6 +158,7 @@ async function run(initial: Config, configPath: string, log: Logger, logOptions:
       process.exit(1);
     }, STOP_DEADLINE_MS);
     deadline.unref();
+    await detectorSwap;
     await Promise.allSettled([detector.stop(), refresher.stop(), ...running.map((r) => r.close())]);
     log.info('stopped');
     log.flush();
@@ -139,26 +168,32 @@ async function run(initial: Config, configPath: string, log: Logger, logOptions:
   process.on('SIGINT', () => void stop('SIGINT'));
 
   process.on('SIGHUP', () => {
+    if (stopping) return;
     let next: Config;
+    let fetchOptions: ReturnType<typeof fetchOptionsFromConfig>;
     try {
       const loaded = loadConfig(configPath);
       next = loaded.config;
       for (const w of loaded.warnings) log.warn(w);
+      // Reads the TLS and IAM files: done before anything changes, so a file caught mid-rotation leaves all as it was.
+      fetchOptions = fetchOptionsFromConfig(next);
     } catch (err) {
       log.error({ code: (err as { code?: string }).code, err: describe(err) }, 'SIGHUP: config not reloaded; keeping the current one');
       return;
     }
-    const needRestart = RESTART_KEYS.filter((k) => next[k] !== config[k]);
+    const needRestart = RESTART_KEYS.filter((k) => !sameValue(next[k], config[k]));
     if (needRestart.length > 0) log.warn({ keys: needRestart }, 'SIGHUP: these settings need a restart and were not changed');
     for (const k of RESTART_KEYS) (next as unknown as Record<string, unknown>)[k] = config[k];
-    const detectionChanged = next.zk !== config.zk || JSON.stringify(next.masters) !== JSON.stringify(config.masters);
+    const detectionChanged = next.zk !== config.zk || !sameValue(next.masters, config.masters);
     Object.assign(config, next);
-    refresher.reconfigure(config, fetchOptionsFromConfig(config));
+    refresher.reconfigure(config, fetchOptions);
     if (detectionChanged) {
-      const old = detector;
-      void old.stop().then(() => {
-        detector = startDetector(config, serving, refresher, log);
-      });
+      detectorSwap = detectorSwap
+        .then(() => detector.stop())
+        .then(() => {
+          if (!stopping) detector = startDetector(config, serving, refresher, log);
+        })
+        .catch((err: unknown) => log.error({ err: describe(err) }, 'SIGHUP: restarting master detection failed'));
     }
     log.info({ file: config.file }, 'SIGHUP: config reloaded; refreshing now');
     refresher.request();

@@ -1,13 +1,20 @@
 import type { Config } from './types.js';
 
+/**
+ * The longest delay, in seconds, a Node timer can hold: larger ones fire after
+ * 1 ms, which would turn a 30-day timeout into an immediate one.
+ */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 /** Limits of our own settings (DECISIONS.md "Beyond the Go program"). */
 export const EXTRA_LIMITS = {
-  ednsMaxUdpSize: { min: 512, max: 65535 },
+  /** 65507 is the largest payload of an IPv4 UDP datagram */
+  ednsMaxUdpSize: { min: 512, max: 65507 },
   workers: { min: 1, max: 64 },
   forwardCacheSize: { min: 0, max: Number.MAX_SAFE_INTEGER },
   maxForwardsInFlight: { min: 1, max: Number.MAX_SAFE_INTEGER },
   maxTcpConnections: { min: 1, max: Number.MAX_SAFE_INTEGER },
-  tcpIdleTimeoutSeconds: { min: 1, max: Number.MAX_SAFE_INTEGER },
+  tcpIdleTimeoutSeconds: { min: 1, max: MAX_TIMER_SECONDS },
 } as const;
 
 /**

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import { parseZkUrl } from '../mesos/zk-url.js';
 import { checkAuthentication } from './auth.js';
-import { EXTRA_LIMITS } from './defaults.js';
+import { EXTRA_LIMITS, MAX_TIMER_SECONDS } from './defaults.js';
 import type { RawConfig } from './decode.js';
 import { canonicalIp } from './ip.js';
 import { localAddresses, parseNameservers, withoutLocal } from './resolv-conf.js';
@@ -97,14 +97,16 @@ function checkInt(value: number, key: string, min: number, max: number, what: st
 
 /** What Go accepts but then crashes on or misbehaves with, and our own settings. */
 function checkBeyondGo(c: RawConfig): void {
-  checkInt(c.refreshSeconds, 'refreshSeconds', 1, Number.MAX_SAFE_INTEGER, 'must be a positive integer');
+  checkInt(c.refreshSeconds, 'refreshSeconds', 1, MAX_TIMER_SECONDS, `must be a positive integer of at most ${MAX_TIMER_SECONDS}`);
+  checkInt(c.stateTimeoutSeconds, 'stateTimeoutSeconds', 1, MAX_TIMER_SECONDS, `must be at most ${MAX_TIMER_SECONDS}`);
+  checkInt(c.zkDetectionTimeout, 'zkDetectionTimeout', Number.MIN_SAFE_INTEGER, MAX_TIMER_SECONDS, `must be at most ${MAX_TIMER_SECONDS}`);
   if (canonicalIp(c.listener) === null) throw new ConfigError('listener must be an IP address', 'listener');
   if (canonicalIp(c.httpListener) === null) {
     throw new ConfigError('httpListener must be an IP address', 'httpListener');
   }
   checkInt(c.port, 'port', 0, 65535, 'must be an integer from 0 to 65535');
   checkInt(c.httpPort, 'httpPort', 0, 65535, 'must be an integer from 0 to 65535');
-  checkInt(c.timeout, 'timeout', 0, Number.MAX_SAFE_INTEGER, 'must not be negative');
+  checkInt(c.timeout, 'timeout', 0, MAX_TIMER_SECONDS, `must be from 0 to ${MAX_TIMER_SECONDS}`);
   checkInt(c.ttl, 'ttl', 0, 2 ** 31 - 1, 'must not be negative');
   for (const [key, { min, max }] of Object.entries(EXTRA_LIMITS)) {
     const value = c[key as keyof typeof EXTRA_LIMITS];

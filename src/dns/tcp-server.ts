@@ -36,6 +36,13 @@ class TcpConnection {
   private readonly decoder = new FrameDecoder();
   private lastActive = Date.now();
   private outstanding = 0;
+  /**
+   * Messages decoded while MAX_OUTSTANDING forwards were pending: one read can
+   * hold thousands of queries, which must not all be forwarded at once. Bounded
+   * by that one read (the socket is paused meanwhile).
+   */
+  private backlog: Buffer[] = [];
+  private backlogHead = 0;
   private writeBlocked = false;
   /** the peer has half-closed (sent FIN): finish what is outstanding, then close */
   private peerEnded = false;
@@ -51,7 +58,7 @@ class TcpConnection {
     sock.on('drain', this.onDrain);
     sock.on('end', () => {
       this.peerEnded = true;
-      if (this.outstanding <= 0) sock.end();
+      if (this.outstanding <= 0 && !this.backlogged) sock.end();
     });
     // Resets and aborted connections are routine; 'close' follows and cleans up.
     sock.on('error', () => undefined);
@@ -67,8 +74,20 @@ class TcpConnection {
     if (!this.decoder.push(chunk, this.onMessage)) this.sock.destroy();
   };
 
+  private get backlogged(): boolean {
+    return this.backlogHead < this.backlog.length;
+  }
+
   private readonly onMessage = (msg: Buffer): void => {
     if (this.sock.destroyed) return;
+    if (this.outstanding >= MAX_OUTSTANDING) {
+      this.backlog.push(msg);
+      return;
+    }
+    this.handle(msg);
+  };
+
+  private handle(msg: Buffer): void {
     this.lastActive = Date.now();
     const reply = this.dispatcher.dispatch(msg, 'tcp', this, replyLater);
     if (reply === null) {
@@ -80,12 +99,19 @@ class TcpConnection {
       return;
     }
     this.write(reply);
-  };
+  }
 
   onForwardReply(reply: Buffer): void {
     this.outstanding--;
     this.write(reply);
-    if (this.peerEnded && this.outstanding <= 0) this.sock.end();
+    while (this.backlogged && this.outstanding < MAX_OUTSTANDING && !this.sock.destroyed) {
+      this.handle(this.backlog[this.backlogHead++]!);
+    }
+    if (!this.backlogged) {
+      this.backlog = [];
+      this.backlogHead = 0;
+    }
+    if (this.peerEnded && this.outstanding <= 0 && !this.backlogged) this.sock.end();
     else this.maybeResume();
   }
 
@@ -105,7 +131,7 @@ class TcpConnection {
   };
 
   private maybeResume(): void {
-    if (!this.writeBlocked && this.outstanding < MAX_OUTSTANDING && this.sock.isPaused() && !this.sock.destroyed) {
+    if (!this.writeBlocked && !this.backlogged && this.outstanding < MAX_OUTSTANDING && this.sock.isPaused() && !this.sock.destroyed) {
       this.sock.resume();
     }
   }

@@ -76,6 +76,13 @@ function leaderOf(body: Record<string, unknown>): string {
   return leader;
 }
 
+/**
+ * Largest decompressed state accepted: several times that of a 50,000-task
+ * cluster (~30 MB), and small enough that a gzip bomb from a broken or hostile
+ * master cannot exhaust the refresh worker's memory.
+ */
+const MAX_DECODED_BYTES = 512 * 1024 * 1024;
+
 async function decode(raw: Buffer, encodingHeader: string | string[] | undefined): Promise<Buffer> {
   const encoding = (Array.isArray(encodingHeader) ? encodingHeader.join(',') : (encodingHeader ?? ''))
     .trim()
@@ -88,10 +95,12 @@ async function decode(raw: Buffer, encodingHeader: string | string[] | undefined
         return raw;
       case 'gzip':
       case 'x-gzip':
-        return await gunzipAsync(raw);
+        return await gunzipAsync(raw, { maxOutputLength: MAX_DECODED_BYTES });
       case 'deflate':
         // "deflate" is meant to be zlib-wrapped, but some servers send it raw.
-        return await inflateAsync(raw).catch(() => inflateRawAsync(raw));
+        return await inflateAsync(raw, { maxOutputLength: MAX_DECODED_BYTES }).catch(() =>
+          inflateRawAsync(raw, { maxOutputLength: MAX_DECODED_BYTES }),
+        );
       default:
         throw new FetchFailure('MESOS_DNS_FETCH_BAD_ENCODING', `unsupported Content-Encoding "${encoding}"`);
     }

@@ -80,6 +80,7 @@ export class Refresher {
     if (this.timer) clearInterval(this.timer);
     const w = this.worker;
     this.worker = null;
+    this.inFlight?.resolve({ type: 'result', id: this.inFlight.id, ok: false, error: { code: 'MESOS_DNS_STOPPED', message: 'stopped' } });
     if (w) await w.terminate();
   }
 
@@ -88,7 +89,13 @@ export class Refresher {
     try {
       do {
         this.pending = false;
-        await this.refreshOnce();
+        try {
+          await this.refreshOnce();
+        } catch (err) {
+          // Whatever went wrong, the current table stays and the next refresh is still scheduled.
+          this.opts.serving.recordOutcome({ at: Date.now(), ok: false, error: { code: 'MESOS_DNS_REFRESH_FAILED', message: String(err) }, durationMs: 0 });
+          this.opts.log.error({ err: err instanceof Error ? err.message : String(err) }, 'refresh failed; keeping the current table');
+        }
       } while (this.pending && !this.stopped);
     } finally {
       this.running = false;

@@ -237,24 +237,30 @@ describe('SOA names and timeout normalisation', () => {
 
 describe('what Go accepts and crashes on later, and our own settings', () => {
   it.each([
-    [{ refreshSeconds: 0 }, 'refreshSeconds', 'refreshSeconds must be a positive integer'],
-    [{ refreshSeconds: -1 }, 'refreshSeconds', 'refreshSeconds must be a positive integer'],
+    [{ refreshSeconds: 0 }, 'refreshSeconds', 'refreshSeconds must be a positive integer of at most 2147483'],
+    [{ refreshSeconds: -1 }, 'refreshSeconds', 'refreshSeconds must be a positive integer of at most 2147483'],
+    // Node timers hold at most 2^31-1 ms: longer delays would fire at once.
+    [{ refreshSeconds: 2147484 }, 'refreshSeconds', 'refreshSeconds must be a positive integer of at most 2147483'],
+    [{ stateTimeoutSeconds: 2592000000 }, 'stateTimeoutSeconds', 'stateTimeoutSeconds must be at most 2147483'],
+    [{ zkDetectionTimeout: 2592000000 }, 'zkDetectionTimeout', 'zkDetectionTimeout must be at most 2147483'],
+    [{ timeout: 2592000000 }, 'timeout', 'timeout must be from 0 to 2147483'],
     [{ listener: 'localhost' }, 'listener', 'listener must be an IP address'],
     [{ listener: '' }, 'listener', 'listener must be an IP address'],
     [{ httpListener: 'example.com' }, 'httpListener', 'httpListener must be an IP address'],
     [{ port: -1 }, 'port', 'port must be an integer from 0 to 65535'],
     [{ port: 65536 }, 'port', 'port must be an integer from 0 to 65535'],
     [{ httpPort: 70000 }, 'httpPort', 'httpPort must be an integer from 0 to 65535'],
-    [{ timeout: -1 }, 'timeout', 'timeout must not be negative'],
+    [{ timeout: -1 }, 'timeout', 'timeout must be from 0 to 2147483'],
     [{ ttl: -1 }, 'ttl', 'ttl must not be negative'],
-    [{ ednsMaxUdpSize: 511 }, 'ednsMaxUdpSize', 'ednsMaxUdpSize must be an integer from 512 to 65535'],
-    [{ ednsMaxUdpSize: 65536 }, 'ednsMaxUdpSize', 'ednsMaxUdpSize must be an integer from 512 to 65535'],
+    [{ ednsMaxUdpSize: 511 }, 'ednsMaxUdpSize', 'ednsMaxUdpSize must be an integer from 512 to 65507'],
+    [{ ednsMaxUdpSize: 65508 }, 'ednsMaxUdpSize', 'ednsMaxUdpSize must be an integer from 512 to 65507'],
     [{ workers: 0 }, 'workers', 'workers must be an integer from 1 to 64'],
     [{ workers: 65 }, 'workers', 'workers must be an integer from 1 to 64'],
     [{ forwardCacheSize: -1 }, 'forwardCacheSize', 'forwardCacheSize must be an integer at least 0'],
     [{ maxForwardsInFlight: 0 }, 'maxForwardsInFlight', 'maxForwardsInFlight must be an integer at least 1'],
     [{ maxTcpConnections: 0 }, 'maxTcpConnections', 'maxTcpConnections must be an integer at least 1'],
-    [{ tcpIdleTimeoutSeconds: 0 }, 'tcpIdleTimeoutSeconds', 'tcpIdleTimeoutSeconds must be an integer at least 1'],
+    [{ tcpIdleTimeoutSeconds: 0 }, 'tcpIdleTimeoutSeconds', 'tcpIdleTimeoutSeconds must be an integer from 1 to 2147483'],
+    [{ tcpIdleTimeoutSeconds: 2147484 }, 'tcpIdleTimeoutSeconds', 'tcpIdleTimeoutSeconds must be an integer from 1 to 2147483'],
   ])('rejects %j', (fields, key, message) => {
     expectConfigError(() => load(fields), key, message);
   });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { promises as dnsp } from 'node:dns';
+import { connect } from 'node:net';
 import pino from 'pino';
 import { defaultConfig } from '../../src/config/defaults.js';
 import type { Config } from '../../src/config/types.js';
@@ -312,3 +313,20 @@ function qnameOf(q: Buffer): string {
   }
   return labels.join('.');
 }
+
+describe('DNS server: one TCP connection cannot take the whole forwarding budget', () => {
+  it('forwards at most 64 queries of one connection at a time, however many arrive in one write', async () => {
+    const silent = await upstream(() => null);
+    const { server, stats } = await start({ externalOn: true, resolvers: [silent.resolver], timeout: 3, maxForwardsInFlight: 1024, forwardCacheSize: 0 });
+    const sock = connect(server.tcpPort, '127.0.0.1');
+    cleanups.push(async () => {
+      sock.destroy();
+    });
+    await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
+    const queries = Array.from({ length: 2000 }, (_, i) => frame(buildQuery(`x${i}.example.org.`, { id: i })));
+    sock.write(Buffer.concat(queries));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(server.forwarder!.inFlight).toBe(64);
+    expect(stats.forwardFailures).toBe(0);
+  });
+});

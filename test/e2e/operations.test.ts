@@ -91,11 +91,14 @@ describe('SIGHUP', () => {
     const config = testConfig({ masters: [m.address] });
     const s = await server(config);
     await s.waitForRefresh();
-    s.writeConfig({ ...config, port: 1 });
+    s.writeConfig({ ...config, port: 1, externalOn: true, resolvers: ['127.0.0.1:1'] });
     const from = s.logs.length;
     s.proc.kill('SIGHUP');
     const warn = await s.waitForLog((r) => Array.isArray(r.keys) && (r.keys as string[]).includes('port'), 10_000, from);
     expect(warn.msg).toMatch(/restart/);
+    expect(warn.keys).toEqual(['port', 'externalOn', 'resolvers']);
+    // Forwarding stays off, as it was at start-up.
+    expect((await dig(s.udpPort, ['example.com.', 'A'])).status).toBe('REFUSED');
     expect((await dig(s.udpPort, ['leader.mesos.', 'A'])).status).toBe('NOERROR');
   });
 });
