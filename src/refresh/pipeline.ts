@@ -113,7 +113,8 @@ export class RefreshPipeline {
     })).buffer as ArrayBuffer;
     const enumerateBody = utf8.encode(renderEnumerate(generated.enumeration)).buffer as ArrayBuffer;
     const t4 = performance.now();
-    this.previous = { serial, digest };
+    // A reconfigure during this run changes TTLs or SOA fields the next table will carry: force a new serial then.
+    this.previous = { serial, digest: this.config === c ? digest : '' };
 
     let tasks = 0;
     for (const fw of generated.enumeration.frameworks ?? []) tasks += fw.tasks.length;
