@@ -2,9 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, resolveConfigPath } from '../../src/config/load.js';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
 import { FILE, NO_HOST, expectConfigError, load, loadText, tempDir } from './support.js';
 
-const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures');
 const REPO = join(import.meta.dirname, '..', '..');
 
 describe('defaults', () => {
@@ -267,7 +267,7 @@ describe('resolveConfigPath', () => {
 
 describe('shipped configs', () => {
   it.each(['docker-mesos-120', 'nasty-300', 'nasty-300-host-rfc952', 'upstream-fake'])('fixture %s loads', (name) => {
-    const { config, warnings } = loadConfig(join(FIXTURES, name, 'config.json'), {}, NO_HOST);
+    const { config, warnings } = loadConfig(join(FIXTURES_DIR, name, 'config.json'), {}, NO_HOST);
     expect(warnings).toEqual([]);
     expect(config.masters).toEqual(['127.0.0.1:5050']);
     expect(config.listener).toBe('127.0.0.1');
@@ -278,14 +278,14 @@ describe('shipped configs', () => {
   });
 
   it('docker-mesos-120: domain lower-cased, weight 3, IP sources kept in order', () => {
-    const { config } = loadConfig(join(FIXTURES, 'docker-mesos-120', 'config.json'), {}, NO_HOST);
+    const { config } = loadConfig(join(FIXTURES_DIR, 'docker-mesos-120', 'config.json'), {}, NO_HOST);
     expect(config.domain).toBe('cluster.example');
     expect(config.srvRecordDefaultWeight).toBe(3);
     expect(config.ipSources).toEqual(['docker', 'mesos', 'host']);
   });
 
   it('nasty-300-host-rfc952 enforces RFC 952', () => {
-    const { config } = loadConfig(join(FIXTURES, 'nasty-300-host-rfc952', 'config.json'), {}, NO_HOST);
+    const { config } = loadConfig(join(FIXTURES_DIR, 'nasty-300-host-rfc952', 'config.json'), {}, NO_HOST);
     expect(config.enforceRFC952).toBe(true);
     expect(config.ipSources).toEqual(['host']);
   });

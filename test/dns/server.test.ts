@@ -9,7 +9,8 @@ import { DnsStats } from '../../src/dns/stats.js';
 import { frame } from '../../src/dns/tcp-framing.js';
 import { ServingState } from '../../src/serving.js';
 import { aRR, buildQuery, buildReply, counts, idOf, rcodeOf, tcOf } from '../helpers/dns-msg.js';
-import { dig, digAnswers, digFlags, digStatus, tcpConnect, tcpQueries, udpQuery } from '../helpers/dns-client.js';
+import { digAnswers, digFlags, digStatus, runDig } from '../helpers/dig.js';
+import { tcpConnect, tcpQueries, udpQuery } from '../helpers/dns-client.js';
 import { RecordTable } from '../../src/records/table.js';
 import { TEST_META, fixtureRecords, fixtureTable, snapshotOf } from '../helpers/fixture-table.js';
 import { startUpstream, type StandInUpstream } from '../helpers/upstream.js';
@@ -87,15 +88,15 @@ describe('DNS server: local answers', () => {
     const { server } = await start();
     const port = String(server.udpPort);
     expect(server.tcpPort).toBe(server.udpPort);
-    const tcp = await dig(['@127.0.0.1', '-p', port, '+tcp', 'liquor-store.marathon.mesos', 'A']);
+    const tcp = await runDig(['@127.0.0.1', '-p', port, '+tcp', 'liquor-store.marathon.mesos', 'A']);
     expect(digStatus(tcp)).toBe('NOERROR');
     expect(digFlags(tcp)).toContain('aa');
     expect(digAnswers(tcp).length).toBeGreaterThanOrEqual(1);
-    const srv = await dig(['@127.0.0.1', '-p', port, '+bufsize=1232', '_liquor-store._tcp.marathon.mesos', 'SRV']);
+    const srv = await runDig(['@127.0.0.1', '-p', port, '+bufsize=1232', '_liquor-store._tcp.marathon.mesos', 'SRV']);
     expect(digStatus(srv)).toBe('NOERROR');
     expect(srv).toContain('OPT PSEUDOSECTION');
     expect(digAnswers(srv).length).toBeGreaterThanOrEqual(1);
-    const noedns = await dig(['@127.0.0.1', '-p', port, '+noedns', 'missing.mesos', 'A']);
+    const noedns = await runDig(['@127.0.0.1', '-p', port, '+noedns', 'missing.mesos', 'A']);
     expect(digStatus(noedns)).toBe('NXDOMAIN');
     expect(noedns).not.toContain('OPT PSEUDOSECTION');
   });
@@ -106,7 +107,7 @@ describe('DNS server: local answers', () => {
     const before = await udpQuery(server.udpPort, q);
     expect(rcodeOf(before)).toBe(2);
     expect(idOf(before)).toBe(5);
-    const out = await dig(['@127.0.0.1', '-p', String(server.tcpPort), '+tcp', 'leader.mesos']);
+    const out = await runDig(['@127.0.0.1', '-p', String(server.tcpPort), '+tcp', 'leader.mesos']);
     expect(digStatus(out)).toBe('SERVFAIL');
     serving.swap(snapshotOf(fixtureTable()));
     const after = await udpQuery(server.udpPort, q);
@@ -128,7 +129,7 @@ describe('DNS server: local answers', () => {
     const { server } = await start({ listener: '::1' });
     const reply = await udpQuery(server.udpPort, buildQuery('leader.mesos', { id: 6 }), 5000, '::1');
     expect(rcodeOf(reply)).toBe(0);
-    const out = await dig(['@::1', '-p', String(server.tcpPort), '+tcp', 'leader.mesos']);
+    const out = await runDig(['@::1', '-p', String(server.tcpPort), '+tcp', 'leader.mesos']);
     expect(digAnswers(out)).toHaveLength(1);
   });
 
@@ -218,7 +219,7 @@ describe('DNS server: forwarding', () => {
 
   it('REFUSES names outside the domain when externalOn is false', async () => {
     const { server } = await start({ externalOn: false });
-    const out = await dig(['@127.0.0.1', '-p', String(server.udpPort), 'www.example.org', 'A']);
+    const out = await runDig(['@127.0.0.1', '-p', String(server.udpPort), 'www.example.org', 'A']);
     expect(digStatus(out)).toBe('REFUSED');
     expect(digFlags(out)).not.toContain('ra');
   });
@@ -289,7 +290,7 @@ describe('DNS server: forwarding', () => {
     const { server } = await start({ externalOn: true, resolvers: [up.resolver] });
     const udp = await udpQuery(server.udpPort, buildQuery('big.example'));
     expect(tcOf(udp)).toBe(true);
-    const out = await dig(['@127.0.0.1', '-p', String(server.udpPort), 'big.example', 'A']);
+    const out = await runDig(['@127.0.0.1', '-p', String(server.udpPort), 'big.example', 'A']);
     expect(digAnswers(out)).toHaveLength(40);
     expect(up.queries.map((x) => x.transport)).toEqual(['udp', 'udp', 'tcp']);
   });

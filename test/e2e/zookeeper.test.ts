@@ -5,8 +5,9 @@ import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/meso
 import { loadFixtureState, startStandInMaster, stateWithLeader, type StandInMaster } from '../helpers/stand-in-master.js';
 import { startZooKeeper, type ZooKeeperServer } from '../helpers/zookeeper.js';
 
-function call<T>(fn: (cb: (err: Error | null, v: T) => void) => void): Promise<T> {
-  return new Promise((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v))));
+/** node-zookeeper-client callback → promise. */
+function call<T>(fn: (cb: (err: unknown, v?: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, v) => (err ? reject(err) : resolve(v as T))));
 }
 
 async function zkClient(connect: string): Promise<Client> {

@@ -1,7 +1,4 @@
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
 
 export interface DigResult {
   status: string;
@@ -12,21 +9,47 @@ export interface DigResult {
   raw: string;
 }
 
-/** Runs the real `dig` against 127.0.0.1:`port` and parses its sections (fields split on whitespace). */
+/** Runs the real `dig` (one try); resolves with its standard output, also when it exits non-zero but printed. */
+export function runDig(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('dig', ['+tries=1', '+time=5', ...args], { timeout: 30_000 }, (err, stdout) => {
+      if (err && !stdout) reject(err);
+      else resolve(stdout);
+    });
+  });
+}
+
+/** The lines of one section (`ANSWER`, `AUTHORITY`, `ADDITIONAL`) of dig's output. */
+function sectionLines(out: string, title: string): string[] {
+  const start = out.indexOf(`;; ${title} SECTION:\n`);
+  if (start < 0) return [];
+  const lines: string[] = [];
+  for (const line of out.slice(start).split('\n').slice(1)) {
+    if (line.trim() === '') break;
+    lines.push(line);
+  }
+  return lines;
+}
+
+export function digStatus(out: string): string {
+  return /status: ([A-Z]+)/.exec(out)?.[1] ?? '';
+}
+
+export function digFlags(out: string): string[] {
+  return (/;; flags: ([a-z ]*);/.exec(out)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+}
+
+/** The answer-section lines of dig's output. */
+export function digAnswers(out: string): string[] {
+  return sectionLines(out, 'ANSWER');
+}
+
+export function parseDig(out: string): DigResult {
+  const fields = (title: string) => sectionLines(out, title).map((l) => l.trim().split(/\s+/));
+  return { status: digStatus(out), flags: digFlags(out), answer: fields('ANSWER'), authority: fields('AUTHORITY'), additional: fields('ADDITIONAL'), raw: out };
+}
+
+/** Queries 127.0.0.1:`port` with the real `dig` and parses its sections (fields split on whitespace). */
 export async function dig(port: number, args: string[]): Promise<DigResult> {
-  const { stdout } = await run('dig', ['@127.0.0.1', '-p', String(port), '+tries=1', '+time=3', ...args], { timeout: 20_000 });
-  const status = /status: ([A-Z]+)/.exec(stdout)?.[1] ?? '';
-  const flags = (/;; flags: ([a-z ]*);/.exec(stdout)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
-  const section = (title: string): string[][] => {
-    const start = stdout.indexOf(`;; ${title} SECTION:\n`);
-    if (start < 0) return [];
-    const body = stdout.slice(start).split('\n').slice(1);
-    const out: string[][] = [];
-    for (const line of body) {
-      if (line.trim() === '') break;
-      out.push(line.trim().split(/\s+/));
-    }
-    return out;
-  };
-  return { status, flags, answer: section('ANSWER'), authority: section('AUTHORITY'), additional: section('ADDITIONAL'), raw: stdout };
+  return parseDig(await runDig(['@127.0.0.1', '-p', String(port), ...args]));
 }

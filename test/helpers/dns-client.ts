@@ -1,6 +1,5 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { execFile } from 'node:child_process';
 import { FrameDecoder, frame } from '../../src/dns/tcp-framing.js';
 
 /** One UDP query to 127.0.0.1:port; rejects after `timeoutMs` without a reply. */
@@ -67,28 +66,4 @@ export async function tcpQueries(port: number, msgs: Buffer[]): Promise<Buffer[]
   } finally {
     c.sock.destroy();
   }
-}
-
-/** Runs `dig` with the given arguments; resolves with its standard output. */
-export function dig(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('dig', ['+tries=1', '+time=5', ...args], { timeout: 30_000 }, (err, stdout) => {
-      if (err && !stdout) reject(err);
-      else resolve(stdout);
-    });
-  });
-}
-
-export function digStatus(out: string): string | undefined {
-  return /status: (\w+)/.exec(out)?.[1];
-}
-
-export function digFlags(out: string): string[] {
-  return (/flags: ([a-z ]*);/.exec(out)?.[1] ?? '').trim().split(/\s+/);
-}
-
-/** The answer-section lines of dig's output. */
-export function digAnswers(out: string): string[] {
-  const m = /;; ANSWER SECTION:\n([\s\S]*?)\n\n/.exec(out);
-  return m ? m[1]!.split('\n').filter((l) => l.length > 0) : [];
 }

@@ -1,21 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { FIXTURES_DIR, type ListRecordSet } from './fixtures.js';
+import { axfrRecordSet, type ListRecordSet } from './fixtures.js';
 import { RecordTable, type TableMeta } from '../../src/records/table.js';
 import type { Snapshot } from '../../src/serving.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import { tableMetaFor } from '../../src/records/table-meta.js';
 
-export const FIXTURES = FIXTURES_DIR;
-
-interface AxfrJson {
-  Records: { As: Record<string, string[]>; AAAAs: Record<string, string[]>; SRVs: Record<string, string[]> };
-}
-
 /** The golden `axfr.json` records of a fixture as a RecordSet. */
 export function fixtureRecords(name = 'upstream-fake'): ListRecordSet {
-  const doc = JSON.parse(readFileSync(`${FIXTURES}/${name}/axfr.json`, 'utf8')) as AxfrJson;
-  const toMap = (o: Record<string, string[]> | undefined) => new Map(Object.entries(o ?? {}));
-  return { a: toMap(doc.Records.As), aaaa: toMap(doc.Records.AAAAs), srv: toMap(doc.Records.SRVs) };
+  return axfrRecordSet(name);
 }
 
 export const TEST_META: TableMeta = tableMetaFor(defaultConfig(), 1);

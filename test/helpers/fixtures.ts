@@ -7,12 +7,13 @@ export function fixtureNames(): string[] {
   return readdirSync(FIXTURES_DIR).filter((n) => !n.startsWith('.')).sort();
 }
 
-export function readFixture(name: string, file: 'state.json' | 'config.json' | 'axfr.json' | 'enumerate.json'): unknown {
-  return JSON.parse(readFileSync(join(FIXTURES_DIR, name, file), 'utf8'));
+/** A golden file's text, as the Go program wrote it. */
+export function fixtureText(name: string, file: string): string {
+  return readFileSync(join(FIXTURES_DIR, name, file), 'utf8');
 }
 
-export function fixturePath(name: string, file: string): string {
-  return join(FIXTURES_DIR, name, file);
+export function readFixture(name: string, file: 'state.json' | 'config.json' | 'axfr.json' | 'enumerate.json'): unknown {
+  return JSON.parse(fixtureText(name, file));
 }
 
 interface AxfrJson {
@@ -26,9 +27,13 @@ export interface ListRecordSet {
   srv: Map<string, string[]>;
 }
 
-/** The Go program's `/v1/axfr` Records as a RecordSet (value order as in the file). */
+/** The Records of a `/v1/axfr` document as a RecordSet (value order as in the document). */
+export function axfrRecords(doc: AxfrJson): ListRecordSet {
+  const toMap = (o: Record<string, string[]> | undefined) => new Map(Object.entries(o ?? {}));
+  return { a: toMap(doc.Records.As), aaaa: toMap(doc.Records.AAAAs), srv: toMap(doc.Records.SRVs) };
+}
+
+/** The Go program's `/v1/axfr` Records of a fixture as a RecordSet. */
 export function axfrRecordSet(name: string): ListRecordSet {
-  const axfr = readFixture(name, 'axfr.json') as AxfrJson;
-  const toMap = (o: Record<string, string[]>) => new Map(Object.entries(o));
-  return { a: toMap(axfr.Records.As), aaaa: toMap(axfr.Records.AAAAs), srv: toMap(axfr.Records.SRVs) };
+  return axfrRecords(readFixture(name, 'axfr.json') as AxfrJson);
 }

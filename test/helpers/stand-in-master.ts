@@ -2,13 +2,12 @@
  * A stand-in Mesos master: a real HTTP(S) server on 127.0.0.1, port 0, whose
  * answer to `GET /master/state` can be switched at any time.
  */
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { FIXTURES_DIR } from './fixtures.js';
+import { FIXTURES_DIR, fixtureText } from './fixtures.js';
 
 export { FIXTURES_DIR };
 
@@ -21,7 +20,7 @@ const fixtureCache = new Map<string, string>();
 export function loadFixtureState(name: FixtureName | string = 'upstream-fake'): Record<string, unknown> {
   let text = fixtureCache.get(name);
   if (text === undefined) {
-    text = readFileSync(`${FIXTURES_DIR}/${name}/state.json`, 'utf8');
+    text = fixtureText(name, 'state.json');
     fixtureCache.set(name, text);
   }
   return JSON.parse(text) as Record<string, unknown>;

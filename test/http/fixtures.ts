@@ -1,18 +1,8 @@
 /** Shared loaders for the golden files produced by the Go program. */
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { FIXTURES_DIR } from '../helpers/fixtures.js';
+import { axfrRecords } from '../helpers/fixtures.js';
 import type { Enumeration } from '../../src/records/types.js';
 import { fromGoEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
 import type { ListRecordSet } from '../helpers/fixtures.js';
-
-export const FIXTURES = FIXTURES_DIR;
-
-export const fixtureNames = (): string[] => readdirSync(FIXTURES).sort();
-
-export function readFixture(name: string, file: string): string {
-  return readFileSync(join(FIXTURES, name, file), 'utf8');
-}
 
 export interface AxfrDoc {
   TTL: number;
@@ -32,11 +22,7 @@ export const withGoPrefix = (golden: string): string => golden.replaceAll('\n', 
 
 export function parseAxfr(text: string): { doc: AxfrDoc; records: ListRecordSet } {
   const doc = JSON.parse(text) as AxfrDoc;
-  const toMap = (o: Record<string, string[]>): Map<string, string[]> => new Map(Object.entries(o));
-  return {
-    doc,
-    records: { a: toMap(doc.Records.As), aaaa: toMap(doc.Records.AAAAs), srv: toMap(doc.Records.SRVs) },
-  };
+  return { doc, records: axfrRecords(doc) };
 }
 
 export function parseEnumerate(text: string): Enumeration {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ServingState } from '../../src/serving.js';
-import { fixtureNames, readFixture, withGoPrefix } from './fixtures.js';
+import { fixtureNames, fixtureText } from '../helpers/fixtures.js';
+import { withGoPrefix } from './fixtures.js';
 import { SERIAL, fixtureConfig, fixtureSnapshot, loadedServing, request, serve } from './support.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -20,10 +21,10 @@ describe.each(fixtureNames())('HTTP API on fixture %s', (name) => {
     const axfr = await request(base, '/v1/axfr');
     expect(axfr.status).toBe(200);
     expect(axfr.headers['content-type']).toBe('application/json');
-    expect(axfr.body.replace(`\n  "Serial": ${SERIAL},`, '')).toBe(withGoPrefix(readFixture(name, 'axfr.json')));
+    expect(axfr.body.replace(`\n  "Serial": ${SERIAL},`, '')).toBe(withGoPrefix(fixtureText(name, 'axfr.json')));
     const en = await request(base, '/v1/enumerate');
     expect(en.status).toBe(200);
-    expect(en.body).toBe(withGoPrefix(readFixture(name, 'enumerate.json')));
+    expect(en.body).toBe(withGoPrefix(fixtureText(name, 'enumerate.json')));
   });
 
   it('answers /v1/hosts for every servable name with its A then AAAA values', { timeout: TIMEOUT }, async () => {

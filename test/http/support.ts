@@ -10,13 +10,14 @@ import { RecordTable } from '../../src/records/table.js';
 import type { RecordSet } from '../../src/records/types.js';
 import { ServingState, type Snapshot } from '../../src/serving.js';
 import { memoryLogger, type MemoryLogger } from '../helpers/memory-logger.js';
-import { parseAxfr, parseEnumerate, readFixture, type AxfrDoc } from './fixtures.js';
+import { fixtureText } from '../helpers/fixtures.js';
+import { parseAxfr, parseEnumerate, type AxfrDoc } from './fixtures.js';
 
 export const SERIAL = 1795301043;
 export const LEADER = 'master@127.0.0.1:5050';
 
 export function fixtureConfig(name: string): Config {
-  const { config } = parseConfigText(readFixture(name, 'config.json'), '/etc/mesos-dns/config.json', {
+  const { config } = parseConfigText(fixtureText(name, 'config.json'), '/etc/mesos-dns/config.json', {
     resolvConfPath: '/nonexistent/resolv.conf',
     localAddresses: () => [],
     now: () => 1_700_000_000_000,
@@ -35,7 +36,7 @@ export interface FixtureData {
 
 export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureData {
   const config = fixtureConfig(name);
-  const { doc, records } = parseAxfr(readFixture(name, 'axfr.json'));
+  const { doc, records } = parseAxfr(fixtureText(name, 'axfr.json'));
   const table = RecordTable.build(records, {
     domain: config.domain,
     ttl: config.ttl,
@@ -58,7 +59,7 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
       rname: config.soaRname,
       domain: config.domain,
     })),
-    enumerateBody: Buffer.from(renderEnumerate(parseEnumerate(readFixture(name, 'enumerate.json')))),
+    enumerateBody: Buffer.from(renderEnumerate(parseEnumerate(fixtureText(name, 'enumerate.json')))),
     serial: SERIAL,
     leader: LEADER,
     master: '127.0.0.1:5050',

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { renderAxfr, renderEnumerate } from '../../src/http/views.js';
 import type { Enumeration, RecordSet, Values } from '../../src/records/types.js';
-import { fixtureNames, parseAxfr, parseEnumerate, readFixture, withGoPrefix } from './fixtures.js';
+import { fixtureNames, fixtureText } from '../helpers/fixtures.js';
+import { parseAxfr, parseEnumerate, withGoPrefix } from './fixtures.js';
 import { goEnumeration } from '../helpers/enumeration.js';
 
 describe('renderAxfr', () => {
   for (const name of fixtureNames()) {
     it(`reproduces ${name}/axfr.json byte for byte (Serial and prefix aside)`, () => {
-      const golden = readFixture(name, 'axfr.json');
+      const golden = fixtureText(name, 'axfr.json');
       const { doc, records } = parseAxfr(golden);
       // Render from a set whose names are shuffled, so the sort is what puts them in Go's order.
       const shuffle = (m: Map<string, string[]>) => new Map([...m].reverse());
@@ -49,7 +50,7 @@ describe('renderAxfr', () => {
 describe('renderEnumerate', () => {
   for (const name of fixtureNames()) {
     it(`reproduces ${name}/enumerate.json byte for byte (prefix aside)`, () => {
-      const golden = readFixture(name, 'enumerate.json');
+      const golden = fixtureText(name, 'enumerate.json');
       expect(renderEnumerate(parseEnumerate(golden))).toBe(withGoPrefix(golden));
     });
   }
