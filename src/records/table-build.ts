@@ -203,6 +203,11 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
   const set = (slot: number, value: number): void => {
     slots[slot] = value;
   };
+  /** Stores bytes and records their offset and length in the given header slots. */
+  const blob = (offSlot: number, lenSlot: number, bytes: Uint8Array): void => {
+    set(offSlot, add(bytes));
+    set(lenSlot, bytes.length);
+  };
   set(H.magic, MAGIC);
   set(H.version, VERSION);
   set(H.ttl, nums.ttl);
@@ -216,26 +221,19 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
   set(H.countA, countA);
   set(H.countAAAA, countAAAA);
   set(H.countSrv, srvTotal);
-  set(H.domainStrOff, add(domainStr));
-  set(H.domainStrLen, domainStr.length);
-  set(H.mnameStrOff, add(mnameStr));
-  set(H.mnameStrLen, mnameStr.length);
-  set(H.rnameStrOff, add(rnameStr));
-  set(H.rnameStrLen, rnameStr.length);
+  blob(H.domainStrOff, H.domainStrLen, domainStr);
+  blob(H.mnameStrOff, H.mnameStrLen, mnameStr);
+  blob(H.rnameStrOff, H.rnameStrLen, rnameStr);
   set(H.hashOff, hashOff);
   set(H.hashCap, hashCap);
   set(H.entriesOff, entriesOff);
   set(H.entryCount, keys.length);
   set(H.srvListOff, srvListOff);
   set(H.apexEntry, plan.find(apexKey));
-  set(H.domainWireOff, add(domainWire));
-  set(H.domainWireLen, domainWire.length);
-  set(H.soaAnswerOff, add(soaAnswer));
-  set(H.soaAnswerLen, soaAnswer.length);
-  set(H.soaNegativeOff, add(soaNegative));
-  set(H.soaNegativeLen, soaNegative.length);
-  set(H.nsOff, add(ns));
-  set(H.nsLen, ns.length);
+  blob(H.domainWireOff, H.domainWireLen, domainWire);
+  blob(H.soaAnswerOff, H.soaAnswerLen, soaAnswer);
+  blob(H.soaNegativeOff, H.soaNegativeLen, soaNegative);
+  blob(H.nsOff, H.nsLen, ns);
   set(H.nsGlueEntry, plan.addressEntry(mnameKey));
 
   set(H.byteLength, total);

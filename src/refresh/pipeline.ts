@@ -24,6 +24,8 @@ export interface PipelineResult {
   counts: { a: number; aaaa: number; srv: number; names: number; tasks: number };
   timings: { fetchMs: number; generateMs: number; buildMs: number; renderMs: number; totalMs: number };
   skippedItems: number;
+  /** size of the state document as decoded */
+  stateBytes: number;
 }
 
 function nonLoopbackAddresses(): string[] {
@@ -134,6 +136,7 @@ export class RefreshPipeline {
       },
       timings: { fetchMs: t1 - t0, generateMs: t2 - t1, buildMs: t3 - t2, renderMs: t4 - t3, totalMs: t4 - t0 },
       skippedItems: warnings.length,
+      stateBytes: fetched.bytes,
     };
   }
 }

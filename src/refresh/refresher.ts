@@ -156,7 +156,7 @@ export class Refresher {
     serving.swap(snapshot);
     serving.recordOutcome({ at: snapshot.loadedAt, ok: true, durationMs });
     if (previous?.leader !== snapshot.leader) log.info({ leader: snapshot.leader, master: snapshot.master }, 'leader changed');
-    log.debug({ serial: r.serial, master: r.master, ...r.counts, ...r.timings, skippedItems: r.skippedItems }, 'refresh done');
+    log.debug({ serial: r.serial, master: r.master, ...r.counts, ...r.timings, skippedItems: r.skippedItems, stateBytes: r.stateBytes }, 'refresh done');
     this.opts.onSwap?.(snapshot);
   }
 }
