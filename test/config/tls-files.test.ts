@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NO_HOST, expectConfigError, load, tempDir, tempFile } from './support.js';
 
-const PEM = join(import.meta.dirname, 'fixtures');
+const PEM = join(import.meta.dirname, '..', 'fixtures', 'tls');
 const CA = join(PEM, 'ca-cert.pem');
 const CERT = join(PEM, 'client-cert.pem');
 const KEY = join(PEM, 'client-key.pem');

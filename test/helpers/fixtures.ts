@@ -1,10 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const FIXTURES_DIR = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures');
+/** The golden cluster states and the Go program's output for them (see test/fixtures/README.md). */
+export const FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures');
 
 export function fixtureNames(): string[] {
-  return readdirSync(FIXTURES_DIR).filter((n) => !n.startsWith('.')).sort();
+  return readdirSync(FIXTURES_DIR).filter((n) => existsSync(join(FIXTURES_DIR, n, 'state.json'))).sort();
 }
 
 /** A golden file's text, as the Go program wrote it. */

@@ -11,7 +11,7 @@ import { FIXTURES_DIR, fixtureText } from './fixtures.js';
 
 export { FIXTURES_DIR };
 
-/** Fixture names under shared/fixtures that hold a state.json. */
+/** Fixture names under test/fixtures that hold a state.json. */
 export type FixtureName = 'docker-mesos-120' | 'nasty-300' | 'nasty-300-host-rfc952' | 'upstream-fake';
 
 const fixtureCache = new Map<string, string>();
