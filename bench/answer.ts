@@ -2,15 +2,15 @@
  * Micro-benchmark of answer() alone on a synthetic 5,000-task table.
  * Prints figures only; run with `npm run build && node dist/bench/answer.js`.
  */
-import { answer, type AnswerContext } from '../src/dns/answer.js';
-import { DnsStats } from '../src/dns/stats.js';
-import { QTYPE } from '../src/dns/wire.js';
-import { buildQuery } from '../src/dns/wire-query.js';
-import { RecordTable } from '../src/records/table.js';
+import { answer, type AnswerContext } from '../src/dns/answer/answer.js';
+import { DnsStats } from '../src/dns/stats/counters.js';
+import { QTYPE } from '../src/wire/query.js';
+import { buildQuery } from '../test/helpers/dns-query.js';
+import { RecordTable } from '../src/table/table.js';
 import { addValue } from '../src/records/record-set.js';
 import type { RecordSet } from '../src/records/types.js';
 import { defaultConfig } from '../src/config/defaults.js';
-import { tableMetaFor } from '../src/records/table-meta.js';
+import { tableMetaFor } from '../src/table/meta.js';
 
 const TASKS = 5000;
 const APPS = 500;

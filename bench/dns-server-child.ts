@@ -5,11 +5,11 @@
  */
 import pino from 'pino';
 import { defaultConfig } from '../src/config/defaults.js';
-import { startDnsService } from '../src/dns/cluster.js';
-import { DnsStats } from '../src/dns/stats.js';
-import { RecordTable } from '../src/records/table.js';
+import { startDnsService } from '../src/dns/listen/cluster.js';
+import { DnsStats } from '../src/dns/stats/counters.js';
+import { RecordTable } from '../src/table/table.js';
 import { syntheticCluster } from './synthetic-records.js';
-import { tableMetaFor } from '../src/records/table-meta.js';
+import { tableMetaFor } from '../src/table/meta.js';
 
 const tasks = Number(process.argv[2] ?? 5000);
 const workers = Number(process.argv[3] ?? 1);

@@ -3,10 +3,10 @@
  * 50,000-task state, as the refresh worker does them, with peak RSS.
  * Target (issue 2): parse + generate + build ≤ 1.2 s, peak RSS ≤ 350 MiB.
  */
-import { validateState, type MesosState } from '../src/mesos/state.js';
+import { validateState, type MesosState } from '../src/state/state.js';
 import { generate } from '../src/records/generator.js';
 import { recordCount } from '../src/records/record-set.js';
-import { RecordTable } from '../src/records/table.js';
+import { RecordTable } from '../src/table/table.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticState } from './synthetic-state.js';
 import { defaultConfig } from '../src/config/defaults.js';
-import { tableMetaFor } from '../src/records/table-meta.js';
+import { tableMetaFor } from '../src/table/meta.js';
 
 // The state is written by this process and measured in a fresh child, so the
 // peak RSS is that of a refresh (body text + parse + generate + build), not of

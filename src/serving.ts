@@ -1,4 +1,4 @@
-import type { RecordTable } from './records/table.js';
+import type { RecordTable } from './table/table.js';
 
 /** Everything one successful refresh produced; replaced as a whole, never mutated. */
 export interface Snapshot {

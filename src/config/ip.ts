@@ -4,9 +4,9 @@
  * `records/ip.ts`, with Go's `net` semantics, so normalised values and error
  * texts match the Go Mesos-DNS.
  */
-import { parseIP, splitHostPortOrError, type HostPortText } from '../records/ip.js';
+import { parseIP, splitHostPortOrError, type HostPortText } from '../net/ip.js';
 
-export { joinHostPort } from '../records/ip.js';
+export { joinHostPort } from '../net/ip.js';
 
 /**
  * Canonical text of an IP literal as Go's `net.ParseIP(s).String()` prints it

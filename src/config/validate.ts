@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
-import { parseZkUrl } from '../mesos/zk-url.js';
+import { parseZkUrl } from './zk-url.js';
 import { checkAuthentication } from './auth.js';
 import { EXTRA_LIMITS, MAX_TIMER_SECONDS } from './defaults.js';
 import type { RawConfig } from './decode.js';

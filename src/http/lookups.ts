@@ -2,8 +2,8 @@
  * `/v1/hosts/{host}` and `/v1/services/{service}` bodies (behaviour spec §6.2):
  * Go's shapes, placeholder objects when nothing is found, ports as strings.
  */
-import type { LookupResult } from '../records/table.js';
-import { goJsonIndent } from './go-json.js';
+import type { LookupResult } from '../table/table.js';
+import { goJsonIndent } from '../json/go-json.js';
 
 /** What the lookups need from the record table. */
 export interface NameLookup {

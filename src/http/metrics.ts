@@ -5,8 +5,8 @@
  */
 import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 import type { Config } from '../config/types.js';
-import type { LatencySnapshot } from '../dns/latency.js';
-import type { DnsStats } from '../dns/stats.js';
+import type { LatencySnapshot } from '../dns/stats/latency.js';
+import type { DnsStats } from '../dns/stats/counters.js';
 import type { ServingState } from '../serving.js';
 import { freshSince } from './health.js';
 

@@ -7,7 +7,7 @@
 import type { Config } from '../config/types.js';
 import { configForDisplay } from '../config/display.js';
 import type { ServingState, Snapshot } from '../serving.js';
-import { goJsonIndent, sortUtf8 } from './go-json.js';
+import { goJsonIndent, sortUtf8 } from '../json/go-json.js';
 import { HEALTH_BODY, readiness } from './health.js';
 import { hostsBody, servicesBody } from './lookups.js';
 import { cleanPath, escapePath, parseTarget } from './path.js';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/types.js';
-import type { DnsStats } from '../dns/stats.js';
+import type { DnsStats } from '../dns/stats/counters.js';
 import type { ServingState } from '../serving.js';
 import { VERSION } from '../version.js';
 import { createMetricsRegistry } from './metrics.js';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import { createZkDetector, DEFAULT_ZK_DETECTOR_OPTIONS } from './zk-detector.js';
-import type { ZkDetectorOptions } from './zk-detector.js';
-import { parseZkUrl } from './zk-url.js';
+import { createZkDetector, DEFAULT_ZK_DETECTOR_OPTIONS } from './zk/detector.js';
+import type { ZkDetectorOptions } from './zk/detector.js';
+import { parseZkUrl } from '../config/zk-url.js';
 
 export interface MasterDetector {
   start(): void;

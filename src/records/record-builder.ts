@@ -1,4 +1,4 @@
-import type { ParsedIP } from './ip.js';
+import type { ParsedIP } from '../net/ip.js';
 import type { RecordSet, RecordType, Values } from './types.js';
 
 /** Below this many values a name's array is replaced by an exactly sized copy on each add (no growth slack). */

@@ -1,6 +1,6 @@
 import type { IPSource } from '../config/types.js';
-import type { Task, TaskStatus } from '../mesos/state.js';
-import { parseIP, type ParsedIP } from './ip.js';
+import type { Task, TaskStatus } from '../state/state.js';
+import { parseIP, type ParsedIP } from '../net/ip.js';
 
 const MESOS_LABEL = 'MesosContainerizer.NetworkSettings.IPAddress';
 const DOCKER_LABEL = 'Docker.NetworkSettings.IPAddress';

@@ -1,5 +1,5 @@
 import type { Config } from '../config/types.js';
-import type { FetchOptions } from '../mesos/fetch.js';
+import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
 import type { PipelineResult } from './pipeline.js';
 

@@ -1,15 +1,15 @@
 import { networkInterfaces } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import { fetchState, type FetchOptions } from '../mesos/fetch.js';
-import { validateState, type MesosState } from '../mesos/state.js';
+import { fetchState, type FetchOptions } from '../mesos/fetch/fetch.js';
+import { validateState, type MesosState } from '../state/state.js';
 import { generate } from '../records/generator.js';
-import { RecordTable } from '../records/table.js';
-import { tableMetaFor } from '../records/table-meta.js';
+import { RecordTable } from '../table/table.js';
+import { tableMetaFor } from '../table/meta.js';
 import { recordCount, valuesOf } from '../records/record-set.js';
 import type { RecordSet } from '../records/types.js';
-import { renderAxfr, renderEnumerate } from '../http/views.js';
-import { nextSerial, recordDigest } from './digest.js';
+import { renderAxfr, renderEnumerate } from '../records/views.js';
+import { nextSerial, recordDigest } from '../records/digest.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
 
 export interface PipelineResult {

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import type { FetchOptions } from '../mesos/fetch.js';
+import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
-import { RecordTable } from '../records/table.js';
+import { RecordTable } from '../table/table.js';
 import type { ServingState, Snapshot } from '../serving.js';
 import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
 

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
-import type { MesosState } from '../mesos/state.js';
-import { parseIP } from '../records/ip.js';
+import type { MesosState } from '../state/state.js';
+import { parseIP } from '../net/ip.js';
 
 const LOOKUP_TIMEOUT_MS = 5000;
 const CONCURRENCY = 16;

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { closeFetchAgents } from '../mesos/fetch.js';
+import { closeFetchAgents } from '../mesos/fetch/fetch.js';
 import { createLogger } from '../log.js';
 import { RefreshPipeline } from './pipeline.js';
 import type { FromWorker, ToWorker, WorkerInit } from './messages.js';

@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { FrameDecoder, frame } from '../../src/dns/tcp-framing.js';
+import { FrameDecoder, frame } from '../../src/wire/framing.js';
 
 /** One UDP query to 127.0.0.1:port; rejects after `timeoutMs` without a reply. */
 export function udpQuery(port: number, msg: Buffer, timeoutMs = 5000, host = '127.0.0.1'): Promise<Buffer> {

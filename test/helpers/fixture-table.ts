@@ -1,8 +1,8 @@
 import { axfrRecordSet, type ListRecordSet } from './fixtures.js';
-import { RecordTable, type TableMeta } from '../../src/records/table.js';
+import { RecordTable, type TableMeta } from '../../src/table/table.js';
 import type { Snapshot } from '../../src/serving.js';
 import { defaultConfig } from '../../src/config/defaults.js';
-import { tableMetaFor } from '../../src/records/table-meta.js';
+import { tableMetaFor } from '../../src/table/meta.js';
 
 /** The golden `axfr.json` records of a fixture as a RecordSet. */
 export function fixtureRecords(name = 'upstream-fake'): ListRecordSet {

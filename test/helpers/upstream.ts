@@ -1,6 +1,6 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
-import { FrameDecoder, frame } from '../../src/dns/tcp-framing.js';
+import { FrameDecoder, frame } from '../../src/wire/framing.js';
 
 /**
  * What the stand-in does with a query: reply with these bytes, ignore it

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeZkClient, openZkClient } from '../../src/mesos/zk-client.js';
+import { closeZkClient, openZkClient } from '../../src/mesos/zk/client.js';
 
 /**
  * A standalone ZooKeeper from the Debian `zookeeper` package, on a free loopback

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ForwardLatency } from '../../src/dns/latency.js';
+import { ForwardLatency } from '../../src/dns/stats/latency.js';
 import { registerSnapshotHistogram } from '../../src/http/metrics.js';
 import { ServingState } from '../../src/serving.js';
 import { LEADER, fixtureConfig, fixtureSnapshot, loadedServing, request, serve } from './support.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateState } from '../../src/mesos/state.js';
+import { validateState } from '../../src/state/state.js';
 import { generate, type GenerateInput } from '../../src/records/generator.js';
 import { taskHash } from '../../src/records/hash.js';
 import { valuesOf } from '../../src/records/record-set.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generate, type GenerateInput } from '../../src/records/generator.js';
-import { validateState } from '../../src/mesos/state.js';
+import { validateState } from '../../src/state/state.js';
 import type { IPSource } from '../../src/config/types.js';
 import type { RecordSet, Values } from '../../src/records/types.js';
 import { valuesOf } from '../../src/records/record-set.js';

@@ -1,0 +1,333 @@
+/**
+ * The hot path: one query's bytes + the current table → a complete reply, a
+ * "forward this" verdict, or "drop". Pure apart from counters in ctx.stats and
+ * the module's scratch buffers; no strings, JSON or object trees per query
+ * (only the forward verdict builds the QNAME string the forwarder needs).
+ */
+import type { RecordTable } from '../../table/table.js';
+import { E, ENTRY_SLOTS, S, SRV_SLOTS } from '../../table/layout.js';
+import { RR_AAAA_LEN, RR_A_LEN, SRV_TARGET_AT, hostNameToWire } from '../../table/encode.js';
+import type { DnsStats } from '../stats/counters.js';
+import {
+  HEADER_LEN,
+  OPCODE,
+  PARSE_OK,
+  QCLASS,
+  QTYPE,
+  RCODE,
+  MAX_UDP_PAYLOAD,
+  TCP_LIMIT,
+  UDP_DEFAULT_LIMIT,
+  errorReply,
+  newParsedQuery,
+  parseQuery,
+  parseQuestion,
+} from '../../wire/query.js';
+import { ReplyWriter, SECTION_ADDITIONAL, SECTION_AUTHORITY } from '../../wire/reply-writer.js';
+
+export interface AnswerContext {
+  transport: 'udp' | 'tcp';
+  /** lower-case, no trailing dot; used when no table is loaded yet */
+  domain: string;
+  /** recurseOn && externalOn */
+  recursionAvailable: boolean;
+  externalOn: boolean;
+  setTruncateBit: boolean;
+  ednsMaxUdpSize: number;
+  stats: DnsStats;
+  random?: () => number;
+}
+
+export type Verdict =
+  | { kind: 'reply'; reply: Buffer }
+  | {
+      kind: 'forward';
+      /** lower-case, no trailing dot, '' for the root */
+      qname: string;
+      /** reply size the client accepts: EDNS size clamped to [512,65535], 512 without OPT, 65535 on TCP */
+      udpLimit: number;
+    }
+  | { kind: 'drop' };
+
+const DROP: Verdict = Object.freeze({ kind: 'drop' });
+/** Where the target name starts in a written SRV RR: owner pointer (2) + fixed fields (10) + priority, weight, port (6). */
+const SRV_TARGET_IN_RR = 18;
+/** Where NSDNAME starts in a written NS RR: owner pointer (2) + fixed fields (10). */
+const NS_TARGET_IN_RR = 12;
+const MAX_POINTER = 0x3fff;
+/** Enough for every SRV RR a 65535-byte reply can hold (each takes ≥ 19 bytes). */
+const MAX_GLUE = 4096;
+
+const q = newParsedQuery();
+const w = new ReplyWriter();
+let rand: () => number = Math.random;
+let perm = new Uint32Array(1024);
+let seen = new Uint32Array(1024);
+let stamp = 0;
+const glueEntry = new Int32Array(MAX_GLUE);
+const gluePtr = new Int32Array(MAX_GLUE);
+const glueNameOff = new Int32Array(MAX_GLUE);
+const glueNameLen = new Int32Array(MAX_GLUE);
+let glueCount = 0;
+let nullTableDomain: string | null = null;
+let nullTableWire: Uint8Array | null = null;
+
+function reply(buf: Buffer): Verdict {
+  return { kind: 'reply', reply: buf };
+}
+
+/** Label-boundary, ASCII-case-insensitive suffix match of QNAME against the apex. */
+function inDomain(query: Uint8Array, apex: Uint8Array): boolean {
+  const qlen = q.qnameEnd - HEADER_LEN;
+  const rel = qlen - apex.length;
+  if (rel < 0) return false;
+  if (rel > 0) {
+    let boundary = false;
+    for (let i = q.labelCount - 1; i >= 0 && q.labelStarts[i]! >= rel; i--) if (q.labelStarts[i] === rel) boundary = true;
+    if (!boundary) return false;
+  }
+  for (let i = 0; i < apex.length; i++) {
+    let b = query[HEADER_LEN + rel + i]!;
+    if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+    if (b !== apex[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * The question name in presentation form, ASCII-lower-cased, for zone routing
+ * and the forward cache key. Dots and backslashes inside a label and bytes that
+ * are not printable ASCII are escaped (`\.`, `\\`, `\DDD`), so a one-label
+ * name holding `www.google.com` can never share a key with the real name.
+ */
+function qnameString(query: Uint8Array): string {
+  let name = '';
+  for (let i = 0; i < q.labelCount; i++) {
+    const at = HEADER_LEN + q.labelStarts[i]!;
+    if (i > 0) name += '.';
+    for (let j = at + 1, end = at + 1 + query[at]!; j < end; j++) {
+      let b = query[j]!;
+      if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+      if (b === 0x2e || b === 0x5c) name += '\\' + String.fromCharCode(b);
+      else if (b < 0x21 || b > 0x7e) name += '\\' + String(b).padStart(3, '0');
+      else name += String.fromCharCode(b);
+    }
+  }
+  return name;
+}
+
+function permutation(n: number): Uint32Array {
+  if (perm.length < n) perm = new Uint32Array(Math.max(n, perm.length * 2));
+  for (let i = 0; i < n; i++) perm[i] = i;
+  return perm;
+}
+
+/** Next index of a lazy Fisher–Yates: any prefix of the output is a uniform sample. */
+function pick(p: Uint32Array, i: number, n: number): number {
+  const j = i + Math.min(n - i - 1, Math.floor(rand() * (n - i)));
+  const v = p[j]!;
+  p[j] = p[i]!;
+  p[i] = v;
+  return v;
+}
+
+/** A fixed-size RRset (A or AAAA) in random order, owner `ptr`. */
+function putShuffled(t: RecordTable, off: number, count: number, rrLen: number, ptr: number): void {
+  const p = permutation(count);
+  for (let i = 0; i < count; i++) if (!w.rr(ptr, t.u8, off + pick(p, i, count) * rrLen, rrLen)) return;
+}
+
+function putSrv(t: RecordTable, e: number): void {
+  const u32 = t.u32;
+  const count = u32[e + E.srvCount]!;
+  const base = t.srvListOff + u32[e + E.srvIndex]! * SRV_SLOTS;
+  const p = permutation(count);
+  for (let i = 0; i < count; i++) {
+    const s = base + pick(p, i, count) * SRV_SLOTS;
+    const rrOff = u32[s + S.rrOff]!;
+    const rrLen = u32[s + S.rrLen]!;
+    const at = w.pos;
+    if (!w.rr(0xc000 | HEADER_LEN, t.u8, rrOff, rrLen)) return;
+    const target = u32[s + S.targetEntry]!;
+    if (target !== 0 && glueCount < MAX_GLUE) {
+      glueEntry[glueCount] = target - 1;
+      gluePtr[glueCount] = at + SRV_TARGET_IN_RR;
+      glueNameOff[glueCount] = rrOff + SRV_TARGET_AT;
+      glueNameLen[glueCount] = rrLen - SRV_TARGET_AT;
+      glueCount++;
+    }
+  }
+}
+
+function putNs(t: RecordTable): void {
+  const at = w.pos;
+  if (w.rr(0xc000 | HEADER_LEN, t.u8, t.nsOff, t.nsLen) && t.nsGlueEntry >= 0 && glueCount < MAX_GLUE) {
+    glueEntry[glueCount] = t.nsGlueEntry;
+    gluePtr[glueCount] = at + NS_TARGET_IN_RR;
+    glueNameOff[glueCount] = t.nsOff + 10;
+    glueNameLen[glueCount] = t.nsLen - 10;
+    glueCount++;
+  }
+}
+
+function putGlueRR(t: RecordTable, k: number, off: number, len: number): boolean {
+  const ptr = gluePtr[k]!;
+  return ptr <= MAX_POINTER ? w.rr(0xc000 | ptr, t.u8, off, len) : w.rrNamed(t.u8, glueNameOff[k]!, glueNameLen[k]!, off, len);
+}
+
+/** The complete A and AAAA RRsets of each target, in visit order, while whole RRsets fit. */
+function putGlue(t: RecordTable): void {
+  w.section = SECTION_ADDITIONAL;
+  if (seen.length < t.entryCount) seen = new Uint32Array(Math.max(seen.length * 2, t.entryCount));
+  if (++stamp === 0xffffffff) {
+    seen.fill(0);
+    stamp = 1;
+  }
+  for (let k = 0; k < glueCount && !w.full; k++) {
+    const idx = glueEntry[k]!;
+    if (seen[idx] === stamp) continue;
+    seen[idx] = stamp;
+    const e = t.entriesOff + idx * ENTRY_SLOTS;
+    const markPos = w.pos;
+    const markAr = w.ar;
+    const aOff = t.u32[e + E.aOff]!;
+    const aaaaOff = t.u32[e + E.aaaaOff]!;
+    let ok = true;
+    for (let i = 0; ok && i < t.u32[e + E.aCount]!; i++) ok = putGlueRR(t, k, aOff + i * RR_A_LEN, RR_A_LEN);
+    for (let i = 0; ok && i < t.u32[e + E.aaaaCount]!; i++) ok = putGlueRR(t, k, aaaaOff + i * RR_AAAA_LEN, RR_AAAA_LEN);
+    if (!ok) {
+      w.pos = markPos;
+      w.ar = markAr;
+    }
+  }
+}
+
+/** Answer RRsets for `qtype` at entry `idx`; returns how many RRs the full answer holds (before truncation). */
+function putAnswer(t: RecordTable, idx: number, qtype: number): number {
+  const u32 = t.u32;
+  const e = t.entriesOff + idx * ENTRY_SLOTS;
+  const apex = idx === t.apexEntry;
+  const ptr = 0xc000 | HEADER_LEN;
+  const a = u32[e + E.aCount]!;
+  const aaaa = u32[e + E.aaaaCount]!;
+  const srv = u32[e + E.srvCount]!;
+  switch (qtype) {
+    case QTYPE.A:
+      putShuffled(t, u32[e + E.aOff]!, a, RR_A_LEN, ptr);
+      return a;
+    case QTYPE.AAAA:
+      putShuffled(t, u32[e + E.aaaaOff]!, aaaa, RR_AAAA_LEN, ptr);
+      return aaaa;
+    case QTYPE.SRV:
+      putSrv(t, e);
+      return srv;
+    case QTYPE.SOA:
+      if (!apex) return 0;
+      w.rr(ptr, t.u8, t.soaAnswerOff, t.soaAnswerLen);
+      return 1;
+    case QTYPE.NS:
+      if (!apex) return 0;
+      putNs(t);
+      return 1;
+    case QTYPE.ANY:
+      if (apex) {
+        w.rr(ptr, t.u8, t.soaAnswerOff, t.soaAnswerLen);
+        putNs(t);
+      }
+      putSrv(t, e);
+      putShuffled(t, u32[e + E.aOff]!, a, RR_A_LEN, ptr);
+      putShuffled(t, u32[e + E.aaaaOff]!, aaaa, RR_AAAA_LEN, ptr);
+      return (apex ? 2 : 0) + srv + a + aaaa;
+    default:
+      return 0;
+  }
+}
+
+function apexWire(table: RecordTable | null, domain: string): Uint8Array | null {
+  if (table) return table.domainWire;
+  if (domain !== nullTableDomain) {
+    nullTableDomain = domain;
+    nullTableWire = hostNameToWire(domain.toLowerCase());
+  }
+  return nullTableWire;
+}
+
+export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerContext): Verdict {
+  const stats = ctx.stats;
+  if (query.length < HEADER_LEN || (query[2]! & 0x80) !== 0) {
+    stats.dropped++;
+    return DROP;
+  }
+  if (((query[2]! >> 3) & 0x0f) !== OPCODE.QUERY) {
+    stats.notimp++;
+    const echo = query[4] === 0 && query[5] === 1 && parseQuestion(query, q) === PARSE_OK;
+    return reply(errorReply(query, RCODE.NOTIMP, echo ? q.questionEnd : HEADER_LEN));
+  }
+  if (parseQuery(query, q) !== PARSE_OK) {
+    stats.formerr++;
+    return reply(errorReply(query, RCODE.FORMERR, HEADER_LEN));
+  }
+  const qtype = q.qtype;
+  stats.byQtype[qtype]!++;
+  const tcp = ctx.transport === 'tcp';
+  const apex = apexWire(table, ctx.domain);
+  const local = apex !== null && inDomain(query, apex);
+  const ourSize = Math.max(UDP_DEFAULT_LIMIT, Math.min(ctx.ednsMaxUdpSize | 0, MAX_UDP_PAYLOAD));
+  if (!local && ctx.externalOn) {
+    const udpLimit = tcp ? TCP_LIMIT : q.hasOpt ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize)) : UDP_DEFAULT_LIMIT;
+    return { kind: 'forward', qname: qnameString(query), udpLimit };
+  }
+
+  const limit = tcp ? TCP_LIMIT : q.hasOpt ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize)) : UDP_DEFAULT_LIMIT;
+  const optSize = q.hasOpt ? ourSize : 0;
+  rand = ctx.random ?? Math.random;
+  glueCount = 0;
+  w.begin(query, q.questionEnd, limit, q.hasOpt);
+
+  let rcode: number = RCODE.NOERROR;
+  let aa = false;
+  let ra = ctx.recursionAvailable;
+  if (q.hasOpt && q.ednsVersion > 0) {
+    rcode = RCODE.BADVERS;
+    ra = false;
+    stats.formerr++;
+  } else if (!local) {
+    rcode = RCODE.REFUSED;
+    ra = false;
+    stats.refused++;
+  } else if (q.qclass !== QCLASS.IN && q.qclass !== QCLASS.ANY) {
+    rcode = RCODE.REFUSED;
+    stats.refused++;
+  } else if (qtype === QTYPE.AXFR || qtype === QTYPE.IXFR) {
+    rcode = RCODE.REFUSED;
+    stats.refused++;
+  } else if (table === null) {
+    rcode = RCODE.SERVFAIL;
+    stats.servfail++;
+  } else {
+    aa = true;
+    const idx = table.find(query, HEADER_LEN, q.qnameEnd);
+    const answers = idx < 0 ? 0 : putAnswer(table, idx, qtype);
+    if (answers > 0) {
+      stats.answered++;
+      if (glueCount > 0) putGlue(table);
+    } else {
+      if (idx < 0) {
+        rcode = RCODE.NXDOMAIN;
+        stats.nxdomain++;
+      } else {
+        stats.nodata++;
+      }
+      w.section = SECTION_AUTHORITY;
+      const apexAt = q.qnameEnd - table.domainWire.length;
+      w.rr(0xc000 | apexAt, table.u8, table.soaNegativeOff, table.soaNegativeLen);
+    }
+  }
+
+  const truncated = w.full;
+  if (truncated) stats.truncated++;
+  const tc = truncated && ctx.setTruncateBit;
+  const flags2 = 0x80 | (aa ? 0x04 : 0) | (tc ? 0x02 : 0) | (query[2]! & 0x01);
+  const flags3 = (ra ? 0x80 : 0) | (query[3]! & 0x10) | (rcode & 0x0f);
+  return reply(w.finish(query, flags2, flags3, true, optSize, rcode >> 4, q.ednsDo));
+}

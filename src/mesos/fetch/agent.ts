@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Agent, interceptors } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { FetchOptions } from './options.js';
+
+/** Go's http.Client default. */
+const MAX_REDIRECTIONS = 10;
+
+interface CachedAgent {
+  agent: Agent;
+  dispatcher: Dispatcher;
+}
+
+/**
+ * Options arrive by structured clone (a fresh object per message to the worker),
+ * so agents are cached by the content of their TLS settings, not by identity.
+ */
+const agents = new Map<string, CachedAgent>();
+
+/** The undici dispatcher (TLS settings + redirect following) for these options. */
+export function dispatcherFor(options: FetchOptions, log: Logger): Dispatcher {
+  const key = agentKey(options);
+  const cached = agents.get(key);
+  if (cached !== undefined) return cached.dispatcher;
+
+  if (options.https && options.ca === undefined) {
+    log.warn('MesosHTTPSOn without CACertFile: master certificates are not verified');
+  }
+  // Each request says `Connection: close` (as Go does), so no socket outlives
+  // its request; the pool settings below only matter for the TLS context.
+  const agent = new Agent({
+    connect: options.https
+      ? {
+          ca: options.ca,
+          cert: options.cert,
+          key: options.key,
+          rejectUnauthorized: options.ca !== undefined,
+        }
+      : {},
+  });
+  const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+  agents.set(key, { agent, dispatcher });
+  return dispatcher;
+}
+
+/** Closes every cached agent, so a worker thread can exit without open handles. */
+export async function closeFetchAgents(): Promise<void> {
+  const all = [...agents.values()];
+  agents.clear();
+  await Promise.all(all.map(({ agent }) => agent.destroy()));
+}
+
+function agentKey(options: FetchOptions): string {
+  if (!options.https) return 'http';
+  const hash = createHash('sha256');
+  for (const part of [options.ca, options.cert, options.key]) {
+    hash.update(part === undefined ? '-' : `+${part.length}:${part}`);
+  }
+  return `https:${hash.digest('hex')}`;
+}

@@ -1,0 +1,132 @@
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import { MasterUnavailableError } from '../../errors.js';
+import { joinHostPort, parseLeader, sameEndpoint, splitHostPort } from './address.js';
+import type { HostPort } from './address.js';
+import { dispatcherFor } from './agent.js';
+import { FetchFailure, toFetchFailure } from './failure.js';
+import { getState } from './http.js';
+import type { StateDocument } from './http.js';
+import type { FetchOptions } from './options.js';
+
+export { closeFetchAgents } from './agent.js';
+export { fetchOptionsFromConfig } from './options.js';
+export type { FetchAuth, FetchOptions } from './options.js';
+export { FetchFailure } from './failure.js';
+export type { FetchFailureCode } from './failure.js';
+
+export interface FetchResult {
+  /** the parsed state document: a JSON object with a non-empty `leader` */
+  body: unknown;
+  /** `host:port` the state came from (the leader's, when the leader was followed) */
+  master: string;
+  /** length of the decoded JSON text */
+  bytes: number;
+}
+
+interface Attempt {
+  master: string;
+  failure: FetchFailure;
+}
+
+/**
+ * One reload's fetch (behaviour spec §5.4 TryAll/Failover, with our fixes):
+ * masters are tried in order (`""` = unknown leader, skipped); the first usable
+ * state wins, after following its `leader` once to the leader's own address.
+ */
+export async function fetchState(masters: string[], options: FetchOptions, log: Logger): Promise<FetchResult> {
+  const dispatcher = dispatcherFor(options, log);
+  const attempts: Attempt[] = [];
+  const tried = new Set<string>();
+  for (const master of masters) {
+    if (master === '' || tried.has(master)) continue;
+    tried.add(master);
+    try {
+      return await failover(master, options, dispatcher, log);
+    } catch (err) {
+      const failure = toFetchFailure(err, false, options.timeoutMs);
+      attempts.push({ master, failure });
+      log.warn({ master, code: failure.code, reason: failure.message }, 'master state fetch failed');
+    }
+  }
+  const last = attempts.at(-1);
+  if (last === undefined) throw new MasterUnavailableError('no masters given to fetch state from');
+  const reasons = attempts.map((a) => `${a.master}: ${a.failure.code} ${a.failure.message}`).join('; ');
+  throw new MasterUnavailableError(
+    `no master answered with a usable state (last tried ${last.master}); ${reasons}`,
+    last.master,
+    { cause: last.failure },
+  );
+}
+
+async function failover(
+  master: string,
+  options: FetchOptions,
+  dispatcher: Dispatcher,
+  log: Logger,
+): Promise<FetchResult> {
+  const address = splitHostPort(master);
+  if (address === undefined) {
+    throw new FetchFailure('MESOS_DNS_FETCH_BAD_ADDRESS', `"${master}" is not a host:port address`);
+  }
+  const state = await fetchOnce(address, options, dispatcher, log);
+  const leader = parseLeader(state.leader);
+  if (leader === undefined) {
+    throw new FetchFailure('MESOS_DNS_FETCH_BAD_LEADER', `leader "${state.leader}" is not name@host:port`);
+  }
+  const here: FetchResult = { body: state.body, master, bytes: state.bytes };
+  if (await isSameEndpoint(address, leader, options.timeoutMs)) return here;
+
+  const leaderText = joinHostPort(leader);
+  log.debug({ master, leader: leaderText }, 'state names another leader; fetching from it');
+  try {
+    const leaderState = await fetchOnce(leader, options, dispatcher, log);
+    return { body: leaderState.body, master: leaderText, bytes: leaderState.bytes };
+  } catch (err) {
+    // The first state is complete and valid; a stale leader view beats no view.
+    const failure = toFetchFailure(err, false, options.timeoutMs);
+    log.warn(
+      { master: leaderText, code: failure.code, reason: failure.message, fallback: master },
+      'leader state fetch failed; using the state from the master that named it',
+    );
+    return here;
+  }
+}
+
+async function fetchOnce(
+  address: HostPort,
+  options: FetchOptions,
+  dispatcher: Dispatcher,
+  log: Logger,
+): Promise<StateDocument> {
+  const url = `${options.https ? 'https' : 'http'}://${joinHostPort(address)}/master/state`;
+  log.debug({ master: joinHostPort(address), url }, 'fetching master state');
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(
+      new FetchFailure('MESOS_DNS_FETCH_TIMEOUT', `no complete answer within ${options.timeoutMs} ms`),
+    );
+  }, options.timeoutMs);
+  try {
+    return await getState(url, options.auth, dispatcher, controller.signal);
+  } catch (err) {
+    throw toFetchFailure(err, timedOut, options.timeoutMs);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A name lookup that hangs must not stall the reload: past the deadline, assume "different". */
+async function isSameEndpoint(a: HostPort, b: HostPort, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([sameEndpoint(a, b), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

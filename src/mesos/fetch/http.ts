@@ -1,0 +1,111 @@
+import { promisify } from 'node:util';
+import { gunzip, inflate, inflateRaw } from 'node:zlib';
+import { request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { authorizationFor } from './auth.js';
+import { FetchFailure } from './failure.js';
+import type { FetchAuth } from './options.js';
+
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+const inflateRawAsync = promisify(inflateRaw);
+
+/** A state document that passed the checks every master reply must pass. */
+export interface StateDocument {
+  body: Record<string, unknown>;
+  leader: string;
+  /** length of the decoded JSON text */
+  bytes: number;
+}
+
+/**
+ * `GET <url>` with the headers the Go program sends, and the checks that decide
+ * whether a reply is a state at all. Everything is bounded by `signal`.
+ */
+export async function getState(
+  url: string,
+  auth: FetchAuth,
+  dispatcher: Dispatcher,
+  signal: AbortSignal,
+): Promise<StateDocument> {
+  const headers: Record<string, string> = {
+    'user-agent': 'Mesos-DNS',
+    'content-type': 'application/json',
+    'accept-encoding': 'gzip',
+    connection: 'close',
+  };
+  const authorization = await authorizationFor(auth, dispatcher, signal);
+  if (authorization !== undefined) headers.authorization = authorization;
+
+  const response = await request(url, { method: 'GET', headers, dispatcher, signal });
+  if (response.statusCode < 200 || response.statusCode > 299) {
+    // Go parsed error bodies as states (behaviour spec §1.1); we treat them as a failed master.
+    await response.body.dump();
+    throw new FetchFailure('MESOS_DNS_FETCH_HTTP_STATUS', `HTTP status ${response.statusCode}`);
+  }
+  const raw = Buffer.from(await response.body.arrayBuffer());
+  const text = (await decode(raw, response.headers['content-encoding'])).toString('utf8');
+  return checkState(text);
+}
+
+/** The checks on a reply body, separate from I/O so they can be tested directly. */
+export function checkState(text: string): StateDocument {
+  if (text.trim() === '') throw new FetchFailure('MESOS_DNS_FETCH_EMPTY_BODY', 'empty body');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    throw new FetchFailure('MESOS_DNS_FETCH_BAD_JSON', `invalid JSON: ${(err as Error).message}`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new FetchFailure('MESOS_DNS_FETCH_NOT_OBJECT', 'state is not a JSON object');
+  }
+  const leader = leaderOf(body as Record<string, unknown>);
+  if (leader === '') {
+    throw new FetchFailure('MESOS_DNS_FETCH_NO_LEADER', 'fetched state does not contain leader information');
+  }
+  return { body: body as Record<string, unknown>, leader, bytes: Buffer.byteLength(text) };
+}
+
+/** Keys match case-insensitively and the last one wins (Go encoding/json). */
+function leaderOf(body: Record<string, unknown>): string {
+  let leader = '';
+  for (const [key, value] of Object.entries(body)) {
+    if (key.toLowerCase() === 'leader') leader = typeof value === 'string' ? value : '';
+  }
+  return leader;
+}
+
+/**
+ * Largest decompressed state accepted: several times that of a 50,000-task
+ * cluster (~30 MB), and small enough that a gzip bomb from a broken or hostile
+ * master cannot exhaust the refresh worker's memory.
+ */
+const MAX_DECODED_BYTES = 512 * 1024 * 1024;
+
+async function decode(raw: Buffer, encodingHeader: string | string[] | undefined): Promise<Buffer> {
+  const encoding = (Array.isArray(encodingHeader) ? encodingHeader.join(',') : (encodingHeader ?? ''))
+    .trim()
+    .toLowerCase();
+  if (raw.length === 0) return raw;
+  try {
+    switch (encoding) {
+      case '':
+      case 'identity':
+        return raw;
+      case 'gzip':
+      case 'x-gzip':
+        return await gunzipAsync(raw, { maxOutputLength: MAX_DECODED_BYTES });
+      case 'deflate':
+        // "deflate" is meant to be zlib-wrapped, but some servers send it raw.
+        return await inflateAsync(raw, { maxOutputLength: MAX_DECODED_BYTES }).catch(() =>
+          inflateRawAsync(raw, { maxOutputLength: MAX_DECODED_BYTES }),
+        );
+      default:
+        throw new FetchFailure('MESOS_DNS_FETCH_BAD_ENCODING', `unsupported Content-Encoding "${encoding}"`);
+    }
+  } catch (err) {
+    if (err instanceof FetchFailure) throw err;
+    throw new FetchFailure('MESOS_DNS_FETCH_BAD_ENCODING', `cannot decode ${encoding} body: ${(err as Error).message}`);
+  }
+}

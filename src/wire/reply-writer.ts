@@ -1,0 +1,103 @@
+/**
+ * Writes one reply into a reusable scratch buffer under a size limit, whole
+ * RRs only, then copies out exactly the bytes used. One instance serves every
+ * query of a thread (answer() is synchronous, so it is never shared mid-reply).
+ */
+import { HEADER_LEN, OPT_RR_LEN, TCP_LIMIT, writeOpt } from './query.js';
+
+export const SECTION_ANSWER = 0;
+export const SECTION_AUTHORITY = 1;
+export const SECTION_ADDITIONAL = 2;
+
+export class ReplyWriter {
+  readonly out = Buffer.allocUnsafe(TCP_LIMIT);
+  pos = 0;
+  /** bytes usable by RRs (the limit minus room kept for the OPT RR) */
+  avail = 0;
+  /** set once an RR did not fit: nothing more is written, so no later RR jumps the queue */
+  full = false;
+  an = 0;
+  ns = 0;
+  ar = 0;
+  section = SECTION_ANSWER;
+
+  /** Starts a reply: copies the question `query[12, questionEnd)` (none when questionEnd is 12). */
+  begin(query: Uint8Array, questionEnd: number, limit: number, withOpt: boolean): void {
+    const out = this.out;
+    for (let i = HEADER_LEN; i < questionEnd; i++) out[i] = query[i]!;
+    this.pos = questionEnd;
+    this.avail = Math.min(limit, TCP_LIMIT) - (withOpt ? OPT_RR_LEN : 0);
+    this.full = false;
+    this.an = 0;
+    this.ns = 0;
+    this.ar = 0;
+    this.section = SECTION_ANSWER;
+  }
+
+  private count(): void {
+    if (this.section === SECTION_ANSWER) this.an++;
+    else if (this.section === SECTION_AUTHORITY) this.ns++;
+    else this.ar++;
+  }
+
+  /** Appends an RR whose owner is the compression pointer `ptr` and whose rest is `src[off, off+len)`. */
+  rr(ptr: number, src: Uint8Array, off: number, len: number): boolean {
+    let p = this.pos;
+    if (this.full || p + 2 + len > this.avail) {
+      this.full = true;
+      return false;
+    }
+    const out = this.out;
+    out[p] = 0xc0 | (ptr >> 8);
+    out[p + 1] = ptr & 0xff;
+    p += 2;
+    if (len <= 48) {
+      for (let i = 0; i < len; i++) out[p + i] = src[off + i]!;
+    } else {
+      out.set(src.subarray(off, off + len), p);
+    }
+    this.pos = p + len;
+    this.count();
+    return true;
+  }
+
+  /** Appends an RR with an uncompressed owner name copied from `src[nameOff, nameOff+nameLen)`. */
+  rrNamed(src: Uint8Array, nameOff: number, nameLen: number, off: number, len: number): boolean {
+    const p = this.pos;
+    if (this.full || p + nameLen + len > this.avail) {
+      this.full = true;
+      return false;
+    }
+    this.out.set(src.subarray(nameOff, nameOff + nameLen), p);
+    this.out.set(src.subarray(off, off + len), p + nameLen);
+    this.pos = p + nameLen + len;
+    this.count();
+    return true;
+  }
+
+  /**
+   * Writes the header (ID from the query, the given flag octets and counts),
+   * the OPT RR when `optSize` > 0, and returns a copy of the reply.
+   */
+  finish(query: Uint8Array, flags2: number, flags3: number, hasQuestion: boolean, optSize: number, extRcode: number, dnssecOk: boolean): Buffer {
+    const out = this.out;
+    let end = this.pos;
+    const ar = this.ar + (optSize > 0 ? 1 : 0);
+    if (optSize > 0) end = writeOpt(out, end, optSize, extRcode, dnssecOk);
+    out[0] = query[0]!;
+    out[1] = query[1]!;
+    out[2] = flags2;
+    out[3] = flags3;
+    out[4] = 0;
+    out[5] = hasQuestion ? 1 : 0;
+    out[6] = this.an >> 8;
+    out[7] = this.an & 0xff;
+    out[8] = this.ns >> 8;
+    out[9] = this.ns & 0xff;
+    out[10] = ar >> 8;
+    out[11] = ar & 0xff;
+    const reply = Buffer.allocUnsafe(end);
+    out.copy(reply, 0, 0, end);
+    return reply;
+  }
+}

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import pino from 'pino';
+import cluster from 'node:cluster';
+import { defaultConfig } from '../../../src/config/defaults.js';
+import { runDnsWorkers, type DnsWorkersHandle } from '../../../src/dns/listen/cluster.js';
+import { ForwardLatency } from '../../../src/dns/stats/latency.js';
+import { DnsStats } from '../../../src/dns/stats/counters.js';
+import { RecordTable } from '../../../src/table/table.js';
+import { buildQuery, counts, rcodeOf } from '../../helpers/dns-msg.js';
+import { tcpQueries, udpQuery } from '../../helpers/dns-client.js';
+import { TEST_META, fixtureRecords, fixtureTable } from '../../helpers/fixture-table.js';
+
+/** Workers run compiled JavaScript: build dist/ first if `npm run build` has not. */
+const WORKER = new URL('../../../dist/src/dns/listen/worker-entry.js', import.meta.url).pathname;
+
+async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const ipOf = (reply: Buffer) => [...reply.subarray(reply.length - 4)].join('.');
+
+describe('multi-core serving (node:cluster)', () => {
+  let handle: DnsWorkersHandle;
+  const stats = new DnsStats();
+  const latency = new ForwardLatency();
+
+  beforeAll(async () => {
+    if (!existsSync(WORKER)) execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: new URL('../../..', import.meta.url).pathname });
+    handle = await runDnsWorkers({
+      config: { ...defaultConfig(), listener: '127.0.0.1', port: 0, externalOn: false, workers: 2 },
+      stats,
+      latency,
+      log: pino({ level: 'warn' }),
+      table: fixtureTable(),
+      exec: WORKER,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await handle?.close();
+  });
+
+  it('answers over UDP and TCP on one shared port from the table the primary sent', async () => {
+    expect(handle.workerCount).toBe(2);
+    expect(handle.tcpPort).toBe(handle.udpPort);
+    for (let i = 0; i < 40; i++) {
+      const r = await udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i }));
+      expect(rcodeOf(r)).toBe(0);
+      expect(ipOf(r)).toBe('127.0.0.1');
+    }
+    const tcp = await tcpQueries(handle.tcpPort, [buildQuery('leader.mesos', { id: 1 }), buildQuery('nothere.mesos', { id: 2 })]);
+    expect(tcp.map(rcodeOf).sort()).toEqual([0, 3]);
+  });
+
+  it('sums the workers counters in the primary', async () => {
+    await until(() => stats.answered >= 41 && stats.nxdomain >= 1, 'worker stats');
+    expect(stats.byQtype[1]).toBeGreaterThanOrEqual(42);
+  });
+
+  it('serves a published table', async () => {
+    const recs = fixtureRecords();
+    recs.a.set('leader.mesos.', ['10.1.2.3']);
+    handle.publish(RecordTable.build(recs, { ...TEST_META, serial: 2 }));
+    // Each worker gets it; ask enough times to reach both.
+    await until(async () => {
+      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i }))));
+      return replies.every((r) => counts(r).an === 1 && ipOf(r) === '10.1.2.3');
+    }, 'the new table');
+  });
+
+  it('restarts a worker that dies, keeps serving, and never lowers the counters', async () => {
+    const before = stats.answered;
+    const victim = Object.values(cluster.workers ?? {})[0]!;
+    victim.process.kill('SIGKILL');
+    for (let i = 0; i < 10; i++) expect(rcodeOf(await udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i })))).toBe(0);
+    await until(() => handle.workerCount === 2 && Object.values(cluster.workers ?? {}).length === 2, 'the restarted worker');
+    expect(stats.answered).toBeGreaterThanOrEqual(before);
+    await until(() => stats.answered >= before + 10, 'counts after restart');
+    // The restarted worker got the latest table too.
+    await until(async () => {
+      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i }))));
+      return replies.every((r) => ipOf(r) === '10.1.2.3');
+    }, 'the table in the new worker');
+  }, 60_000);
+});

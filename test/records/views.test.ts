@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { renderAxfr, renderEnumerate } from '../../src/records/views.js';
+import type { Enumeration, RecordSet, Values } from '../../src/records/types.js';
+import { fixtureNames, fixtureText } from '../helpers/fixtures.js';
+import { parseAxfr, parseEnumerate, withGoPrefix } from '../http/fixtures.js';
+import { goEnumeration } from '../helpers/enumeration.js';
+
+describe('renderAxfr', () => {
+  for (const name of fixtureNames()) {
+    it(`reproduces ${name}/axfr.json byte for byte (Serial and prefix aside)`, () => {
+      const golden = fixtureText(name, 'axfr.json');
+      const { doc, records } = parseAxfr(golden);
+      // Render from a set whose names are shuffled, so the sort is what puts them in Go's order.
+      const shuffle = (m: Map<string, string[]>) => new Map([...m].reverse());
+      const rs: RecordSet = { a: shuffle(records.a), aaaa: shuffle(records.aaaa), srv: shuffle(records.srv) };
+      const out = renderAxfr(rs, {
+        ttl: doc.TTL, serial: 1795301043, refreshSeconds: doc.RefreshSeconds,
+        mname: doc.Mname, rname: doc.Rname, domain: doc.Domain,
+      });
+      expect(out).toContain('\n  "Serial": 1795301043,\n');
+      expect(out.replace('\n  "Serial": 1795301043,', '')).toBe(withGoPrefix(golden));
+    });
+  }
+
+  it('renders empty maps as {} and sorts upper case and astral characters as Go does', () => {
+    const rs: RecordSet = {
+      a: new Map<string, Values>([
+        ['b.mesos.', ['10.0.0.2', '10.0.0.1']],
+        ['\u{1F600}.mesos.', '10.0.0.4'],
+        ['\uFF21.mesos.', ['10.0.0.5']],
+        ['My DB.mesos.', '10.0.0.3'],
+      ]),
+      aaaa: new Map(),
+      srv: new Map([['_x._tcp.mesos.', 'x.mesos.:80']]),
+    };
+    const out = renderAxfr(rs, { ttl: 60, serial: 7, refreshSeconds: 30, mname: 'ns1.mesos.', rname: 'root.ns1.mesos.', domain: 'mesos' });
+    expect(out).toBe(
+      '{\n  "TTL": 60,\n  "Serial": 7,\n  "RefreshSeconds": 30,\n  "Mname": "ns1.mesos.",\n  "Rname": "root.ns1.mesos.",\n  "Domain": "mesos",\n' +
+        '  "Records": {\n   "As": {\n' +
+        '    "My DB.mesos.": [\n     "10.0.0.3"\n    ],\n' +
+        '    "b.mesos.": [\n     "10.0.0.2",\n     "10.0.0.1"\n    ],\n' +
+        '    "\uFF21.mesos.": [\n     "10.0.0.5"\n    ],\n' +
+        '    "\u{1F600}.mesos.": [\n     "10.0.0.4"\n    ]\n   },\n' +
+        '   "AAAAs": {},\n' +
+        '   "SRVs": {\n    "_x._tcp.mesos.": [\n     "x.mesos.:80"\n    ]\n   }\n  }\n }',
+    );
+  });
+});
+
+describe('renderEnumerate', () => {
+  for (const name of fixtureNames()) {
+    it(`reproduces ${name}/enumerate.json byte for byte (prefix aside)`, () => {
+      const golden = fixtureText(name, 'enumerate.json');
+      expect(renderEnumerate(parseEnumerate(golden))).toBe(withGoPrefix(golden));
+    });
+  }
+
+  it('writes Go key order whatever order the objects were built in, records one object each, and null slices', () => {
+    const e: Enumeration = {
+      frameworks: [
+        { name: 'marathon', tasks: [{ records: null, id: 'web.1', name: 'web' }] },
+        { name: 'nopid', tasks: [] },
+        {
+          name: 'x',
+          tasks: [
+            { id: 'a<b', name: 'a', records: ['a.x.mesos.', '10.0.0.1', 'A', '_a._tcp.x.mesos.', 'a.x.mesos.:80', 'SRV'] },
+            { id: 'b.1', name: 'b', records: ['b&c.x.mesos.', '10.0.0.2', 'A'] },
+          ],
+        },
+      ],
+    };
+    expect(JSON.parse(renderEnumerate(e))).toEqual(goEnumeration(e));
+    expect(renderEnumerate(e)).toBe(
+      '{\n  "frameworks": [\n   {\n    "tasks": [\n     {\n      "name": "web",\n      "id": "web.1",\n      "records": null\n     }\n    ],\n    "name": "marathon"\n   },\n' +
+        '   {\n    "tasks": [],\n    "name": "nopid"\n   },\n' +
+        '   {\n    "tasks": [\n     {\n      "name": "a",\n      "id": "a\\u003cb",\n      "records": [\n       {\n        "name": "a.x.mesos.",\n        "host": "10.0.0.1",\n        "rtype": "A"\n       },\n' +
+        '       {\n        "name": "_a._tcp.x.mesos.",\n        "host": "a.x.mesos.:80",\n        "rtype": "SRV"\n       }\n      ]\n     },\n' +
+        '     {\n      "name": "b",\n      "id": "b.1",\n      "records": [\n       {\n        "name": "b\\u0026c.x.mesos.",\n        "host": "10.0.0.2",\n        "rtype": "A"\n       }\n      ]\n     }\n    ],\n    "name": "x"\n   }\n  ]\n }',
+    );
+    expect(renderEnumerate({ frameworks: null })).toBe('{\n  "frameworks": null\n }');
+  });
+});

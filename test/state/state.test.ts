@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { validateState } from '../../src/state/state.js';
+import { generate } from '../../src/records/generator.js';
+import { valuesOf } from '../../src/records/record-set.js';
+
+const S1 = '20140803-125133-3041283216-5050-2410-S1';
+
+function baseState(): Record<string, unknown> {
+  return {
+    leader: 'master@10.0.0.6:5050',
+    slaves: [{ id: S1, pid: 'slave(1)@10.0.0.1:5051' }],
+    frameworks: [
+      {
+        name: 'marathon',
+        pid: 'scheduler(1)@10.0.0.9:25501',
+        tasks: [{ id: 'web.1', name: 'web', slave_id: S1, state: 'TASK_RUNNING', resources: { ports: '[31000-31000]' } }],
+      },
+    ],
+  };
+}
+
+const input = {
+  domain: 'mesos',
+  enforceRFC952: false,
+  ipSources: ['netinfo', 'mesos', 'host'] as const,
+  soaMname: 'ns1.mesos.',
+  listener: '127.0.0.1',
+  masters: ['10.0.0.6:5050'],
+  healthyOnly: false,
+  resolved: new Map<string, string[]>(),
+  interfaceAddrs: [],
+};
+
+describe('validateState', () => {
+  it('rejects documents without a leader', () => {
+    for (const doc of [{}, { leader: '' }, { leader: 5 }, [], 'x', null]) {
+      expect(() => validateState(doc, '10.0.0.6:5050')).toThrowError(expect.objectContaining({ code: 'MESOS_DNS_STATE_INVALID' }));
+    }
+  });
+
+  it('matches keys case-insensitively like Go', () => {
+    const s = baseState();
+    const doc = { LEADER: s.leader, Slaves: s.slaves, FRAMEWORKS: s.frameworks };
+    const { state, warnings } = validateState(doc);
+    expect(warnings).toEqual([]);
+    expect(state.leader).toBe('master@10.0.0.6:5050');
+    expect(state.frameworks[0]!.tasks).toHaveLength(1);
+  });
+
+  it('skips a task with a type mismatch and keeps its siblings', () => {
+    const s = baseState();
+    const fw = (s.frameworks as Array<{ tasks: unknown[] }>)[0]!;
+    fw.tasks.push({ id: 'bad.1', name: 'bad', slave_id: S1, state: 'TASK_RUNNING', resources: { ports: 31000 } });
+    fw.tasks.push({ id: 'bad.2', name: 7 });
+    fw.tasks.push('not a task');
+    const { state, warnings } = validateState(s);
+    expect(state.frameworks[0]!.tasks.map((t) => t.id)).toEqual(['web.1']);
+    expect(warnings.map((w) => w.item)).toEqual(['task', 'task', 'task']);
+    expect(warnings[0]!.id).toBe('bad.1');
+  });
+
+  it('skips an agent without a usable pid, and its tasks produce nothing', () => {
+    const s = baseState();
+    (s.slaves as unknown[]).push({ id: 'no-pid-S2' }, { id: 'bad-pid-S3', pid: 'garbage' }, { id: 'S4', pid: null });
+    const { state, warnings } = validateState(s);
+    expect(state.slaves.map((x) => x.id)).toEqual([S1]);
+    expect(warnings.filter((w) => w.item === 'slave')).toHaveLength(3);
+  });
+
+  it('treats an unusable framework pid as absent (Go rejects the whole reload)', () => {
+    const s = baseState();
+    (s.frameworks as unknown[]).push({ name: 'nullpid', pid: null, hostname: '10.0.0.7', tasks: [] });
+    (s.frameworks as unknown[]).push({ name: 'badpid', pid: 'noatsign', hostname: '10.0.0.8', tasks: [] });
+    const { state, warnings } = validateState(s);
+    expect(state.frameworks.map((f) => f.pid)).toEqual([{ id: 'scheduler(1)', host: '10.0.0.9', port: '25501' }, null, null]);
+    expect(warnings).toHaveLength(2);
+    const g = generate(state, input);
+    expect(valuesOf(g.records.a.get('nullpid.mesos.')!)).toEqual(['10.0.0.7']);
+    expect(g.records.srv.has('_framework._tcp.nullpid.mesos.')).toBe(false);
+  });
+
+  it('skips a framework that is not an object or has a non-array task list', () => {
+    const s = baseState();
+    (s.frameworks as unknown[]).push(42, { name: 'x', tasks: {} });
+    const { state, warnings } = validateState(s);
+    expect(state.frameworks).toHaveLength(1);
+    expect(warnings.map((w) => w.item)).toEqual(['framework', 'framework']);
+  });
+
+  it('rejects a state whose frameworks or slaves are not arrays', () => {
+    expect(() => validateState({ leader: 'm@1.2.3.4:5050', frameworks: {} })).toThrow(/frameworks/);
+    expect(() => validateState({ leader: 'm@1.2.3.4:5050', slaves: 'x' })).toThrow(/slaves/);
+  });
+
+  it('reproduces worked example A of the spec', () => {
+    const s = baseState();
+    const task = ((s.frameworks as Array<{ tasks: Array<Record<string, unknown>> }>)[0]!.tasks[0]!);
+    task.resources = { ports: '[31000-31002]' };
+    const netinfo = (ip: string) => ({ network_infos: [{ ip_addresses: [{ ip_address: ip }] }] });
+    task.statuses = [
+      { state: 'TASK_RUNNING', timestamp: 100, container_status: netinfo('10.1.0.1') },
+      { state: 'TASK_RUNNING', timestamp: 200, container_status: netinfo('10.1.0.2') },
+      { state: 'TASK_KILLING', timestamp: 300, container_status: netinfo('10.1.0.3') },
+    ];
+    const g = generate(validateState(s).state, input);
+    expect(valuesOf(g.records.a.get('web.marathon.mesos.')!)).toEqual(['10.1.0.2']);
+    expect(valuesOf(g.records.a.get('web-e844k-s1.marathon.mesos.')!)).toEqual(['10.1.0.2']);
+    expect(valuesOf(g.records.a.get('web-e844k-s1.marathon.slave.mesos.')!)).toEqual(['10.0.0.1']);
+    for (const n of ['_web._tcp.marathon.slave.mesos.', '_web._udp.marathon.slave.mesos.', '_web._tcp.marathon.mesos.', '_web._udp.marathon.mesos.']) {
+      expect(valuesOf(g.records.srv.get(n)!)).toEqual([31000, 31001, 31002].map((p) => `web-e844k-s1.marathon.slave.mesos.:${p}`));
+    }
+  });
+
+  it('leaves out unhealthy tasks only when healthyOnly is set', () => {
+    const s = baseState();
+    const task = ((s.frameworks as Array<{ tasks: Array<Record<string, unknown>> }>)[0]!.tasks[0]!);
+    task.statuses = [{ state: 'TASK_RUNNING', timestamp: 1, healthy: false }];
+    const { state } = validateState(s);
+    expect(generate(state, input).records.a.has('web.marathon.mesos.')).toBe(true);
+    expect(generate(state, { ...input, healthyOnly: true }).records.a.has('web.marathon.mesos.')).toBe(false);
+  });
+});
