@@ -4,7 +4,7 @@
  * (forwarding to ourselves would loop).
  */
 import { networkInterfaces } from 'node:os';
-import { canonicalIp } from './ip.js';
+import { canonicalIp } from '../net/ip.js';
 
 /** The `nameserver` values of a resolv.conf text, in file order (as miekg/dns reads them). */
 export function parseNameservers(text: string): string[] {

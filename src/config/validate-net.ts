@@ -4,7 +4,8 @@
  * literals (Go crashes on those at the first reload, §2.9).
  */
 import { ConfigError } from '../errors.js';
-import { canonicalIp, joinHostPort, parsePort, splitHostPort } from './ip.js';
+import { joinHostPort, parsePort, splitHostPortOrThrow } from '../net/host-port.js';
+import { canonicalIp } from '../net/ip.js';
 
 /** Go's domain check, used for `domain` and zone names. */
 export const DOMAIN_PATTERN = /^[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)*$/;
@@ -18,7 +19,7 @@ export function normalizeMasters(masters: readonly string[]): string[] {
   return masters.map((m) => {
     let parts: { host: string; port: string };
     try {
-      parts = splitHostPort(m);
+      parts = splitHostPortOrThrow(m);
     } catch (err) {
       return fail(`illegal host:port specified: ${m}. Error: ${(err as Error).message}`);
     }
@@ -40,7 +41,7 @@ function normalizeResolver(r: string): string {
   let host: string;
   let portText: string;
   try {
-    ({ host, port: portText } = splitHostPort(r));
+    ({ host, port: portText } = splitHostPortOrThrow(r));
   } catch {
     host = r;
     portText = '53';

@@ -10,7 +10,7 @@ import { parseZkUrl } from './zk-url.js';
 import { checkAuthentication } from './auth.js';
 import { EXTRA_LIMITS, MAX_TIMER_SECONDS } from './defaults.js';
 import type { RawConfig } from './decode.js';
-import { canonicalIp } from './ip.js';
+import { canonicalIp } from '../net/ip.js';
 import { localAddresses, parseNameservers, withoutLocal } from './resolv-conf.js';
 import { checkCaCertFile, checkClientKeyPair } from './tls-files.js';
 import type { Config, IPSource } from './types.js';

@@ -1,6 +1,6 @@
 /**
- * The one implementation of IP literals and `host:port` text, with Go `net`
- * semantics (`ParseIP`, `IP.String`, `SplitHostPort`, `JoinHostPort`): strict
+ * The one implementation of IP literals, with Go `net` semantics (`ParseIP`,
+ * `IP.String`): strict
  * dotted quads (no leading zeros), IPv6 with at most one `::` and an optional
  * trailing dotted quad, no zones. An address with an IPv4 form (plain or
  * IPv4-mapped) is IPv4; everything else is IPv6 in Go's canonical text (RFC
@@ -150,47 +150,7 @@ export function parseIP(s: string): ParsedIP | null {
   return mapped ? { family: 4, text: formatIPv4(scratch, 12) } : { family: 6, text: formatIPv6(scratch, 0) };
 }
 
-export interface HostPortText {
-  host: string;
-  port: string;
-}
-
-/**
- * Go `net.SplitHostPort`: `host:port` or `[host]:port`, host and port as
- * written (either may be empty); otherwise Go's error text, e.g. `address
- * 1.2.3.4: missing port in address`.
- */
-export function splitHostPortOrError(s: string): HostPortText | string {
-  const fail = (why: string): string => (s === '' ? why : `address ${s}: ${why}`);
-  const i = s.lastIndexOf(':');
-  if (i < 0) return fail('missing port in address');
-  let host: string;
-  let j = 0;
-  let k = 0;
-  if (s.startsWith('[')) {
-    const end = s.indexOf(']');
-    if (end < 0) return fail("missing ']' in address");
-    if (end + 1 === s.length) return fail('missing port in address');
-    if (end + 1 !== i) return fail(s[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
-    host = s.slice(1, end);
-    j = 1;
-    k = end + 1;
-  } else {
-    host = s.slice(0, i);
-    if (host.includes(':')) return fail('too many colons in address');
-  }
-  if (s.indexOf('[', j) >= 0) return fail("unexpected '[' in address");
-  if (s.indexOf(']', k) >= 0) return fail("unexpected ']' in address");
-  return { host, port: s.slice(i + 1) };
-}
-
-/** Go `net.SplitHostPort`, null when it fails. */
-export function splitHostPort(s: string): HostPortText | null {
-  const hp = splitHostPortOrError(s);
-  return typeof hp === 'string' ? null : hp;
-}
-
-/** Go `net.JoinHostPort`: brackets a host that contains a colon. */
-export function joinHostPort(host: string, port: string | number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+/** Canonical text of an IP literal (`parseIP(s).text`), or null when `s` is not one. */
+export function canonicalIp(s: string): string | null {
+  return parseIP(s)?.text ?? null;
 }

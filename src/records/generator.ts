@@ -1,7 +1,8 @@
 import type { IPSource } from '../config/types.js';
 import type { MesosState, Task } from '../state/state.js';
 import { parsePortRanges } from '../state/ports.js';
-import { parseIP, splitHostPort, type ParsedIP } from '../net/ip.js';
+import { splitHostPort } from '../net/host-port.js';
+import { parseIP, type ParsedIP } from '../net/ip.js';
 import { domainFrag, labelFor, type LabelFn } from './labels.js';
 import { slaveIdTail, taskHash } from './hash.js';
 import { latestRunningStatus, taskIPs } from './task-ips.js';

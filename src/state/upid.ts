@@ -1,4 +1,4 @@
-import { splitHostPort } from '../net/ip.js';
+import { splitHostPort } from '../net/host-port.js';
 
 /** A libprocess UPID `id@host:port`; `host` as written (may be a hostname), `port` as text. */
 export interface UPID {

@@ -1,47 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalIp, ipFamily, joinHostPort, parsePort, splitHostPort } from '../../src/config/ip.js';
+import { joinHostPort, parseEndpoint, parsePort, splitHostPort, splitHostPortOrThrow } from '../../src/net/host-port.js';
 
-describe('canonicalIp', () => {
-  it.each([
-    ['1.2.3.4', '1.2.3.4'],
-    ['0.0.0.0', '0.0.0.0'],
-    ['::', '::'],
-    ['::1', '::1'],
-    ['0:0::1', '::1'],
-    ['2001:DB8:0:0:0:0:0:1', '2001:db8::1'],
-    ['2001:db8:0:1:0:0:0:1', '2001:db8:0:1::1'],
-    ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'],
-    ['fe80:0:0:0:fc:ff:fe00:1', 'fe80::fc:ff:fe00:1'],
-    ['::ffff:1.2.3.4', '1.2.3.4'],
-    ['::ffff:0102:0304', '1.2.3.4'],
-    ['::1.2.3.4', '::102:304'],
-    ['1:0:0:1:0:0:0:1', '1:0:0:1::1'],
-  ])('%s → %s', (input, expected) => {
-    expect(canonicalIp(input)).toBe(expected);
-  });
-
-  it.each(['localhost', '', '1.2.3', '01.2.3.4', '1.2.3.256', 'fe80::1%eth0', '[::1]', '1.2.3.4:53', ':::'])(
-    'rejects %j',
-    (input) => {
-      expect(canonicalIp(input)).toBeNull();
-      expect(ipFamily(input)).toBe(0);
-    },
-  );
-
-  it('tells the family', () => {
-    expect(ipFamily('10.0.0.1')).toBe(4);
-    expect(ipFamily('fd00::2')).toBe(6);
-    expect(ipFamily('::ffff:10.0.0.1')).toBe(4);
-  });
-});
-
-describe('splitHostPort (Go net.SplitHostPort)', () => {
+describe('splitHostPortOrThrow (Go net.SplitHostPort)', () => {
   it.each([
     ['1.2.3.4:5050', '1.2.3.4', '5050'],
     ['[::1]:53', '::1', '53'],
     ['host:', 'host', ''],
     [':80', '', '80'],
   ])('%s', (input, host, port) => {
+    expect(splitHostPortOrThrow(input)).toEqual({ host, port });
     expect(splitHostPort(input)).toEqual({ host, port });
   });
 
@@ -56,7 +23,8 @@ describe('splitHostPort (Go net.SplitHostPort)', () => {
     ['a[b:5', "address a[b:5: unexpected '[' in address"],
     ['a]b:5', "address a]b:5: unexpected ']' in address"],
   ])('rejects %j', (input, message) => {
-    expect(() => splitHostPort(input)).toThrow(message);
+    expect(() => splitHostPortOrThrow(input)).toThrow(message);
+    expect(splitHostPort(input)).toBeNull();
   });
 });
 
@@ -73,4 +41,44 @@ describe('joinHostPort and parsePort', () => {
     expect(parsePort('65535')).toBe(65535);
     for (const bad of ['0', '65536', '-1', 'x', '', '5 3', '1e3']) expect(parsePort(bad)).toBeNull();
   });
+});
+
+describe('splitHostPort', () => {
+  it('splits like Go net.SplitHostPort', () => {
+    expect(splitHostPort('1.2.3.4:5050')).toEqual({ host: '1.2.3.4', port: '5050' });
+    expect(splitHostPort('[::1]:53')).toEqual({ host: '::1', port: '53' });
+    expect(splitHostPort('1.2.3.4')).toBeNull();
+    expect(splitHostPort('::1:53')).toBeNull();
+    expect(splitHostPort('[::1]')).toBeNull();
+    expect(splitHostPort('[::1]:5[0')).toBeNull();
+  });
+
+  it("gives Go's error text", () => {
+    expect(splitHostPortOrThrow('host:')).toEqual({ host: 'host', port: '' });
+    expect(() => splitHostPortOrThrow('')).toThrow(/^missing port in address$/);
+    expect(() => splitHostPortOrThrow('[::1]:5[0')).toThrow("address [::1]:5[0: unexpected '[' in address");
+  });
+
+  it('joins like Go net.JoinHostPort', () => {
+    expect(joinHostPort('::1', 53)).toBe('[::1]:53');
+    expect(joinHostPort('h', '5050')).toBe('h:5050');
+  });
+});
+
+describe('parseEndpoint', () => {
+  it.each([
+    ['127.0.0.1:5050', { host: '127.0.0.1', port: 5050 }],
+    ['[::1]:5050', { host: '::1', port: 5050 }],
+    ['master.example:65535', { host: 'master.example', port: 65535 }],
+  ])('splits %s and joins it back', (text, expected) => {
+    expect(parseEndpoint(text)).toEqual(expected);
+    expect(joinHostPort(expected.host, expected.port)).toBe(text);
+  });
+
+  it.each(['127.0.0.1', '::1:5050', '[::1]5050', ':5050', 'h:0', 'h:65536', 'h:50a', 'h:', 'h:+80', '[::1', 'a]b:5050', '[[::1]:5050'])(
+    'rejects %s',
+    (text) => {
+      expect(parseEndpoint(text)).toBeNull();
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIPv6, joinHostPort, parseIP, parseIPv6Into, splitHostPort, splitHostPortOrError } from '../../src/net/ip.js';
+import { canonicalIp, formatIPv6, parseIP, parseIPv6Into } from '../../src/net/ip.js';
 
 describe('parseIP', () => {
   it.each([
@@ -23,29 +23,6 @@ describe('parseIP', () => {
       expect(parseIP(s)).toBeNull();
     },
   );
-});
-
-describe('splitHostPort', () => {
-  it('splits like Go net.SplitHostPort', () => {
-    expect(splitHostPort('1.2.3.4:5050')).toEqual({ host: '1.2.3.4', port: '5050' });
-    expect(splitHostPort('[::1]:53')).toEqual({ host: '::1', port: '53' });
-    expect(splitHostPort('1.2.3.4')).toBeNull();
-    expect(splitHostPort('::1:53')).toBeNull();
-    expect(splitHostPort('[::1]')).toBeNull();
-    expect(splitHostPort('[::1]:5[0')).toBeNull();
-  });
-
-  it("gives Go's error text", () => {
-    expect(splitHostPortOrError('host:')).toEqual({ host: 'host', port: '' });
-    expect(splitHostPortOrError('')).toBe('missing port in address');
-    expect(splitHostPortOrError('[::1]:5[0')).toBe("address [::1]:5[0: unexpected '[' in address");
-    expect(splitHostPortOrError('[::1]x:5')).toBe('address [::1]x:5: missing port in address');
-  });
-
-  it('joins like Go net.JoinHostPort', () => {
-    expect(joinHostPort('::1', 53)).toBe('[::1]:53');
-    expect(joinHostPort('h', '5050')).toBe('h:5050');
-  });
 });
 
 describe('parseIPv6Into / formatIPv6', () => {
@@ -75,4 +52,38 @@ describe('parseIPv6Into / formatIPv6', () => {
       expect(out.every((b) => b === 9)).toBe(true);
     },
   );
+});
+
+describe('canonicalIp', () => {
+  it.each([
+    ['1.2.3.4', '1.2.3.4'],
+    ['0.0.0.0', '0.0.0.0'],
+    ['::', '::'],
+    ['::1', '::1'],
+    ['0:0::1', '::1'],
+    ['2001:DB8:0:0:0:0:0:1', '2001:db8::1'],
+    ['2001:db8:0:1:0:0:0:1', '2001:db8:0:1::1'],
+    ['2001:db8:0:1:1:1:1:1', '2001:db8:0:1:1:1:1:1'],
+    ['fe80:0:0:0:fc:ff:fe00:1', 'fe80::fc:ff:fe00:1'],
+    ['::ffff:1.2.3.4', '1.2.3.4'],
+    ['::ffff:0102:0304', '1.2.3.4'],
+    ['::1.2.3.4', '::102:304'],
+    ['1:0:0:1:0:0:0:1', '1:0:0:1::1'],
+  ])('%s → %s', (input, expected) => {
+    expect(canonicalIp(input)).toBe(expected);
+  });
+
+  it.each(['localhost', '', '1.2.3', '01.2.3.4', '1.2.3.256', 'fe80::1%eth0', '[::1]', '1.2.3.4:53', ':::'])(
+    'rejects %j',
+    (input) => {
+      expect(canonicalIp(input)).toBeNull();
+      expect(parseIP(input)).toBeNull();
+    },
+  );
+
+  it('tells the family', () => {
+    expect(parseIP('10.0.0.1')?.family).toBe(4);
+    expect(parseIP('fd00::2')?.family).toBe(6);
+    expect(parseIP('::ffff:10.0.0.1')?.family).toBe(4);
+  });
 });

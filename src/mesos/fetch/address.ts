@@ -1,32 +1,12 @@
 import { lookup } from 'node:dns/promises';
-import { joinHostPort as joinText, parseIP, splitHostPort as splitText } from '../../net/ip.js';
+import { parseEndpoint, type Endpoint } from '../../net/host-port.js';
+import { parseIP } from '../../net/ip.js';
 
-export interface HostPort {
-  host: string;
-  port: number;
-}
-
-/**
- * Splits `host:port` / `[v6]:port` like Go's net.SplitHostPort, and insists on a
- * host and a usable port. Returns undefined for anything else.
- */
-export function splitHostPort(text: string): HostPort | undefined {
-  const hp = splitText(text);
-  if (!hp || hp.host === '' || !/^[0-9]{1,5}$/.test(hp.port)) return undefined;
-  const port = Number(hp.port);
-  if (port < 1 || port > 65535) return undefined;
-  return { host: hp.host, port };
-}
-
-export function joinHostPort({ host, port }: HostPort): string {
-  return joinText(host, port);
-}
-
-/** `name@host:port` (a Mesos UPID) → its address; exactly one `@`, as Go requires. */
-export function parseLeader(leader: string): HostPort | undefined {
+/** `name@host:port` (a Mesos UPID) → its address, or null; exactly one `@`, as Go requires. */
+export function parseLeader(leader: string): Endpoint | null {
   const parts = leader.split('@');
-  if (parts.length !== 2 || parts[0] === '') return undefined;
-  return splitHostPort(parts[1] ?? '');
+  if (parts.length !== 2 || parts[0] === '') return null;
+  return parseEndpoint(parts[1] ?? '');
 }
 
 /**
@@ -35,7 +15,7 @@ export function parseLeader(leader: string): HostPort | undefined {
  * hosts match on canonical IP text, or else when their resolved addresses overlap
  * (`localhost` vs `127.0.0.1`). A name that does not resolve matches nothing.
  */
-export async function sameEndpoint(a: HostPort, b: HostPort): Promise<boolean> {
+export async function sameEndpoint(a: Endpoint, b: Endpoint): Promise<boolean> {
   if (a.port !== b.port) return false;
   const hostA = canonicalHost(a.host);
   const hostB = canonicalHost(b.host);

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { MasterUnavailableError } from '../../errors.js';
-import { joinHostPort, parseLeader, sameEndpoint, splitHostPort } from './address.js';
-import type { HostPort } from './address.js';
+import { joinHostPort, parseEndpoint, type Endpoint } from '../../net/host-port.js';
+import { parseLeader, sameEndpoint } from './address.js';
 import { dispatcherFor } from './agent.js';
 import { FetchFailure, toFetchFailure } from './failure.js';
 import { getState } from './http.js';
@@ -65,19 +65,19 @@ async function failover(
   dispatcher: Dispatcher,
   log: Logger,
 ): Promise<FetchResult> {
-  const address = splitHostPort(master);
-  if (address === undefined) {
+  const address = parseEndpoint(master);
+  if (address === null) {
     throw new FetchFailure('MESOS_DNS_FETCH_BAD_ADDRESS', `"${master}" is not a host:port address`);
   }
   const state = await fetchOnce(address, options, dispatcher, log);
   const leader = parseLeader(state.leader);
-  if (leader === undefined) {
+  if (leader === null) {
     throw new FetchFailure('MESOS_DNS_FETCH_BAD_LEADER', `leader "${state.leader}" is not name@host:port`);
   }
   const here: FetchResult = { body: state.body, master, bytes: state.bytes };
   if (await isSameEndpoint(address, leader, options.timeoutMs)) return here;
 
-  const leaderText = joinHostPort(leader);
+  const leaderText = joinHostPort(leader.host, leader.port);
   log.debug({ master, leader: leaderText }, 'state names another leader; fetching from it');
   try {
     const leaderState = await fetchOnce(leader, options, dispatcher, log);
@@ -94,13 +94,13 @@ async function failover(
 }
 
 async function fetchOnce(
-  address: HostPort,
+  address: Endpoint,
   options: FetchOptions,
   dispatcher: Dispatcher,
   log: Logger,
 ): Promise<StateDocument> {
-  const url = `${options.https ? 'https' : 'http'}://${joinHostPort(address)}/master/state`;
-  log.debug({ master: joinHostPort(address), url }, 'fetching master state');
+  const url = `${options.https ? 'https' : 'http'}://${joinHostPort(address.host, address.port)}/master/state`;
+  log.debug({ master: joinHostPort(address.host, address.port), url }, 'fetching master state');
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -119,7 +119,7 @@ async function fetchOnce(
 }
 
 /** A name lookup that hangs must not stall the reload: past the deadline, assume "different". */
-async function isSameEndpoint(a: HostPort, b: HostPort, timeoutMs: number): Promise<boolean> {
+async function isSameEndpoint(a: Endpoint, b: Endpoint, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), timeoutMs);

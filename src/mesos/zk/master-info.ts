@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { joinHostPort } from '../../net/ip.js';
+import { joinHostPort } from '../../net/host-port.js';
 
 /** The encoding of a master's znode: `json.info_N` holds JSON, legacy `info_N` a protobuf `MasterInfo`. */
 export type MasterInfoKind = 'json' | 'protobuf';
