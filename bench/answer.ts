@@ -4,8 +4,8 @@
  */
 import { answer, type AnswerContext } from '../src/dns/answer/answer.js';
 import { DnsStats } from '../src/dns/stats/counters.js';
-import { QTYPE } from '../src/wire/query.js';
-import { buildQuery } from '../test/helpers/dns-query.js';
+import { QTYPE } from '../src/wire/constants.js';
+import { buildQuery } from '../test/helpers/dns-msg.js';
 import { RecordTable } from '../src/table/table.js';
 import { addValue } from '../src/records/record-set.js';
 import type { RecordSet } from '../src/records/types.js';
@@ -53,10 +53,10 @@ function main(): void {
   };
   for (let i = 0; i < 1000; i++) {
     const app = `app-${i % APPS}`;
-    mixes['A (task name)']!.push(buildQuery({ id: i, name: `${taskName((i * 7) % TASKS)}.marathon.mesos.`, type: QTYPE.A }));
-    mixes['A (app, 10 records)']!.push(buildQuery({ id: i, name: `${app}.Marathon.mesos.`, type: QTYPE.A, edns: { udpSize: 1232 } }));
-    mixes['SRV (10 + glue)']!.push(buildQuery({ id: i, name: `_${app}._tcp.marathon.mesos.`, type: QTYPE.SRV, edns: { udpSize: 4096 } }));
-    mixes.NXDOMAIN!.push(buildQuery({ id: i, name: `nothere-${i}.marathon.mesos.`, type: QTYPE.A }));
+    mixes['A (task name)']!.push(buildQuery(`${taskName((i * 7) % TASKS)}.marathon.mesos.`, { id: i, qtype: QTYPE.A }));
+    mixes['A (app, 10 records)']!.push(buildQuery(`${app}.Marathon.mesos.`, { id: i, qtype: QTYPE.A, edns: 1232 }));
+    mixes['SRV (10 + glue)']!.push(buildQuery(`_${app}._tcp.marathon.mesos.`, { id: i, qtype: QTYPE.SRV, edns: 4096 }));
+    mixes.NXDOMAIN!.push(buildQuery(`nothere-${i}.marathon.mesos.`, { id: i, qtype: QTYPE.A }));
   }
   const ctx: AnswerContext = {
     transport: 'udp',

@@ -8,8 +8,17 @@
 import { ConfigError } from '../errors.js';
 import type { RecordSet } from '../records/types.js';
 import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION } from './layout.js';
-import { QTYPE } from '../wire/query.js';
-import { RR_AAAA_LEN, RR_A_LEN, anyNameToWire, encodeRR, hostNameToWire, soaRdata, writeHostWire } from './encode.js';
+import {
+  AAAA_RDATA_LEN,
+  A_RDATA_LEN,
+  QTYPE,
+  RR_AAAA_LEN,
+  RR_A_LEN,
+  RR_FIXED_LEN,
+  SRV_FIXED_LEN,
+  SRV_TARGET_AT,
+} from '../wire/constants.js';
+import { anyNameToWire, encodeRR, hostNameToWire, soaRdata, writeHostWire, writeRRHead } from './encode.js';
 import { T_A, T_AAAA, T_SRV, TablePlan } from './plan.js';
 
 export interface TableMeta {
@@ -31,21 +40,6 @@ function u32(value: number, key: string): number {
     throw new ConfigError(`${key} must be an integer in [0, 4294967295], got ${value}`, key);
   }
   return value;
-}
-
-/** Writes the fixed part of an owner-less RR (TYPE, CLASS IN, TTL, RDLENGTH); returns the RDATA offset. */
-function writeRRHead(u8: Uint8Array, off: number, type: number, ttl: number, rdlength: number): number {
-  u8[off] = type >> 8;
-  u8[off + 1] = type & 0xff;
-  u8[off + 2] = 0;
-  u8[off + 3] = 1;
-  u8[off + 4] = ttl >>> 24;
-  u8[off + 5] = (ttl >>> 16) & 0xff;
-  u8[off + 6] = (ttl >>> 8) & 0xff;
-  u8[off + 7] = ttl & 0xff;
-  u8[off + 8] = rdlength >> 8;
-  u8[off + 9] = rdlength & 0xff;
-  return off + 10;
 }
 
 /** Builds the table buffer; throws ConfigError only for unusable meta (domain, SOA names, numbers). */
@@ -93,7 +87,7 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
       const id = srvList[k]!;
       if (counted[id] === 0) {
         counted[id] = 1;
-        rrBytes += 16 + (srvPortLen[id]! & 0xff);
+        rrBytes += SRV_TARGET_AT + (srvPortLen[id]! & 0xff);
       }
     }
   }
@@ -145,21 +139,21 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
     slots[e + E.aOff] = off;
     for (let k = start[i * 3 + T_A]!, end = k + aCount; k < end; k++) {
       const ip = aList[k]!;
-      const at = writeRRHead(u8, off, QTYPE.A, ttl, 4);
+      const at = writeRRHead(u8, off, QTYPE.A, ttl, A_RDATA_LEN);
       u8[at] = ip >>> 24;
       u8[at + 1] = (ip >>> 16) & 0xff;
       u8[at + 2] = (ip >>> 8) & 0xff;
       u8[at + 3] = ip & 0xff;
-      off = at + 4;
+      off = at + A_RDATA_LEN;
     }
 
     const aaaaCount = count[i * 3 + T_AAAA]!;
     slots[e + E.aaaaCount] = aaaaCount;
     slots[e + E.aaaaOff] = off;
-    for (let k = start[i * 3 + T_AAAA]! * 16, end = k + aaaaCount * 16; k < end; k += 16) {
-      const at = writeRRHead(u8, off, QTYPE.AAAA, ttl, 16);
-      for (let j = 0; j < 16; j++) u8[at + j] = aaaaList[k + j]!;
-      off = at + 16;
+    for (let k = start[i * 3 + T_AAAA]! * AAAA_RDATA_LEN, end = k + aaaaCount * AAAA_RDATA_LEN; k < end; k += AAAA_RDATA_LEN) {
+      const at = writeRRHead(u8, off, QTYPE.AAAA, ttl, AAAA_RDATA_LEN);
+      for (let j = 0; j < AAAA_RDATA_LEN; j++) u8[at + j] = aaaaList[k + j]!;
+      off = at + AAAA_RDATA_LEN;
     }
 
     const srvCount = count[i * 3 + T_SRV]!;
@@ -167,11 +161,11 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
     slots[e + E.srvCount] = srvCount;
     for (let k = start[i * 3 + T_SRV]!, end = k + srvCount; k < end; k++) {
       const id = srvList[k]!;
-      const len = 16 + (srvPortLen[id]! & 0xff);
+      const len = SRV_TARGET_AT + (srvPortLen[id]! & 0xff);
       if (srvWritten[id] === 0) {
         const v = srvText[id]!;
         const port = srvPortLen[id]! >>> 8;
-        const at = writeRRHead(u8, off, QTYPE.SRV, ttl, len - 10);
+        const at = writeRRHead(u8, off, QTYPE.SRV, ttl, len - RR_FIXED_LEN);
         u8[at] = 0;
         u8[at + 1] = 0;
         u8[at + 2] = nums.srvWeight >> 8;
@@ -179,7 +173,7 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
         u8[at + 4] = port >> 8;
         u8[at + 5] = port & 0xff;
         const colon = v.lastIndexOf(':');
-        writeHostWire(v, colon, u8, at + 6);
+        writeHostWire(v, colon, u8, at + SRV_FIXED_LEN);
         srvWritten[id] = off;
         srvGlue[id] = plan.srvTargetEntry(id);
         off += len;

@@ -3,11 +3,18 @@
  * records to wire bytes, plus the matching decoders used by `lookup()`.
  * Nothing here runs per query.
  */
+import {
+  MAX_LABEL_LEN,
+  MAX_NAME_LEN,
+  QCLASS,
+  RR_CLASS_AT,
+  RR_FIXED_LEN,
+  RR_RDLENGTH_AT,
+  RR_TTL_AT,
+  RR_TYPE_AT,
+  SOA_FIXED_LEN,
+} from '../wire/constants.js';
 import { FNV_OFFSET, FNV_PRIME } from './layout.js';
-
-// Address bytes ⇄ text is ip.ts's; the DNS reply decoder takes the formatter from here with the other decoders.
-
-const CLASS_IN = 1;
 
 /**
  * Checks `s[start, end)` as a host name (one trailing dot optional) whose every
@@ -18,13 +25,14 @@ const CLASS_IN = 1;
  */
 export function hostNameHash(s: string, start: number, end: number): number {
   if (end > start && s.charCodeAt(end - 1) === 0x2e) end--;
-  if (end - start > 253 || (end > start && s.charCodeAt(end - 1) === 0x2e)) return -1;
+  // Text of at most 253 octets: with its length octets and the root label it fills 255 on the wire.
+  if (end - start > MAX_NAME_LEN - 2 || (end > start && s.charCodeAt(end - 1) === 0x2e)) return -1;
   let h = FNV_OFFSET;
   for (let pos = start; pos < end; ) {
     let dot = s.indexOf('.', pos);
     if (dot < 0 || dot > end) dot = end;
     const len = dot - pos;
-    if (len === 0 || len > 63) return -1;
+    if (len === 0 || len > MAX_LABEL_LEN) return -1;
     h = Math.imul(h ^ len, FNV_PRIME);
     for (let i = pos; i < dot; i++) {
       const c = s.charCodeAt(i);
@@ -85,10 +93,10 @@ export function anyNameToWire(name: string): Uint8Array | null {
   const labels = body.split('.');
   let size = 1;
   for (const label of labels) {
-    if (label.length < 1 || label.length > 63 || !/^[\x21-\x7e]+$/.test(label)) return null;
+    if (label.length < 1 || label.length > MAX_LABEL_LEN || !/^[\x21-\x7e]+$/.test(label)) return null;
     size += label.length + 1;
   }
-  if (size > 255) return null;
+  if (size > MAX_NAME_LEN) return null;
   const out = new Uint8Array(size);
   let off = 0;
   for (const label of labels) {
@@ -108,36 +116,22 @@ export function wireToName(buf: Uint8Array, off: number): string {
   return out === '' ? '.' : out;
 }
 
-/** `a.b.c.` → `b.c.`; the root has no parent (null). */
-export function parentName(name: string): string | null {
-  if (name === '.') return null;
-  const dot = name.indexOf('.');
-  const rest = name.slice(dot + 1);
-  return rest === '' ? '.' : rest;
+/** Writes the fixed part of an owner-less RR (TYPE, CLASS IN, TTL, RDLENGTH) at `off`; returns the RDATA offset. */
+export function writeRRHead(out: Uint8Array, off: number, type: number, ttl: number, rdlength: number): number {
+  out[off + RR_TYPE_AT] = type >> 8;
+  out[off + RR_TYPE_AT + 1] = type & 0xff;
+  out[off + RR_CLASS_AT] = 0;
+  out[off + RR_CLASS_AT + 1] = QCLASS.IN;
+  writeU32(out, off + RR_TTL_AT, ttl);
+  out[off + RR_RDLENGTH_AT] = rdlength >> 8;
+  out[off + RR_RDLENGTH_AT + 1] = rdlength & 0xff;
+  return off + RR_FIXED_LEN;
 }
 
 /** An RR without its owner name: TYPE, CLASS IN, TTL, RDLENGTH, RDATA. */
 export function encodeRR(type: number, ttl: number, rdata: Uint8Array): Uint8Array {
-  const out = new Uint8Array(10 + rdata.length);
-  out[0] = type >> 8;
-  out[1] = type & 0xff;
-  out[2] = 0;
-  out[3] = CLASS_IN;
-  writeU32(out, 4, ttl);
-  out[8] = rdata.length >> 8;
-  out[9] = rdata.length & 0xff;
-  out.set(rdata, 10);
-  return out;
-}
-
-/** SRV RDATA per RFC 2782: priority 0, weight, port, target never compressed. */
-export function srvRdata(weight: number, port: number, target: Uint8Array): Uint8Array {
-  const out = new Uint8Array(6 + target.length);
-  out[2] = (weight >> 8) & 0xff;
-  out[3] = weight & 0xff;
-  out[4] = port >> 8;
-  out[5] = port & 0xff;
-  out.set(target, 6);
+  const out = new Uint8Array(RR_FIXED_LEN + rdata.length);
+  out.set(rdata, writeRRHead(out, 0, type, ttl, rdata.length));
   return out;
 }
 
@@ -152,7 +146,7 @@ export interface SoaFields {
 }
 
 export function soaRdata(f: SoaFields): Uint8Array {
-  const out = new Uint8Array(f.mname.length + f.rname.length + 20);
+  const out = new Uint8Array(f.mname.length + f.rname.length + SOA_FIXED_LEN);
   out.set(f.mname, 0);
   out.set(f.rname, f.mname.length);
   let off = f.mname.length + f.rname.length;
@@ -209,8 +203,3 @@ export function parseSrvValue(v: string, out: SrvParts): boolean {
   out.canonical = value <= 65535 && (digits === 1 || v.charCodeAt(colon + 1) !== 0x30) && v.charCodeAt(colon - 1) === 0x2e;
   return true;
 }
-
-export const RR_A_LEN = 14;
-export const RR_AAAA_LEN = 26;
-/** Offset of the target name inside an owner-less SRV RR. */
-export const SRV_TARGET_AT = 16;

@@ -9,7 +9,8 @@ import type { RecordSet } from '../records/types.js';
 import { buildTableBuffer, type TableMeta } from './build.js';
 import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION, hashWire } from './layout.js';
 import { formatIPv4, formatIPv6 } from '../net/ip.js';
-import { RR_AAAA_LEN, RR_A_LEN, SRV_TARGET_AT, hostNameToWire, wireToName } from './encode.js';
+import { RR_AAAA_LEN, RR_A_LEN, RR_FIXED_LEN, SRV_TARGET_AT } from '../wire/constants.js';
+import { hostNameToWire, wireToName } from './encode.js';
 
 export type { TableMeta } from './build.js';
 
@@ -136,11 +137,12 @@ export class RecordTable {
     const u32 = this.u32;
     const e = this.entriesOff + idx * ENTRY_SLOTS;
     const result: LookupResult = { a: [], aaaa: [], srv: [] };
-    for (let i = 0; i < u32[e + E.aCount]!; i++) result.a.push(formatIPv4(this.u8, u32[e + E.aOff]! + i * RR_A_LEN + 10));
-    for (let i = 0; i < u32[e + E.aaaaCount]!; i++) result.aaaa.push(formatIPv6(this.u8, u32[e + E.aaaaOff]! + i * RR_AAAA_LEN + 10));
+    for (let i = 0; i < u32[e + E.aCount]!; i++) result.a.push(formatIPv4(this.u8, u32[e + E.aOff]! + i * RR_A_LEN + RR_FIXED_LEN));
+    for (let i = 0; i < u32[e + E.aaaaCount]!; i++) result.aaaa.push(formatIPv6(this.u8, u32[e + E.aaaaOff]! + i * RR_AAAA_LEN + RR_FIXED_LEN));
     for (let i = 0; i < u32[e + E.srvCount]!; i++) {
       const rr = u32[this.srvListOff + (u32[e + E.srvIndex]! + i) * SRV_SLOTS + S.rrOff]!;
-      result.srv.push({ port: (this.u8[rr + 14]! << 8) | this.u8[rr + 15]!, target: wireToName(this.u8, rr + SRV_TARGET_AT) });
+      const portAt = rr + SRV_TARGET_AT - 2;
+      result.srv.push({ port: (this.u8[portAt]! << 8) | this.u8[portAt + 1]!, target: wireToName(this.u8, rr + SRV_TARGET_AT) });
     }
     return result;
   }

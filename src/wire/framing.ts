@@ -1,4 +1,4 @@
-import { HEADER_SIZE } from './scan.js';
+import { HEADER_LEN, TCP_LENGTH_PREFIX } from './constants.js';
 
 /**
  * Splits a TCP byte stream into DNS messages (RFC 1035 §4.2.2: a two-byte
@@ -12,7 +12,7 @@ export class FrameDecoder {
   private msg: Buffer | null = null;
   private filled = 0;
 
-  constructor(private readonly minLength = HEADER_SIZE) {}
+  constructor(private readonly minLength = HEADER_LEN) {}
 
   /** True while a message (or its length prefix) is partly received. */
   get midMessage(): boolean {
@@ -45,9 +45,9 @@ export class FrameDecoder {
         len = (this.lenHigh << 8) | chunk[i]!;
         this.lenHigh = -1;
         i += 1;
-      } else if (n - i >= 2) {
+      } else if (n - i >= TCP_LENGTH_PREFIX) {
         len = chunk.readUInt16BE(i);
-        i += 2;
+        i += TCP_LENGTH_PREFIX;
       } else {
         this.lenHigh = chunk[i]!;
         return true;
@@ -67,8 +67,8 @@ export class FrameDecoder {
 
 /** One buffer holding the two-byte length and the message (a single write). */
 export function frame(msg: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(msg.length + 2);
+  const out = Buffer.allocUnsafe(msg.length + TCP_LENGTH_PREFIX);
   out.writeUInt16BE(msg.length, 0);
-  msg.copy(out, 2);
+  msg.copy(out, TCP_LENGTH_PREFIX);
   return out;
 }

@@ -3,7 +3,21 @@
  * RRs only, then copies out exactly the bytes used. One instance serves every
  * query of a thread (answer() is synchronous, so it is never shared mid-reply).
  */
-import { HEADER_LEN, OPT_RR_LEN, TCP_LIMIT, writeOpt } from './query.js';
+import {
+  HDR_ANCOUNT,
+  HDR_ARCOUNT,
+  HDR_FLAGS_HI,
+  HDR_FLAGS_LO,
+  HDR_ID,
+  HDR_NSCOUNT,
+  HDR_QDCOUNT,
+  HEADER_LEN,
+  OPT_RR_LEN,
+  POINTER_LEN,
+  POINTER_TAG,
+  TCP_LIMIT,
+} from './constants.js';
+import { writeOpt } from './reply.js';
 
 export const SECTION_ANSWER = 0;
 export const SECTION_AUTHORITY = 1;
@@ -43,14 +57,13 @@ export class ReplyWriter {
   /** Appends an RR whose owner is the compression pointer `ptr` and whose rest is `src[off, off+len)`. */
   rr(ptr: number, src: Uint8Array, off: number, len: number): boolean {
     let p = this.pos;
-    if (this.full || p + 2 + len > this.avail) {
+    if (this.full || p + POINTER_LEN + len > this.avail) {
       this.full = true;
       return false;
     }
     const out = this.out;
-    out[p] = 0xc0 | (ptr >> 8);
-    out[p + 1] = ptr & 0xff;
-    p += 2;
+    writeU16(out, p, POINTER_TAG | ptr);
+    p += POINTER_LEN;
     if (len <= 48) {
       for (let i = 0; i < len; i++) out[p + i] = src[off + i]!;
     } else {
@@ -84,20 +97,21 @@ export class ReplyWriter {
     let end = this.pos;
     const ar = this.ar + (optSize > 0 ? 1 : 0);
     if (optSize > 0) end = writeOpt(out, end, optSize, extRcode, dnssecOk);
-    out[0] = query[0]!;
-    out[1] = query[1]!;
-    out[2] = flags2;
-    out[3] = flags3;
-    out[4] = 0;
-    out[5] = hasQuestion ? 1 : 0;
-    out[6] = this.an >> 8;
-    out[7] = this.an & 0xff;
-    out[8] = this.ns >> 8;
-    out[9] = this.ns & 0xff;
-    out[10] = ar >> 8;
-    out[11] = ar & 0xff;
+    out[HDR_ID] = query[HDR_ID]!;
+    out[HDR_ID + 1] = query[HDR_ID + 1]!;
+    out[HDR_FLAGS_HI] = flags2;
+    out[HDR_FLAGS_LO] = flags3;
+    writeU16(out, HDR_QDCOUNT, hasQuestion ? 1 : 0);
+    writeU16(out, HDR_ANCOUNT, this.an);
+    writeU16(out, HDR_NSCOUNT, this.ns);
+    writeU16(out, HDR_ARCOUNT, ar);
     const reply = Buffer.allocUnsafe(end);
     out.copy(reply, 0, 0, end);
     return reply;
   }
+}
+
+function writeU16(out: Uint8Array, off: number, v: number): void {
+  out[off] = v >> 8;
+  out[off + 1] = v & 0xff;
 }

@@ -1,4 +1,10 @@
-/** Small DNS message builders and readers for tests (uncompressed names, no dependencies). */
+/**
+ * DNS messages for tests and benchmarks: builders (queries, replies, records;
+ * uncompressed names) and a strict decoder of whole messages. Never on the
+ * server's own paths.
+ */
+import { formatIPv6 } from '../../src/net/ip.js';
+import { QTYPE } from '../../src/wire/constants.js';
 
 export function encodeName(name: string): Buffer {
   const parts = name.replace(/\.$/, '').split('.').filter((p) => p.length > 0);
@@ -13,12 +19,19 @@ export function encodeName(name: string): Buffer {
 
 export interface QueryOptions {
   id?: number;
+  /** default A */
   qtype?: number;
+  /** default IN */
   qclass?: number;
+  /** default QUERY (0) */
+  opcode?: number;
+  /** default true */
   rd?: boolean;
   cd?: boolean;
   /** add an OPT RR with this UDP payload size */
   edns?: number;
+  /** the OPT's EDNS version (default 0) */
+  ednsVersion?: number;
   dnssecOk?: boolean;
   /** raw option bytes inside the OPT RDATA */
   ednsOptions?: Buffer;
@@ -27,7 +40,7 @@ export interface QueryOptions {
 export function buildQuery(name: string, opts: QueryOptions = {}): Buffer {
   const header = Buffer.alloc(12);
   header.writeUInt16BE(opts.id ?? 0x1234, 0);
-  header[2] = opts.rd === false ? 0 : 1;
+  header[2] = ((opts.opcode ?? 0) << 3) | (opts.rd === false ? 0 : 1);
   header[3] = opts.cd ? 0x10 : 0;
   header.writeUInt16BE(1, 4);
   const q = Buffer.alloc(4);
@@ -36,15 +49,16 @@ export function buildQuery(name: string, opts: QueryOptions = {}): Buffer {
   const parts = [header, encodeName(name), q];
   if (opts.edns !== undefined) {
     header.writeUInt16BE(1, 10);
-    parts.push(optRR(opts.edns, opts.dnssecOk ?? false, opts.ednsOptions ?? Buffer.alloc(0)));
+    parts.push(optRR(opts.edns, opts.dnssecOk ?? false, opts.ednsOptions ?? Buffer.alloc(0), opts.ednsVersion ?? 0));
   }
   return Buffer.concat(parts);
 }
 
-export function optRR(size: number, dnssecOk: boolean, options: Buffer): Buffer {
+export function optRR(size: number, dnssecOk: boolean, options: Buffer, version = 0): Buffer {
   const b = Buffer.alloc(11);
   b.writeUInt16BE(41, 1);
   b.writeUInt16BE(size, 3);
+  b[6] = version;
   b[7] = dnssecOk ? 0x80 : 0;
   b.writeUInt16BE(options.length, 9);
   return Buffer.concat([b, options]);
@@ -138,4 +152,196 @@ export function tcOf(msg: Buffer): boolean {
 
 export function counts(msg: Buffer): { qd: number; an: number; ns: number; ar: number } {
   return { qd: msg.readUInt16BE(4), an: msg.readUInt16BE(6), ns: msg.readUInt16BE(8), ar: msg.readUInt16BE(10) };
+}
+
+// The strict decoder: throws on anything a careful resolver would reject
+// (truncation, forward or looping compression pointers, labels over 63 octets,
+// names over 255 octets, RDATA not matching RDLENGTH, trailing bytes).
+
+export interface DecodedQuestion {
+  name: string;
+  type: number;
+  class: number;
+}
+
+export interface DecodedRecord {
+  name: string;
+  type: number;
+  class: number;
+  ttl: number;
+  /** A/AAAA: address text; NS: name; SRV: { priority, weight, port, target }; SOA: fields; others: hex */
+  data: unknown;
+  /** raw RDATA bytes */
+  rdata: Uint8Array;
+}
+
+export interface DecodedSoa {
+  mname: string;
+  rname: string;
+  serial: number;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+}
+
+export interface DecodedMessage {
+  id: number;
+  qr: boolean;
+  opcode: number;
+  aa: boolean;
+  tc: boolean;
+  rd: boolean;
+  ra: boolean;
+  ad: boolean;
+  cd: boolean;
+  /** the 4-bit header RCODE (extended bits live in the OPT TTL) */
+  rcode: number;
+  questions: DecodedQuestion[];
+  answers: DecodedRecord[];
+  authorities: DecodedRecord[];
+  additionals: DecodedRecord[];
+  size: number;
+}
+
+export class WireDecodeError extends Error {
+  readonly code = 'MESOS_DNS_WIRE_INVALID';
+}
+
+function fail(message: string): never {
+  throw new WireDecodeError(message);
+}
+
+class Reader {
+  constructor(
+    readonly buf: Uint8Array,
+    public off = 0,
+  ) {}
+  need(n: number): void {
+    if (this.off + n > this.buf.length) fail(`truncated at ${this.off} (need ${n})`);
+  }
+  u8(): number {
+    this.need(1);
+    return this.buf[this.off++]!;
+  }
+  u16(): number {
+    this.need(2);
+    const v = (this.buf[this.off]! << 8) | this.buf[this.off + 1]!;
+    this.off += 2;
+    return v;
+  }
+  u32(): number {
+    return this.u16() * 65536 + this.u16();
+  }
+  /** Name at the current offset, following only strictly backward pointers. */
+  name(): string {
+    const buf = this.buf;
+    let off = this.off;
+    let end = -1;
+    let lowest = off;
+    let octets = 1;
+    const labels: string[] = [];
+    for (;;) {
+      if (off >= buf.length) fail('name runs past the end');
+      const len = buf[off]!;
+      if (len === 0) {
+        if (end < 0) end = off + 1;
+        break;
+      }
+      if ((len & 0xc0) === 0xc0) {
+        if (off + 1 >= buf.length) fail('truncated pointer');
+        const target = ((len & 0x3f) << 8) | buf[off + 1]!;
+        if (target >= lowest) fail(`forward or looping pointer to ${target} at ${off}`);
+        if (end < 0) end = off + 2;
+        lowest = target;
+        off = target;
+        continue;
+      }
+      if (len & 0xc0) fail(`bad label type ${len} at ${off}`);
+      octets += len + 1;
+      if (octets > 255) fail('name longer than 255 octets');
+      if (off + 1 + len > buf.length) fail('label runs past the end');
+      labels.push(String.fromCharCode(...buf.subarray(off + 1, off + 1 + len)));
+      off += len + 1;
+    }
+    this.off = end;
+    return labels.length === 0 ? '.' : `${labels.join('.')}.`;
+  }
+}
+
+function hex(b: Uint8Array): string {
+  return Buffer.from(b).toString('hex');
+}
+
+function record(r: Reader): DecodedRecord {
+  const name = r.name();
+  const type = r.u16();
+  const klass = r.u16();
+  const ttl = r.u32();
+  const rdlen = r.u16();
+  r.need(rdlen);
+  const start = r.off;
+  const end = start + rdlen;
+  const rdata = r.buf.subarray(start, end);
+  let data: unknown;
+  switch (type) {
+    case QTYPE.A:
+      if (rdlen !== 4) fail(`A RDLENGTH ${rdlen}`);
+      data = Array.from(rdata).join('.');
+      r.off = end;
+      break;
+    case QTYPE.AAAA:
+      if (rdlen !== 16) fail(`AAAA RDLENGTH ${rdlen}`);
+      data = formatIPv6(rdata, 0);
+      r.off = end;
+      break;
+    case QTYPE.NS:
+      data = r.name();
+      break;
+    case QTYPE.SRV:
+      data = { priority: r.u16(), weight: r.u16(), port: r.u16(), target: r.name() };
+      break;
+    case QTYPE.SOA:
+      data = { mname: r.name(), rname: r.name(), serial: r.u32(), refresh: r.u32(), retry: r.u32(), expire: r.u32(), minimum: r.u32() };
+      break;
+    default:
+      data = hex(rdata);
+      r.off = end;
+  }
+  if (r.off !== end) fail(`RDATA of type ${type} is ${r.off - start} bytes, RDLENGTH says ${rdlen}`);
+  return { name, type, class: klass, ttl, data, rdata };
+}
+
+export function decodeMessage(buf: Uint8Array): DecodedMessage {
+  const r = new Reader(buf);
+  const id = r.u16();
+  const f2 = r.u8();
+  const f3 = r.u8();
+  const counts = [r.u16(), r.u16(), r.u16(), r.u16()] as const;
+  const questions: DecodedQuestion[] = [];
+  for (let i = 0; i < counts[0]; i++) questions.push({ name: r.name(), type: r.u16(), class: r.u16() });
+  const section = (n: number): DecodedRecord[] => Array.from({ length: n }, () => record(r));
+  const answers = section(counts[1]);
+  const authorities = section(counts[2]);
+  const additionals = section(counts[3]);
+  if (r.off !== buf.length) fail(`${buf.length - r.off} trailing bytes`);
+  const opts = [...answers, ...authorities, ...additionals].filter((rr) => rr.type === QTYPE.OPT);
+  if (opts.length > 1 || (opts.length === 1 && (!additionals.includes(opts[0]!) || opts[0]!.name !== '.'))) fail('misplaced or repeated OPT');
+  return {
+    id,
+    qr: (f2 & 0x80) !== 0,
+    opcode: (f2 >> 3) & 0x0f,
+    aa: (f2 & 0x04) !== 0,
+    tc: (f2 & 0x02) !== 0,
+    rd: (f2 & 0x01) !== 0,
+    ra: (f3 & 0x80) !== 0,
+    ad: (f3 & 0x20) !== 0,
+    cd: (f3 & 0x10) !== 0,
+    rcode: f3 & 0x0f,
+    questions,
+    answers,
+    authorities,
+    additionals,
+    size: buf.length,
+  };
 }

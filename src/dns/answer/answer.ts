@@ -6,24 +6,41 @@
  */
 import type { RecordTable } from '../../table/table.js';
 import { E, ENTRY_SLOTS, S, SRV_SLOTS } from '../../table/layout.js';
-import { RR_AAAA_LEN, RR_A_LEN, SRV_TARGET_AT, hostNameToWire } from '../../table/encode.js';
-import type { DnsStats } from '../stats/counters.js';
+import { hostNameToWire } from '../../table/encode.js';
 import {
+  AA,
+  CD,
+  HDR_FLAGS_HI,
+  HDR_FLAGS_LO,
+  HDR_QDCOUNT,
   HEADER_LEN,
-  OPCODE,
-  PARSE_OK,
-  QCLASS,
-  QTYPE,
-  RCODE,
+  MAX_POINTER,
   MAX_UDP_PAYLOAD,
+  OPCODE,
+  OPCODE_MASK,
+  OPCODE_SHIFT,
+  POINTER_LEN,
+  QCLASS,
+  QNAME_POINTER,
+  QR,
+  QTYPE,
+  RA,
+  RCODE,
+  RCODE_MASK,
+  RD,
+  RR_AAAA_LEN,
+  RR_A_LEN,
+  RR_FIXED_LEN,
+  SRV_FIXED_LEN,
+  SRV_TARGET_AT,
+  TC,
   TCP_LIMIT,
   UDP_DEFAULT_LIMIT,
-  errorReply,
-  newParsedQuery,
-  parseQuery,
-  parseQuestion,
-} from '../../wire/query.js';
+} from '../../wire/constants.js';
+import { PARSE_OK, newParsedQuery, parseQuery, parseQuestion } from '../../wire/query.js';
+import { errorReply } from '../../wire/reply.js';
 import { ReplyWriter, SECTION_ADDITIONAL, SECTION_AUTHORITY } from '../../wire/reply-writer.js';
+import type { DnsStats } from '../stats/counters.js';
 
 export interface AnswerContext {
   transport: 'udp' | 'tcp';
@@ -50,11 +67,10 @@ export type Verdict =
   | { kind: 'drop' };
 
 const DROP: Verdict = Object.freeze({ kind: 'drop' });
-/** Where the target name starts in a written SRV RR: owner pointer (2) + fixed fields (10) + priority, weight, port (6). */
-const SRV_TARGET_IN_RR = 18;
-/** Where NSDNAME starts in a written NS RR: owner pointer (2) + fixed fields (10). */
-const NS_TARGET_IN_RR = 12;
-const MAX_POINTER = 0x3fff;
+/** Where the target name starts in a written SRV RR: owner pointer, fixed fields, priority, weight, port. */
+const SRV_TARGET_IN_RR = POINTER_LEN + RR_FIXED_LEN + SRV_FIXED_LEN;
+/** Where NSDNAME starts in a written NS RR: owner pointer, fixed fields. */
+const NS_TARGET_IN_RR = POINTER_LEN + RR_FIXED_LEN;
 /** Enough for every SRV RR a 65535-byte reply can hold (each takes ≥ 19 bytes). */
 const MAX_GLUE = 4096;
 
@@ -147,7 +163,7 @@ function putSrv(t: RecordTable, e: number): void {
     const rrOff = u32[s + S.rrOff]!;
     const rrLen = u32[s + S.rrLen]!;
     const at = w.pos;
-    if (!w.rr(0xc000 | HEADER_LEN, t.u8, rrOff, rrLen)) return;
+    if (!w.rr(QNAME_POINTER, t.u8, rrOff, rrLen)) return;
     const target = u32[s + S.targetEntry]!;
     if (target !== 0 && glueCount < MAX_GLUE) {
       glueEntry[glueCount] = target - 1;
@@ -161,18 +177,18 @@ function putSrv(t: RecordTable, e: number): void {
 
 function putNs(t: RecordTable): void {
   const at = w.pos;
-  if (w.rr(0xc000 | HEADER_LEN, t.u8, t.nsOff, t.nsLen) && t.nsGlueEntry >= 0 && glueCount < MAX_GLUE) {
+  if (w.rr(QNAME_POINTER, t.u8, t.nsOff, t.nsLen) && t.nsGlueEntry >= 0 && glueCount < MAX_GLUE) {
     glueEntry[glueCount] = t.nsGlueEntry;
     gluePtr[glueCount] = at + NS_TARGET_IN_RR;
-    glueNameOff[glueCount] = t.nsOff + 10;
-    glueNameLen[glueCount] = t.nsLen - 10;
+    glueNameOff[glueCount] = t.nsOff + RR_FIXED_LEN;
+    glueNameLen[glueCount] = t.nsLen - RR_FIXED_LEN;
     glueCount++;
   }
 }
 
 function putGlueRR(t: RecordTable, k: number, off: number, len: number): boolean {
   const ptr = gluePtr[k]!;
-  return ptr <= MAX_POINTER ? w.rr(0xc000 | ptr, t.u8, off, len) : w.rrNamed(t.u8, glueNameOff[k]!, glueNameLen[k]!, off, len);
+  return ptr <= MAX_POINTER ? w.rr(ptr, t.u8, off, len) : w.rrNamed(t.u8, glueNameOff[k]!, glueNameLen[k]!, off, len);
 }
 
 /** The complete A and AAAA RRsets of each target, in visit order, while whole RRsets fit. */
@@ -207,7 +223,7 @@ function putAnswer(t: RecordTable, idx: number, qtype: number): number {
   const u32 = t.u32;
   const e = t.entriesOff + idx * ENTRY_SLOTS;
   const apex = idx === t.apexEntry;
-  const ptr = 0xc000 | HEADER_LEN;
+  const ptr = QNAME_POINTER;
   const a = u32[e + E.aCount]!;
   const aaaa = u32[e + E.aaaaCount]!;
   const srv = u32[e + E.srvCount]!;
@@ -254,13 +270,13 @@ function apexWire(table: RecordTable | null, domain: string): Uint8Array | null 
 
 export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerContext): Verdict {
   const stats = ctx.stats;
-  if (query.length < HEADER_LEN || (query[2]! & 0x80) !== 0) {
+  if (query.length < HEADER_LEN || (query[HDR_FLAGS_HI]! & QR) !== 0) {
     stats.dropped++;
     return DROP;
   }
-  if (((query[2]! >> 3) & 0x0f) !== OPCODE.QUERY) {
+  if (((query[HDR_FLAGS_HI]! >> OPCODE_SHIFT) & OPCODE_MASK) !== OPCODE.QUERY) {
     stats.notimp++;
-    const echo = query[4] === 0 && query[5] === 1 && parseQuestion(query, q) === PARSE_OK;
+    const echo = query[HDR_QDCOUNT] === 0 && query[HDR_QDCOUNT + 1] === 1 && parseQuestion(query, q) === PARSE_OK;
     return reply(errorReply(query, RCODE.NOTIMP, echo ? q.questionEnd : HEADER_LEN));
   }
   if (parseQuery(query, q) !== PARSE_OK) {
@@ -320,14 +336,14 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
       }
       w.section = SECTION_AUTHORITY;
       const apexAt = q.qnameEnd - table.domainWire.length;
-      w.rr(0xc000 | apexAt, table.u8, table.soaNegativeOff, table.soaNegativeLen);
+      w.rr(apexAt, table.u8, table.soaNegativeOff, table.soaNegativeLen);
     }
   }
 
   const truncated = w.full;
   if (truncated) stats.truncated++;
   const tc = truncated && ctx.setTruncateBit;
-  const flags2 = 0x80 | (aa ? 0x04 : 0) | (tc ? 0x02 : 0) | (query[2]! & 0x01);
-  const flags3 = (ra ? 0x80 : 0) | (query[3]! & 0x10) | (rcode & 0x0f);
+  const flags2 = QR | (aa ? AA : 0) | (tc ? TC : 0) | (query[HDR_FLAGS_HI]! & RD);
+  const flags3 = (ra ? RA : 0) | (query[HDR_FLAGS_LO]! & CD) | (rcode & RCODE_MASK);
   return reply(w.finish(query, flags2, flags3, true, optSize, rcode >> 4, q.ednsDo));
 }

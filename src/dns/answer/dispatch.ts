@@ -3,7 +3,7 @@ import type { RecordTable } from '../../table/table.js';
 import { answer, type AnswerContext } from './answer.js';
 import type { Forwarder, ReplyCallback } from '../forward/forwarder.js';
 import type { DnsStats } from '../stats/counters.js';
-import { servfailFor } from '../../wire/query.js';
+import { servfailFor } from '../../wire/reply.js';
 
 /** Where the current table is read from, per query (`ServingState` is one). */
 export interface TableSource {

@@ -1,10 +1,8 @@
 import { LRUCache } from 'lru-cache';
+import { RCODE, TC } from '../../wire/constants.js';
 import { sameQuestion, type MessageScan } from '../../wire/scan.js';
 import { replayCached } from './relay.js';
 
-const RCODE_NOERROR = 0;
-const RCODE_NXDOMAIN = 3;
-const TC = 0x0200;
 /** Upper bound on any cached TTL, whatever the upstream says (one day, like common resolvers). */
 const MAX_TTL_SECONDS = 86_400;
 
@@ -45,11 +43,11 @@ export function cacheKey(p: CacheKeyParts): string {
  * replies without an SOA.
  */
 export function cacheableTtl(scan: MessageScan): number {
-  if (scan.flags & TC) return 0;
+  if (scan.flagsHi & TC) return 0;
   let ttl: number;
-  if (scan.rcode === RCODE_NXDOMAIN || (scan.rcode === RCODE_NOERROR && scan.ancount === 0)) {
+  if (scan.rcode === RCODE.NXDOMAIN || (scan.rcode === RCODE.NOERROR && scan.ancount === 0)) {
     ttl = scan.negativeTtl;
-  } else if (scan.rcode === RCODE_NOERROR) {
+  } else if (scan.rcode === RCODE.NOERROR) {
     ttl = scan.minTtl;
   } else {
     return 0;

@@ -10,7 +10,8 @@ import { fitReply } from './relay.js';
 import { tcpExchange } from './tcp-upstream.js';
 import { UdpUpstreamPool, type ExchangeCallback } from './udp-upstream.js';
 import { UpstreamRouter, type Upstream } from './upstreams.js';
-import { servfailFor } from '../../wire/query.js';
+import { CD, HDR_FLAGS_LO, OPT_TTL_DO, QR, RCODE, RCODE_MASK, RD, TCP_LIMIT } from '../../wire/constants.js';
+import { servfailFor } from '../../wire/reply.js';
 
 export type ForwarderConfig = Pick<
   Config,
@@ -38,12 +39,6 @@ export interface ForwarderOptions {
 /** Receives the reply for the client together with the caller's own target (socket, address). */
 export type ReplyCallback<T> = (reply: Buffer, target: T) => void;
 
-const QR = 0x8000;
-const RD = 0x0100;
-const CD = 0x0010;
-const DO = 0x8000;
-const RCODE_REFUSED = 5;
-const TCP_LIMIT = 65535;
 
 /**
  * Relays queries outside the domain to upstream resolvers (RFC 5625: the
@@ -108,9 +103,9 @@ export class Forwarder {
         qclass: query.readUInt16BE(q.questionEnd - 2),
         transport,
         edns: q.optStart >= 0,
-        dnssecOk: (q.optTtl & DO) !== 0,
-        rd: (q.flags & RD) !== 0,
-        cd: (q.flags & CD) !== 0,
+        dnssecOk: (q.optTtl & OPT_TTL_DO) !== 0,
+        rd: (q.flagsHi & RD) !== 0,
+        cd: (q.flagsLo & CD) !== 0,
       });
       const hit = this.cache.lookup(key, query, q.questionEnd);
       if (hit !== null) {
@@ -123,7 +118,7 @@ export class Forwarder {
       this.stats.refused++;
       const refused = servfailFor(query, this.ednsMaxUdpSize);
       if (refused === null) return undefined;
-      refused[3] = (refused[3]! & 0xf0) | RCODE_REFUSED;
+      refused[HDR_FLAGS_LO] = (refused[HDR_FLAGS_LO]! & ~RCODE_MASK) | RCODE.REFUSED;
       return cb(refused, target);
     }
     if (this.active >= this.maxInFlight || this.closed) return this.fail(query, target, cb);
@@ -173,7 +168,7 @@ export class Forwarder {
   /** The scan of a usable reply to `query`: a response that parses and carries the same question. */
   private validate(reply: Buffer, query: Buffer, q: MessageScan): MessageScan | null {
     const s = scanMessage(reply);
-    if (s === null || (s.flags & QR) === 0 || s.qdcount !== 1) return null;
+    if (s === null || (s.flagsHi & QR) === 0 || s.qdcount !== 1) return null;
     if (!sameQuestion(reply, s.questionEnd, query, q.questionEnd)) return null;
     return s;
   }

@@ -1,8 +1,16 @@
-import { HEADER_SIZE, type MessageScan } from '../../wire/scan.js';
-
-const TC = 0x02;
-/** An OPT RR without options: root name, type 41, payload size, ext-rcode/flags, rdlen 0. */
-const BARE_OPT_SIZE = 11;
+import {
+  HDR_ANCOUNT,
+  HDR_ARCOUNT,
+  HDR_FLAGS_HI,
+  HDR_ID,
+  HDR_NSCOUNT,
+  HDR_QDCOUNT,
+  HEADER_LEN,
+  OPT_RR_LEN,
+  RR_RDLENGTH_AT,
+  TC,
+} from '../../wire/constants.js';
+import type { MessageScan } from '../../wire/scan.js';
 
 /**
  * Shapes an upstream reply (already re-identified with the client's ID) for the
@@ -12,7 +20,7 @@ const BARE_OPT_SIZE = 11;
  */
 export function fitReply(reply: Buffer, scan: MessageScan, limit: number, setTruncateBit: boolean): Buffer {
   if (reply.length > limit) return truncateReply(reply, scan, limit, setTruncateBit);
-  if (!setTruncateBit) reply[2]! &= ~TC;
+  if (!setTruncateBit) reply[HDR_FLAGS_HI]! &= ~TC;
   return reply;
 }
 
@@ -22,24 +30,25 @@ export function fitReply(reply: Buffer, scan: MessageScan, limit: number, setTru
  * if they would not fit.
  */
 export function truncateReply(reply: Buffer, scan: MessageScan, limit: number, setTruncateBit: boolean): Buffer {
-  const qEnd = scan.qdcount > 0 ? scan.questionEnd : HEADER_SIZE;
+  const qEnd = scan.qdcount > 0 ? scan.questionEnd : HEADER_LEN;
   let optLen = 0;
   if (scan.optStart >= 0) {
     const full = scan.optEnd - scan.optStart;
-    optLen = qEnd + full <= limit ? full : BARE_OPT_SIZE;
+    optLen = qEnd + full <= limit ? full : OPT_RR_LEN;
   }
   const out = Buffer.allocUnsafe(qEnd + optLen);
   reply.copy(out, 0, 0, qEnd);
-  out.writeUInt16BE(scan.qdcount > 0 ? 1 : 0, 4);
-  out.writeUInt16BE(0, 6);
-  out.writeUInt16BE(0, 8);
-  out.writeUInt16BE(optLen > 0 ? 1 : 0, 10);
-  if (setTruncateBit) out[2]! |= TC;
-  else out[2]! &= ~TC;
-  if (optLen === BARE_OPT_SIZE && scan.optEnd - scan.optStart !== BARE_OPT_SIZE) {
-    // Name, type, size and TTL are the first 9 bytes of the OPT; rdlen becomes 0.
-    reply.copy(out, qEnd, scan.optStart, scan.optStart + 9);
-    out.writeUInt16BE(0, qEnd + 9);
+  out.writeUInt16BE(scan.qdcount > 0 ? 1 : 0, HDR_QDCOUNT);
+  out.writeUInt16BE(0, HDR_ANCOUNT);
+  out.writeUInt16BE(0, HDR_NSCOUNT);
+  out.writeUInt16BE(optLen > 0 ? 1 : 0, HDR_ARCOUNT);
+  if (setTruncateBit) out[HDR_FLAGS_HI]! |= TC;
+  else out[HDR_FLAGS_HI]! &= ~TC;
+  if (optLen === OPT_RR_LEN && scan.optEnd - scan.optStart !== OPT_RR_LEN) {
+    // The root owner and the fixed fields up to RDLENGTH are kept; RDLENGTH becomes 0.
+    const rdlengthAt = 1 + RR_RDLENGTH_AT;
+    reply.copy(out, qEnd, scan.optStart, scan.optStart + rdlengthAt);
+    out.writeUInt16BE(0, qEnd + rdlengthAt);
   } else if (optLen > 0) {
     reply.copy(out, qEnd, scan.optStart, scan.optEnd);
   }
@@ -59,9 +68,9 @@ export function replayCached(
   ageSeconds: number,
 ): Buffer {
   const out = Buffer.from(cached);
-  out[0] = query[0]!;
-  out[1] = query[1]!;
-  if (queryQuestionEnd === questionEnd) query.copy(out, HEADER_SIZE, HEADER_SIZE, questionEnd);
+  out[HDR_ID] = query[HDR_ID]!;
+  out[HDR_ID + 1] = query[HDR_ID + 1]!;
+  if (queryQuestionEnd === questionEnd) query.copy(out, HEADER_LEN, HEADER_LEN, questionEnd);
   if (ageSeconds > 0) {
     for (const off of ttlOffsets) {
       const ttl = out.readUInt32BE(off);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { answer, type AnswerContext, type Verdict } from '../../../src/dns/answer/answer.js';
 import { DnsStats } from '../../../src/dns/stats/counters.js';
-import { OPCODE, QCLASS, QTYPE, RCODE } from '../../../src/wire/query.js';
-import { decodeMessage, type DecodedMessage, type DecodedRecord, type DecodedSoa } from '../../helpers/dns-decode.js';
-import { buildQuery, encodeName, type QuerySpec } from '../../helpers/dns-query.js';
+import { OPCODE, QCLASS, QTYPE, RCODE } from '../../../src/wire/constants.js';
+import { buildQuery, decodeMessage, encodeName, type DecodedMessage, type DecodedRecord, type DecodedSoa, type QueryOptions } from '../../helpers/dns-msg.js';
 import { RecordTable, type TableMeta } from '../../../src/table/table.js';
 import type { RecordSet } from '../../../src/records/types.js';
 import { axfrRecordSet } from '../../helpers/fixtures.js';
@@ -69,8 +68,8 @@ function replyOf(v: Verdict): Buffer {
   return v.reply;
 }
 
-function ask(spec: QuerySpec, c: AnswerContext = ctx(), t: RecordTable | null = table): DecodedMessage & { raw: Buffer; query: Buffer } {
-  const query = buildQuery(spec);
+function ask(name: string, opts: QueryOptions = {}, c: AnswerContext = ctx(), t: RecordTable | null = table): DecodedMessage & { raw: Buffer; query: Buffer } {
+  const query = buildQuery(name, opts);
   const raw = replyOf(answer(query, t, c));
   return { ...decodeMessage(raw), raw, query };
 }
@@ -90,7 +89,7 @@ function expectNegativeSoa(m: DecodedMessage, apexName = 'mesos.'): void {
 
 describe('positive answers', () => {
   it('answers A with AA, RA, TTL, and echoes the question byte for byte and its case in owners', () => {
-    const m = ask({ name: 'WEB.Marathon.Mesos.', type: QTYPE.A, id: 0xbeef });
+    const m = ask('WEB.Marathon.Mesos.', { qtype: QTYPE.A, id: 0xbeef });
     expect(m).toMatchObject({ id: 0xbeef, qr: true, aa: true, ra: true, rd: true, tc: false, rcode: RCODE.NOERROR, opcode: 0 });
     expect(m.raw.subarray(12, m.query.length)).toEqual(m.query.subarray(12));
     expect(new Set(values(m.answers))).toEqual(new Set(['10.1.0.2', '10.1.0.3']));
@@ -100,12 +99,12 @@ describe('positive answers', () => {
   });
 
   it('answers AAAA', () => {
-    const m = ask({ name: 'web-a.marathon.slave.mesos', type: QTYPE.AAAA });
+    const m = ask('web-a.marathon.slave.mesos', { qtype: QTYPE.AAAA });
     expect(values(m.answers)).toEqual(['2001:db8::a']);
   });
 
   it('answers SRV with priority 0, the configured weight, uncompressed targets and complete glue RRsets', () => {
-    const m = ask({ name: '_web._tcp.marathon.mesos.', type: QTYPE.SRV });
+    const m = ask('_web._tcp.marathon.mesos.', { qtype: QTYPE.SRV });
     expect(m.rcode).toBe(RCODE.NOERROR);
     expect(new Set(values(m.answers))).toEqual(
       new Set([
@@ -128,29 +127,29 @@ describe('positive answers', () => {
   });
 
   it('adds no glue for targets outside the table', () => {
-    const m = ask({ name: '_ext._tcp.marathon.mesos.', type: QTYPE.SRV });
+    const m = ask('_ext._tcp.marathon.mesos.', { qtype: QTYPE.SRV });
     expect(values(m.answers)).toEqual([{ priority: 0, weight: 7, port: 8080, target: 'host.example.org.' }]);
     expect(m.additionals).toHaveLength(0);
   });
 
   it('answers ANY with every RRset at the name', () => {
-    const m = ask({ name: 'web-a.marathon.slave.mesos.', type: QTYPE.ANY });
+    const m = ask('web-a.marathon.slave.mesos.', { qtype: QTYPE.ANY });
     expect(new Set(values(m.answers))).toEqual(new Set(['10.0.0.1', '10.0.0.2', '2001:db8::a']));
   });
 
   it('answers QCLASS ANY with the IN data', () => {
-    expect(values(ask({ name: 'web-b.marathon.slave.mesos.', type: QTYPE.A, class: QCLASS.ANY }).answers)).toEqual(['10.0.0.3']);
+    expect(values(ask('web-b.marathon.slave.mesos.', { qtype: QTYPE.A, qclass: QCLASS.ANY }).answers)).toEqual(['10.0.0.3']);
   });
 
   it('copies RD and CD, sets RA from the context', () => {
-    const m = ask({ name: 'web.marathon.mesos.', type: QTYPE.A, rd: false, cd: true }, ctx({ recursionAvailable: false }));
+    const m = ask('web.marathon.mesos.', { qtype: QTYPE.A, rd: false, cd: true }, ctx({ recursionAvailable: false }));
     expect(m).toMatchObject({ rd: false, cd: true, ra: false, aa: true });
   });
 });
 
 describe('the apex', () => {
   it('answers SOA in ANSWER with TTL ttl and MINIMUM SOAMinttl', () => {
-    const m = ask({ name: 'Mesos.', type: QTYPE.SOA });
+    const m = ask('Mesos.', { qtype: QTYPE.SOA });
     expect(m.rcode).toBe(RCODE.NOERROR);
     expect(m.answers).toHaveLength(1);
     expect(m.answers[0]).toMatchObject({ name: 'Mesos.', ttl: 60, type: QTYPE.SOA });
@@ -159,7 +158,7 @@ describe('the apex', () => {
   });
 
   it('answers NS in ANSWER with the A and AAAA of SOAMname as glue', () => {
-    const m = ask({ name: 'mesos', type: QTYPE.NS });
+    const m = ask('mesos', { qtype: QTYPE.NS });
     expect(m.answers).toHaveLength(1);
     expect(m.answers[0]).toMatchObject({ name: 'mesos.', type: QTYPE.NS, ttl: 60, data: 'ns1.mesos.' });
     expect(m.additionals.map((r) => [r.name, r.data])).toEqual([
@@ -169,13 +168,13 @@ describe('the apex', () => {
   });
 
   it('answers ANY with SOA and NS', () => {
-    const m = ask({ name: 'mesos.', type: QTYPE.ANY });
+    const m = ask('mesos.', { qtype: QTYPE.ANY });
     expect(m.answers.map((r) => r.type)).toEqual([QTYPE.SOA, QTYPE.NS]);
   });
 
   it('gives NODATA for A, AAAA, SRV, MX and DS at the apex', () => {
     for (const type of [QTYPE.A, QTYPE.AAAA, QTYPE.SRV, QTYPE.MX, QTYPE.DS]) {
-      const m = ask({ name: 'mesos.', type });
+      const m = ask('mesos.', { qtype: type });
       expect(m.rcode, `type ${type}`).toBe(RCODE.NOERROR);
       expect(m.aa).toBe(true);
       expectNegativeSoa(m);
@@ -188,11 +187,11 @@ describe('negative answers', () => {
     const c = ctx();
     for (const type of [QTYPE.A, QTYPE.AAAA, QTYPE.SRV, QTYPE.ANY, QTYPE.MX, QTYPE.TXT, QTYPE.SOA, QTYPE.NS, QTYPE.DS, 0, 65535]) {
       for (const name of ['marathon.slave.mesos.', '_tcp.marathon.mesos.', 'slave.mesos.', 'marathon.mesos.']) {
-        const m = ask({ name, type }, c);
+        const m = ask(name, { qtype: type }, c);
         expect(m.rcode, `${name} ${type}`).toBe(RCODE.NOERROR);
         expectNegativeSoa(m);
       }
-      const missing = ask({ name: 'NOTHERE.Marathon.mesos.', type }, c);
+      const missing = ask('NOTHERE.Marathon.mesos.', { qtype: type }, c);
       expect(missing.rcode, `missing ${type}`).toBe(RCODE.NXDOMAIN);
       expect(missing.aa).toBe(true);
       expectNegativeSoa(missing);
@@ -203,36 +202,36 @@ describe('negative answers', () => {
   });
 
   it('gives NODATA for a name with other types only', () => {
-    const m = ask({ name: '_car-store._udp.marathon.mesos.', type: QTYPE.SRV });
+    const m = ask('_car-store._udp.marathon.mesos.', { qtype: QTYPE.SRV });
     expect(m.rcode).toBe(RCODE.NOERROR);
     expectNegativeSoa(m);
-    expectNegativeSoa(ask({ name: 'web.marathon.mesos.', type: QTYPE.SOA }));
+    expectNegativeSoa(ask('web.marathon.mesos.', { qtype: QTYPE.SOA }));
   });
 
   it('treats * as an ordinary label and .* as nothing special', () => {
-    expect(ask({ name: '*.marathon.mesos.', type: QTYPE.A }).rcode).toBe(RCODE.NXDOMAIN);
-    expect(ask({ name: 'web.*.marathon.mesos.', type: QTYPE.A }).rcode).toBe(RCODE.NXDOMAIN);
+    expect(ask('*.marathon.mesos.', { qtype: QTYPE.A }).rcode).toBe(RCODE.NXDOMAIN);
+    expect(ask('web.*.marathon.mesos.', { qtype: QTYPE.A }).rcode).toBe(RCODE.NXDOMAIN);
   });
 
   it('answers SERVFAIL for names in the domain while no table is loaded', () => {
     const c = ctx();
-    const m = ask({ name: 'web.marathon.mesos.', type: QTYPE.A }, c, null);
+    const m = ask('web.marathon.mesos.', { qtype: QTYPE.A }, c, null);
     expect(m).toMatchObject({ rcode: RCODE.SERVFAIL, aa: false, qr: true });
     expect(m.questions).toEqual([{ name: 'web.marathon.mesos.', type: QTYPE.A, class: QCLASS.IN }]);
     expect(c.stats.servfail).toBe(1);
-    expect(answer(buildQuery({ name: 'example.org.', type: QTYPE.A }), null, ctx({ externalOn: true })).kind).toBe('forward');
+    expect(answer(buildQuery('example.org.', { qtype: QTYPE.A }), null, ctx({ externalOn: true })).kind).toBe('forward');
   });
 });
 
 describe('refusals and errors', () => {
   it('refuses AXFR, IXFR and classes other than IN/ANY', () => {
-    for (const spec of [
-      { name: 'mesos.', type: QTYPE.AXFR },
-      { name: 'mesos.', type: QTYPE.IXFR },
-      { name: 'web.marathon.mesos.', type: QTYPE.A, class: QCLASS.CH },
-      { name: 'web.marathon.mesos.', type: QTYPE.A, class: QCLASS.HS },
-    ]) {
-      const m = ask(spec, ctx({ transport: 'tcp' }));
+    for (const [name, opts] of [
+      ['mesos.', { qtype: QTYPE.AXFR }],
+      ['mesos.', { qtype: QTYPE.IXFR }],
+      ['web.marathon.mesos.', { qtype: QTYPE.A, qclass: QCLASS.CH }],
+      ['web.marathon.mesos.', { qtype: QTYPE.A, qclass: QCLASS.HS }],
+    ] as const) {
+      const m = ask(name, opts, ctx({ transport: 'tcp' }));
       expect(m.rcode).toBe(RCODE.REFUSED);
       expect(m.answers).toHaveLength(0);
       expect(m.questions).toHaveLength(1);
@@ -242,7 +241,7 @@ describe('refusals and errors', () => {
   it('refuses names outside the domain when forwarding is off (AA=0, RA=0, question echoed)', () => {
     const c = ctx();
     for (const name of ['example.org.', 'xmesos.', '.', 'mesos.example.']) {
-      const m = ask({ name, type: QTYPE.A }, c);
+      const m = ask(name, { qtype: QTYPE.A }, c);
       expect(m).toMatchObject({ rcode: RCODE.REFUSED, aa: false, ra: false });
       expect(m.questions[0]!.name).toBe(name);
     }
@@ -252,7 +251,7 @@ describe('refusals and errors', () => {
   it('answers NOTIMP for other opcodes, echoing the opcode', () => {
     const c = ctx();
     for (const opcode of [OPCODE.IQUERY, OPCODE.STATUS, OPCODE.NOTIFY, OPCODE.UPDATE]) {
-      const m = ask({ name: 'web.marathon.mesos.', type: QTYPE.A, opcode }, c);
+      const m = ask('web.marathon.mesos.', { qtype: QTYPE.A, opcode: opcode }, c);
       expect(m).toMatchObject({ rcode: RCODE.NOTIMP, opcode, qr: true });
       expect(m.answers).toHaveLength(0);
     }
@@ -261,15 +260,15 @@ describe('refusals and errors', () => {
 
   it('drops responses and runts', () => {
     const c = ctx();
-    const response = buildQuery({ name: 'web.marathon.mesos.', type: QTYPE.A });
+    const response = buildQuery('web.marathon.mesos.', { qtype: QTYPE.A });
     response[2]! |= 0x80;
     expect(answer(response, table, c)).toEqual({ kind: 'drop' });
     expect(answer(Buffer.alloc(11), table, c)).toEqual({ kind: 'drop' });
     expect(c.stats.dropped).toBe(2);
   });
 
-  const good = buildQuery({ name: 'web.marathon.mesos.', type: QTYPE.A, id: 0x4242 });
-  const withOpt = buildQuery({ name: 'web.marathon.mesos.', type: QTYPE.A, id: 0x4242, edns: {} });
+  const good = buildQuery('web.marathon.mesos.', { qtype: QTYPE.A, id: 0x4242 });
+  const withOpt = buildQuery('web.marathon.mesos.', { qtype: QTYPE.A, id: 0x4242, edns: 4096 });
   const malformed: Record<string, Buffer> = {
     'QDCOUNT 0': Buffer.from(good).fill(0, 4, 6),
     'QDCOUNT 2': (() => {
@@ -311,40 +310,40 @@ describe('refusals and errors', () => {
   it('accepts the 255-octet maximum name', () => {
     const name = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(55)}.mesos.`;
     expect(encodeName(name).length).toBe(255);
-    expect(ask({ name, type: QTYPE.A }).rcode).toBe(RCODE.NXDOMAIN);
+    expect(ask(name, { qtype: QTYPE.A }).rcode).toBe(RCODE.NXDOMAIN);
   });
 });
 
 describe('forwarding', () => {
-  const fwd = (spec: QuerySpec, over: Partial<AnswerContext> = {}) => answer(buildQuery(spec), table, ctx({ externalOn: true, ...over }));
+  const fwd = (name: string, opts: QueryOptions, over: Partial<AnswerContext> = {}) => answer(buildQuery(name, opts), table, ctx({ externalOn: true, ...over }));
 
   it('forwards names outside the domain with the lower-cased name and the client size, capped at ednsMaxUdpSize', () => {
-    expect(fwd({ name: 'WWW.Example.ORG.', type: QTYPE.A })).toEqual({ kind: 'forward', qname: 'www.example.org', udpLimit: 512 });
-    expect(fwd({ name: '.', type: QTYPE.NS })).toEqual({ kind: 'forward', qname: '', udpLimit: 512 });
-    expect(fwd({ name: 'xmesos.', type: QTYPE.A, edns: { udpSize: 4096 } })).toEqual({ kind: 'forward', qname: 'xmesos', udpLimit: 1232 });
-    expect(fwd({ name: 'xmesos.', type: QTYPE.A, edns: { udpSize: 1000 } })).toEqual({ kind: 'forward', qname: 'xmesos', udpLimit: 1000 });
-    expect(fwd({ name: 'a.org.', type: QTYPE.A, edns: { udpSize: 100 } })).toMatchObject({ udpLimit: 512 });
-    expect(fwd({ name: 'a.org.', type: QTYPE.A, edns: { udpSize: 4096 } }, { transport: 'tcp' })).toMatchObject({ udpLimit: 65535 });
+    expect(fwd('WWW.Example.ORG.', { qtype: QTYPE.A })).toEqual({ kind: 'forward', qname: 'www.example.org', udpLimit: 512 });
+    expect(fwd('.', { qtype: QTYPE.NS })).toEqual({ kind: 'forward', qname: '', udpLimit: 512 });
+    expect(fwd('xmesos.', { qtype: QTYPE.A, edns: 4096 })).toEqual({ kind: 'forward', qname: 'xmesos', udpLimit: 1232 });
+    expect(fwd('xmesos.', { qtype: QTYPE.A, edns: 1000 })).toEqual({ kind: 'forward', qname: 'xmesos', udpLimit: 1000 });
+    expect(fwd('a.org.', { qtype: QTYPE.A, edns: 100 })).toMatchObject({ udpLimit: 512 });
+    expect(fwd('a.org.', { qtype: QTYPE.A, edns: 4096 }, { transport: 'tcp' })).toMatchObject({ udpLimit: 65535 });
   });
 
   it('answers names in the domain itself', () => {
-    expect(fwd({ name: 'web.marathon.mesos.', type: QTYPE.A }).kind).toBe('reply');
-    expect(fwd({ name: 'mesos.', type: QTYPE.DS }).kind).toBe('reply');
+    expect(fwd('web.marathon.mesos.', { qtype: QTYPE.A }).kind).toBe('reply');
+    expect(fwd('mesos.', { qtype: QTYPE.DS }).kind).toBe('reply');
   });
 });
 
 describe('EDNS0', () => {
   it('answers an OPT query with an OPT carrying our size and the DO bit', () => {
-    const m = ask({ name: 'web.marathon.mesos.', type: QTYPE.A, edns: { udpSize: 4096, dnssecOk: true } });
+    const m = ask('web.marathon.mesos.', { qtype: QTYPE.A, edns: 4096, dnssecOk: true });
     const o = opt(m)!;
     expect(o).toMatchObject({ name: '.', class: 1232, ttl: 0x8000 });
     expect(m.additionals.at(-1)).toBe(o);
-    expect(opt(ask({ name: 'web.marathon.mesos.', type: QTYPE.A }))).toBeUndefined();
-    expect(opt(ask({ name: 'nothere.mesos.', type: QTYPE.A, edns: {} }))).toMatchObject({ ttl: 0 });
+    expect(opt(ask('web.marathon.mesos.', { qtype: QTYPE.A }))).toBeUndefined();
+    expect(opt(ask('nothere.mesos.', { qtype: QTYPE.A, edns: 4096 }))).toMatchObject({ ttl: 0 });
   });
 
   it('answers BADVERS (extended RCODE 16) to EDNS version 1', () => {
-    const m = ask({ name: 'web.marathon.mesos.', type: QTYPE.A, edns: { version: 1 } });
+    const m = ask('web.marathon.mesos.', { qtype: QTYPE.A, edns: 4096, ednsVersion: 1 });
     expect(m.rcode).toBe(RCODE.BADVERS & 0xf);
     expect(opt(m)!.ttl >>> 24).toBe(RCODE.BADVERS >> 4);
     expect(m.answers).toHaveLength(0);
@@ -353,12 +352,12 @@ describe('EDNS0', () => {
 
 describe('truncation', () => {
   // header 12 + question (20-octet name + 4) = 36; an A RR with a pointer owner = 16
-  const q = { name: 'big.marathon.mesos.', type: QTYPE.A };
+  const big = 'big.marathon.mesos.';
   const fit = (limit: number, optLen = 0) => Math.floor((limit - 36 - optLen) / 16);
 
   it('fits 29 of 60 A records in 512 bytes without OPT and sets TC', () => {
     const c = ctx();
-    const m = ask(q, c);
+    const m = ask(big, { qtype: QTYPE.A }, c);
     expect(m.answers).toHaveLength(fit(512));
     expect(m.answers).toHaveLength(29);
     expect(m.size).toBeLessThanOrEqual(512);
@@ -367,29 +366,29 @@ describe('truncation', () => {
   });
 
   it('honours the client EDNS size up to ednsMaxUdpSize, never below 512, keeping the OPT', () => {
-    const all = ask({ ...q, edns: { udpSize: 4096 } });
+    const all = ask(big, { qtype: QTYPE.A, edns: 4096 });
     expect(all.answers).toHaveLength(60);
     expect(all.tc).toBe(false);
-    const small = ask({ ...q, edns: { udpSize: 600 } });
+    const small = ask(big, { qtype: QTYPE.A, edns: 600 });
     expect(small.answers).toHaveLength(fit(600, 11));
     expect(small.tc).toBe(true);
     expect(opt(small)).toBeDefined();
     expect(small.size).toBeLessThanOrEqual(600);
-    expect(ask({ ...q, edns: { udpSize: 100 } }).answers).toHaveLength(fit(512, 11));
-    const capped = ask({ ...q, edns: { udpSize: 4096 } }, ctx({ ednsMaxUdpSize: 700 }));
+    expect(ask(big, { qtype: QTYPE.A, edns: 100 }).answers).toHaveLength(fit(512, 11));
+    const capped = ask(big, { qtype: QTYPE.A, edns: 4096 }, ctx({ ednsMaxUdpSize: 700 }));
     expect(capped.answers).toHaveLength(fit(700, 11));
     expect(opt(capped)!.class).toBe(700);
   });
 
   it('sends everything over TCP', () => {
-    const m = ask(q, ctx({ transport: 'tcp' }));
+    const m = ask(big, { qtype: QTYPE.A }, ctx({ transport: 'tcp' }));
     expect(m.answers).toHaveLength(60);
     expect(m.tc).toBe(false);
   });
 
   it('never sets TC with setTruncateBit off, but still keeps to the limit', () => {
     const c = ctx({ setTruncateBit: false });
-    const m = ask(q, c);
+    const m = ask(big, { qtype: QTYPE.A }, c);
     expect(m.tc).toBe(false);
     expect(m.answers).toHaveLength(29);
     expect(c.stats.truncated).toBe(1);
@@ -402,24 +401,24 @@ describe('truncation', () => {
       META,
     );
     const c = ctx();
-    const m = ask({ name: '_s._tcp.mesos.', type: QTYPE.SRV }, c, t);
+    const m = ask('_s._tcp.mesos.', { qtype: QTYPE.SRV }, c, t);
     expect(m.answers).toHaveLength(2);
     expect(m.tc).toBe(true);
     expect(m.additionals).toHaveLength(15);
     expect(new Set(m.additionals.map((r) => r.name))).toEqual(new Set([(m.answers[0]!.data as { target: string }).target]));
     expect(c.stats.truncated).toBe(1);
-    const tcp = ask({ name: '_s._tcp.mesos.', type: QTYPE.SRV }, ctx({ transport: 'tcp' }), t);
+    const tcp = ask('_s._tcp.mesos.', { qtype: QTYPE.SRV }, ctx({ transport: 'tcp' }), t);
     expect(tcp.additionals).toHaveLength(30);
     expect(tcp.tc).toBe(false);
   });
 
   it('truncates SRV answers over UDP, with no glue', () => {
-    const m = ask({ name: '_big._tcp.marathon.mesos.', type: QTYPE.SRV });
+    const m = ask('_big._tcp.marathon.mesos.', { qtype: QTYPE.SRV });
     expect(m.tc).toBe(true);
     expect(m.answers.length).toBeGreaterThan(5);
     expect(m.answers.length).toBeLessThan(60);
     expect(m.additionals).toHaveLength(0);
-    const tcp = ask({ name: '_big._tcp.marathon.mesos.', type: QTYPE.SRV }, ctx({ transport: 'tcp' }));
+    const tcp = ask('_big._tcp.marathon.mesos.', { qtype: QTYPE.SRV }, ctx({ transport: 'tcp' }));
     expect(tcp.answers).toHaveLength(60);
     expect(tcp.additionals).toHaveLength(3);
   });
@@ -433,7 +432,7 @@ describe('truncation', () => {
       }),
       META,
     );
-    const m = ask({ name: '_many._tcp.marathon.mesos.', type: QTYPE.SRV }, ctx({ transport: 'tcp' }), t);
+    const m = ask('_many._tcp.marathon.mesos.', { qtype: QTYPE.SRV }, ctx({ transport: 'tcp' }), t);
     expect(m.size).toBeGreaterThan(0x4000 * 2);
     expect(m.answers).toHaveLength(n);
     expect(m.additionals).toHaveLength(n);
@@ -451,7 +450,7 @@ describe('shuffling', () => {
     const seen = new Map<string, number>();
     const c = ctx({ random: seeded(7) });
     for (let i = 0; i < 400; i++) {
-      const key = values(ask({ name: 'web.marathon.mesos.', type: QTYPE.A }, c).answers).join(',');
+      const key = values(ask('web.marathon.mesos.', { qtype: QTYPE.A }, c).answers).join(',');
       seen.set(key, (seen.get(key) ?? 0) + 1);
     }
     expect([...seen.keys()].sort()).toEqual(['10.1.0.2,10.1.0.3', '10.1.0.3,10.1.0.2']);
@@ -461,11 +460,11 @@ describe('shuffling', () => {
   it('puts every record of a large RRset first at some point, and glue follows the visit order', () => {
     const firsts = new Set<string>();
     const c = ctx({ random: seeded(9), transport: 'tcp' });
-    for (let i = 0; i < 600; i++) firsts.add(String(ask({ name: 'big.marathon.mesos.', type: QTYPE.A }, c).answers[0]!.data));
+    for (let i = 0; i < 600; i++) firsts.add(String(ask('big.marathon.mesos.', { qtype: QTYPE.A }, c).answers[0]!.data));
     expect(firsts.size).toBe(60);
     const glueOrders = new Set<string>();
     for (let i = 0; i < 100; i++) {
-      const m = ask({ name: '_web._tcp.marathon.mesos.', type: QTYPE.SRV }, c);
+      const m = ask('_web._tcp.marathon.mesos.', { qtype: QTYPE.SRV }, c);
       const firstTarget = (m.answers[0]!.data as { target: string }).target;
       expect(m.additionals[0]!.name).toBe(firstTarget);
       glueOrders.add(m.additionals[0]!.name);
@@ -477,9 +476,9 @@ describe('shuffling', () => {
 describe('statistics', () => {
   it('counts answers and qtypes', () => {
     const c = ctx();
-    ask({ name: 'web.marathon.mesos.', type: QTYPE.A }, c);
-    ask({ name: '_web._tcp.marathon.mesos.', type: QTYPE.SRV }, c);
-    ask({ name: 'web.marathon.mesos.', type: QTYPE.A }, c);
+    ask('web.marathon.mesos.', { qtype: QTYPE.A }, c);
+    ask('_web._tcp.marathon.mesos.', { qtype: QTYPE.SRV }, c);
+    ask('web.marathon.mesos.', { qtype: QTYPE.A }, c);
     expect(c.stats.answered).toBe(3);
     expect(c.stats.byQtype[QTYPE.A]).toBe(2);
     expect(c.stats.byQtype[QTYPE.SRV]).toBe(1);
@@ -493,7 +492,7 @@ describe('golden fixtures through answer()', () => {
     const c = ctx({ transport: 'tcp' });
     const check = (map: Map<string, string[]>, type: number, render: (r: DecodedRecord) => string) => {
       for (const [name, vals] of map) {
-        const m = ask({ name, type }, c, t);
+        const m = ask(name, { qtype: type }, c, t);
         expect(m.rcode, name).toBe(RCODE.NOERROR);
         expect(new Set(m.answers.map(render)), name).toEqual(new Set(vals));
       }
@@ -516,14 +515,14 @@ describe('golden fixtures through answer()', () => {
     for (const name of names) {
       const wire = (() => {
         try {
-          return buildQuery({ name, type: QTYPE.A });
+          return buildQuery(name, { qtype: QTYPE.A });
         } catch {
           return null;
         }
       })();
       if (!wire) continue;
       for (const type of [QTYPE.A, QTYPE.AAAA, QTYPE.SRV, QTYPE.ANY]) {
-        const query = buildQuery({ name, type });
+        const query = buildQuery(name, { qtype: type });
         const v = answer(query, t, c);
         if (v.kind !== 'reply') continue;
         const m = decodeMessage(v.reply);
@@ -539,11 +538,11 @@ describe('fuzz', () => {
   it('never throws and every reply parses, for thousands of random and mutated packets', () => {
     const rnd = seeded(2024);
     const seeds = [
-      buildQuery({ name: '_web._tcp.marathon.mesos.', type: QTYPE.SRV, edns: { udpSize: 1400 } }),
-      buildQuery({ name: 'big.marathon.mesos.', type: QTYPE.A }),
-      buildQuery({ name: 'mesos.', type: QTYPE.NS, edns: {} }),
-      buildQuery({ name: 'example.org.', type: QTYPE.A }),
-      buildQuery({ name: 'web.marathon.mesos.', type: QTYPE.ANY }),
+      buildQuery('_web._tcp.marathon.mesos.', { qtype: QTYPE.SRV, edns: 1400 }),
+      buildQuery('big.marathon.mesos.', { qtype: QTYPE.A }),
+      buildQuery('mesos.', { qtype: QTYPE.NS, edns: 4096 }),
+      buildQuery('example.org.', { qtype: QTYPE.A }),
+      buildQuery('web.marathon.mesos.', { qtype: QTYPE.ANY }),
     ];
     const kinds = { reply: 0, forward: 0, drop: 0 };
     for (let i = 0; i < 6000; i++) {

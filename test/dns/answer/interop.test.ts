@@ -1,0 +1,33 @@
+import dns2 from 'dns2';
+import { describe, expect, it } from 'vitest';
+import { answer } from '../../../src/dns/answer/answer.js';
+import { DnsStats } from '../../../src/dns/stats/counters.js';
+import { RecordTable } from '../../../src/table/table.js';
+import { QTYPE } from '../../../src/wire/constants.js';
+import { buildQuery } from '../../helpers/dns-msg.js';
+
+describe('interoperability', () => {
+  it('dns2 parses our replies', () => {
+    const table = RecordTable.build(
+      {
+        a: new Map([['t.marathon.slave.mesos.', '10.0.0.1']]),
+        aaaa: new Map(),
+        srv: new Map([['_t._tcp.marathon.mesos.', 't.marathon.slave.mesos.:31000']]),
+      },
+      { domain: 'mesos', ttl: 60, serial: 1, soaMname: 'ns1.mesos.', soaRname: 'root.ns1.mesos.', soaRefresh: 60, soaRetry: 600, soaExpire: 86400, soaMinttl: 60, srvWeight: 1 },
+    );
+    const v = answer(buildQuery('_t._tcp.marathon.mesos.', { qtype: QTYPE.SRV }), table, {
+      transport: 'udp',
+      domain: 'mesos',
+      recursionAvailable: false,
+      externalOn: false,
+      setTruncateBit: true,
+      ednsMaxUdpSize: 1232,
+      stats: new DnsStats(),
+    });
+    if (v.kind !== 'reply') throw new Error(v.kind);
+    const p = dns2.Packet.parse(v.reply);
+    expect(p.answers).toEqual([expect.objectContaining({ name: '_t._tcp.marathon.mesos', priority: 0, weight: 1, port: 31000, target: 't.marathon.slave.mesos' })]);
+    expect(p.additionals).toEqual([expect.objectContaining({ name: 't.marathon.slave.mesos', address: '10.0.0.1' })]);
+  });
+});
