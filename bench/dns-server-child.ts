@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { defaultConfig } from '../src/config/defaults.js';
-import { startDnsService } from '../src/dns/listen/cluster.js';
+import { startDnsService } from '../src/dns/listen/primary.js';
 import { DnsStats } from '../src/dns/stats/counters.js';
 import { RecordTable } from '../src/table/table.js';
 import { syntheticCluster } from './synthetic-records.js';
@@ -23,6 +23,7 @@ const service = await startDnsService({
   serving: { current: { table } },
   stats,
   log: pino({ level: 'warn' }),
+  logOptions: { verbosity: 0, pretty: false, toStderr: true },
 });
 process.stdout.write(`${JSON.stringify({ port: service.udpPort, buildMs, names: table.counts.names })}\n`);
 process.stdin.resume();

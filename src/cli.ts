@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
 import { loadConfig } from './config/load.js';
-import { FlagError, parseFlags, usage } from './config/flags.js';
+import { parseFlags, usage } from './config/flags.js';
 import type { Config } from './config/types.js';
-import { startDnsService, type DnsService } from './dns/listen/cluster.js';
+import { startDnsService, type DnsService } from './dns/listen/primary.js';
 import { ForwardLatency } from './dns/stats/latency.js';
 import { DnsStats } from './dns/stats/counters.js';
-import { MesosDnsError } from './errors.js';
+import { FlagError, errorMessage } from './errors.js';
 import { registerSnapshotHistogram } from './http/metrics.js';
 import { startHttpServer } from './http/server.js';
-import { createLogger, type LogOptions } from './log.js';
+import { componentLogger, createLogger, type LogOptions } from './log.js';
 import { createDetector, type MasterDetector } from './mesos/detector.js';
 import { fetchOptionsFromConfig } from './mesos/fetch/fetch.js';
 import { Refresher } from './refresh/refresher.js';
@@ -49,11 +49,6 @@ interface Running {
   close(): Promise<void>;
 }
 
-function describe(err: unknown): string {
-  if (err instanceof MesosDnsError) return err.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** Entry point of `bin/mesos-dns`; returns only for -version/-help, otherwise runs until a signal. */
 export async function main(argv: string[]): Promise<void> {
   let flags;
@@ -73,7 +68,8 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const logOptions: LogOptions = { verbosity: flags.verbosity, pretty: flags.pretty, toStderr: flags.logToStderr };
-  const log = createLogger(logOptions);
+  const root = createLogger(logOptions);
+  const log = componentLogger(root, 'main');
 
   let config: Config;
   try {
@@ -81,9 +77,8 @@ export async function main(argv: string[]): Promise<void> {
     config = loaded.config;
     for (const w of loaded.warnings) log.warn(w);
   } catch (err) {
-    const key = (err as { key?: string }).key;
-    process.stderr.write(`mesos-dns: ${describe(err)}\n`);
-    log.fatal({ code: (err as { code?: string }).code, key }, describe(err));
+    process.stderr.write(`mesos-dns: ${errorMessage(err)}\n`);
+    log.fatal({ err }, 'config not loaded');
     log.flush();
     process.exit(1);
   }
@@ -91,16 +86,18 @@ export async function main(argv: string[]): Promise<void> {
   log.debug({ config: { ...config, mesosCredentials: { principal: config.mesosCredentials.principal, secret: '******' } } }, 'configuration');
 
   try {
-    await run(config, flags.config, log, logOptions);
+    await run(config, flags.config, root, logOptions);
   } catch (err) {
-    log.fatal({ code: (err as { code?: string }).code, err: describe(err) }, 'mesos-dns could not start');
+    log.fatal({ err }, 'mesos-dns could not start');
     log.flush();
-    process.stderr.write(`mesos-dns: ${describe(err)}\n`);
+    process.stderr.write(`mesos-dns: ${errorMessage(err)}\n`);
     process.exit(1);
   }
 }
 
-async function run(initial: Config, configPath: string, log: Logger, logOptions: LogOptions): Promise<void> {
+/** Starts every component; `root` is the logger each derives its own from. */
+async function run(initial: Config, configPath: string, root: Logger, logOptions: LogOptions): Promise<void> {
+  const log = componentLogger(root, 'main');
   // One config object shared by reference: SIGHUP updates it in place, so every
   // component reads the new values on its next use.
   const config = initial;
@@ -114,13 +111,13 @@ async function run(initial: Config, configPath: string, log: Logger, logOptions:
     config,
     fetchOptions: fetchOptionsFromConfig(config),
     serving,
-    log,
+    log: componentLogger(root, 'refresh'),
     logOptions,
     onSwap: (snapshot) => dns?.publish(snapshot.table),
   });
 
   if (config.dnsOn) {
-    dns = await startDnsService({ config, serving, stats, log, latency });
+    dns = await startDnsService({ config, serving, stats, log: root, logOptions, latency });
     running.push(dns);
     log.info({ listener: config.listener, udpPort: dns.udpPort, tcpPort: dns.tcpPort, workers: config.workers }, 'DNS listening');
   }
@@ -129,7 +126,7 @@ async function run(initial: Config, configPath: string, log: Logger, logOptions:
       config,
       serving,
       stats,
-      log,
+      log: componentLogger(root, 'http'),
       extraMetrics: (registry) =>
         registerSnapshotHistogram(registry, {
           name: 'mesos_dns_forward_latency_seconds',
@@ -142,7 +139,7 @@ async function run(initial: Config, configPath: string, log: Logger, logOptions:
     log.info({ listener: config.httpListener, port: http.port }, 'HTTP listening');
   }
 
-  let detector: MasterDetector = startDetector(config, serving, refresher, log);
+  let detector: MasterDetector = startDetector(config, serving, refresher, root);
   // Detector replacements (SIGHUP) run one after another, so two quick reloads never leave one running.
   let detectorSwap: Promise<void> = Promise.resolve();
   refresher.start();
@@ -178,7 +175,7 @@ async function run(initial: Config, configPath: string, log: Logger, logOptions:
       // Reads the TLS and IAM files: done before anything changes, so a file caught mid-rotation leaves all as it was.
       fetchOptions = fetchOptionsFromConfig(next);
     } catch (err) {
-      log.error({ code: (err as { code?: string }).code, err: describe(err) }, 'SIGHUP: config not reloaded; keeping the current one');
+      log.error({ err }, 'SIGHUP: config not reloaded; keeping the current one');
       return;
     }
     const needRestart = RESTART_KEYS.filter((k) => !sameValue(next[k], config[k]));
@@ -191,16 +188,17 @@ async function run(initial: Config, configPath: string, log: Logger, logOptions:
       detectorSwap = detectorSwap
         .then(() => detector.stop())
         .then(() => {
-          if (!stopping) detector = startDetector(config, serving, refresher, log);
+          if (!stopping) detector = startDetector(config, serving, refresher, root);
         })
-        .catch((err: unknown) => log.error({ err: describe(err) }, 'SIGHUP: restarting master detection failed'));
+        .catch((err: unknown) => log.error({ err }, 'SIGHUP: restarting master detection failed'));
     }
     log.info({ file: config.file }, 'SIGHUP: config reloaded; refreshing now');
     refresher.request();
   });
 }
 
-function startDetector(config: Config, serving: ServingState, refresher: Refresher, log: Logger): MasterDetector {
+function startDetector(config: Config, serving: ServingState, refresher: Refresher, root: Logger): MasterDetector {
+  const log = componentLogger(root, 'detector');
   const detector = createDetector(
     config,
     {
@@ -217,7 +215,7 @@ function startDetector(config: Config, serving: ServingState, refresher: Refresh
         process.exit(1);
       },
     },
-    log,
+    root,
   );
   detector.start();
   return detector;

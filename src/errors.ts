@@ -1,10 +1,64 @@
 /**
- * One error hierarchy for the whole program. Every error has a stable `code`
- * so logs and tests match on codes, never on message text.
+ * The one list of error codes, and the error classes that carry them. Logs,
+ * `/ready` and tests match on codes, never on message text; each class adds
+ * the context a person needs (which key, which master).
  */
+
+/** Every code an error of ours can carry. */
+export type ErrorCode =
+  // Start-up and reload.
+  /** a config value cannot be used; `ConfigError.key` names it */
+  | 'MESOS_DNS_CONFIG_INVALID'
+  /** the command line does not parse (the program exits 2) */
+  | 'MESOS_DNS_FLAG_INVALID'
+  // Fetching the master state: one failed attempt against one master (`FetchFailure`).
+  | 'MESOS_DNS_FETCH_BAD_ADDRESS'
+  | 'MESOS_DNS_FETCH_TIMEOUT'
+  | 'MESOS_DNS_FETCH_CONNECT'
+  | 'MESOS_DNS_FETCH_TLS'
+  | 'MESOS_DNS_FETCH_NETWORK'
+  | 'MESOS_DNS_FETCH_HTTP_STATUS'
+  | 'MESOS_DNS_FETCH_BAD_ENCODING'
+  | 'MESOS_DNS_FETCH_EMPTY_BODY'
+  | 'MESOS_DNS_FETCH_BAD_JSON'
+  | 'MESOS_DNS_FETCH_NOT_OBJECT'
+  | 'MESOS_DNS_FETCH_NO_LEADER'
+  | 'MESOS_DNS_FETCH_BAD_LEADER'
+  | 'MESOS_DNS_FETCH_IAM_FAILED'
+  /** no master gave a usable state; the cause is the last attempt's `FetchFailure` */
+  | 'MESOS_DNS_MASTER_UNREACHABLE'
+  /** a state document that cannot be used at all (bad items are skipped instead) */
+  | 'MESOS_DNS_STATE_INVALID'
+  // ZooKeeper leader detection.
+  /** ZooKeeper did not answer a request within the session timeout */
+  | 'MESOS_DNS_ZK_REQUEST_TIMEOUT'
+  /** the ZooKeeper client was replaced while a request was pending */
+  | 'MESOS_DNS_ZK_CLIENT_REPLACED'
+  /** a master's znode holds no usable MasterInfo */
+  | 'MESOS_DNS_ZK_BAD_MASTER_INFO'
+  // Refreshing and serving.
+  /** a refresh failed for a reason not covered by a more specific code */
+  | 'MESOS_DNS_REFRESH_FAILED'
+  /** the refresh worker thread died (crash, out of memory) during a refresh */
+  | 'MESOS_DNS_REFRESH_WORKER_DIED'
+  /** the program is stopping; the operation was abandoned */
+  | 'MESOS_DNS_STOPPED'
+  /** a buffer handed over as a record table is not one */
+  | 'MESOS_DNS_TABLE_INVALID'
+  /** a DNS socket could not be bound */
+  | 'MESOS_DNS_LISTEN_FAILED'
+  /** a DNS worker process exited */
+  | 'MESOS_DNS_WORKER_EXITED'
+  /** DNS worker processes did not start listening in time */
+  | 'MESOS_DNS_WORKER_TIMEOUT';
+
+export interface ErrorOptions {
+  cause?: unknown;
+}
+
 export class MesosDnsError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -14,16 +68,23 @@ export class MesosDnsError extends Error {
 /** A config value that cannot be used; `key` names the offending config key. */
 export class ConfigError extends MesosDnsError {
   readonly key: string | undefined;
-  constructor(message: string, key?: string, options?: { cause?: unknown }) {
+  constructor(message: string, key?: string, options?: ErrorOptions) {
     super('MESOS_DNS_CONFIG_INVALID', message, options);
     this.key = key;
+  }
+}
+
+/** A command line the flag syntax rejects; the CLI prints the message and usage, and exits 2. */
+export class FlagError extends MesosDnsError {
+  constructor(message: string) {
+    super('MESOS_DNS_FLAG_INVALID', message);
   }
 }
 
 /** A master state document that cannot be used at all (not one bad item: those are skipped). */
 export class StateError extends MesosDnsError {
   readonly master: string | undefined;
-  constructor(message: string, master?: string, options?: { cause?: unknown }) {
+  constructor(message: string, master?: string, options?: ErrorOptions) {
     super('MESOS_DNS_STATE_INVALID', message, options);
     this.master = master;
   }
@@ -32,15 +93,38 @@ export class StateError extends MesosDnsError {
 /** No master answered with a usable state; `master` is the last one tried. */
 export class MasterUnavailableError extends MesosDnsError {
   readonly master: string | undefined;
-  constructor(message: string, master?: string, options?: { cause?: unknown }) {
+  constructor(message: string, master?: string, options?: ErrorOptions) {
     super('MESOS_DNS_MASTER_UNREACHABLE', message, options);
     this.master = master;
   }
 }
 
-/** Leader detection (ZooKeeper) failed or found no leader. */
-export class DetectionError extends MesosDnsError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super('MESOS_DNS_DETECTION_FAILED', message, options);
+export type FetchFailureCode = Extract<ErrorCode, `MESOS_DNS_FETCH_${string}`>;
+
+/**
+ * One failed attempt against one master. Messages are built only from our own
+ * text and library error codes/messages, never from request headers, so no
+ * credential can leak through them.
+ */
+export class FetchFailure extends MesosDnsError {
+  declare readonly code: FetchFailureCode;
+  constructor(code: FetchFailureCode, message: string, options?: ErrorOptions) {
+    super(code, message, options);
   }
+}
+
+/** True when `err` is one of ours with this code. */
+export function hasCode(err: unknown, code: ErrorCode): boolean {
+  return err instanceof MesosDnsError && err.code === code;
+}
+
+/** The code of any thrown value: ours, a Node system error's, or `fallback`. */
+export function errorCode(err: unknown, fallback: ErrorCode): string {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : fallback;
+}
+
+/** The message of any thrown value. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -2,7 +2,7 @@
  * Command-line flags with Go `flag` package syntax (behaviour spec §7.4): the
  * Go Mesos-DNS flags, the glog flags it inherits (accepted, ignored), and our `-pretty`.
  */
-import { MesosDnsError } from '../errors.js';
+import { FlagError } from '../errors.js';
 
 export interface Flags {
   /** config file path as given (default `config.json`) */
@@ -15,13 +15,6 @@ export interface Flags {
   help: boolean;
   /** human-readable log lines instead of JSON */
   pretty: boolean;
-}
-
-/** A command line the flag syntax rejects; the CLI prints the message and usage, and exits 2. */
-export class FlagError extends MesosDnsError {
-  constructor(message: string) {
-    super('MESOS_DNS_FLAG_INVALID', message);
-  }
 }
 
 type Target = keyof Flags | null;

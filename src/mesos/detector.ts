@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import { createZkDetector, DEFAULT_ZK_DETECTOR_OPTIONS } from './zk/detector.js';
+import { componentLogger } from '../log.js';
+import { DEFAULT_ZK_DETECTOR_OPTIONS, ZkDetector } from './zk/detector.js';
 import type { ZkDetectorOptions } from './zk/detector.js';
 import { parseZkUrl } from '../config/zk-url.js';
 
@@ -25,9 +26,10 @@ export interface DetectorEvents {
 export function createDetector(
   config: Pick<Config, 'zk' | 'masters' | 'zkDetectionTimeout'>,
   events: DetectorEvents,
-  log: Logger,
+  root: Logger,
   zkOptions: Partial<ZkDetectorOptions> = {},
 ): MasterDetector {
+  const log = componentLogger(root, 'detector');
   const timeout = createDetectionTimeout(config.zkDetectionTimeout, events, log);
   const onMasters = (list: string[]): void => {
     if ((list[0] ?? '') === '') timeout.restart();
@@ -53,7 +55,7 @@ export function createDetector(
 
   const zk = parseZkUrl(config.zk);
   if (/[^/]\/+\s*$/.test(config.zk)) log.warn({ zk: config.zk, path: zk.path }, 'ignoring trailing "/" of the zk path');
-  const detector = createZkDetector(
+  const detector = new ZkDetector(
     zk,
     config.masters,
     {
@@ -66,7 +68,7 @@ export function createDetector(
         }
       },
     },
-    log,
+    componentLogger(root, 'zk'),
     { ...DEFAULT_ZK_DETECTOR_OPTIONS, ...zkOptions },
   );
   return {

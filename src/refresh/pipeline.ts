@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
+import { componentLogger } from '../log.js';
 import { fetchState, type FetchOptions } from '../mesos/fetch/fetch.js';
 import { validateState, type MesosState } from '../state/state.js';
 import { generate } from '../records/generator.js';
@@ -49,12 +50,17 @@ function logRecords(log: Logger, records: RecordSet): void {
  */
 export class RefreshPipeline {
   private previous: { serial: number; digest: string } | null = null;
+  private readonly log: Logger;
+  private readonly fetchLog: Logger;
 
   constructor(
     private config: Config,
     private fetchOptions: FetchOptions,
-    private readonly log: Logger,
-  ) {}
+    root: Logger,
+  ) {
+    this.log = componentLogger(root, 'refresh');
+    this.fetchLog = componentLogger(root, 'fetch');
+  }
 
   reconfigure(config: Config, fetchOptions: FetchOptions): void {
     this.config = config;
@@ -66,7 +72,7 @@ export class RefreshPipeline {
   async run(masters: string[]): Promise<PipelineResult> {
     const c = this.config;
     const t0 = performance.now();
-    const fetched = await fetchState(masters, this.fetchOptions, this.log);
+    const fetched = await fetchState(masters, this.fetchOptions, this.fetchLog);
     const t1 = performance.now();
 
     const validated = validateState(fetched.body, fetched.master);
@@ -77,7 +83,7 @@ export class RefreshPipeline {
     fetched.body = null;
     for (const w of warnings) this.log.warn({ master: fetched.master, ...w }, 'skipped a bad state item');
     const resolved = await resolveHosts(hostsToResolve(state), (host, err) =>
-      this.log.debug({ host, err: (err as Error).message }, 'host name did not resolve'),
+      this.log.debug({ host, err }, 'host name did not resolve'),
     );
     const generated = generate(
       state,

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
+import { errorCode, errorMessage } from '../errors.js';
 import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
 import { RecordTable } from '../table/table.js';
@@ -93,8 +94,9 @@ export class Refresher {
           await this.refreshOnce();
         } catch (err) {
           // Whatever went wrong, the current table stays and the next refresh is still scheduled.
-          this.opts.serving.recordOutcome({ at: Date.now(), ok: false, error: { code: 'MESOS_DNS_REFRESH_FAILED', message: String(err) }, durationMs: 0 });
-          this.opts.log.error({ err: err instanceof Error ? err.message : String(err) }, 'refresh failed; keeping the current table');
+          const error = { code: errorCode(err, 'MESOS_DNS_REFRESH_FAILED'), message: errorMessage(err) };
+          this.opts.serving.recordOutcome({ at: Date.now(), ok: false, error, durationMs: 0 });
+          this.opts.log.error({ err }, 'refresh failed; keeping the current table');
         }
       } while (this.pending && !this.stopped);
     } finally {
@@ -137,7 +139,7 @@ export class Refresher {
     const durationMs = Date.now() - started;
     if (!reply.ok) {
       serving.recordOutcome({ at: Date.now(), ok: false, error: reply.error, durationMs });
-      log.error({ code: reply.error.code, err: reply.error.message, masters }, 'refresh failed; keeping the current table');
+      log.error({ err: reply.error, masters }, 'refresh failed; keeping the current table');
       return;
     }
     const r = reply.result;

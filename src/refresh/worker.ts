@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeFetchAgents } from '../mesos/fetch/fetch.js';
+import { errorCode, errorMessage } from '../errors.js';
 import { createLogger } from '../log.js';
 import { RefreshPipeline } from './pipeline.js';
 import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
@@ -10,8 +11,7 @@ import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
  * 50,000-task state is processed. One refresh at a time, as the main thread asks.
  */
 const init = workerData as WorkerInit;
-const log = createLogger(init.log, { thread: 'refresh' });
-const pipeline = new RefreshPipeline(init.config, init.fetchOptions, log);
+const pipeline = new RefreshPipeline(init.config, init.fetchOptions, createLogger(init.log));
 const port = parentPort!;
 
 port.on('message', (msg: ToWorker) => {
@@ -25,12 +25,11 @@ port.on('message', (msg: ToWorker) => {
       port.postMessage(reply, [result.tableBuffer, result.axfrBody, result.enumerateBody]);
     },
     (err: unknown) => {
-      const e = err as { code?: unknown; message?: unknown };
       const reply: FromWorker = {
         type: 'result',
         id: msg.id,
         ok: false,
-        error: { code: typeof e.code === 'string' ? e.code : 'MESOS_DNS_REFRESH_FAILED', message: String(e.message ?? err) },
+        error: { code: errorCode(err, 'MESOS_DNS_REFRESH_FAILED'), message: errorMessage(err) },
       };
       port.postMessage(reply);
     },

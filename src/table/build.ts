@@ -50,17 +50,17 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
   if (!domainWire) throw new ConfigError(`domain ${JSON.stringify(meta.domain)} is not a valid DNS name`, 'domain');
   const mnameKey = meta.soaMname.toLowerCase().endsWith('.') ? meta.soaMname.toLowerCase() : `${meta.soaMname.toLowerCase()}.`;
   const mname = hostNameToWire(mnameKey);
-  if (!mname) throw new ConfigError(`SOAMname ${JSON.stringify(meta.soaMname)} is not a valid host name`, 'SOAMname');
+  if (!mname) throw new ConfigError(`SOAMname ${JSON.stringify(meta.soaMname)} is not a valid host name`, 'soaMname');
   const rname = anyNameToWire(meta.soaRname);
-  if (!rname) throw new ConfigError(`SOARname ${JSON.stringify(meta.soaRname)} is not a valid DNS name`, 'SOARname');
+  if (!rname) throw new ConfigError(`SOARname ${JSON.stringify(meta.soaRname)} is not a valid DNS name`, 'soaRname');
   const nums = {
     ttl: u32(meta.ttl, 'ttl'),
     serial: u32(meta.serial, 'serial'),
-    soaRefresh: u32(meta.soaRefresh, 'SOARefresh'),
-    soaRetry: u32(meta.soaRetry, 'SOARetry'),
-    soaExpire: u32(meta.soaExpire, 'SOAExpire'),
-    soaMinttl: u32(meta.soaMinttl, 'SOAMinttl'),
-    srvWeight: u32(meta.srvWeight, 'SRVRecordDefaultWeight') & 0xffff,
+    soaRefresh: u32(meta.soaRefresh, 'soaRefresh'),
+    soaRetry: u32(meta.soaRetry, 'soaRetry'),
+    soaExpire: u32(meta.soaExpire, 'soaExpire'),
+    soaMinttl: u32(meta.soaMinttl, 'soaMinttl'),
+    srvWeight: u32(meta.srvWeight, 'srvRecordDefaultWeight') & 0xffff,
   };
 
   const plan = new TablePlan(records, apexKey);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FlagError, parseFlags, usage } from '../../src/config/flags.js';
+import { parseFlags, usage } from '../../src/config/flags.js';
+import { FlagError } from '../../src/errors.js';
 
 const DEFAULTS = { config: 'config.json', version: false, verbosity: 0, logToStderr: false, help: false, pretty: false };
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestPki } from '../helpers/certs.js';
 import { dig } from '../helpers/dig.js';
+import { errOf } from '../helpers/memory-logger.js';
 import { startMesosDns, testConfig } from '../helpers/mesos-dns-process.js';
 import { loadFixtureState, startStandInMaster, stateWithLeader, type StandInMaster } from '../helpers/stand-in-master.js';
 
@@ -45,7 +46,7 @@ describe('HTTPS and basic authentication to the master, through the running prog
         const from = s.logs.length;
         s.proc.kill('SIGHUP');
         const failed = await s.waitForLog((r) => r.msg === 'refresh failed; keeping the current table', 20_000, from);
-        expect(String(failed.err)).toMatch(/MESOS_DNS_FETCH_(HTTP_STATUS|TLS)/);
+        expect(errOf(failed)?.message).toMatch(/MESOS_DNS_FETCH_(HTTP_STATUS|TLS)/);
         const still = await dig(s.udpPort, ['leader.mesos.', 'A']);
         expect(still.status).toBe('NOERROR');
         expect(still.answer).toHaveLength(1);

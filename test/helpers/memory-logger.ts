@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { Logger } from 'pino';
+import { serializeError } from '../../src/log.js';
 
 export interface LogLine {
   level: number;
@@ -20,7 +21,7 @@ export function memoryLogger(level: pino.LevelWithSilent = 'debug'): MemoryLogge
   const raw: string[] = [];
   const lines: LogLine[] = [];
   const log = pino(
-    { level },
+    { level, serializers: { err: serializeError } },
     {
       write(chunk: string) {
         raw.push(chunk);
@@ -29,4 +30,9 @@ export function memoryLogger(level: pino.LevelWithSilent = 'debug'): MemoryLogge
     },
   );
   return { log, lines, text: () => raw.join('') };
+}
+
+/** The `err` field of a logged line, as `serializeError` wrote it. */
+export function errOf(line: LogLine | undefined): { code?: string; message?: string } | undefined {
+  return line?.err as { code?: string; message?: string } | undefined;
 }

@@ -158,7 +158,7 @@ describe('illegal names never enter the table', () => {
 
   it('rejects unusable meta with the config key named', () => {
     expect(() => RecordTable.build(recordSet({}), { ...META, domain: 'bad domain' })).toThrow(expect.objectContaining({ key: 'domain' }));
-    expect(() => RecordTable.build(recordSet({}), { ...META, soaMname: 'a..b' })).toThrow(expect.objectContaining({ key: 'SOAMname' }));
+    expect(() => RecordTable.build(recordSet({}), { ...META, soaMname: 'a..b' })).toThrow(expect.objectContaining({ key: 'soaMname' }));
     expect(() => RecordTable.build(recordSet({}), { ...META, ttl: -1 })).toThrow(expect.objectContaining({ key: 'ttl' }));
   });
 });

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { componentLogger } from '../../log.js';
 import type { Config } from '../../config/types.js';
 import { QueryDispatcher, type TableSource } from '../answer/dispatch.js';
 import { Forwarder } from '../forward/forwarder.js';
@@ -12,6 +13,7 @@ export interface DnsServerOptions {
   /** read per query; `ServingState` (or a worker's table holder) */
   serving: TableSource;
   stats: DnsStats;
+  /** the root logger: the server and its forwarder log as components of their own */
   log: Logger;
   /** where forward latency is recorded (the metrics module reads it); a new one when omitted */
   latency?: ForwardLatency;
@@ -36,9 +38,10 @@ const PORT_ZERO_TRIES = 20;
  * the first one). With port 0 both transports get the same ephemeral port.
  */
 export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServerHandle> {
-  const { config, log } = opts;
+  const { config } = opts;
+  const log = componentLogger(opts.log, 'dns');
   const forwarder = config.externalOn
-    ? new Forwarder({ config, stats: opts.stats, log: log.child({ component: 'forwarder' }), latency: opts.latency })
+    ? new Forwarder({ config, stats: opts.stats, log: componentLogger(opts.log, 'forwarder'), latency: opts.latency })
     : null;
   const dispatcher = new QueryDispatcher(config, opts.serving, opts.stats, forwarder);
   let pair: { udp: UdpServer; tcp: TcpServer };

@@ -1,4 +1,4 @@
-/** Entry point of a DNS worker process forked by `runDnsWorkers` (src/dns/cluster.ts). */
-import { dnsWorkerMain } from './cluster.js';
+/** Entry point of a DNS worker process forked by `runDnsWorkers` (primary.ts). */
+import { dnsWorkerMain } from './worker.js';
 
 dnsWorkerMain();

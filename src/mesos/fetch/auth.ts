@@ -1,7 +1,7 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
-import { FetchFailure } from './failure.js';
+import { FetchFailure } from '../../errors.js';
 import type { FetchAuth } from './options.js';
 
 /** `Authorization` value for HTTP Basic, as Go's SetBasicAuth builds it. */

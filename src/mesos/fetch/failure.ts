@@ -1,32 +1,4 @@
-import { MesosDnsError } from '../../errors.js';
-
-/** Why one master attempt failed; stable codes for logs and tests. */
-export type FetchFailureCode =
-  | 'MESOS_DNS_FETCH_BAD_ADDRESS'
-  | 'MESOS_DNS_FETCH_TIMEOUT'
-  | 'MESOS_DNS_FETCH_CONNECT'
-  | 'MESOS_DNS_FETCH_TLS'
-  | 'MESOS_DNS_FETCH_NETWORK'
-  | 'MESOS_DNS_FETCH_HTTP_STATUS'
-  | 'MESOS_DNS_FETCH_BAD_ENCODING'
-  | 'MESOS_DNS_FETCH_EMPTY_BODY'
-  | 'MESOS_DNS_FETCH_BAD_JSON'
-  | 'MESOS_DNS_FETCH_NOT_OBJECT'
-  | 'MESOS_DNS_FETCH_NO_LEADER'
-  | 'MESOS_DNS_FETCH_BAD_LEADER'
-  | 'MESOS_DNS_FETCH_IAM_FAILED';
-
-/**
- * One failed attempt against one master. Messages are built only from our own
- * text and library error codes/messages, never from request headers, so no
- * credential can leak through them.
- */
-export class FetchFailure extends MesosDnsError {
-  declare readonly code: FetchFailureCode;
-  constructor(code: FetchFailureCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+import { FetchFailure } from '../../errors.js';
 
 const CONNECT_CODES = new Set([
   'ECONNREFUSED',

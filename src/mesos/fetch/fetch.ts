@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { MasterUnavailableError } from '../../errors.js';
+import { FetchFailure, MasterUnavailableError } from '../../errors.js';
 import { joinHostPort, parseEndpoint, type Endpoint } from '../../net/host-port.js';
 import { parseLeader, sameEndpoint } from './address.js';
 import { dispatcherFor } from './agent.js';
-import { FetchFailure, toFetchFailure } from './failure.js';
+import { toFetchFailure } from './failure.js';
 import { getState } from './http.js';
 import type { StateDocument } from './http.js';
 import type { FetchOptions } from './options.js';
@@ -12,8 +12,6 @@ import type { FetchOptions } from './options.js';
 export { closeFetchAgents } from './agent.js';
 export { fetchOptionsFromConfig } from './options.js';
 export type { FetchAuth, FetchOptions } from './options.js';
-export { FetchFailure } from './failure.js';
-export type { FetchFailureCode } from './failure.js';
 
 export interface FetchResult {
   /** the parsed state document: a JSON object with a non-empty `leader` */
@@ -46,7 +44,7 @@ export async function fetchState(masters: string[], options: FetchOptions, log: 
     } catch (err) {
       const failure = toFetchFailure(err, false, options.timeoutMs);
       attempts.push({ master, failure });
-      log.warn({ master, code: failure.code, reason: failure.message }, 'master state fetch failed');
+      log.warn({ master, err: failure }, 'master state fetch failed');
     }
   }
   const last = attempts.at(-1);
@@ -86,7 +84,7 @@ async function failover(
     // The first state is complete and valid; a stale leader view beats no view.
     const failure = toFetchFailure(err, false, options.timeoutMs);
     log.warn(
-      { master: leaderText, code: failure.code, reason: failure.message, fallback: master },
+      { master: leaderText, err: failure, fallback: master },
       'leader state fetch failed; using the state from the master that named it',
     );
     return here;

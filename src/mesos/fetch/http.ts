@@ -3,7 +3,7 @@ import { gunzip, inflate, inflateRaw } from 'node:zlib';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { authorizationFor } from './auth.js';
-import { FetchFailure } from './failure.js';
+import { FetchFailure } from '../../errors.js';
 import type { FetchAuth } from './options.js';
 
 const gunzipAsync = promisify(gunzip);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../config/types.js';
-import { ConfigError } from '../../errors.js';
+import { loadIamConfig } from '../../config/auth.js';
+import { ConfigError, errorMessage } from '../../errors.js';
 
 export type FetchAuth =
   | { kind: 'none' }
@@ -47,12 +48,12 @@ export function fetchOptionsFromConfig(config: FetchConfig): FetchOptions {
     auth: authFromConfig(config),
   };
   if (config.mesosHTTPSOn) {
-    if (config.caCertFile !== '') options.ca = readText(config.caCertFile, 'CACertFile');
+    if (config.caCertFile !== '') options.ca = readText(config.caCertFile, 'caCertFile');
     if (config.certFile !== '' || config.keyFile !== '') {
-      if (config.certFile === '') throw new ConfigError('Missing certificate', 'CertFile');
-      if (config.keyFile === '') throw new ConfigError('Missing private key', 'KeyFile');
-      options.cert = readText(config.certFile, 'CertFile');
-      options.key = readText(config.keyFile, 'KeyFile');
+      if (config.certFile === '') throw new ConfigError('Missing certificate', 'certFile');
+      if (config.keyFile === '') throw new ConfigError('Missing private key', 'keyFile');
+      options.cert = readText(config.certFile, 'certFile');
+      options.key = readText(config.keyFile, 'keyFile');
     }
   }
   return options;
@@ -68,57 +69,25 @@ function authFromConfig(config: FetchConfig): FetchAuth {
         principal: config.mesosCredentials.principal,
         secret: config.mesosCredentials.secret,
       };
-    case 'iam':
-      return readIamConfig(config.iamConfigFile);
+    case 'iam': {
+      if (config.iamConfigFile === '') {
+        throw new ConfigError('missing configuration for specified authentication mechanism', 'iamConfigFile');
+      }
+      const iam = loadIamConfig(config.iamConfigFile);
+      if (iam.uid === '' || iam.privateKey === '' || iam.loginEndpoint === '') {
+        throw new ConfigError('invalid HTTP IAM configuration', 'iamConfigFile');
+      }
+      return { kind: 'iam', ...iam };
+    }
     default:
-      throw new ConfigError('unregistered factory requested', 'MesosAuthentication');
+      throw new ConfigError('unregistered factory requested', 'mesosAuthentication');
   }
-}
-
-function readIamConfig(file: string): FetchAuth {
-  const key = 'IAMConfigFile';
-  if (file === '') throw new ConfigError('missing configuration for specified authentication mechanism', key);
-  let raw: string;
-  try {
-    raw = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`failed to load IAM config from file "${file}": ${errorText(err)}`, key, { cause: err });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    // The parser's message may quote file content, i.e. the private key: keep it out.
-    throw new ConfigError(`invalid IAM JSON in "${file}"`, key);
-  }
-  const record = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  const uid = stringField(record, 'uid');
-  const privateKey = stringField(record, 'private_key');
-  const loginEndpoint = stringField(record, 'login_endpoint');
-  if (uid === '' || privateKey === '' || loginEndpoint === '') {
-    throw new ConfigError('invalid HTTP IAM configuration', key);
-  }
-  if (!URL.canParse(loginEndpoint)) throw new ConfigError('invalid LoginEndpoint URL', key);
-  return { kind: 'iam', uid, privateKey, loginEndpoint };
-}
-
-/** JSON keys match case-insensitively, last one wins, as Go's encoding/json decodes them. */
-function stringField(record: Record<string, unknown>, name: string): string {
-  let value = '';
-  for (const [k, v] of Object.entries(record)) {
-    if (k.toLowerCase() === name && typeof v === 'string') value = v;
-  }
-  return value;
 }
 
 function readText(file: string, key: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`${key} read failed: ${errorText(err)}`, key, { cause: err });
+    throw new ConfigError(`${key} read failed: ${errorMessage(err)}`, key, { cause: err });
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,12 +1,12 @@
 import type { Client, Event } from 'node-zookeeper-client';
 import type { Logger } from 'pino';
-import { decodeMasterInfo } from './master-info.js';
-import { initialMasters, onAllMasters, onLeader, sameMasters } from '../masters-list.js';
-import { closeZkClient, getChildren, getData, isNoNode, openZkClient } from './client.js';
-import { selectMasterNodes } from './children.js';
-import type { MasterNode } from './children.js';
-import { createThrottle } from './throttle.js';
 import type { ZkUrl } from '../../config/zk-url.js';
+import { MesosDnsError, hasCode } from '../../errors.js';
+import { initialMasters, onAllMasters, onLeader, sameMasters } from '../masters-list.js';
+import { selectMasterNodes, type MasterNode } from './children.js';
+import { closeZkClient, getChildren, getData, isNoNode, openZkClient } from './client.js';
+import { decodeMasterInfo, type MasterInfo } from './master-info.js';
+import { createThrottle, type Throttle } from './throttle.js';
 
 export interface ZkDetectorOptions {
   /** ZooKeeper session timeout asked for (Go: 60 s) */
@@ -34,261 +34,257 @@ export interface ZkDetectorHooks {
   onZkState(connected: boolean): void;
 }
 
-export interface ZkDetector {
-  start(): void;
-  stop(): Promise<void>;
-}
-
-interface DecodedMaster {
-  id: string;
-  address: string;
-}
-
-class ClientReplaced extends Error {
-  constructor() {
-    super('ZooKeeper client replaced');
-  }
-}
-
-class RequestTimeout extends Error {
-  constructor() {
-    super('ZooKeeper request timed out');
-  }
+/** One ZooKeeper client and everything that belongs to it: replaced as a whole. */
+interface Session {
+  client: Client;
+  /** aborted when the client is replaced, ending its pending requests */
+  abort: AbortController;
+  connected: boolean;
 }
 
 /**
- * Follows the Mesos masters registered under a ZooKeeper path (behaviour spec
- * §5.2) and reports the ordered masters list of §5.1 whenever it changes.
- * node-zookeeper-client gives up for good once a session expires, so an expired
- * session, or a connection lost for longer than `reconnectAfterMs`, means a new
- * client; watches are re-armed by the next cycle.
+ * Follows the Mesos masters registered under a ZooKeeper path (docs/design.md,
+ * "Master detection") and reports the ordered masters list whenever it
+ * changes. node-zookeeper-client gives up for good once a session expires, so
+ * an expired session, or a connection lost for longer than `reconnectAfterMs`,
+ * means a new client; watches are re-armed by the next cycle.
  */
-export function createZkDetector(
-  zk: ZkUrl,
-  configMasters: string[] | null,
-  hooks: ZkDetectorHooks,
-  log: Logger,
-  options: ZkDetectorOptions = DEFAULT_ZK_DETECTOR_OPTIONS,
-): ZkDetector {
-  let list = initialMasters(configMasters);
-  let emitted: string[] | null = null;
-  let leaderNode: string | null = null;
-  let client: Client | null = null;
-  let generation = 0;
-  let abort = new AbortController();
-  let stopped = false;
-  let connected = false;
-  let reconnectTimer: NodeJS.Timeout | undefined;
-  let retryTimer: NodeJS.Timeout | undefined;
-  let lastProblem = '';
-  const warnedNames = new Set<string>();
+export class ZkDetector {
+  /** the ordered masters list: entry 0 the leader (`""` unknown), then the others */
+  private list: string[];
+  /** the last list reported, so an unchanged one is not reported again */
+  private reported: string[] | null = null;
+  /** the znode of the leader the list reflects */
+  private leaderNode: string | null = null;
+  private session: Session | null = null;
+  private stopped = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** the last problem logged at warn level; repeats go to debug */
+  private lastProblem = '';
+  private readonly warnedNames = new Set<string>();
+  private readonly throttle: Throttle;
+  private readonly childBase: string;
 
-  const publish = (next: string[]): void => {
-    list = next;
-    if (emitted !== null && sameMasters(emitted, next)) return;
-    emitted = next;
-    log.debug({ masters: next }, 'masters list changed');
-    try {
-      hooks.onMasters([...next]);
-    } catch (err) {
-      log.error({ err }, 'masters-list listener failed');
+  constructor(
+    private readonly zk: ZkUrl,
+    configMasters: string[] | null,
+    private readonly hooks: ZkDetectorHooks,
+    private readonly log: Logger,
+    private readonly options: ZkDetectorOptions = DEFAULT_ZK_DETECTOR_OPTIONS,
+  ) {
+    this.list = initialMasters(configMasters);
+    this.childBase = zk.path === '/' ? '/' : `${zk.path}/`;
+    this.throttle = createThrottle(() => this.cycle(), options.minCycleIntervalMs, (err) => {
+      log.error({ err }, 'master detection cycle failed');
+    });
+  }
+
+  start(): void {
+    if (this.stopped || this.session !== null) return;
+    this.reportZkState(false);
+    this.publish(this.list);
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.throttle.cancel();
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.retryTimer);
+    const s = this.session;
+    this.session = null;
+    if (s !== null) {
+      s.abort.abort();
+      await closeZkClient(s.client);
     }
-  };
+  }
 
-  const reportZkState = (up: boolean): void => {
-    connected = up;
+  private publish(next: string[]): void {
+    this.list = next;
+    if (this.reported !== null && sameMasters(this.reported, next)) return;
+    this.reported = next;
+    this.log.debug({ masters: next }, 'masters list changed');
     try {
-      hooks.onZkState(up);
+      this.hooks.onMasters([...next]);
     } catch (err) {
-      log.error({ err }, 'ZooKeeper-state listener failed');
+      this.log.error({ err }, 'masters-list listener failed');
     }
-  };
+  }
 
-  /** The watch or the session is gone: Go emits "no leader" if one was known. */
-  const loseLeader = (): void => {
-    leaderNode = null;
-    if (list[0] !== '') publish(onLeader(list, null));
-  };
+  private reportZkState(up: boolean): void {
+    if (this.session !== null) this.session.connected = up;
+    try {
+      this.hooks.onZkState(up);
+    } catch (err) {
+      this.log.error({ err }, 'ZooKeeper-state listener failed');
+    }
+  }
 
-  const problem = (message: string, err?: unknown): void => {
-    if (message === lastProblem) log.debug({ err, path: zk.path }, message);
-    else log.warn({ err, path: zk.path }, message);
-    lastProblem = message;
-  };
+  /** The watch or the session is gone: Go reports "no leader" if one was known. */
+  private loseLeader(): void {
+    this.leaderNode = null;
+    if (this.list[0] !== '') this.publish(onLeader(this.list, null));
+  }
 
-  const scheduleRetry = (): void => {
-    if (stopped || retryTimer !== undefined) return;
-    retryTimer = setTimeout(() => {
-      retryTimer = undefined;
-      throttle.request();
-    }, options.retryMs);
-  };
+  private problem(message: string, err?: unknown): void {
+    if (message === this.lastProblem) this.log.debug({ err, path: this.zk.path }, message);
+    else this.log.warn({ err, path: this.zk.path }, message);
+    this.lastProblem = message;
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.retryTimer !== undefined) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.throttle.request();
+    }, this.options.retryMs);
+  }
 
   /** Every request of a cycle ends: the answer, the client being replaced, or a deadline. */
-  const request = <T>(p: Promise<T>, signal: AbortSignal): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      if (signal.aborted) return reject(new ClientReplaced());
-      const onAbort = (): void => reject(new ClientReplaced());
+  private request<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+    const replaced = () => new MesosDnsError('MESOS_DNS_ZK_CLIENT_REPLACED', 'ZooKeeper client replaced');
+    return new Promise<T>((resolve, reject) => {
+      if (signal.aborted) return reject(replaced());
+      const onAbort = (): void => reject(replaced());
       // The library has no read timeout: a silent half-open connection would stall detection forever.
-      const timer = setTimeout(() => reject(new RequestTimeout()), options.sessionTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new MesosDnsError('MESOS_DNS_ZK_REQUEST_TIMEOUT', 'ZooKeeper did not answer within the session timeout')),
+        this.options.sessionTimeoutMs,
+      );
       signal.addEventListener('abort', onAbort, { once: true });
       p.then(resolve, reject).finally(() => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
       });
     });
+  }
 
   /** The decoded znode; null when it vanished or holds no usable MasterInfo. I/O errors are thrown. */
-  const readMaster = async (
-    c: Client,
-    node: MasterNode,
-    signal: AbortSignal,
-    cache: Map<string, DecodedMaster | null>,
-  ): Promise<DecodedMaster | null> => {
+  private async readMaster(s: Session, node: MasterNode, cache: Map<string, MasterInfo | null>): Promise<MasterInfo | null> {
     const known = cache.get(node.name);
     if (known !== undefined) return known;
-    let result: DecodedMaster | null = null;
+    let result: MasterInfo | null = null;
     try {
-      const decoded = decodeMasterInfo(await request(getData(c, `${childBase}${node.name}`), signal), node.kind);
-      if (decoded.ok) result = { id: decoded.id, address: decoded.address };
-      else log.warn({ node: node.name, reason: decoded.reason }, 'ignoring master znode with unusable data');
+      result = decodeMasterInfo(await this.request(getData(s.client, `${this.childBase}${node.name}`), s.abort.signal), node.kind);
     } catch (err) {
-      if (!isNoNode(err)) throw err;
+      if (hasCode(err, 'MESOS_DNS_ZK_BAD_MASTER_INFO')) {
+        this.log.warn({ node: node.name, err }, 'ignoring master znode with unusable data');
+      } else if (!isNoNode(err)) {
+        throw err;
+      }
     }
     cache.set(node.name, result);
     return result;
-  };
+  }
 
-  const childBase = zk.path === '/' ? '/' : `${zk.path}/`;
-
-  const cycle = async (): Promise<void> => {
-    const c = client;
-    const g = generation;
-    const signal = abort.signal;
-    if (stopped || c === null || !connected) return;
+  private async cycle(): Promise<void> {
+    const s = this.session;
+    if (this.stopped || s === null || !s.connected) return;
     try {
-      await readMasters(c, signal);
+      await this.readMasters(s);
     } catch (err) {
-      if (signal.aborted || g !== generation || stopped) return;
-      if (err instanceof RequestTimeout) {
-        replaceClient('ZooKeeper did not answer within the session timeout');
+      if (s.abort.signal.aborted || this.session !== s || this.stopped) return;
+      if (hasCode(err, 'MESOS_DNS_ZK_REQUEST_TIMEOUT')) {
+        this.replaceClient('ZooKeeper did not answer within the session timeout');
         return;
       }
       if (isNoNode(err)) {
-        problem(`ZooKeeper path ${zk.path} does not exist (yet)`, err);
-        loseLeader();
+        this.problem(`ZooKeeper path ${this.zk.path} does not exist (yet)`, err);
+        this.loseLeader();
       } else {
-        problem('cannot read the masters from ZooKeeper', err);
+        this.problem('cannot read the masters from ZooKeeper', err);
       }
-      scheduleRetry();
+      this.scheduleRetry();
     }
-  };
+  }
 
-  /** One detection cycle (behaviour spec §5.2 steps 1-3), re-arming the children watch. */
-  const readMasters = async (c: Client, signal: AbortSignal): Promise<void> => {
-    const nodes = selectMasterNodes(await request(getChildren(c, zk.path, watcher), signal));
+  /** One detection cycle: elect the leader, read every master, re-arm the children watch. */
+  private async readMasters(s: Session): Promise<void> {
+    const signal = s.abort.signal;
+    const nodes = selectMasterNodes(await this.request(getChildren(s.client, this.zk.path, this.watcher), signal));
     for (const name of nodes.invalid) {
-      if (!warnedNames.has(name)) log.warn({ node: name }, 'ignoring znode whose sequence is not an unsigned 64-bit number');
-      warnedNames.add(name);
+      if (!this.warnedNames.has(name)) this.log.warn({ node: name }, 'ignoring znode whose sequence is not an unsigned 64-bit number');
+      this.warnedNames.add(name);
     }
-    const cache = new Map<string, DecodedMaster | null>();
-    let next = list;
+    const cache = new Map<string, MasterInfo | null>();
+    let next = this.list;
     const leaderName = nodes.leader?.name ?? null;
-    const leaderChanged = leaderName !== leaderNode;
+    const leaderChanged = leaderName !== this.leaderNode;
     if (leaderChanged) {
-      const leader = nodes.leader === null ? null : await readMaster(c, nodes.leader, signal, cache);
+      const leader = nodes.leader === null ? null : await this.readMaster(s, nodes.leader, cache);
       next = onLeader(next, leader?.address ?? null);
     }
     const byId = new Map<string, string>();
     for (const node of nodes.masters) {
-      const m = await readMaster(c, node, signal, cache);
+      const m = await this.readMaster(s, node, cache);
       if (m !== null && !byId.has(m.id)) byId.set(m.id, m.address);
     }
     if (signal.aborted) return;
-    lastProblem = '';
-    leaderNode = leaderName;
-    if (leaderChanged) log.info({ node: leaderName, leader: next[0] || null }, 'leader changed');
-    publish(onAllMasters(next, [...byId.values()]));
+    this.lastProblem = '';
+    this.leaderNode = leaderName;
+    if (leaderChanged) this.log.info({ node: leaderName, leader: next[0] || null }, 'leader changed');
+    this.publish(onAllMasters(next, [...byId.values()]));
+  }
+
+  private readonly watcher = (event: Event): void => {
+    this.log.debug({ event: event.getName() }, 'ZooKeeper watch fired');
+    this.throttle.request();
   };
 
-  const throttle = createThrottle(cycle, options.minCycleIntervalMs, (err) => {
-    log.error({ err }, 'master detection cycle failed');
-  });
-
-  const watcher = (event: Event): void => {
-    log.debug({ event: event.getName() }, 'ZooKeeper watch fired');
-    throttle.request();
-  };
-
-  const connect = (): void => {
-    generation += 1;
-    const g = generation;
-    abort = new AbortController();
-    const c = openZkClient(zk.servers, { sessionTimeoutMs: options.sessionTimeoutMs, spinDelayMs: options.spinDelayMs });
-    client = c;
-    c.on('state', (state) => log.debug({ state: String(state), generation: g }, 'ZooKeeper client state'));
-    c.on('connected', () => {
-      if (g !== generation || stopped) return;
-      clearTimeout(reconnectTimer);
-      reconnectTimer = undefined;
-      log.info({ servers: zk.servers }, 'connected to ZooKeeper');
-      reportZkState(true);
-      throttle.request();
+  private connect(): void {
+    const client = openZkClient(this.zk.servers, { sessionTimeoutMs: this.options.sessionTimeoutMs, spinDelayMs: this.options.spinDelayMs });
+    const s: Session = { client, abort: new AbortController(), connected: false };
+    this.session = s;
+    const current = (): boolean => this.session === s && !this.stopped;
+    client.on('state', (state) => this.log.debug({ state: String(state) }, 'ZooKeeper client state'));
+    client.on('connected', () => {
+      if (!current()) return;
+      clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = undefined;
+      this.log.info({ servers: this.zk.servers }, 'connected to ZooKeeper');
+      this.reportZkState(true);
+      this.throttle.request();
     });
-    c.on('disconnected', () => {
-      if (g !== generation || stopped) return;
-      log.warn('lost the ZooKeeper connection; reconnecting');
-      reportZkState(false);
-      armReconnect();
+    client.on('disconnected', () => {
+      if (!current()) return;
+      this.log.warn('lost the ZooKeeper connection; reconnecting');
+      this.reportZkState(false);
+      this.armReconnect();
     });
-    c.on('expired', () => {
-      if (g === generation && !stopped) replaceClient('ZooKeeper session expired');
+    client.on('expired', () => {
+      if (current()) this.replaceClient('ZooKeeper session expired');
     });
-    c.on('authenticationFailed', () => {
-      if (g === generation && !stopped) replaceClient('ZooKeeper authentication failed');
+    client.on('authenticationFailed', () => {
+      if (current()) this.replaceClient('ZooKeeper authentication failed');
     });
-    c.connect();
-    armReconnect();
-  };
+    client.connect();
+    this.armReconnect();
+  }
 
   /** Without a connection for `reconnectAfterMs`, the session is as good as lost: start afresh. */
-  const armReconnect = (): void => {
-    if (reconnectTimer !== undefined) return;
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = undefined;
-      if (!connected && !stopped) replaceClient(`no ZooKeeper connection for ${options.reconnectAfterMs} ms`);
-    }, options.reconnectAfterMs);
-  };
+  private armReconnect(): void {
+    if (this.reconnectTimer !== undefined) return;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.session?.connected !== true && !this.stopped) {
+        this.replaceClient(`no ZooKeeper connection for ${this.options.reconnectAfterMs} ms`);
+      }
+    }, this.options.reconnectAfterMs);
+  }
 
-  const replaceClient = (reason: string): void => {
-    log.warn({ servers: zk.servers }, `${reason}; starting a new ZooKeeper session`);
-    clearTimeout(reconnectTimer);
-    reconnectTimer = undefined;
-    abort.abort();
-    const old = client;
-    client = null;
-    if (connected) reportZkState(false);
-    loseLeader();
-    if (old !== null) void closeZkClient(old).catch((err) => log.debug({ err }, 'closing old ZooKeeper client failed'));
-    connect();
-  };
-
-  return {
-    start() {
-      if (stopped || client !== null) return;
-      reportZkState(false);
-      publish(list);
-      connect();
-    },
-    async stop() {
-      stopped = true;
-      throttle.cancel();
-      clearTimeout(reconnectTimer);
-      clearTimeout(retryTimer);
-      abort.abort();
-      const c = client;
-      client = null;
-      if (c !== null) await closeZkClient(c);
-    },
-  };
+  private replaceClient(reason: string): void {
+    this.log.warn({ servers: this.zk.servers }, `${reason}; starting a new ZooKeeper session`);
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const old = this.session;
+    if (old !== null) {
+      old.abort.abort();
+      if (old.connected) this.reportZkState(false);
+      this.session = null;
+      void closeZkClient(old.client).catch((err: unknown) => this.log.debug({ err }, 'closing old ZooKeeper client failed'));
+    }
+    this.loseLeader();
+    this.connect();
+  }
 }

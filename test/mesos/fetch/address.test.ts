@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLeader, sameEndpoint } from '../../../src/mesos/fetch/address.js';
 import { checkState } from '../../../src/mesos/fetch/http.js';
-import { FetchFailure } from '../../../src/mesos/fetch/failure.js';
+import { FetchFailure } from '../../../src/errors.js';
 
 describe('parseLeader', () => {
   it('takes the address of a UPID', () => {

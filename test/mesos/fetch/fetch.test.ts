@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MasterUnavailableError } from '../../../src/errors.js';
 import { closeFetchAgents, fetchState } from '../../../src/mesos/fetch/fetch.js';
 import type { FetchOptions } from '../../../src/mesos/fetch/fetch.js';
-import { memoryLogger } from '../../helpers/memory-logger.js';
+import { errOf, memoryLogger } from '../../helpers/memory-logger.js';
 import { loadFixtureState, startStandInMaster, stateWithLeader } from '../../helpers/stand-in-master.js';
 import type { StandInMaster } from '../../helpers/stand-in-master.js';
 
@@ -168,7 +168,7 @@ describe('fetchState: following the leader', () => {
     expect(result.master).toBe(a.address);
     expect(hostnameOf(result.body)).toBe('alpha');
     const warning = lines.find((l) => l.level === 40 && l.master === b.address);
-    expect(warning?.code).toBe('MESOS_DNS_FETCH_HTTP_STATUS');
+    expect(errOf(warning)?.code).toBe('MESOS_DNS_FETCH_HTTP_STATUS');
   });
 
   it('treats a host name and its address as the same master', async () => {
@@ -193,7 +193,7 @@ describe('fetchState: following the leader', () => {
     const result = await fetchState([a.address, b.address], plain, log);
 
     expect(result.master).toBe(b.address);
-    expect(lines.find((l) => l.master === a.address && l.level === 40)?.code).toBe('MESOS_DNS_FETCH_BAD_LEADER');
+    expect(errOf(lines.find((l) => l.master === a.address && l.level === 40))?.code).toBe('MESOS_DNS_FETCH_BAD_LEADER');
   });
 });
 
@@ -222,7 +222,7 @@ describe('fetchState: failover', () => {
     expect(hostnameOf(result.body)).toBe('good');
     expect(bad.requests).toHaveLength(1);
     const warning = lines.find((l) => l.level === 40 && l.master === bad.address);
-    expect(warning?.code).toBe(code);
+    expect(errOf(warning)?.code).toBe(code);
   });
 
   it('moves on when a master refuses the connection', async () => {
@@ -233,7 +233,7 @@ describe('fetchState: failover', () => {
     const result = await fetchState([gone, good.address], short, log);
 
     expect(result.master).toBe(good.address);
-    expect(lines.find((l) => l.level === 40 && l.master === gone)?.code).toBe('MESOS_DNS_FETCH_CONNECT');
+    expect(errOf(lines.find((l) => l.level === 40 && l.master === gone))?.code).toBe('MESOS_DNS_FETCH_CONNECT');
   });
 
   it('skips an entry that is not host:port', async () => {
@@ -243,7 +243,7 @@ describe('fetchState: failover', () => {
     const result = await fetchState(['no-port-here', good.address], plain, log);
 
     expect(result.master).toBe(good.address);
-    expect(lines.find((l) => l.level === 40 && l.master === 'no-port-here')?.code).toBe('MESOS_DNS_FETCH_BAD_ADDRESS');
+    expect(errOf(lines.find((l) => l.level === 40 && l.master === 'no-port-here'))?.code).toBe('MESOS_DNS_FETCH_BAD_ADDRESS');
   });
 
   it('accepts the leader case-insensitively, as Go decodes it', async () => {

@@ -90,13 +90,13 @@ describe('fetchOptionsFromConfig', () => {
   });
 
   it('names the offending key in errors', () => {
-    expect(configErrorKey({ mesosHTTPSOn: true, caCertFile: join(dir, 'missing.pem') })).toBe('CACertFile');
-    expect(configErrorKey({ mesosHTTPSOn: true, certFile: join(dir, 'cert.pem') })).toBe('KeyFile');
-    expect(configErrorKey({ mesosHTTPSOn: true, keyFile: join(dir, 'key.pem') })).toBe('CertFile');
-    expect(configErrorKey({ mesosAuthentication: 'iam' })).toBe('IAMConfigFile');
-    expect(configErrorKey({ mesosAuthentication: 'iam', iamConfigFile: join(dir, 'iam-empty.json') })).toBe('IAMConfigFile');
+    expect(configErrorKey({ mesosHTTPSOn: true, caCertFile: join(dir, 'missing.pem') })).toBe('caCertFile');
+    expect(configErrorKey({ mesosHTTPSOn: true, certFile: join(dir, 'cert.pem') })).toBe('keyFile');
+    expect(configErrorKey({ mesosHTTPSOn: true, keyFile: join(dir, 'key.pem') })).toBe('certFile');
+    expect(configErrorKey({ mesosAuthentication: 'iam' })).toBe('iamConfigFile');
+    expect(configErrorKey({ mesosAuthentication: 'iam', iamConfigFile: join(dir, 'iam-empty.json') })).toBe('iamConfigFile');
     expect(configErrorKey({ mesosAuthentication: 'kerberos' as FetchConfig['mesosAuthentication'] })).toBe(
-      'MesosAuthentication',
+      'mesosAuthentication',
     );
   });
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMasterInfo, parseMasterInfo } from '../../../src/mesos/zk/master-info.js';
+import { decodeMasterInfo, type MasterInfoKind } from '../../../src/mesos/zk/master-info.js';
+
+const addressOf = (data: Buffer, kind: MasterInfoKind): string => decodeMasterInfo(data, kind).address;
+const refuses = (data: Buffer, kind: MasterInfoKind): void => {
+  expect(() => decodeMasterInfo(data, kind)).toThrow(expect.objectContaining({ code: 'MESOS_DNS_ZK_BAD_MASTER_INFO' }));
+};
 
 const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 
@@ -30,35 +35,34 @@ function proto(fields: Field[]): Buffer {
 
 describe('parseMasterInfo, JSON (json.info_ znodes)', () => {
   it('uses address.ip and address.port', () => {
-    expect(parseMasterInfo(json({ id: 'm5', address: { ip: '127.0.0.1', port: 37060 }, hostname: 'h5' }), 'json')).toBe(
+    expect(addressOf(json({ id: 'm5', address: { ip: '127.0.0.1', port: 37060 }, hostname: 'h5' }), 'json')).toBe(
       '127.0.0.1:37060',
     );
   });
 
   it('brackets an IPv6 address', () => {
-    expect(parseMasterInfo(json({ id: 'm', address: { ip: '2001:db8::1', port: 5050 } }), 'json')).toBe(
+    expect(addressOf(json({ id: 'm', address: { ip: '2001:db8::1', port: 5050 } }), 'json')).toBe(
       '[2001:db8::1]:5050',
     );
   });
 
   it('gives port 0 when address.port is missing, as Go', () => {
-    expect(parseMasterInfo(json({ id: 'm', address: { ip: '10.0.0.1' } }), 'json')).toBe('10.0.0.1:0');
+    expect(addressOf(json({ id: 'm', address: { ip: '10.0.0.1' } }), 'json')).toBe('10.0.0.1:0');
   });
 
   it('prefers address over the legacy fields', () => {
-    expect(parseMasterInfo(json({ id: 'm', ip: 16777343, port: 1, address: { ip: '10.0.0.2', port: 2 } }), 'json')).toBe(
+    expect(addressOf(json({ id: 'm', ip: 16777343, port: 1, address: { ip: '10.0.0.2', port: 2 } }), 'json')).toBe(
       '10.0.0.2:2',
     );
   });
 
   it('reads the legacy uint32 ip in little-endian order with port 5050 by default', () => {
-    expect(parseMasterInfo(json({ id: 'm', ip: 16777343 }), 'json')).toBe('127.0.0.1:5050');
-    expect(parseMasterInfo(json({ id: 'm', ip: 100728842, port: 5051 }), 'json')).toBe('10.0.1.6:5051');
+    expect(addressOf(json({ id: 'm', ip: 16777343 }), 'json')).toBe('127.0.0.1:5050');
+    expect(addressOf(json({ id: 'm', ip: 100728842, port: 5051 }), 'json')).toBe('10.0.1.6:5051');
   });
 
   it('returns the id for de-duplication', () => {
     expect(decodeMasterInfo(json({ id: 'abc', ip: 16777343 }), 'json')).toEqual({
-      ok: true,
       id: 'abc',
       address: '127.0.0.1:5050',
     });
@@ -75,10 +79,8 @@ describe('parseMasterInfo, JSON (json.info_ znodes)', () => {
     ['a negative legacy ip', json({ id: 'm', ip: -1 })],
     ['a legacy ip beyond uint32', json({ id: 'm', ip: 2 ** 32 })],
     ['empty data', Buffer.alloc(0)],
-  ])('returns null (and never throws) for %s', (_what, data) => {
-    expect(parseMasterInfo(data, 'json')).toBeNull();
-    const result = decodeMasterInfo(data, 'json');
-    expect(result.ok).toBe(false);
+  ])('refuses %s with a coded error', (_what, data) => {
+    refuses(data, 'json');
   });
 });
 
@@ -90,17 +92,17 @@ describe('parseMasterInfo, protobuf (legacy info_ znodes)', () => {
       [3, 5051],
       [4, 'master@127.0.0.1:5051'],
     ]);
-    expect(decodeMasterInfo(data, 'protobuf')).toEqual({ ok: true, id: 'master-1', address: '127.0.0.1:5051' });
+    expect(decodeMasterInfo(data, 'protobuf')).toEqual({ id: 'master-1', address: '127.0.0.1:5051' });
   });
 
   it('defaults the port to 5050', () => {
-    expect(parseMasterInfo(proto([[1, 'm'], [2, 16777343]]), 'protobuf')).toBe('127.0.0.1:5050');
+    expect(addressOf(proto([[1, 'm'], [2, 16777343]]), 'protobuf')).toBe('127.0.0.1:5050');
   });
 
   it('prefers the embedded Address message and skips unknown fields', () => {
     const address = proto([[1, 'h1'], [2, '10.0.0.7'], [3, 5052]]);
     const data = proto([[1, 'm'], [2, 16777343], [3, 5050], [5, 'host'], [7, address], [99, 42]]);
-    expect(parseMasterInfo(data, 'protobuf')).toBe('10.0.0.7:5052');
+    expect(addressOf(data, 'protobuf')).toBe('10.0.0.7:5052');
   });
 
   it.each([
@@ -110,6 +112,6 @@ describe('parseMasterInfo, protobuf (legacy info_ znodes)', () => {
     ['no ip and no address', proto([[1, 'm']])],
     ['JSON given as protobuf', json({ id: 'm', address: { ip: '10.0.0.1', port: 5050 } })],
   ])('returns null for %s', (_what, data) => {
-    expect(parseMasterInfo(data, 'protobuf')).toBeNull();
+    refuses(data, 'protobuf');
   });
 });

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import pino from 'pino';
 import cluster from 'node:cluster';
 import { defaultConfig } from '../../../src/config/defaults.js';
-import { runDnsWorkers, type DnsWorkersHandle } from '../../../src/dns/listen/cluster.js';
+import { runDnsWorkers, type DnsWorkersHandle } from '../../../src/dns/listen/primary.js';
 import { ForwardLatency } from '../../../src/dns/stats/latency.js';
 import { DnsStats } from '../../../src/dns/stats/counters.js';
 import { RecordTable } from '../../../src/table/table.js';
@@ -37,6 +37,7 @@ describe('multi-core serving (node:cluster)', () => {
       stats,
       latency,
       log: pino({ level: 'warn' }),
+      logOptions: { verbosity: 0, pretty: false, toStderr: true },
       table: fixtureTable(),
       exec: WORKER,
     });

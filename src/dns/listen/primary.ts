@@ -1,25 +1,16 @@
 import cluster, { type Worker } from 'node:cluster';
 import { fileURLToPath } from 'node:url';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { componentLogger, type LogOptions } from '../../log.js';
 import type { Config } from '../../config/types.js';
 import { MesosDnsError } from '../../errors.js';
-import { RecordTable } from '../../table/table.js';
-import { ForwardLatency } from '../stats/latency.js';
+import type { RecordTable } from '../../table/table.js';
+import type { DnsStats } from '../stats/counters.js';
+import type { ForwardLatency } from '../stats/latency.js';
+import { addReport, emptyReport, sumReports, type WorkerStatsReport } from '../stats/report.js';
+import type { FromWorker, ToWorker } from './ipc.js';
 import { startDnsServer } from './server.js';
-import { DnsStats } from '../stats/counters.js';
-import { addReport, emptyReport, statsReport, sumReports, type WorkerStatsReport } from '../stats/report.js';
 
-/** Messages between the primary and DNS workers (IPC with `serialization: 'advanced'`). */
-type ToWorker =
-  | { t: 'init'; config: Config; logLevel: string }
-  | { t: 'table'; buffer: ArrayBuffer };
-type FromWorker =
-  | { t: 'hello' }
-  | { t: 'ready'; udpPort: number; tcpPort: number }
-  | { t: 'failed'; code: string; message: string }
-  | { t: 'stats'; report: WorkerStatsReport };
-
-const STATS_INTERVAL_MS = 1_000;
 const RESTART_DELAY_MS = 1_000;
 
 export interface DnsWorkersOptions {
@@ -29,7 +20,10 @@ export interface DnsWorkersOptions {
   stats: DnsStats;
   /** receives the sum of the workers' forward latency */
   latency?: ForwardLatency;
+  /** the root logger */
   log: Logger;
+  /** how the workers log (as this process does) */
+  logOptions: LogOptions;
   /** the table to hand to each worker at start (later ones go through publish()) */
   table?: RecordTable | null;
   /** script the workers run; default: `worker-entry.js` next to this module (i.e. in dist/) */
@@ -58,7 +52,8 @@ export interface DnsWorkersHandle {
  * restarted with the current table, and its counts are kept.
  */
 export async function runDnsWorkers(opts: DnsWorkersOptions): Promise<DnsWorkersHandle> {
-  const { config, log } = opts;
+  const { config } = opts;
+  const log = componentLogger(opts.log, 'dns');
   const exec = opts.exec ?? fileURLToPath(new URL('./worker-entry.js', import.meta.url));
   cluster.setupPrimary({ exec, serialization: 'advanced' });
   let table: RecordTable | null = opts.table ?? null;
@@ -82,10 +77,10 @@ export async function runDnsWorkers(opts: DnsWorkersOptions): Promise<DnsWorkers
         // 'hello' rather than cluster's 'online': the worker's ESM entry may not
         // be listening for messages yet when 'online' fires.
         if (m.t === 'hello') {
-          send(worker, { t: 'init', config, logLevel: log.level });
+          send(worker, { t: 'init', config, log: opts.logOptions });
           if (table !== null) send(worker, { t: 'table', buffer: table.buffer });
         } else if (m.t === 'ready') resolve({ udpPort: m.udpPort, tcpPort: m.tcpPort });
-        else if (m.t === 'failed') reject(new MesosDnsError(m.code, `DNS worker could not start: ${m.message}`));
+        else if (m.t === 'failed') reject(new MesosDnsError('MESOS_DNS_LISTEN_FAILED', `DNS worker could not start: ${m.message}`));
         else if (m.t === 'stats') {
           reports.set(worker.id, m.report);
           refreshSums();
@@ -166,54 +161,6 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-/**
- * Worker side: waits for its config, serves DNS from the latest table the
- * primary sent, reports counters every second, and exits when the primary
- * disconnects.
- */
-export function dnsWorkerMain(): void {
-  const holder: { current: { table: RecordTable } | null } = { current: null };
-  const stats = new DnsStats();
-  const latency = new ForwardLatency();
-  let log: Logger = pino({ level: 'info' });
-  let stop: (() => Promise<void>) | null = null;
-  const reply = (m: FromWorker): void => {
-    if (process.connected) process.send?.(m);
-  };
-  process.on('message', (m: ToWorker) => {
-    if (m.t === 'table') {
-      try {
-        holder.current = { table: RecordTable.fromBuffer(m.buffer) };
-      } catch (err) {
-        log.error({ err }, 'DNS worker got an unusable table; keeping the previous one');
-      }
-      return;
-    }
-    if (m.t !== 'init' || stop !== null) return;
-    log = pino({ level: m.logLevel }).child({ worker: cluster.worker?.id });
-    stop = () => Promise.resolve();
-    startDnsServer({ config: m.config, serving: holder, stats, log, latency }).then(
-      (server) => {
-        const timer = setInterval(() => reply({ t: 'stats', report: statsReport(stats, latency.snapshot()) }), STATS_INTERVAL_MS);
-        stop = () => {
-          clearInterval(timer);
-          return server.close();
-        };
-        reply({ t: 'ready', udpPort: server.udpPort, tcpPort: server.tcpPort });
-      },
-      (err: NodeJS.ErrnoException) => {
-        reply({ t: 'failed', code: err.code ?? 'MESOS_DNS_LISTEN_FAILED', message: err.message });
-        process.exitCode = 1;
-        process.disconnect?.();
-      },
-    );
-  });
-  process.on('disconnect', () => {
-    void (stop ?? (() => Promise.resolve()))().finally(() => process.exit(process.exitCode ?? 0));
-  });
-  reply({ t: 'hello' });
-}
-
 export interface DnsService {
   udpPort: number;
   tcpPort: number;
@@ -230,7 +177,10 @@ export async function startDnsService(opts: {
   config: Config;
   serving: { readonly current: { readonly table: RecordTable } | null };
   stats: DnsStats;
+  /** the root logger */
   log: Logger;
+  /** how the workers log (as this process does) */
+  logOptions: LogOptions;
   latency?: ForwardLatency;
   exec?: string;
 }): Promise<DnsService> {
