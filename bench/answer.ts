@@ -43,7 +43,9 @@ function main(): void {
   const t1 = performance.now();
   const adopted = RecordTable.fromBuffer(table.buffer);
   const adoptMs = performance.now() - t1;
-  console.log(`table: ${table.counts.names} names, ${table.counts.a} A, ${table.counts.srv} SRV, ${(table.buffer.byteLength / 1024).toFixed(0)} KiB; build ${buildMs.toFixed(1)} ms, fromBuffer ${adoptMs.toFixed(3)} ms`);
+  console.log(
+    `table: ${table.counts.names} names, ${table.counts.a} A, ${table.counts.srv} SRV, ${(table.buffer.byteLength / 1024).toFixed(0)} KiB; build ${buildMs.toFixed(1)} ms, fromBuffer ${adoptMs.toFixed(3)} ms`,
+  );
 
   const mixes: Record<string, Buffer[]> = {
     'A (task name)': [],
@@ -80,9 +82,15 @@ function main(): void {
       n += 1000;
     }
     const secs = (performance.now() - start) / 1000;
-    console.log(`${label.padEnd(22)} ${Math.round(n / secs).toLocaleString('en-US').padStart(10)} answers/s  (avg ${Math.round(bytes / n)} bytes)`);
+    console.log(
+      `${label.padEnd(22)} ${Math.round(n / secs)
+        .toLocaleString('en-US')
+        .padStart(10)} answers/s  (avg ${Math.round(bytes / n)} bytes)`,
+    );
   }
-  console.log(`stats: answered ${ctx.stats.answered}, nxdomain ${ctx.stats.nxdomain}, truncated ${ctx.stats.truncated}`);
+  console.log(
+    `stats: answered ${ctx.stats.answered}, nxdomain ${ctx.stats.nxdomain}, truncated ${ctx.stats.truncated}`,
+  );
 }
 
 main();

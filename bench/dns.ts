@@ -45,7 +45,9 @@ function queryFile(lines: number): string {
 
 async function startServer(): Promise<{ port: number; info: Record<string, unknown>; stop(): Promise<void> }> {
   const script = fileURLToPath(new URL('./dns-server-child.js', import.meta.url));
-  const child = spawn(process.execPath, [script, String(TASKS), String(WORKERS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, String(TASKS), String(WORKERS)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once('line', resolve);
@@ -105,7 +107,8 @@ function latencies(out: string): number[] {
   return xs.sort((a, b) => a - b);
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-bench-'));
 const file = join(dir, 'queries.txt');

@@ -40,16 +40,28 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const master = new Worker(new URL('./state-server.js', import.meta.url), { workerData: { tasks: TASKS } });
-const { port: masterPort, bytes } = await new Promise<{ port: number; bytes: number }>((r) => master.once('message', r));
+const { port: masterPort, bytes } = await new Promise<{ port: number; bytes: number }>((r) =>
+  master.once('message', r),
+);
 
 const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-bench-refresh-'));
 const configFile = join(dir, 'config.json');
 writeFileSync(
   configFile,
-  JSON.stringify({ masters: [`127.0.0.1:${masterPort}`], listener: '127.0.0.1', port: 0, httpOn: false, externalOn: false, refreshSeconds: 1 }),
+  JSON.stringify({
+    masters: [`127.0.0.1:${masterPort}`],
+    listener: '127.0.0.1',
+    port: 0,
+    httpOn: false,
+    externalOn: false,
+    refreshSeconds: 1,
+  }),
 );
-const child = spawn(process.execPath, [join(root, 'bin', 'mesos-dns'), `-config=${configFile}`, '-v=1'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const refreshes: Array<{ totalMs: number; fetchMs: number; generateMs: number; buildMs: number; renderMs: number }> = [];
+const child = spawn(process.execPath, [join(root, 'bin', 'mesos-dns'), `-config=${configFile}`, '-v=1'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const refreshes: Array<{ totalMs: number; fetchMs: number; generateMs: number; buildMs: number; renderMs: number }> =
+  [];
 let dnsPort = 0;
 let firstRefresh: () => void = () => {};
 const loaded = new Promise<void>((r) => (firstRefresh = r));
@@ -135,7 +147,11 @@ console.log(
       refreshesDuringRun: during.length,
       refreshMs: during.map((r) => Math.round(r.totalMs)),
       lastRefreshBreakdownMs: during.length
-        ? Object.fromEntries(Object.entries(during.at(-1)!).filter(([k]) => k.endsWith('Ms')).map(([k, v]) => [k, Math.round(v as number)]))
+        ? Object.fromEntries(
+            Object.entries(during.at(-1)!)
+              .filter(([k]) => k.endsWith('Ms'))
+              .map(([k, v]) => [k, Math.round(v as number)]),
+          )
         : null,
     },
     null,

@@ -14,7 +14,6 @@ export interface SyntheticCluster {
   tasks: number;
 }
 
-
 /**
  * A RecordSet shaped like the generator's output for a cluster of `tasks`
  * tasks: apps with 1–8 instances spread over frameworks, each task with its
@@ -43,7 +42,9 @@ export function syntheticCluster(tasks: number, domain = 'mesos', seed = 42): Sy
     for (let k = 0; k < instances; k++, made++) {
       const agent = Math.floor(r() * agents);
       const ip = agentIp(agent);
-      const hash = Math.floor(r() * 36 ** 5).toString(36).padStart(5, '0');
+      const hash = Math.floor(r() * 36 ** 5)
+        .toString(36)
+        .padStart(5, '0');
       const canonical = `${name}-${hash}-s${agent}`;
       for (const zone of [`${fw}.${domain}.`, `${fw}.slave.${domain}.`]) {
         addValue(records.a, `${name}.${zone}`, ip);
@@ -53,7 +54,11 @@ export function syntheticCluster(tasks: number, domain = 'mesos', seed = 42): Sy
         const port = String(31000 + Math.floor(r() * 1000));
         for (const proto of ['_tcp', '_udp']) {
           addValue(records.srv, `_${name}.${proto}.${fw}.${domain}.`, `${canonical}.${fw}.slave.${domain}.:${port}`);
-          addValue(records.srv, `_${name}.${proto}.${fw}.slave.${domain}.`, `${canonical}.${fw}.slave.${domain}.:${port}`);
+          addValue(
+            records.srv,
+            `_${name}.${proto}.${fw}.slave.${domain}.`,
+            `${canonical}.${fw}.slave.${domain}.:${port}`,
+          );
         }
       }
     }

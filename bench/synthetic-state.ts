@@ -15,7 +15,10 @@ const FRAMEWORKS = [
 ];
 
 function uuid(rand: () => number): string {
-  const hex = () => Math.floor(rand() * 0x10000).toString(16).padStart(4, '0');
+  const hex = () =>
+    Math.floor(rand() * 0x10000)
+      .toString(16)
+      .padStart(4, '0');
   return `${hex()}${hex()}-${hex()}-${hex()}-${hex()}-${hex()}${hex()}${hex()}`;
 }
 
@@ -26,7 +29,10 @@ export function syntheticState(taskCount: number, seed = 42): Record<string, unk
   const slaves = Array.from({ length: agentCount }, (_, i) => ({
     id: `${prefix}-S${i}`,
     hostname: `agent-${i}.example.com`,
-    pid: i % 10 === 9 ? `slave(1)@[2001:db8::${(i + 1).toString(16)}]:5051` : `slave(1)@10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:5051`,
+    pid:
+      i % 10 === 9
+        ? `slave(1)@[2001:db8::${(i + 1).toString(16)}]:5051`
+        : `slave(1)@10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}:5051`,
     active: true,
     resources: { cpus: 8, mem: 30844, disk: 1035066, ports: '[31000-32000]' },
     attributes: { rack: `r${i % 8}` },
@@ -66,7 +72,9 @@ export function syntheticState(taskCount: number, seed = 42): Record<string, unk
           ],
         };
       } else if (kind < 0.6) {
-        status.labels = [{ key: 'Docker.NetworkSettings.IPAddress', value: `172.17.${(made >> 8) & 255}.${made & 255}` }];
+        status.labels = [
+          { key: 'Docker.NetworkSettings.IPAddress', value: `172.17.${(made >> 8) & 255}.${made & 255}` },
+        ];
       }
       const task: Record<string, unknown> = {
         id: `${app}.${uuid(rand)}`,

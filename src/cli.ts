@@ -83,7 +83,10 @@ export async function main(argv: string[]): Promise<void> {
     process.exit(1);
   }
   log.info({ file: config.file, version: VERSION }, 'config loaded');
-  log.debug({ config: { ...config, mesosCredentials: { principal: config.mesosCredentials.principal, secret: '******' } } }, 'configuration');
+  log.debug(
+    { config: { ...config, mesosCredentials: { principal: config.mesosCredentials.principal, secret: '******' } } },
+    'configuration',
+  );
 
   try {
     await run(config, flags.config, root, logOptions);
@@ -119,7 +122,10 @@ async function run(initial: Config, configPath: string, root: Logger, logOptions
   if (config.dnsOn) {
     dns = await startDnsService({ config, serving, stats, log: root, logOptions, latency });
     running.push(dns);
-    log.info({ listener: config.listener, udpPort: dns.udpPort, tcpPort: dns.tcpPort, workers: config.workers }, 'DNS listening');
+    log.info(
+      { listener: config.listener, udpPort: dns.udpPort, tcpPort: dns.tcpPort, workers: config.workers },
+      'DNS listening',
+    );
   }
   if (config.httpOn) {
     const http = await startHttpServer({
@@ -179,7 +185,8 @@ async function run(initial: Config, configPath: string, root: Logger, logOptions
       return;
     }
     const needRestart = RESTART_KEYS.filter((k) => !sameValue(next[k], config[k]));
-    if (needRestart.length > 0) log.warn({ keys: needRestart }, 'SIGHUP: these settings need a restart and were not changed');
+    if (needRestart.length > 0)
+      log.warn({ keys: needRestart }, 'SIGHUP: these settings need a restart and were not changed');
     for (const k of RESTART_KEYS) (next as unknown as Record<string, unknown>)[k] = config[k];
     const detectionChanged = next.zk !== config.zk || !sameValue(next.masters, config.masters);
     Object.assign(config, next);

@@ -16,7 +16,14 @@ export function levelFor(verbosity: number): pino.Level {
   return 'info';
 }
 
-const PRETTY_LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const PRETTY_LEVELS: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 
 /**
  * A small synchronous pretty printer: `time LEVEL msg key=value …`. Good enough
@@ -38,13 +45,16 @@ function prettyStream(fd: number): pino.DestinationStream {
         .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
         .join(' ');
       const when = new Date(typeof time === 'number' ? time : Date.now()).toISOString();
-      out.write(`${when} ${PRETTY_LEVELS[level as number] ?? level} ${String(msg ?? '')}${extras ? ' ' + extras : ''}\n`);
+      out.write(
+        `${when} ${PRETTY_LEVELS[level as number] ?? level} ${String(msg ?? '')}${extras ? ' ' + extras : ''}\n`,
+      );
     },
   };
 }
 
 /** The parts of a component's name that show in every line it logs (`component` binding). */
-export type Component = 'main' | 'config' | 'dns' | 'dns-worker' | 'forwarder' | 'http' | 'refresh' | 'fetch' | 'detector' | 'zk';
+export type Component =
+  'main' | 'config' | 'dns' | 'dns-worker' | 'forwarder' | 'http' | 'refresh' | 'fetch' | 'detector' | 'zk';
 
 /**
  * How every `err` field is logged: our errors by code, message and context
@@ -55,7 +65,8 @@ export function serializeError(err: unknown): Record<string, unknown> {
   if (err instanceof MesosDnsError) {
     const out: Record<string, unknown> = { code: err.code, message: err.message };
     if (err instanceof ConfigError && err.key !== undefined) out.key = err.key;
-    if ((err instanceof StateError || err instanceof MasterUnavailableError) && err.master !== undefined) out.master = err.master;
+    if ((err instanceof StateError || err instanceof MasterUnavailableError) && err.master !== undefined)
+      out.master = err.master;
     return out;
   }
   if (err instanceof Error) {

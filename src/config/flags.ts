@@ -93,7 +93,14 @@ function assign(flags: Flags, def: FlagDef, value: string | boolean): void {
 
 /** Parses `argv` (without node and script); stops at the first non-flag argument, as Go does. */
 export function parseFlags(argv: readonly string[]): Flags {
-  const flags: Flags = { config: 'config.json', version: false, verbosity: 0, logToStderr: false, help: false, pretty: false };
+  const flags: Flags = {
+    config: 'config.json',
+    version: false,
+    verbosity: 0,
+    logToStderr: false,
+    help: false,
+    pretty: false,
+  };
   let i = 0;
   while (i < argv.length) {
     const arg = argv[i]!;
@@ -113,7 +120,8 @@ export function parseFlags(argv: readonly string[]): Flags {
     }
     if (def.boolean) {
       const value = inline === undefined ? true : parseBool(inline);
-      if (value === null) throw new FlagError(`invalid boolean value ${JSON.stringify(inline)} for -${name}: parse error`);
+      if (value === null)
+        throw new FlagError(`invalid boolean value ${JSON.stringify(inline)} for -${name}: parse error`);
       assign(flags, def, value);
       continue;
     }

@@ -27,7 +27,10 @@ export function resolveConfigPath(path: string, env: NodeJS.ProcessEnv = process
     const dir = env[name];
     if (dir) home = dir;
   }
-  return resolve(cwd, path.replace('~/', () => `${home}/`));
+  return resolve(
+    cwd,
+    path.replace('~/', () => `${home}/`),
+  );
 }
 
 /** Parses, decodes and validates config text; `file` is the absolute path it came from. */
@@ -50,7 +53,11 @@ export function parseConfigText(text: string, file: string, options: ValidateOpt
  * Throws `ConfigError` (code `MESOS_DNS_CONFIG_INVALID`) on the first problem;
  * non-fatal findings are returned as `warnings` for the caller to log.
  */
-export function loadConfig(path: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): ValidatedConfig {
+export function loadConfig(
+  path: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): ValidatedConfig {
   const file = resolveConfigPath(path, env, options.cwd);
   let text: string;
   try {

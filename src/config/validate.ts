@@ -49,7 +49,10 @@ function resolveZk(value: string): string {
   let zk = value;
   for (let depth = 0; zk.startsWith('file://'); depth++) {
     if (depth === MAX_ZK_FILE_DEPTH) {
-      throw new ConfigError(`zk: more than ${MAX_ZK_FILE_DEPTH} file:// indirections from ${JSON.stringify(value)}`, 'zk');
+      throw new ConfigError(
+        `zk: more than ${MAX_ZK_FILE_DEPTH} file:// indirections from ${JSON.stringify(value)}`,
+        'zk',
+      );
     }
     const path = zk.slice('file://'.length);
     try {
@@ -97,9 +100,21 @@ function checkInt(value: number, key: string, min: number, max: number, what: st
 
 /** What Go accepts but then crashes on or misbehaves with, and our own settings. */
 function checkBeyondGo(c: RawConfig): void {
-  checkInt(c.refreshSeconds, 'refreshSeconds', 1, MAX_TIMER_SECONDS, `must be a positive integer of at most ${MAX_TIMER_SECONDS}`);
+  checkInt(
+    c.refreshSeconds,
+    'refreshSeconds',
+    1,
+    MAX_TIMER_SECONDS,
+    `must be a positive integer of at most ${MAX_TIMER_SECONDS}`,
+  );
   checkInt(c.stateTimeoutSeconds, 'stateTimeoutSeconds', 1, MAX_TIMER_SECONDS, `must be at most ${MAX_TIMER_SECONDS}`);
-  checkInt(c.zkDetectionTimeout, 'zkDetectionTimeout', Number.MIN_SAFE_INTEGER, MAX_TIMER_SECONDS, `must be at most ${MAX_TIMER_SECONDS}`);
+  checkInt(
+    c.zkDetectionTimeout,
+    'zkDetectionTimeout',
+    Number.MIN_SAFE_INTEGER,
+    MAX_TIMER_SECONDS,
+    `must be at most ${MAX_TIMER_SECONDS}`,
+  );
   if (canonicalIp(c.listener) === null) throw new ConfigError('listener must be an IP address', 'listener');
   if (canonicalIp(c.httpListener) === null) {
     throw new ConfigError('httpListener must be an IP address', 'httpListener');
@@ -123,7 +138,7 @@ export function validateConfig(raw: RawConfig, opts: ValidateOptions = {}): Vali
   const zk = resolveZk(raw.zk);
 
   let resolvers = [...raw.resolvers];
-  let zoneResolvers: Record<string, string[]> = {};
+  let zoneResolvers: Record<string, string[]>;
   if (raw.externalOn) {
     if (resolvers.length === 0) resolvers = fallbackResolvers(opts, warnings);
     resolvers = normalizeResolvers(resolvers);

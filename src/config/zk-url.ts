@@ -42,7 +42,9 @@ function readZkFile(file: string): string {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (err) {
-    throw new ConfigError(`cannot read zk setting from file "${file}": ${(err as Error).message}`, 'zk', { cause: err });
+    throw new ConfigError(`cannot read zk setting from file "${file}": ${(err as Error).message}`, 'zk', {
+      cause: err,
+    });
   }
 }
 
@@ -87,7 +89,12 @@ function parsePort(portText: string | undefined, text: string, original: string)
 function normalisePath(rawPath: string, original: string): string {
   const path = rawPath.replace(/\/+$/, '');
   if (path === '') return '/';
-  if (path.split('/').slice(1).some((seg) => seg === '' || seg === '.' || seg === '..')) {
+  if (
+    path
+      .split('/')
+      .slice(1)
+      .some((seg) => seg === '' || seg === '.' || seg === '..')
+  ) {
     fail(`invalid znode path "${rawPath}" in "${original}"`);
   }
   return path;

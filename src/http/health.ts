@@ -18,9 +18,7 @@ export function freshSince(serving: ServingState): number {
   return Math.max(serving.lastSuccessAt, last?.ok ? last.at : 0);
 }
 
-export type Readiness =
-  | { ready: true; serial: number; ageSeconds: number }
-  | { ready: false; reason: string };
+export type Readiness = { ready: true; serial: number; ageSeconds: number } | { ready: false; reason: string };
 
 export function readiness(serving: ServingState, refreshSeconds: number, now: number): Readiness {
   const snapshot = serving.current;

@@ -21,13 +21,39 @@ export interface MetricsOptions {
   now?: () => number;
 }
 
-const RESULTS = ['answered', 'nxdomain', 'nodata', 'forwarded', 'refused', 'servfail', 'formerr', 'notimp', 'dropped'] as const;
+const RESULTS = [
+  'answered',
+  'nxdomain',
+  'nodata',
+  'forwarded',
+  'refused',
+  'servfail',
+  'formerr',
+  'notimp',
+  'dropped',
+] as const;
 
 /** Label values for QTYPEs; any other type is counted as `other` so a client cannot create unbounded series. */
 const QTYPE_NAMES = new Map<number, string>([
-  [1, 'A'], [2, 'NS'], [5, 'CNAME'], [6, 'SOA'], [12, 'PTR'], [15, 'MX'], [16, 'TXT'], [28, 'AAAA'], [33, 'SRV'],
-  [35, 'NAPTR'], [43, 'DS'], [46, 'RRSIG'], [48, 'DNSKEY'], [64, 'SVCB'], [65, 'HTTPS'], [251, 'IXFR'], [252, 'AXFR'],
-  [255, 'ANY'], [257, 'CAA'],
+  [1, 'A'],
+  [2, 'NS'],
+  [5, 'CNAME'],
+  [6, 'SOA'],
+  [12, 'PTR'],
+  [15, 'MX'],
+  [16, 'TXT'],
+  [28, 'AAAA'],
+  [33, 'SRV'],
+  [35, 'NAPTR'],
+  [43, 'DS'],
+  [46, 'RRSIG'],
+  [48, 'DNSKEY'],
+  [64, 'SVCB'],
+  [65, 'HTTPS'],
+  [251, 'IXFR'],
+  [252, 'AXFR'],
+  [255, 'ANY'],
+  [257, 'CAA'],
 ]);
 
 /** The per-QTYPE counts with names, only types seen. */
@@ -68,9 +94,24 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
       for (const [qtype, n] of qtypeCounts(stats.byQtype)) this.inc({ qtype }, n);
     },
   });
-  plainCounter(registry, 'mesos_dns_truncated_total', 'Replies sent with TC=1 or with records left out', () => stats.truncated);
-  plainCounter(registry, 'mesos_dns_forward_failures_total', 'Forwarded queries no upstream answered', () => stats.forwardFailures);
-  plainCounter(registry, 'mesos_dns_forward_cache_hits_total', 'Forwarded queries answered from the cache', () => stats.cacheHits);
+  plainCounter(
+    registry,
+    'mesos_dns_truncated_total',
+    'Replies sent with TC=1 or with records left out',
+    () => stats.truncated,
+  );
+  plainCounter(
+    registry,
+    'mesos_dns_forward_failures_total',
+    'Forwarded queries no upstream answered',
+    () => stats.forwardFailures,
+  );
+  plainCounter(
+    registry,
+    'mesos_dns_forward_cache_hits_total',
+    'Forwarded queries answered from the cache',
+    () => stats.cacheHits,
+  );
   new Counter({
     name: 'mesos_dns_refresh_total',
     help: 'Refreshes of the record table by outcome',
@@ -85,7 +126,9 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
   plainGauge(registry, 'mesos_dns_refresh_duration_seconds', 'Duration of the last refresh attempt', () =>
     serving.lastOutcome ? serving.lastOutcome.durationMs / 1000 : 0,
   );
-  plainGauge(registry, 'mesos_dns_table_loaded', '1 once a record table is being served', () => (serving.current ? 1 : 0));
+  plainGauge(registry, 'mesos_dns_table_loaded', '1 once a record table is being served', () =>
+    serving.current ? 1 : 0,
+  );
   plainGauge(
     registry,
     'mesos_dns_table_age_seconds',

@@ -4,9 +4,7 @@
  * is redirected (301) to the clean one.
  */
 
-export type ParsedTarget =
-  | { ok: true; path: string; rawQuery: string }
-  | { ok: false };
+export type ParsedTarget = { ok: true; path: string; rawQuery: string } | { ok: false };
 
 /** Splits and decodes a request-target (origin-form or absolute-form). `ok: false` means 400. */
 export function parseTarget(target: string): ParsedTarget {

@@ -58,7 +58,8 @@ export function handleRequest(
   const parsed = parseTarget(target);
   if (!parsed.ok) return BAD_REQUEST;
   const clean = cleanPath(parsed.path);
-  if (clean !== parsed.path) return redirect(method, escapePath(clean) + (parsed.rawQuery ? '?' + parsed.rawQuery : ''));
+  if (clean !== parsed.path)
+    return redirect(method, escapePath(clean) + (parsed.rawQuery ? '?' + parsed.rawQuery : ''));
 
   const route = matchRoute(clean, ctx.config);
   if (route === null) return NOT_FOUND;

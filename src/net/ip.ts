@@ -110,7 +110,7 @@ export function formatIPv6(buf: Uint8Array, off: number): string {
   const group = (i: number): number => (buf[off + i * 2]! << 8) | buf[off + i * 2 + 1]!;
   let bestStart = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (group(i) !== 0) {
       i++;
       continue;

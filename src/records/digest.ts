@@ -38,7 +38,11 @@ export function recordDigest(records: RecordSet): string {
  * changed, never backwards — even when the clock steps back or two changes land
  * in the same second.
  */
-export function nextSerial(prev: { serial: number; digest: string } | null, digest: string, nowSeconds: number): number {
+export function nextSerial(
+  prev: { serial: number; digest: string } | null,
+  digest: string,
+  nowSeconds: number,
+): number {
   const now = nowSeconds >>> 0;
   if (!prev) return now;
   if (prev.digest === digest) return prev.serial;

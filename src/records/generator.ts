@@ -9,7 +9,7 @@ import { latestRunningStatus, taskIPs } from './task-ips.js';
 import { valuesOf } from './record-set.js';
 import type { EnumFramework, EnumTask, Generated } from './types.js';
 import { RecordBuilder } from './record-builder.js';
-import { AppNames, FrameworkNames, flat } from './app-names.js';
+import { type AppNames, FrameworkNames, flat } from './app-names.js';
 
 export interface GenerateInput {
   /** lower-case, no trailing dot */
@@ -121,7 +121,12 @@ function insertNameServer(b: RecordBuilder, input: GenerateInput): void {
 }
 
 /** Leader and master records (spec §2.9), including Go's `masterN` numbering quirks. */
-function insertLeaderAndMasters(b: RecordBuilder, leader: string, input: GenerateInput, warn: (msg: string) => void): void {
+function insertLeaderAndMasters(
+  b: RecordBuilder,
+  leader: string,
+  input: GenerateInput,
+  warn: (msg: string) => void,
+): void {
   const d = input.domain;
   const at = leader.split('@');
   if (at.length < 2) {
@@ -173,8 +178,14 @@ function splitLoose(s: string): { host: string; port: string } | null {
   return i < 0 ? null : { host: s.slice(0, i), port: s.slice(i + 1) };
 }
 
-
-function insertTask(b: RecordBuilder, task: Task, ips: ParsedIP[], agent: Agent, names: FrameworkNames, label: LabelFn): void {
+function insertTask(
+  b: RecordBuilder,
+  task: Task,
+  ips: ParsedIP[],
+  agent: Agent,
+  names: FrameworkNames,
+  label: LabelFn,
+): void {
   const hash = taskHash(task.id);
   const ports = parsePortRanges(task.ports);
   if (!task.discovery) {

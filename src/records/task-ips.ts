@@ -51,7 +51,11 @@ function fromSource(source: IPSource, status: TaskStatus | undefined, slaveIPs: 
  * `status` is the task's `latestRunningStatus`; `slaveIPs` are its agent's
  * addresses, already parsed.
  */
-export function taskIPs(status: TaskStatus | undefined, sources: readonly IPSource[], slaveIPs: readonly ParsedIP[]): ParsedIP[] {
+export function taskIPs(
+  status: TaskStatus | undefined,
+  sources: readonly IPSource[],
+  slaveIPs: readonly ParsedIP[],
+): ParsedIP[] {
   for (const source of sources) {
     const ips = fromSource(source, status, slaveIPs);
     if (ips.length > 0) return ips;

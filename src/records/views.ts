@@ -27,18 +27,47 @@ export function renderAxfr(records: RecordSet, meta: AxfrMeta): string {
   const nl1 = goNewline(1);
   return (
     '{' +
-    nl1 + '"TTL": ' + goJsonIndent(meta.ttl) + ',' +
-    nl1 + '"Serial": ' + goJsonIndent(meta.serial) + ',' +
-    nl1 + '"RefreshSeconds": ' + goJsonIndent(meta.refreshSeconds) + ',' +
-    nl1 + '"Mname": ' + goQuote(meta.mname) + ',' +
-    nl1 + '"Rname": ' + goQuote(meta.rname) + ',' +
-    nl1 + '"Domain": ' + goQuote(meta.domain) + ',' +
-    nl1 + '"Records": {' +
-    goNewline(2) + '"As": ' + renderNameMap(records.a) + ',' +
-    goNewline(2) + '"AAAAs": ' + renderNameMap(records.aaaa) + ',' +
-    goNewline(2) + '"SRVs": ' + renderNameMap(records.srv) +
-    nl1 + '}' +
-    goNewline(0) + '}'
+    nl1 +
+    '"TTL": ' +
+    goJsonIndent(meta.ttl) +
+    ',' +
+    nl1 +
+    '"Serial": ' +
+    goJsonIndent(meta.serial) +
+    ',' +
+    nl1 +
+    '"RefreshSeconds": ' +
+    goJsonIndent(meta.refreshSeconds) +
+    ',' +
+    nl1 +
+    '"Mname": ' +
+    goQuote(meta.mname) +
+    ',' +
+    nl1 +
+    '"Rname": ' +
+    goQuote(meta.rname) +
+    ',' +
+    nl1 +
+    '"Domain": ' +
+    goQuote(meta.domain) +
+    ',' +
+    nl1 +
+    '"Records": {' +
+    goNewline(2) +
+    '"As": ' +
+    renderNameMap(records.a) +
+    ',' +
+    goNewline(2) +
+    '"AAAAs": ' +
+    renderNameMap(records.aaaa) +
+    ',' +
+    goNewline(2) +
+    '"SRVs": ' +
+    renderNameMap(records.srv) +
+    nl1 +
+    '}' +
+    goNewline(0) +
+    '}'
   );
 }
 
@@ -71,9 +100,15 @@ function renderFramework(f: EnumFramework, depth: number): string {
   const nl = goNewline(depth + 1);
   return (
     '{' +
-    nl + '"tasks": ' + renderList(f.tasks, depth + 1, renderTask) + ',' +
-    nl + '"name": ' + goQuote(f.name) +
-    goNewline(depth) + '}'
+    nl +
+    '"tasks": ' +
+    renderList(f.tasks, depth + 1, renderTask) +
+    ',' +
+    nl +
+    '"name": ' +
+    goQuote(f.name) +
+    goNewline(depth) +
+    '}'
   );
 }
 
@@ -82,10 +117,19 @@ function renderTask(t: EnumTask, depth: number): string {
   const quote = allPlain([t.name, t.id]) && (t.records === null || allPlain(t.records)) ? plainQuote : goQuote;
   return (
     '{' +
-    nl + '"name": ' + quote(t.name) + ',' +
-    nl + '"id": ' + quote(t.id) + ',' +
-    nl + '"records": ' + renderRecords(t.records, depth + 1, quote) +
-    goNewline(depth) + '}'
+    nl +
+    '"name": ' +
+    quote(t.name) +
+    ',' +
+    nl +
+    '"id": ' +
+    quote(t.id) +
+    ',' +
+    nl +
+    '"records": ' +
+    renderRecords(t.records, depth + 1, quote) +
+    goNewline(depth) +
+    '}'
   );
 }
 
@@ -99,10 +143,19 @@ function renderRecords(flat: readonly string[] | null, depth: number, quote: (s:
   for (let i = 0; i < flat.length; i += 3) {
     parts[i / 3] =
       '{' +
-      nlr + '"name": ' + quote(flat[i]!) + ',' +
-      nlr + '"host": ' + quote(flat[i + 1]!) + ',' +
-      nlr + '"rtype": ' + quote(flat[i + 2]!) +
-      nl + '}';
+      nlr +
+      '"name": ' +
+      quote(flat[i]!) +
+      ',' +
+      nlr +
+      '"host": ' +
+      quote(flat[i + 1]!) +
+      ',' +
+      nlr +
+      '"rtype": ' +
+      quote(flat[i + 2]!) +
+      nl +
+      '}';
   }
   return '[' + nl + parts.join(',' + nl) + goNewline(depth) + ']';
 }

@@ -38,8 +38,13 @@ function nonLoopbackAddresses(): string[] {
 }
 
 function logRecords(log: Logger, records: RecordSet): void {
-  for (const [tag, map] of [['A', records.a], ['AAAA', records.aaaa], ['SRV', records.srv]] as const) {
-    for (const [name, values] of map) for (const v of valuesOf(values)) log.trace({ rtype: tag, name, value: v }, 'record');
+  for (const [tag, map] of [
+    ['A', records.a],
+    ['AAAA', records.aaaa],
+    ['SRV', records.srv],
+  ] as const) {
+    for (const [name, values] of map)
+      for (const v of valuesOf(values)) log.trace({ rtype: tag, name, value: v }, 'record');
   }
 }
 
@@ -100,7 +105,7 @@ export class RefreshPipeline {
       },
       (msg) => this.log.warn({ leader }, msg),
     );
-    // The state is no longer needed: let GC reclaim it before the table build allocates.
+    // eslint-disable-next-line no-useless-assignment -- a dropped reference lets GC reclaim the state before the build allocates
     state = null;
     if (this.log.isLevelEnabled('trace')) logRecords(this.log, generated.records);
     const t2 = performance.now();
@@ -111,14 +116,16 @@ export class RefreshPipeline {
     const t3 = performance.now();
 
     const utf8 = new TextEncoder();
-    const axfrBody = utf8.encode(renderAxfr(generated.records, {
-      ttl: c.ttl,
-      serial,
-      refreshSeconds: c.refreshSeconds,
-      mname: c.soaMname,
-      rname: c.soaRname,
-      domain: c.domain,
-    })).buffer as ArrayBuffer;
+    const axfrBody = utf8.encode(
+      renderAxfr(generated.records, {
+        ttl: c.ttl,
+        serial,
+        refreshSeconds: c.refreshSeconds,
+        mname: c.soaMname,
+        rname: c.soaRname,
+        domain: c.domain,
+      }),
+    ).buffer as ArrayBuffer;
     const enumerateBody = utf8.encode(renderEnumerate(generated.enumeration)).buffer as ArrayBuffer;
     const t4 = performance.now();
     // A reconfigure during this run changes TTLs or SOA fields the next table will carry: force a new serial then.

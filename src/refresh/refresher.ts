@@ -81,7 +81,12 @@ export class Refresher {
     if (this.timer) clearInterval(this.timer);
     const w = this.worker;
     this.worker = null;
-    this.inFlight?.resolve({ type: 'result', id: this.inFlight.id, ok: false, error: { code: 'MESOS_DNS_STOPPED', message: 'stopped' } });
+    this.inFlight?.resolve({
+      type: 'result',
+      id: this.inFlight.id,
+      ok: false,
+      error: { code: 'MESOS_DNS_STOPPED', message: 'stopped' },
+    });
     if (w) await w.terminate();
   }
 
@@ -107,7 +112,11 @@ export class Refresher {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const init: WorkerInit = { config: this.opts.config, fetchOptions: this.opts.fetchOptions, log: this.opts.logOptions };
+    const init: WorkerInit = {
+      config: this.opts.config,
+      fetchOptions: this.opts.fetchOptions,
+      log: this.opts.logOptions,
+    };
     const w = new Worker(this.opts.workerUrl ?? new URL('./worker.js', import.meta.url), { workerData: init });
     w.on('message', (msg: FromWorker) => {
       if (this.inFlight && msg.id === this.inFlight.id) this.inFlight.resolve(msg);
@@ -116,7 +125,12 @@ export class Refresher {
       if (this.worker !== w) return;
       this.worker = null;
       this.opts.log.error({ reason }, 'refresh worker died; a new one starts with the next refresh');
-      this.inFlight?.resolve({ type: 'result', id: this.inFlight.id, ok: false, error: { code: 'MESOS_DNS_REFRESH_WORKER_DIED', message: reason } });
+      this.inFlight?.resolve({
+        type: 'result',
+        id: this.inFlight.id,
+        ok: false,
+        error: { code: 'MESOS_DNS_REFRESH_WORKER_DIED', message: reason },
+      });
     };
     w.on('error', (err) => died(err.message));
     w.on('exit', (code) => died(`exited with code ${code}`));
@@ -157,8 +171,19 @@ export class Refresher {
     };
     serving.swap(snapshot);
     serving.recordOutcome({ at: snapshot.loadedAt, ok: true, durationMs });
-    if (previous?.leader !== snapshot.leader) log.info({ leader: snapshot.leader, master: snapshot.master }, 'leader changed');
-    log.debug({ serial: r.serial, master: r.master, ...r.counts, ...r.timings, skippedItems: r.skippedItems, stateBytes: r.stateBytes }, 'refresh done');
+    if (previous?.leader !== snapshot.leader)
+      log.info({ leader: snapshot.leader, master: snapshot.master }, 'leader changed');
+    log.debug(
+      {
+        serial: r.serial,
+        master: r.master,
+        ...r.counts,
+        ...r.timings,
+        skippedItems: r.skippedItems,
+        stateBytes: r.stateBytes,
+      },
+      'refresh done',
+    );
     this.opts.onSwap?.(snapshot);
   }
 }

@@ -34,7 +34,10 @@ async function lookupAll(host: string): Promise<string[]> {
  * honoured), as the Go program does on every reload. A failed lookup means
  * "no addresses", reported through `onError`.
  */
-export async function resolveHosts(hosts: readonly string[], onError: (host: string, err: unknown) => void): Promise<Map<string, string[]>> {
+export async function resolveHosts(
+  hosts: readonly string[],
+  onError: (host: string, err: unknown) => void,
+): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   let next = 0;
   const workers = Array.from({ length: Math.min(CONCURRENCY, hosts.length) }, async () => {

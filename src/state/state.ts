@@ -152,7 +152,9 @@ function toStatus(v: unknown): TaskStatus {
   if (cs !== undefined && cs !== null) {
     for (const ni of arr(obj(cs, 'container_status'), 'network_infos', 'container_status')) {
       const nio = obj(ni, 'network_info');
-      const ipAddresses = arr(nio, 'ip_addresses', 'network_info').map((a) => str(obj(a, 'ip_addresses[]'), 'ip_address', 'ip_addresses[]'));
+      const ipAddresses = arr(nio, 'ip_addresses', 'network_info').map((a) =>
+        str(obj(a, 'ip_addresses[]'), 'ip_address', 'ip_addresses[]'),
+      );
       if (networkInfos === NONE) networkInfos = [];
       networkInfos.push({ ipAddresses, ipAddress: str(nio, 'ip_address', 'network_info') });
     }
@@ -180,7 +182,11 @@ function toDiscovery(v: unknown): Discovery | null {
       if (n !== undefined && n !== null && (typeof n !== 'number' || !Number.isInteger(n))) {
         throw new BadItem('discovery port number is not an integer');
       }
-      ports.push({ number: typeof n === 'number' ? n : 0, protocol: str(po, 'protocol', 'port'), name: str(po, 'name', 'port') });
+      ports.push({
+        number: typeof n === 'number' ? n : 0,
+        protocol: str(po, 'protocol', 'port'),
+        name: str(po, 'name', 'port'),
+      });
     }
   }
   return name === '' ? null : { name, ports };
@@ -234,8 +240,10 @@ export function validateState(doc: unknown, master?: string): { state: MesosStat
   const agentIds = new Map<string, string>();
   const fwList = get(doc, 'frameworks');
   const slaveList = get(doc, 'slaves');
-  if (fwList !== undefined && fwList !== null && !Array.isArray(fwList)) throw new StateError('state.frameworks is not an array', master);
-  if (slaveList !== undefined && slaveList !== null && !Array.isArray(slaveList)) throw new StateError('state.slaves is not an array', master);
+  if (fwList !== undefined && fwList !== null && !Array.isArray(fwList))
+    throw new StateError('state.frameworks is not an array', master);
+  if (slaveList !== undefined && slaveList !== null && !Array.isArray(slaveList))
+    throw new StateError('state.slaves is not an array', master);
 
   (slaveList ?? []).forEach((v: unknown, index: number) => {
     try {
@@ -260,7 +268,13 @@ export function validateState(doc: unknown, master?: string): { state: MesosStat
       const rawPid = get(o, 'pid');
       if (rawPid !== undefined) {
         pid = typeof rawPid === 'string' ? parseUPID(rawPid) : null;
-        if (!pid) warnings.push({ item: 'framework', index, id: idOf(v), reason: `pid ${JSON.stringify(rawPid)} does not parse; using hostname` });
+        if (!pid)
+          warnings.push({
+            item: 'framework',
+            index,
+            id: idOf(v),
+            reason: `pid ${JSON.stringify(rawPid)} does not parse; using hostname`,
+          });
       }
       const tasks: Task[] = [];
       arr(o, 'tasks', 'framework').forEach((t, ti) => {

@@ -48,7 +48,9 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
   const apexKey = domain === '' ? '.' : `${domain}.`;
   const domainWire = hostNameToWire(apexKey);
   if (!domainWire) throw new ConfigError(`domain ${JSON.stringify(meta.domain)} is not a valid DNS name`, 'domain');
-  const mnameKey = meta.soaMname.toLowerCase().endsWith('.') ? meta.soaMname.toLowerCase() : `${meta.soaMname.toLowerCase()}.`;
+  const mnameKey = meta.soaMname.toLowerCase().endsWith('.')
+    ? meta.soaMname.toLowerCase()
+    : `${meta.soaMname.toLowerCase()}.`;
   const mname = hostNameToWire(mnameKey);
   if (!mname) throw new ConfigError(`SOAMname ${JSON.stringify(meta.soaMname)} is not a valid host name`, 'soaMname');
   const rname = anyNameToWire(meta.soaRname);
@@ -96,7 +98,15 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
     encodeRR(
       QTYPE.SOA,
       minimumTtl,
-      soaRdata({ mname, rname, serial: nums.serial, refresh: nums.soaRefresh, retry: nums.soaRetry, expire: nums.soaExpire, minimum: nums.soaMinttl }),
+      soaRdata({
+        mname,
+        rname,
+        serial: nums.serial,
+        refresh: nums.soaRefresh,
+        retry: nums.soaRetry,
+        expire: nums.soaExpire,
+        minimum: nums.soaMinttl,
+      }),
     );
   const soaAnswer = soa(nums.ttl);
   const soaNegative = soa(Math.min(nums.ttl, nums.soaMinttl));
@@ -150,7 +160,11 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
     const aaaaCount = count[i * 3 + T_AAAA]!;
     slots[e + E.aaaaCount] = aaaaCount;
     slots[e + E.aaaaOff] = off;
-    for (let k = start[i * 3 + T_AAAA]! * AAAA_RDATA_LEN, end = k + aaaaCount * AAAA_RDATA_LEN; k < end; k += AAAA_RDATA_LEN) {
+    for (
+      let k = start[i * 3 + T_AAAA]! * AAAA_RDATA_LEN, end = k + aaaaCount * AAAA_RDATA_LEN;
+      k < end;
+      k += AAAA_RDATA_LEN
+    ) {
       const at = writeRRHead(u8, off, QTYPE.AAAA, ttl, AAAA_RDATA_LEN);
       for (let j = 0; j < AAAA_RDATA_LEN; j++) u8[at + j] = aaaaList[k + j]!;
       off = at + AAAA_RDATA_LEN;

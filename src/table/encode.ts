@@ -28,7 +28,7 @@ export function hostNameHash(s: string, start: number, end: number): number {
   // Text of at most 253 octets: with its length octets and the root label it fills 255 on the wire.
   if (end - start > MAX_NAME_LEN - 2 || (end > start && s.charCodeAt(end - 1) === 0x2e)) return -1;
   let h = FNV_OFFSET;
-  for (let pos = start; pos < end; ) {
+  for (let pos = start; pos < end;) {
     let dot = s.indexOf('.', pos);
     if (dot < 0 || dot > end) dot = end;
     const len = dot - pos;
@@ -200,6 +200,7 @@ export function parseSrvValue(v: string, out: SrvParts): boolean {
   out.port = value % 65536;
   out.wireLen = wireLen;
   out.hash = hash;
-  out.canonical = value <= 65535 && (digits === 1 || v.charCodeAt(colon + 1) !== 0x30) && v.charCodeAt(colon - 1) === 0x2e;
+  out.canonical =
+    value <= 65535 && (digits === 1 || v.charCodeAt(colon + 1) !== 0x30) && v.charCodeAt(colon - 1) === 0x2e;
   return true;
 }

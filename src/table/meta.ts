@@ -3,7 +3,15 @@ import type { TableMeta } from './table.js';
 
 export type TableMetaSource = Pick<
   Config,
-  'domain' | 'ttl' | 'soaMname' | 'soaRname' | 'soaRefresh' | 'soaRetry' | 'soaExpire' | 'soaMinttl' | 'srvRecordDefaultWeight'
+  | 'domain'
+  | 'ttl'
+  | 'soaMname'
+  | 'soaRname'
+  | 'soaRefresh'
+  | 'soaRetry'
+  | 'soaExpire'
+  | 'soaMinttl'
+  | 'srvRecordDefaultWeight'
 >;
 
 /** The table's SOA/TTL settings from the config, with the serial the refresh decided. */

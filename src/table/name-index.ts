@@ -74,7 +74,8 @@ export class NameIndex {
       if (e < 0) return -1;
       if (this.hashes[e] !== h) continue;
       const k = this.keys[e]!;
-      if (dotted ? k.length === end && v.startsWith(k) : k.length === end + 1 && k.startsWith(v.slice(0, end))) return e;
+      if (dotted ? k.length === end && v.startsWith(k) : k.length === end + 1 && k.startsWith(v.slice(0, end)))
+        return e;
     }
   }
 }

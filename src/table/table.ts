@@ -96,7 +96,8 @@ export class RecordTable {
         const h = new Uint32Array(buffer, 0, HEADER_SLOTS);
         return h[H.magic] === MAGIC && h[H.version] === VERSION && h[H.byteLength] === buffer.byteLength;
       })();
-    if (!ok) throw new MesosDnsError('MESOS_DNS_TABLE_INVALID', `not a record table buffer (${buffer.byteLength} bytes)`);
+    if (!ok)
+      throw new MesosDnsError('MESOS_DNS_TABLE_INVALID', `not a record table buffer (${buffer.byteLength} bytes)`);
     return new RecordTable(buffer);
   }
 
@@ -137,12 +138,17 @@ export class RecordTable {
     const u32 = this.u32;
     const e = this.entriesOff + idx * ENTRY_SLOTS;
     const result: LookupResult = { a: [], aaaa: [], srv: [] };
-    for (let i = 0; i < u32[e + E.aCount]!; i++) result.a.push(formatIPv4(this.u8, u32[e + E.aOff]! + i * RR_A_LEN + RR_FIXED_LEN));
-    for (let i = 0; i < u32[e + E.aaaaCount]!; i++) result.aaaa.push(formatIPv6(this.u8, u32[e + E.aaaaOff]! + i * RR_AAAA_LEN + RR_FIXED_LEN));
+    for (let i = 0; i < u32[e + E.aCount]!; i++)
+      result.a.push(formatIPv4(this.u8, u32[e + E.aOff]! + i * RR_A_LEN + RR_FIXED_LEN));
+    for (let i = 0; i < u32[e + E.aaaaCount]!; i++)
+      result.aaaa.push(formatIPv6(this.u8, u32[e + E.aaaaOff]! + i * RR_AAAA_LEN + RR_FIXED_LEN));
     for (let i = 0; i < u32[e + E.srvCount]!; i++) {
       const rr = u32[this.srvListOff + (u32[e + E.srvIndex]! + i) * SRV_SLOTS + S.rrOff]!;
       const portAt = rr + SRV_TARGET_AT - 2;
-      result.srv.push({ port: (this.u8[portAt]! << 8) | this.u8[portAt + 1]!, target: wireToName(this.u8, rr + SRV_TARGET_AT) });
+      result.srv.push({
+        port: (this.u8[portAt]! << 8) | this.u8[portAt + 1]!,
+        target: wireToName(this.u8, rr + SRV_TARGET_AT),
+      });
     }
     return result;
   }

@@ -92,7 +92,15 @@ export class ReplyWriter {
    * Writes the header (ID from the query, the given flag octets and counts),
    * the OPT RR when `optSize` > 0, and returns a copy of the reply.
    */
-  finish(query: Uint8Array, flags2: number, flags3: number, hasQuestion: boolean, optSize: number, extRcode: number, dnssecOk: boolean): Buffer {
+  finish(
+    query: Uint8Array,
+    flags2: number,
+    flags3: number,
+    hasQuestion: boolean,
+    optSize: number,
+    extRcode: number,
+    dnssecOk: boolean,
+  ): Buffer {
     const out = this.out;
     let end = this.pos;
     const ar = this.ar + (optSize > 0 ? 1 : 0);

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { loadIamConfig } from '../../src/config/auth.js';
 import { expectConfigError, load, tempFile } from './support.js';
 
-const GOOD_IAM = JSON.stringify({ uid: 'svc', private_key: '-----BEGIN PRIVATE KEY-----', login_endpoint: 'https://127.0.0.1/acs/api/v1/auth/login' });
+const GOOD_IAM = JSON.stringify({
+  uid: 'svc',
+  private_key: '-----BEGIN PRIVATE KEY-----',
+  login_endpoint: 'https://127.0.0.1/acs/api/v1/auth/login',
+});
 
 describe('MesosAuthentication (§7.3 item 10)', () => {
   it('none by default, no warnings', () => {
@@ -12,20 +16,45 @@ describe('MesosAuthentication (§7.3 item 10)', () => {
   });
 
   it('basic needs a principal or a secret', () => {
-    expectConfigError(() => load({ mesosAuthentication: 'basic' }), 'mesosCredentials', 'invalid HTTP Basic configuration');
-    expect(load({ mesosAuthentication: 'basic', mesosCredentials: { principal: 'p' } }).config.mesosAuthentication).toBe('basic');
-    expect(load({ mesosAuthentication: 'basic', mesosCredentials: { secret: 's' } }).config.mesosCredentials).toEqual({ principal: '', secret: 's' });
+    expectConfigError(
+      () => load({ mesosAuthentication: 'basic' }),
+      'mesosCredentials',
+      'invalid HTTP Basic configuration',
+    );
+    expect(
+      load({ mesosAuthentication: 'basic', mesosCredentials: { principal: 'p' } }).config.mesosAuthentication,
+    ).toBe('basic');
+    expect(load({ mesosAuthentication: 'basic', mesosCredentials: { secret: 's' } }).config.mesosCredentials).toEqual({
+      principal: '',
+      secret: 's',
+    });
   });
 
   it('rejects unknown mechanisms, case-sensitively', () => {
-    expectConfigError(() => load({ mesosAuthentication: 'Basic' }), 'mesosAuthentication', 'unregistered factory requested');
-    expectConfigError(() => load({ mesosAuthentication: 'kerberos' }), 'mesosAuthentication', 'unregistered factory requested');
+    expectConfigError(
+      () => load({ mesosAuthentication: 'Basic' }),
+      'mesosAuthentication',
+      'unregistered factory requested',
+    );
+    expectConfigError(
+      () => load({ mesosAuthentication: 'kerberos' }),
+      'mesosAuthentication',
+      'unregistered factory requested',
+    );
   });
 
   it('iam needs an IAM file with uid, private_key and login_endpoint', () => {
-    expectConfigError(() => load({ mesosAuthentication: 'iam' }), 'iamConfigFile', 'missing configuration for specified authentication mechanism');
+    expectConfigError(
+      () => load({ mesosAuthentication: 'iam' }),
+      'iamConfigFile',
+      'missing configuration for specified authentication mechanism',
+    );
     const partial = tempFile('iam.json', JSON.stringify({ uid: 'svc', login_endpoint: 'https://127.0.0.1/login' }));
-    expectConfigError(() => load({ mesosAuthentication: 'iam', IAMConfigFile: partial }), 'iamConfigFile', 'invalid HTTP IAM configuration');
+    expectConfigError(
+      () => load({ mesosAuthentication: 'iam', IAMConfigFile: partial }),
+      'iamConfigFile',
+      'invalid HTTP IAM configuration',
+    );
     const good = tempFile('iam.json', GOOD_IAM);
     expect(load({ mesosAuthentication: 'iam', IAMConfigFile: good }).config.mesosAuthentication).toBe('iam');
   });
@@ -50,7 +79,10 @@ describe('MesosAuthentication (§7.3 item 10)', () => {
 
 describe('loadIamConfig', () => {
   it('reads the keys case-insensitively', () => {
-    const f = tempFile('iam.json', '{"UID": "svc", "Private_Key": "k", "login_endpoint": "https://127.0.0.1/login", "extra": 1}');
+    const f = tempFile(
+      'iam.json',
+      '{"UID": "svc", "Private_Key": "k", "login_endpoint": "https://127.0.0.1/login", "extra": 1}',
+    );
     expect(loadIamConfig(f)).toEqual({ uid: 'svc', privateKey: 'k', loginEndpoint: 'https://127.0.0.1/login' });
   });
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { parseFlags, usage } from '../../src/config/flags.js';
 import { FlagError } from '../../src/errors.js';
 
-const DEFAULTS = { config: 'config.json', version: false, verbosity: 0, logToStderr: false, help: false, pretty: false };
+const DEFAULTS = {
+  config: 'config.json',
+  version: false,
+  verbosity: 0,
+  logToStderr: false,
+  help: false,
+  pretty: false,
+};
 
 function flagError(argv: string[]): FlagError {
   try {
@@ -43,7 +50,16 @@ describe('parseFlags', () => {
 
   it('accepts and ignores the glog flags', () => {
     expect(
-      parseFlags(['-alsologtostderr', '-log_dir', '/tmp', '-stderrthreshold=ERROR', '-vmodule', 'x=2', '-log_backtrace_at=a.go:1', '-v=1']),
+      parseFlags([
+        '-alsologtostderr',
+        '-log_dir',
+        '/tmp',
+        '-stderrthreshold=ERROR',
+        '-vmodule',
+        'x=2',
+        '-log_backtrace_at=a.go:1',
+        '-v=1',
+      ]),
     ).toEqual({ ...DEFAULTS, verbosity: 1 });
   });
 
@@ -75,7 +91,15 @@ describe('usage', () => {
     expect(text).toContain('  -config string\n    \tpath to config file (json) (default "config.json")\n');
     expect(text).toContain('  -version\n    \toutput the version\n');
     expect(text).toContain('  -v value\n    \tlog level for V logs\n');
-    for (const name of ['alsologtostderr', 'log_backtrace_at', 'log_dir', 'logtostderr', 'pretty', 'stderrthreshold', 'vmodule']) {
+    for (const name of [
+      'alsologtostderr',
+      'log_backtrace_at',
+      'log_dir',
+      'logtostderr',
+      'pretty',
+      'stderrthreshold',
+      'vmodule',
+    ]) {
       expect(text).toContain(`  -${name}`);
     }
   });

@@ -27,7 +27,12 @@ describe('parseJsonEntries', () => {
   it('keeps number literals as written', () => {
     const doc = parseJsonEntries('[60, -1, 60.5, 1e2, 0, 12345678901234567890]');
     expect(doc.kind === 'array' && doc.items.map((i) => (i.kind === 'number' ? i.raw : null))).toEqual([
-      '60', '-1', '60.5', '1e2', '0', '12345678901234567890',
+      '60',
+      '-1',
+      '60.5',
+      '1e2',
+      '0',
+      '12345678901234567890',
     ]);
   });
 
@@ -67,7 +72,7 @@ describe('parseJsonEntries', () => {
     ['{"a": 1', 'unexpected end of JSON input', 1, 8],
     ['{"a": 1,}', "invalid character '}' looking for beginning of object key string", 1, 9],
     ['{"a" 1}', "invalid character '1' after object key", 1, 6],
-    ['{"a": 1 "b": 2}', 'invalid character \'"\' after object key:value pair', 1, 9],
+    ['{"a": 1 "b": 2}', "invalid character '\"' after object key:value pair", 1, 9],
     ['[1 2]', "invalid character '2' after array element", 1, 4],
     ['{"a": x}', "invalid character 'x' looking for beginning of value", 1, 7],
     ['{}\n{}', "invalid character '{' after top-level value", 2, 1],

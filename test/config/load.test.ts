@@ -124,7 +124,9 @@ describe('duplicate keys', () => {
   });
 
   it('last one wins for arrays', () => {
-    const { config } = loadText('{"masters":["127.0.0.1:1"],"Masters":["127.0.0.2:2"],"resolvers":["1.1.1.1"],"RESOLVERS":["9.9.9.9"]}');
+    const { config } = loadText(
+      '{"masters":["127.0.0.1:1"],"Masters":["127.0.0.2:2"],"resolvers":["1.1.1.1"],"RESOLVERS":["9.9.9.9"]}',
+    );
     expect(config.masters).toEqual(['127.0.0.2:2']);
     expect(config.resolvers).toEqual(['9.9.9.9:53']);
   });
@@ -147,7 +149,13 @@ describe('duplicate keys', () => {
 describe('null', () => {
   it('leaves numbers, booleans and strings at their defaults', () => {
     const { config } = load({ ttl: null, dnsOn: null, domain: null, mesosCredentials: null, workers: null });
-    expect(config).toMatchObject({ ttl: 60, dnsOn: true, domain: 'mesos', mesosCredentials: { principal: '', secret: '' }, workers: 1 });
+    expect(config).toMatchObject({
+      ttl: 60,
+      dnsOn: true,
+      domain: 'mesos',
+      mesosCredentials: { principal: '', secret: '' },
+      workers: 1,
+    });
     expect(load({ mesosCredentials: { principal: null } }).config.mesosCredentials.principal).toBe('');
   });
 
@@ -163,7 +171,9 @@ describe('null', () => {
   });
 
   it('empties zoneResolvers', () => {
-    const { config } = loadText('{"masters":["127.0.0.1:5050"],"zoneResolvers":{"a.com":["1.1.1.1"]},"zoneresolvers":null}');
+    const { config } = loadText(
+      '{"masters":["127.0.0.1:5050"],"zoneResolvers":{"a.com":["1.1.1.1"]},"zoneresolvers":null}',
+    );
     expect(config.zoneResolvers).toEqual({});
   });
 
@@ -172,11 +182,19 @@ describe('null', () => {
   });
 
   it('a null list element decodes to an empty string, as in Go', () => {
-    expectConfigError(() => load({ resolvers: ['8.8.8.8', null] }), 'resolvers', 'error validating resolvers: illegal ip specified: ');
+    expectConfigError(
+      () => load({ resolvers: ['8.8.8.8', null] }),
+      'resolvers',
+      'error validating resolvers: illegal ip specified: ',
+    );
   });
 
   it('a null document is all defaults', () => {
-    expectConfigError(() => loadText('null'), 'masters', 'service validation failed: specify Mesos masters or Zookeeper in config.json');
+    expectConfigError(
+      () => loadText('null'),
+      'masters',
+      'service validation failed: specify Mesos masters or Zookeeper in config.json',
+    );
   });
 });
 
@@ -187,14 +205,26 @@ describe('type errors name the Go field', () => {
     [{ ttl: 60.5 }, 'ttl', `${prefix} number 60.5 into Go struct field Config.TTL of type int32`],
     [{ ttl: 2147483648 }, 'ttl', `${prefix} number 2147483648 into Go struct field Config.TTL of type int32`],
     [{ SOARefresh: -1 }, 'soaRefresh', `${prefix} number -1 into Go struct field Config.SOARefresh of type uint32`],
-    [{ srvRecordDefaultWeight: 65536 }, 'srvRecordDefaultWeight', `${prefix} number 65536 into Go struct field Config.SRVRecordDefaultWeight of type uint16`],
+    [
+      { srvRecordDefaultWeight: 65536 },
+      'srvRecordDefaultWeight',
+      `${prefix} number 65536 into Go struct field Config.SRVRecordDefaultWeight of type uint16`,
+    ],
     [{ httpPort: '8123' }, 'httpPort', `${prefix} string into Go struct field Config.HttpPort of type int`],
     [{ dnsOn: 1 }, 'dnsOn', `${prefix} number into Go struct field Config.DnsOn of type bool`],
     [{ domain: true }, 'domain', `${prefix} bool into Go struct field Config.Domain of type string`],
     [{ masters: '127.0.0.1:5050' }, 'masters', `${prefix} string into Go struct field Config.Masters of type []string`],
     [{ resolvers: [8] }, 'resolvers', `${prefix} number into Go struct field Config.Resolvers of type string`],
-    [{ zoneResolvers: [] }, 'zoneResolvers', `${prefix} array into Go struct field Config.ZoneResolvers of type map[string][]string`],
-    [{ mesosCredentials: { secret: 1 } }, 'mesosCredentials', `${prefix} number into Go struct field Config.MesosCredentials.Secret of type string`],
+    [
+      { zoneResolvers: [] },
+      'zoneResolvers',
+      `${prefix} array into Go struct field Config.ZoneResolvers of type map[string][]string`,
+    ],
+    [
+      { mesosCredentials: { secret: 1 } },
+      'mesosCredentials',
+      `${prefix} number into Go struct field Config.MesosCredentials.Secret of type string`,
+    ],
     [{ workers: 'two' }, 'workers', `${prefix} string into Go struct field Config.Workers of type int`],
   ])('%j', (fields, key, message) => {
     expectConfigError(() => load(fields), key, message);

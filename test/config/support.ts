@@ -27,7 +27,11 @@ export function tempFile(name: string, content: string): string {
 
 export const FILE = '/etc/mesos-dns/config.json';
 /** Options that keep tests away from the host's resolv.conf and interfaces. */
-export const NO_HOST: LoadOptions = { resolvConfPath: '/nonexistent/resolv.conf', localAddresses: () => [], now: () => 1_700_000_000_000 };
+export const NO_HOST: LoadOptions = {
+  resolvConfPath: '/nonexistent/resolv.conf',
+  localAddresses: () => [],
+  now: () => 1_700_000_000_000,
+};
 
 /** Parses a config given as an object (keys may repeat only via `text`) on top of a valid base. */
 export function load(fields: Record<string, unknown>, options: LoadOptions = NO_HOST): ValidatedConfig {

@@ -26,7 +26,11 @@ describe('CACertFile (§7.3 item 9)', () => {
 
   it('rejects a directory at the read', () => {
     const dir = tempDir();
-    expectConfigError(() => load({ CACertFile: dir }), 'caCertFile', `CACertFile read failed: read ${dir}: is a directory`);
+    expectConfigError(
+      () => load({ CACertFile: dir }),
+      'caCertFile',
+      `CACertFile read failed: read ${dir}: is a directory`,
+    );
   });
 
   it.each([
@@ -51,18 +55,38 @@ describe('CertFile and KeyFile (§7.3 item 9)', () => {
   });
 
   it('must be readable', () => {
-    expectConfigError(() => load({ CertFile: '/nonexistent/c.pem', KeyFile: KEY }), 'certFile', 'open /nonexistent/c.pem: no such file or directory');
-    expectConfigError(() => load({ CertFile: CERT, KeyFile: '/nonexistent/k.pem' }), 'keyFile', 'open /nonexistent/k.pem: no such file or directory');
+    expectConfigError(
+      () => load({ CertFile: '/nonexistent/c.pem', KeyFile: KEY }),
+      'certFile',
+      'open /nonexistent/c.pem: no such file or directory',
+    );
+    expectConfigError(
+      () => load({ CertFile: CERT, KeyFile: '/nonexistent/k.pem' }),
+      'keyFile',
+      'open /nonexistent/k.pem: no such file or directory',
+    );
   });
 
   it('must hold a certificate and a key', () => {
-    expectConfigError(() => load({ CertFile: KEY, KeyFile: KEY }), 'certFile', 'tls: failed to find any PEM data in certificate input');
-    expectConfigError(() => load({ CertFile: CERT, KeyFile: CERT }), 'keyFile', 'tls: failed to find any PEM data in key input');
+    expectConfigError(
+      () => load({ CertFile: KEY, KeyFile: KEY }),
+      'certFile',
+      'tls: failed to find any PEM data in certificate input',
+    );
+    expectConfigError(
+      () => load({ CertFile: CERT, KeyFile: CERT }),
+      'keyFile',
+      'tls: failed to find any PEM data in key input',
+    );
     const broken = tempFile('k.pem', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n');
     expectConfigError(() => load({ CertFile: CERT, KeyFile: broken }), 'keyFile', 'tls: failed to parse private key');
   });
 
   it('must match', () => {
-    expectConfigError(() => load({ CertFile: CERT, KeyFile: OTHER_KEY }), 'keyFile', 'tls: private key does not match public key');
+    expectConfigError(
+      () => load({ CertFile: CERT, KeyFile: OTHER_KEY }),
+      'keyFile',
+      'tls: private key does not match public key',
+    );
   });
 });

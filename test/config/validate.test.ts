@@ -18,17 +18,27 @@ describe('services (§7.3 item 2)', () => {
   });
 
   it.each(['{}', '{"masters": []}', '{"masters": null, "zk": ""}'])('requires masters or zk: %s', (text) => {
-    expectConfigError(() => loadText(text), 'masters', 'service validation failed: specify Mesos masters or Zookeeper in config.json');
+    expectConfigError(
+      () => loadText(text),
+      'masters',
+      'service validation failed: specify Mesos masters or Zookeeper in config.json',
+    );
   });
 });
 
 describe('masters (§7.3 item 3)', () => {
   it.each([
-    ['1.2.3.4', 'error validating masters: illegal host:port specified: 1.2.3.4. Error: address 1.2.3.4: missing port in address'],
+    [
+      '1.2.3.4',
+      'error validating masters: illegal host:port specified: 1.2.3.4. Error: address 1.2.3.4: missing port in address',
+    ],
     ['1.2.3.4:0', 'error validating masters: illegal host:port specified: 1.2.3.4:0'],
     ['1.2.3.4:x', 'error validating masters: illegal host:port specified: 1.2.3.4:x'],
     ['1.2.3.4:65536', 'error validating masters: illegal host:port specified: 1.2.3.4:65536'],
-    ['::1:5050', 'error validating masters: illegal host:port specified: ::1:5050. Error: address ::1:5050: too many colons in address'],
+    [
+      '::1:5050',
+      'error validating masters: illegal host:port specified: ::1:5050. Error: address ::1:5050: too many colons in address',
+    ],
     ['localhost:5050', 'masters: "localhost:5050" is not an IP:port'],
     ['master.example.com:5050', 'masters: "master.example.com:5050" is not an IP:port'],
   ])('rejects %j', (master, message) => {
@@ -82,7 +92,11 @@ describe('zk', () => {
   });
 
   it('rejects an unreadable file:// value', () => {
-    expectConfigError(() => loadText('{"zk": "file:///nonexistent/zk"}'), 'zk', /^zk: cannot read "\/nonexistent\/zk": /);
+    expectConfigError(
+      () => loadText('{"zk": "file:///nonexistent/zk"}'),
+      'zk',
+      /^zk: cannot read "\/nonexistent\/zk": /,
+    );
   });
 });
 
@@ -127,7 +141,9 @@ describe('resolvers (§7.3 item 4)', () => {
       { ...NO_HOST, resolvConfPath: resolvConf, localAddresses: () => ['127.0.0.1'] },
     );
     expect(config.resolvers).toEqual([]);
-    expect(warnings).toEqual([`resolvers: empty, and ${resolvConf} names no usable nameserver; forwarded queries will fail`]);
+    expect(warnings).toEqual([
+      `resolvers: empty, and ${resolvConf} names no usable nameserver; forwarded queries will fail`,
+    ]);
   });
 
   it('fails when resolv.conf is needed but unreadable', () => {
@@ -175,10 +191,9 @@ describe('zoneResolvers (§7.3 item 4)', () => {
   });
 
   it('does not treat a shared string suffix as masking', () => {
-    expect(Object.keys(load({ zoneResolvers: { 'xa.com': ['1.1.1.1'], 'a.com': ['2.2.2.2'] } }).config.zoneResolvers)).toEqual([
-      'xa.com',
-      'a.com',
-    ]);
+    expect(
+      Object.keys(load({ zoneResolvers: { 'xa.com': ['1.1.1.1'], 'a.com': ['2.2.2.2'] } }).config.zoneResolvers),
+    ).toEqual(['xa.com', 'a.com']);
   });
 
   it('are not checked when forwarding is off', () => {
@@ -197,7 +212,12 @@ describe('IPSources (§7.3 item 5)', () => {
   });
 
   it('keeps the operator order', () => {
-    expect(load({ IPSources: ['host', 'docker', 'netinfo', 'mesos'] }).config.ipSources).toEqual(['host', 'docker', 'netinfo', 'mesos']);
+    expect(load({ IPSources: ['host', 'docker', 'netinfo', 'mesos'] }).config.ipSources).toEqual([
+      'host',
+      'docker',
+      'netinfo',
+      'mesos',
+    ]);
   });
 });
 
@@ -259,8 +279,16 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
     [{ forwardCacheSize: -1 }, 'forwardCacheSize', 'forwardCacheSize must be an integer at least 0'],
     [{ maxForwardsInFlight: 0 }, 'maxForwardsInFlight', 'maxForwardsInFlight must be an integer at least 1'],
     [{ maxTcpConnections: 0 }, 'maxTcpConnections', 'maxTcpConnections must be an integer at least 1'],
-    [{ tcpIdleTimeoutSeconds: 0 }, 'tcpIdleTimeoutSeconds', 'tcpIdleTimeoutSeconds must be an integer from 1 to 2147483'],
-    [{ tcpIdleTimeoutSeconds: 2147484 }, 'tcpIdleTimeoutSeconds', 'tcpIdleTimeoutSeconds must be an integer from 1 to 2147483'],
+    [
+      { tcpIdleTimeoutSeconds: 0 },
+      'tcpIdleTimeoutSeconds',
+      'tcpIdleTimeoutSeconds must be an integer from 1 to 2147483',
+    ],
+    [
+      { tcpIdleTimeoutSeconds: 2147484 },
+      'tcpIdleTimeoutSeconds',
+      'tcpIdleTimeoutSeconds must be an integer from 1 to 2147483',
+    ],
   ])('rejects %j', (fields, key, message) => {
     expectConfigError(() => load(fields), key, message);
   });

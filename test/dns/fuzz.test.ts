@@ -19,7 +19,6 @@ const UDP_PACKETS = 50_000;
 const TCP_CONNECTIONS = 250;
 const FRAMES_PER_CONNECTION = 12;
 
-
 const NAMES = [
   'leader.mesos',
   'liquor-store.marathon.mesos',
@@ -53,7 +52,13 @@ function makeGenerator(seed: number) {
     h.writeUInt16BE(ar, 10);
     return h;
   };
-  const tail = () => Buffer.from([0, pick([1, 28, 33, 6, 2, 255, 252, 251, 43, 0, 65535, int(65536)]), 0, pick([1, 1, 1, 3, 255, 254, 0])]);
+  const tail = () =>
+    Buffer.from([
+      0,
+      pick([1, 28, 33, 6, 2, 255, 252, 251, 43, 0, 65535, int(65536)]),
+      0,
+      pick([1, 1, 1, 3, 255, 254, 0]),
+    ]);
   const valid = () =>
     buildQuery(pick(NAMES), {
       id: int(0x10000),
@@ -115,7 +120,8 @@ function makeGenerator(seed: number) {
       if (kind === 0) {
         extra = Buffer.concat([optRR(1232, false, Buffer.alloc(0)), optRR(512, true, Buffer.alloc(0))]);
         ar = 2;
-      } else if (kind === 1) extra = Buffer.concat([encodeName('x.mesos'), optRR(1232, false, Buffer.alloc(0)).subarray(1)]);
+      } else if (kind === 1)
+        extra = Buffer.concat([encodeName('x.mesos'), optRR(1232, false, Buffer.alloc(0)).subarray(1)]);
       else if (kind === 2) {
         const o = optRR(1232, false, Buffer.alloc(0));
         o.writeUInt16BE(500, 9);
@@ -175,7 +181,18 @@ function assertWellFormed(reply: Buffer): void {
 /** Queries the server has taken a decision on (each verdict bumps one counter). */
 function processed(): number {
   const s = stats;
-  return s.answered + s.nxdomain + s.nodata + s.forwarded + s.refused + s.formerr + s.notimp + s.dropped + s.servfail - s.forwardFailures;
+  return (
+    s.answered +
+    s.nxdomain +
+    s.nodata +
+    s.forwarded +
+    s.refused +
+    s.formerr +
+    s.notimp +
+    s.dropped +
+    s.servfail -
+    s.forwardFailures
+  );
 }
 
 let server: DnsServerHandle;
@@ -190,7 +207,14 @@ beforeAll(async () => {
   const serving = new ServingState();
   serving.swap(snapshotOf(fixtureTable()));
   server = await startDnsServer({
-    config: { ...defaultConfig(), listener: '127.0.0.1', port: 0, externalOn: true, resolvers: [up.resolver], timeout: 1 },
+    config: {
+      ...defaultConfig(),
+      listener: '127.0.0.1',
+      port: 0,
+      externalOn: true,
+      resolvers: [up.resolver],
+      timeout: 1,
+    },
     serving,
     stats,
     log: pino({ level: 'silent' }),
@@ -254,7 +278,9 @@ describe('fuzzing the running server', () => {
           const frames: Buffer[] = [];
           for (let i = 0; i < FRAMES_PER_CONNECTION; i++) {
             const pkt = gen.next().subarray(0, 65535);
-            frames.push(pkt.length >= 12 ? frame(pkt) : Buffer.concat([Buffer.from([0, 12]), pkt, Buffer.alloc(12 - pkt.length)]));
+            frames.push(
+              pkt.length >= 12 ? frame(pkt) : Buffer.concat([Buffer.from([0, 12]), pkt, Buffer.alloc(12 - pkt.length)]),
+            );
           }
           const ending = Math.floor(r() * 4);
           if (ending === 0) frames.push(Buffer.from([0, Math.floor(r() * 12)]));

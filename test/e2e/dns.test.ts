@@ -7,7 +7,12 @@ import { buildQuery } from '../helpers/dns-msg.js';
 import { dig } from '../helpers/dig.js';
 import { axfrRecordSet } from '../helpers/fixtures.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
-import { loadFixtureState, startStandInMaster, stateWithLeader, type StandInMaster } from '../helpers/stand-in-master.js';
+import {
+  loadFixtureState,
+  startStandInMaster,
+  stateWithLeader,
+  type StandInMaster,
+} from '../helpers/stand-in-master.js';
 
 const LEGAL = /^([a-z0-9_-]{1,63}\.)+$/;
 const golden = axfrRecordSet('upstream-fake');
@@ -20,8 +25,17 @@ function pick(map: Map<string, string[]>, minValues: number): [string, string[]]
 }
 
 function bigState(leader: string, n: number): Record<string, unknown> {
-  const slaves = Array.from({ length: n }, (_, i) => ({ id: `agent-S${i}`, pid: `slave(1)@10.9.${i >> 8}.${i & 255}:5051` }));
-  const tasks = slaves.map((s, i) => ({ id: `big.${i}`, name: 'big', slave_id: s.id, state: 'TASK_RUNNING', resources: { ports: '[31000-31000]' } }));
+  const slaves = Array.from({ length: n }, (_, i) => ({
+    id: `agent-S${i}`,
+    pid: `slave(1)@10.9.${i >> 8}.${i & 255}:5051`,
+  }));
+  const tasks = slaves.map((s, i) => ({
+    id: `big.${i}`,
+    name: 'big',
+    slave_id: s.id,
+    state: 'TASK_RUNNING',
+    resources: { ports: '[31000-31000]' },
+  }));
   return { leader, slaves, frameworks: [{ name: 'marathon', pid: 'scheduler(1)@10.8.0.1:8080', tasks }] };
 }
 
@@ -51,7 +65,9 @@ async function tcpPipeline(port: number, queries: Buffer[]): Promise<Buffer[]> {
       sock.destroy();
       reject(new Error(`only ${replies.length} TCP replies`));
     }, 5000);
-    sock.on('connect', () => sock.write(Buffer.concat(queries.map((q) => Buffer.concat([Buffer.from([q.length >> 8, q.length & 255]), q])))));
+    sock.on('connect', () =>
+      sock.write(Buffer.concat(queries.map((q) => Buffer.concat([Buffer.from([q.length >> 8, q.length & 255]), q])))),
+    );
     sock.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
       while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
@@ -124,7 +140,10 @@ describe('mesos-dns over real UDP and TCP (upstream-fake fixture)', () => {
   });
 
   it('gives NXDOMAIN with the apex SOA for a missing name, for A and for SRV', async () => {
-    for (const [qname, qtype] of [['nothere.marathon.mesos.', 'A'], ['_nothere._tcp.marathon.mesos.', 'SRV']]) {
+    for (const [qname, qtype] of [
+      ['nothere.marathon.mesos.', 'A'],
+      ['_nothere._tcp.marathon.mesos.', 'SRV'],
+    ]) {
       const d = await dig(server.udpPort, [qname!, qtype!]);
       expect(d.status).toBe('NXDOMAIN');
       expect(d.answer).toEqual([]);
@@ -134,7 +153,11 @@ describe('mesos-dns over real UDP and TCP (upstream-fake fixture)', () => {
   });
 
   it('gives NODATA for empty non-terminals and for types a name does not have', async () => {
-    for (const [qname, qtype] of [['marathon.slave.mesos.', 'A'], ['_tcp.marathon.mesos.', 'SRV'], [pick(golden.a, 1)[0], 'TXT']]) {
+    for (const [qname, qtype] of [
+      ['marathon.slave.mesos.', 'A'],
+      ['_tcp.marathon.mesos.', 'SRV'],
+      [pick(golden.a, 1)[0], 'TXT'],
+    ]) {
       const d = await dig(server.udpPort, [qname!, qtype!]);
       expect(d.status).toBe('NOERROR');
       expect(d.answer).toEqual([]);
@@ -146,12 +169,23 @@ describe('mesos-dns over real UDP and TCP (upstream-fake fixture)', () => {
   it('answers SOA and NS at the apex in the ANSWER section', async () => {
     const soa = await dig(server.udpPort, ['mesos.', 'SOA']);
     expect(soa.status).toBe('NOERROR');
-    expect(soa.answer.map((rr) => rr.slice(0, 6))).toEqual([['mesos.', '60', 'IN', 'SOA', 'ns1.mesos.', 'root.ns1.mesos.']]);
+    expect(soa.answer.map((rr) => rr.slice(0, 6))).toEqual([
+      ['mesos.', '60', 'IN', 'SOA', 'ns1.mesos.', 'root.ns1.mesos.'],
+    ]);
     const s = await resolver.resolveSoa('mesos');
-    expect(s).toMatchObject({ nsname: 'ns1.mesos', hostmaster: 'root.ns1.mesos', refresh: 60, retry: 600, expire: 86400, minttl: 60 });
+    expect(s).toMatchObject({
+      nsname: 'ns1.mesos',
+      hostmaster: 'root.ns1.mesos',
+      refresh: 60,
+      retry: 600,
+      expire: 86400,
+      minttl: 60,
+    });
     const ns = await dig(server.udpPort, ['mesos.', 'NS']);
     expect(ns.answer.map((rr) => rr[4])).toEqual(['ns1.mesos.']);
-    expect(ns.additional.filter((rr) => rr[3] === 'A').map((rr) => [rr[0], rr[4]])).toEqual([['ns1.mesos.', '127.0.0.1']]);
+    expect(ns.additional.filter((rr) => rr[3] === 'A').map((rr) => [rr[0], rr[4]])).toEqual([
+      ['ns1.mesos.', '127.0.0.1'],
+    ]);
     const apexA = await dig(server.udpPort, ['mesos.', 'A']);
     expect(apexA.status).toBe('NOERROR');
   });

@@ -5,18 +5,30 @@ import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/meso
 import { loadFixtureState, startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
 import type { GoEnumeration } from '../helpers/enumeration.js';
 
-type Axfr = { TTL: number; RefreshSeconds: number; Mname: string; Rname: string; Domain: string; Serial?: number; Records: Record<string, Record<string, string[]>> };
+type Axfr = {
+  TTL: number;
+  RefreshSeconds: number;
+  Mname: string;
+  Rname: string;
+  Domain: string;
+  Serial?: number;
+  Records: Record<string, Record<string, string[]>>;
+};
 
 function sortedRecords(r: Record<string, Record<string, string[]>>): Record<string, Record<string, string[]>> {
   const out: Record<string, Record<string, string[]>> = {};
-  for (const [t, m] of Object.entries(r)) out[t] = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, [...v].sort()]));
+  for (const [t, m] of Object.entries(r))
+    out[t] = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, [...v].sort()]));
   return out;
 }
 
 function sortedEnumeration(e: GoEnumeration): unknown {
   return (e.frameworks ?? []).map((f) => ({
     name: f.name,
-    tasks: f.tasks.map((t) => ({ ...t, records: t.records && [...t.records].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) })),
+    tasks: f.tasks.map((t) => ({
+      ...t,
+      records: t.records && [...t.records].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    })),
   }));
 }
 
@@ -41,7 +53,9 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
     // The fixture's own leader (127.0.0.1:5050) is kept so leader/master records match the Go output.
     master.serve(loadFixtureState(name));
     const config = readFixture(name, 'config.json') as Record<string, unknown>;
-    server = await startMesosDns(testConfig({ ...config, masters: [master.address], port: 0, httpport: 0, listener: '127.0.0.1' }));
+    server = await startMesosDns(
+      testConfig({ ...config, masters: [master.address], port: 0, httpport: 0, listener: '127.0.0.1' }),
+    );
     await server.waitForRefresh();
     base = `http://127.0.0.1:${server.httpPort}`;
   });
@@ -85,14 +99,26 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
       const a = [...(goldenSet.a.get(n) ?? [])];
       const aaaa = [...(goldenSet.aaaa.get(n) ?? [])];
       expect(body.map((x) => x.host)).toEqual(new Array(a.length + aaaa.length).fill(n));
-      expect(body.slice(0, a.length).map((x) => x.ip).sort()).toEqual(a.sort());
-      expect(body.slice(a.length).map((x) => x.ip).sort()).toEqual(aaaa.sort());
+      expect(
+        body
+          .slice(0, a.length)
+          .map((x) => x.ip)
+          .sort(),
+      ).toEqual(a.sort());
+      expect(
+        body
+          .slice(a.length)
+          .map((x) => x.ip)
+          .sort(),
+      ).toEqual(aaaa.sort());
     }
     expect(await (await fetch(`${base}/v1/hosts/nothere.${golden.Domain}`)).json()).toEqual([{ host: '', ip: '' }]);
   });
 
   it('/v1/services returns targets with addresses and string ports, and the placeholder for missing ones', async () => {
-    const [srvName, values] = [...goldenSet.srv].find(([n, v]) => isLegalName(n) && [...v].some((x) => goldenSet.a.has(x.slice(0, x.lastIndexOf(':')))))!;
+    const [srvName, values] = [...goldenSet.srv].find(
+      ([n, v]) => isLegalName(n) && [...v].some((x) => goldenSet.a.has(x.slice(0, x.lastIndexOf(':')))),
+    )!;
     const body = (await (await fetch(`${base}/v1/services/${srvName}`)).json()) as Array<Record<string, string>>;
     expect(body.length).toBeGreaterThan(0);
     for (const e of body) {
@@ -101,7 +127,9 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
       expect(values).toContain(`${e.host}:${e.port}`);
       expect([...(goldenSet.a.get(e.host!) ?? []), ...(goldenSet.aaaa.get(e.host!) ?? [])]).toContain(e.ip);
     }
-    expect(await (await fetch(`${base}/v1/services/_nothere._tcp.${golden.Domain}`)).json()).toEqual([{ service: '', host: '', ip: '', port: '' }]);
+    expect(await (await fetch(`${base}/v1/services/_nothere._tcp.${golden.Domain}`)).json()).toEqual([
+      { service: '', host: '', ip: '', port: '' },
+    ]);
   });
 
   it('answers the error routes like the Go program', async () => {

@@ -4,7 +4,12 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dig } from '../helpers/dig.js';
 import { BIN, startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
-import { loadFixtureState, startStandInMaster, stateWithLeader, type StandInMaster } from '../helpers/stand-in-master.js';
+import {
+  loadFixtureState,
+  startStandInMaster,
+  stateWithLeader,
+  type StandInMaster,
+} from '../helpers/stand-in-master.js';
 
 const run = promisify(execFile);
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -26,7 +31,9 @@ async function server(config: Record<string, unknown>): Promise<MesosDnsProcess>
 }
 
 function metric(text: string, name: string, labels = ''): number {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
+  const line = text
+    .split('\n')
+    .find((l) => l.startsWith(`${name}${labels} `) || (labels === '' && l.startsWith(`${name} `)));
   return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
 }
 
@@ -47,7 +54,9 @@ describe('command line', () => {
   });
 
   it('rejects an invalid value naming the key', async () => {
-    const s = await startMesosDns(testConfig({ masters: ['127.0.0.1:5050'], refreshSeconds: 0 }), { waitListening: false });
+    const s = await startMesosDns(testConfig({ masters: ['127.0.0.1:5050'], refreshSeconds: 0 }), {
+      waitListening: false,
+    });
     const { code } = await s.exited;
     expect(code).toBe(1);
     expect(s.stderr()).toMatch(/refreshSeconds/i);
@@ -55,7 +64,10 @@ describe('command line', () => {
   });
 
   it('exits 2 on an unknown flag', async () => {
-    const err = (await run(process.execPath, [BIN, '-bogus']).catch((e: unknown) => e)) as { code: number; stderr: string };
+    const err = (await run(process.execPath, [BIN, '-bogus']).catch((e: unknown) => e)) as {
+      code: number;
+      stderr: string;
+    };
     expect(err.code).toBe(2);
     expect(err.stderr).toContain('flag provided but not defined: -bogus');
   });
@@ -94,7 +106,11 @@ describe('SIGHUP', () => {
     s.writeConfig({ ...config, port: 1, externalOn: true, resolvers: ['127.0.0.1:1'] });
     const from = s.logs.length;
     s.proc.kill('SIGHUP');
-    const warn = await s.waitForLog((r) => Array.isArray(r.keys) && (r.keys as string[]).includes('port'), 10_000, from);
+    const warn = await s.waitForLog(
+      (r) => Array.isArray(r.keys) && (r.keys as string[]).includes('port'),
+      10_000,
+      from,
+    );
     expect(warn.msg).toMatch(/restart/);
     expect(warn.keys).toEqual(['port', 'externalOn', 'resolvers']);
     // Forwarding stays off, as it was at start-up.

@@ -20,7 +20,13 @@ function versionedState(leader: string, version: number, n = 100): Record<string
     slave_id: 'agent-S0',
     state: 'TASK_RUNNING',
     resources: { ports: `[${31000 + i}-${31000 + i}]` },
-    statuses: [{ state: 'TASK_RUNNING', timestamp: 1, container_status: { network_infos: [{ ip_address: `10.${version}.${i >> 8}.${i & 255}` }] } }],
+    statuses: [
+      {
+        state: 'TASK_RUNNING',
+        timestamp: 1,
+        container_status: { network_infos: [{ ip_address: `10.${version}.${i >> 8}.${i & 255}` }] },
+      },
+    ],
   }));
   tasks.push({ ...tasks[0]!, id: `only-v${version}.1`, name: `only-v${version}` });
   return { leader, slaves, frameworks: [{ name: 'marathon', pid: 'scheduler(1)@10.0.0.2:8080', tasks }] };
@@ -86,7 +92,8 @@ describe('no torn reads', () => {
       pending.delete(id);
       const parsed = dns2.Packet.parse(msg);
       const ips = parsed.answers.map((a) => String(a.address));
-      const ok = (msg[3]! & 0x0f) === 0 && ips.length === 1 && (ips[0] === `10.1.0.${p.i}` || ips[0] === `10.2.0.${p.i}`);
+      const ok =
+        (msg[3]! & 0x0f) === 0 && ips.length === 1 && (ips[0] === `10.1.0.${p.i}` || ips[0] === `10.2.0.${p.i}`);
       p.resolve(ok);
     });
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));

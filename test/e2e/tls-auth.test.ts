@@ -3,7 +3,12 @@ import { TestPki } from '../helpers/certs.js';
 import { dig } from '../helpers/dig.js';
 import { errOf } from '../helpers/memory-logger.js';
 import { startMesosDns, testConfig } from '../helpers/mesos-dns-process.js';
-import { loadFixtureState, startStandInMaster, stateWithLeader, type StandInMaster } from '../helpers/stand-in-master.js';
+import {
+  loadFixtureState,
+  startStandInMaster,
+  stateWithLeader,
+  type StandInMaster,
+} from '../helpers/stand-in-master.js';
 
 const SECRET = 'Very-Secret-Master-Pa55';
 
@@ -12,7 +17,10 @@ describe('HTTPS and basic authentication to the master, through the running prog
   let master: StandInMaster;
 
   beforeAll(async () => {
-    pki = new TestPki().ca('ca').ca('other-ca').leaf('server', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+    pki = new TestPki()
+      .ca('ca')
+      .ca('other-ca')
+      .leaf('server', 'ca', 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
     master = await startStandInMaster({
       tls: { key: pki.pem['server.key']!, cert: pki.pem['server.crt']! },
       basicAuth: { principal: 'mesos-dns', secret: SECRET },

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dig } from '../helpers/dig.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
-import { loadFixtureState, startStandInMaster, stateWithLeader, type StandInMaster } from '../helpers/stand-in-master.js';
+import {
+  loadFixtureState,
+  startStandInMaster,
+  stateWithLeader,
+  type StandInMaster,
+} from '../helpers/stand-in-master.js';
 
 describe('several DNS worker processes (config "workers": 2)', () => {
   let master: StandInMaster;

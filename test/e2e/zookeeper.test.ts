@@ -2,7 +2,12 @@ import { createClient, CreateMode, type Client } from 'node-zookeeper-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dig } from '../helpers/dig.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
-import { loadFixtureState, startStandInMaster, stateWithLeader, type StandInMaster } from '../helpers/stand-in-master.js';
+import {
+  loadFixtureState,
+  startStandInMaster,
+  stateWithLeader,
+  type StandInMaster,
+} from '../helpers/stand-in-master.js';
 import { startZooKeeper, type ZooKeeperServer } from '../helpers/zookeeper.js';
 
 /** node-zookeeper-client callback → promise. */
@@ -25,7 +30,9 @@ async function ensurePath(c: Client, path: string): Promise<void> {
 
 /** Registers a master the way Mesos does: `json.info_<seq>` with MasterInfo JSON. */
 async function register(c: Client, m: StandInMaster, seq: number): Promise<string> {
-  const data = Buffer.from(JSON.stringify({ id: `m${m.port}`, address: { ip: '127.0.0.1', port: m.port }, hostname: 'h' }));
+  const data = Buffer.from(
+    JSON.stringify({ id: `m${m.port}`, address: { ip: '127.0.0.1', port: m.port }, hostname: 'h' }),
+  );
   const path = `/mesos/json.info_${String(seq).padStart(10, '0')}`;
   await call<string>((cb) => c.create(path, data, CreateMode.PERSISTENT, cb));
   return path;
@@ -36,12 +43,17 @@ async function leaderPort(s: MesosDnsProcess): Promise<number | null> {
   return d.answer.length > 0 ? Number(d.answer[0]![6]) : null;
 }
 
-async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, timeoutMs: number): Promise<{ value: T; ms: number }> {
+async function until<T>(
+  f: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs: number,
+): Promise<{ value: T; ms: number }> {
   const t0 = Date.now();
   for (;;) {
     const value = await f();
     if (ok(value)) return { value, ms: Date.now() - t0 };
-    if (Date.now() - t0 > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(value)})`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(value)})`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -82,7 +94,9 @@ describe('leader detection through a real ZooKeeper', () => {
     await register(client, b, 7);
     await call((cb) => client.create('/mesos/log_replicas', cb));
 
-    const s = await startMesosDns(testConfig({ zk: `zk://${zk.connect}/mesos/`, zkDetectionTimeout: 60, refreshSeconds: 60 }));
+    const s = await startMesosDns(
+      testConfig({ zk: `zk://${zk.connect}/mesos/`, zkDetectionTimeout: 60, refreshSeconds: 60 }),
+    );
     cleanup.push(() => s.stop());
     await s.waitForRefresh();
     expect(await leaderPort(s)).toBe(a.port);
@@ -90,7 +104,11 @@ describe('leader detection through a real ZooKeeper', () => {
     expect(leader.answer.map((rr) => rr[4])).toEqual(['127.0.0.1']);
 
     await call((cb) => client.remove(aPath, -1, cb));
-    const switched = await until(() => leaderPort(s), (p) => p === b.port, 10_000);
+    const switched = await until(
+      () => leaderPort(s),
+      (p) => p === b.port,
+      10_000,
+    );
     // The issue's bar is 1 s from znode removal to the new leader in DNS; logged, not asserted (loaded CI machines).
     console.info(`leader switch visible in DNS after ${switched.ms} ms`);
 
@@ -104,12 +122,18 @@ describe('leader detection through a real ZooKeeper', () => {
     } finally {
       fresh.close();
     }
-    await until(() => leaderPort(s), (p) => p === c.port, 30_000);
+    await until(
+      () => leaderPort(s),
+      (p) => p === c.port,
+      30_000,
+    );
   }, 120_000);
 
   it('falls back to the configured masters while ZooKeeper is unreachable', async () => {
     const m = await standIn();
-    const s = await startMesosDns(testConfig({ zk: 'zk://127.0.0.1:1/mesos', masters: [m.address], zkDetectionTimeout: 0 }));
+    const s = await startMesosDns(
+      testConfig({ zk: 'zk://127.0.0.1:1/mesos', masters: [m.address], zkDetectionTimeout: 0 }),
+    );
     cleanup.push(() => s.stop());
     await s.waitForRefresh();
     expect(await leaderPort(s)).toBe(m.port);

@@ -46,7 +46,14 @@ export function digAnswers(out: string): string[] {
 
 export function parseDig(out: string): DigResult {
   const fields = (title: string) => sectionLines(out, title).map((l) => l.trim().split(/\s+/));
-  return { status: digStatus(out), flags: digFlags(out), answer: fields('ANSWER'), authority: fields('AUTHORITY'), additional: fields('ADDITIONAL'), raw: out };
+  return {
+    status: digStatus(out),
+    flags: digFlags(out),
+    answer: fields('ANSWER'),
+    authority: fields('AUTHORITY'),
+    additional: fields('ADDITIONAL'),
+    raw: out,
+  };
 }
 
 /** Queries 127.0.0.1:`port` with the real `dig` and parses its sections (fields split on whitespace). */

@@ -20,7 +20,12 @@ export function udpQuery(port: number, msg: Buffer, timeoutMs = 5000, host = '12
 }
 
 /** Opens a TCP connection to 127.0.0.1:port and collects framed replies. */
-export async function tcpConnect(port: number): Promise<{ sock: net.Socket; replies: Buffer[]; closed: Promise<void>; waitFor(n: number, timeoutMs?: number): Promise<Buffer[]> }> {
+export async function tcpConnect(port: number): Promise<{
+  sock: net.Socket;
+  replies: Buffer[];
+  closed: Promise<void>;
+  waitFor(n: number, timeoutMs?: number): Promise<Buffer[]>;
+}> {
   const sock = net.connect({ port, host: '127.0.0.1' });
   sock.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {

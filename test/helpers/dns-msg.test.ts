@@ -11,7 +11,10 @@ describe('decodeMessage is strict', () => {
       b[7] = 1;
       return b;
     };
-    expect(decodeMessage(withRR([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4])).answers[0]).toMatchObject({ name: 'a.b.', data: '1.2.3.4' });
+    expect(decodeMessage(withRR([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4])).answers[0]).toMatchObject({
+      name: 'a.b.',
+      data: '1.2.3.4',
+    });
     expect(() => decodeMessage(withRR([0xc0, 40, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4]))).toThrow(WireDecodeError);
     expect(() => decodeMessage(withRR([0xc0, 22, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, 1, 2, 3, 4]))).toThrow(WireDecodeError);
     expect(() => decodeMessage(withRR([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 1, 0, 5, 1, 2, 3, 4]))).toThrow(WireDecodeError);

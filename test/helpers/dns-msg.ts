@@ -7,7 +7,10 @@ import { formatIPv6 } from '../../src/net/ip.js';
 import { QTYPE } from '../../src/wire/constants.js';
 
 export function encodeName(name: string): Buffer {
-  const parts = name.replace(/\.$/, '').split('.').filter((p) => p.length > 0);
+  const parts = name
+    .replace(/\.$/, '')
+    .split('.')
+    .filter((p) => p.length > 0);
   const bufs: Buffer[] = [];
   for (const p of parts) {
     const b = Buffer.from(p, 'latin1');
@@ -302,7 +305,15 @@ function record(r: Reader): DecodedRecord {
       data = { priority: r.u16(), weight: r.u16(), port: r.u16(), target: r.name() };
       break;
     case QTYPE.SOA:
-      data = { mname: r.name(), rname: r.name(), serial: r.u32(), refresh: r.u32(), retry: r.u32(), expire: r.u32(), minimum: r.u32() };
+      data = {
+        mname: r.name(),
+        rname: r.name(),
+        serial: r.u32(),
+        refresh: r.u32(),
+        retry: r.u32(),
+        expire: r.u32(),
+        minimum: r.u32(),
+      };
       break;
     default:
       data = hex(rdata);
@@ -326,7 +337,8 @@ export function decodeMessage(buf: Uint8Array): DecodedMessage {
   const additionals = section(counts[3]);
   if (r.off !== buf.length) fail(`${buf.length - r.off} trailing bytes`);
   const opts = [...answers, ...authorities, ...additionals].filter((rr) => rr.type === QTYPE.OPT);
-  if (opts.length > 1 || (opts.length === 1 && (!additionals.includes(opts[0]!) || opts[0]!.name !== '.'))) fail('misplaced or repeated OPT');
+  if (opts.length > 1 || (opts.length === 1 && (!additionals.includes(opts[0]!) || opts[0]!.name !== '.')))
+    fail('misplaced or repeated OPT');
   return {
     id,
     qr: (f2 & 0x80) !== 0,

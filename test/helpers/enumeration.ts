@@ -7,7 +7,10 @@ export interface GoEnumRecord {
   rtype: RecordType;
 }
 export interface GoEnumeration {
-  frameworks: Array<{ tasks: Array<{ name: string; id: string; records: GoEnumRecord[] | null }>; name: string }> | null;
+  frameworks: Array<{
+    tasks: Array<{ name: string; id: string; records: GoEnumRecord[] | null }>;
+    name: string;
+  }> | null;
 }
 
 /** Our Enumeration (flattened records) in the Go document's shape, key order included. */

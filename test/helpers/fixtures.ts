@@ -5,7 +5,9 @@ import { join } from 'node:path';
 export const FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures');
 
 export function fixtureNames(): string[] {
-  return readdirSync(FIXTURES_DIR).filter((n) => existsSync(join(FIXTURES_DIR, n, 'state.json'))).sort();
+  return readdirSync(FIXTURES_DIR)
+    .filter((n) => existsSync(join(FIXTURES_DIR, n, 'state.json')))
+    .sort();
 }
 
 /** A golden file's text, as the Go program wrote it. */
@@ -13,7 +15,10 @@ export function fixtureText(name: string, file: string): string {
   return readFileSync(join(FIXTURES_DIR, name, file), 'utf8');
 }
 
-export function readFixture(name: string, file: 'state.json' | 'config.json' | 'axfr.json' | 'enumerate.json'): unknown {
+export function readFixture(
+  name: string,
+  file: 'state.json' | 'config.json' | 'axfr.json' | 'enumerate.json',
+): unknown {
   return JSON.parse(fixtureText(name, file));
 }
 

@@ -33,6 +33,6 @@ export function memoryLogger(level: pino.LevelWithSilent = 'debug'): MemoryLogge
 }
 
 /** The `err` field of a logged line, as `serializeError` wrote it. */
-export function errOf(line: LogLine | undefined): { code?: string; message?: string } | undefined {
+export function errOf(line: Record<string, unknown> | undefined): { code?: string; message?: string } | undefined {
   return line?.err as { code?: string; message?: string } | undefined;
 }

@@ -94,7 +94,10 @@ export async function startMesosDns(
     for (;;) {
       const hit = logs.slice(from).find(pred);
       if (hit) return hit;
-      if (done) throw new Error(`mesos-dns exited before the expected log line; stderr: ${stderr}; logs: ${JSON.stringify(logs.slice(-5))}`);
+      if (done)
+        throw new Error(
+          `mesos-dns exited before the expected log line; stderr: ${stderr}; logs: ${JSON.stringify(logs.slice(-5))}`,
+        );
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for a log line; last logs: ${JSON.stringify(logs.slice(-5))}`);
       await new Promise<void>((resolve) => {

@@ -143,7 +143,8 @@ export async function startStandInMaster(opts: StandInMasterOptions = {}): Promi
         send(res, 200, mode.body);
         return;
       case 'leaderless': {
-        const parsed = typeof state === 'string' ? (JSON.parse(state) as Record<string, unknown>) : { ...(state as object) };
+        const parsed =
+          typeof state === 'string' ? (JSON.parse(state) as Record<string, unknown>) : { ...(state as object) };
         delete (parsed as Record<string, unknown>).leader;
         send(res, 200, JSON.stringify(parsed));
         return;

@@ -14,7 +14,12 @@ describe('readiness', () => {
   it('is not ready before the first load, naming the last error', () => {
     const s = new ServingState();
     expect(readiness(s, 60, NOW)).toEqual({ ready: false, reason: 'no state loaded yet' });
-    s.recordOutcome({ at: NOW, ok: false, error: { code: 'MESOS_DNS_STATE_INVALID', message: 'bad json' }, durationMs: 1 });
+    s.recordOutcome({
+      at: NOW,
+      ok: false,
+      error: { code: 'MESOS_DNS_STATE_INVALID', message: 'bad json' },
+      durationMs: 1,
+    });
     expect(readiness(s, 60, NOW)).toEqual({
       ready: false,
       reason: 'no state loaded yet; last refresh failed: MESOS_DNS_STATE_INVALID: bad json',
@@ -27,10 +32,16 @@ describe('readiness', () => {
     expect(readiness(s, 60, NOW)).toEqual({ ready: true, serial: 7, ageSeconds: 180 });
     const stale = readiness(s, 60, NOW + 1000);
     expect(stale.ready).toBe(false);
-    s.recordOutcome({ at: NOW + 500, ok: false, error: { code: 'MESOS_DNS_MASTER_UNREACHABLE', message: 'down' }, durationMs: 1 });
+    s.recordOutcome({
+      at: NOW + 500,
+      ok: false,
+      error: { code: 'MESOS_DNS_MASTER_UNREACHABLE', message: 'down' },
+      durationMs: 1,
+    });
     expect(readiness(s, 60, NOW + 1000)).toEqual({
       ready: false,
-      reason: 'last successful refresh 181s ago, more than 180s (3 × refreshSeconds); last refresh failed: MESOS_DNS_MASTER_UNREACHABLE: down',
+      reason:
+        'last successful refresh 181s ago, more than 180s (3 × refreshSeconds); last refresh failed: MESOS_DNS_MASTER_UNREACHABLE: down',
     });
   });
 

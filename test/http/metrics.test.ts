@@ -56,7 +56,9 @@ describe('/metrics', () => {
     const q = (r: string) => `mesos_dns_queries_total{result="${r}"}`;
     expect(before.get(q('answered'))).toBe(5);
     expect([3, 2, 1, 7, 1, 2, 1, 4, 6]).toEqual(
-      ['answered', 'nxdomain', 'nodata', 'forwarded', 'refused', 'servfail', 'formerr', 'notimp', 'dropped'].map((r) => delta(q(r))),
+      ['answered', 'nxdomain', 'nodata', 'forwarded', 'refused', 'servfail', 'formerr', 'notimp', 'dropped'].map((r) =>
+        delta(q(r)),
+      ),
     );
     expect(delta('mesos_dns_truncated_total')).toBe(2);
     expect(delta('mesos_dns_forward_failures_total')).toBe(3);
@@ -97,7 +99,9 @@ describe('/metrics', () => {
     const { base } = await serve(config, serving);
     let m = await scrape(base);
     expect(m.get('mesos_dns_table_loaded')).toBe(0);
-    expect([...m.keys()].some((k) => k.startsWith('mesos_dns_records{') || k.startsWith('mesos_dns_leader_info{'))).toBe(false);
+    expect(
+      [...m.keys()].some((k) => k.startsWith('mesos_dns_records{') || k.startsWith('mesos_dns_leader_info{')),
+    ).toBe(false);
     expect(m.get('mesos_dns_zookeeper_connected')).toBe(0);
     serving.zkConnected = true;
     m = await scrape(base);

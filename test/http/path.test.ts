@@ -30,10 +30,18 @@ describe('cleanPath (ServeMux)', () => {
 
 describe('parseTarget', () => {
   it('splits the query and percent-decodes the path as UTF-8 bytes', () => {
-    expect(parseTarget('/v1/hosts/web%2Emarathon.mesos?x=%2F')).toEqual({ ok: true, path: '/v1/hosts/web.marathon.mesos', rawQuery: 'x=%2F' });
+    expect(parseTarget('/v1/hosts/web%2Emarathon.mesos?x=%2F')).toEqual({
+      ok: true,
+      path: '/v1/hosts/web.marathon.mesos',
+      rawQuery: 'x=%2F',
+    });
     expect(parseTarget('/v1/hosts/caf%C3%A9')).toEqual({ ok: true, path: '/v1/hosts/café', rawQuery: '' });
     expect(parseTarget('/a+b')).toEqual({ ok: true, path: '/a+b', rawQuery: '' });
-    expect(parseTarget('http://example.invalid/v1/version?q')).toEqual({ ok: true, path: '/v1/version', rawQuery: 'q' });
+    expect(parseTarget('http://example.invalid/v1/version?q')).toEqual({
+      ok: true,
+      path: '/v1/version',
+      rawQuery: 'q',
+    });
   });
 
   it('rejects bad escapes and unparseable targets', () => {
@@ -47,6 +55,6 @@ describe('parseTarget', () => {
 describe('escapePath (Location of a redirect)', () => {
   it('escapes like Go url.URL.EscapedPath', () => {
     expect(escapePath('/v1/hosts/a b?é*')).toBe('/v1/hosts/a%20b%3F%C3%A9%2A');
-    expect(escapePath("/a-_.~$&+,:;=@/b")).toBe("/a-_.~$&+,:;=@/b");
+    expect(escapePath('/a-_.~$&+,:;=@/b')).toBe('/a-_.~$&+,:;=@/b');
   });
 });

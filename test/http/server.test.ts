@@ -5,7 +5,9 @@ import { fixtureNames, fixtureText } from '../helpers/fixtures.js';
 import { withGoPrefix } from './fixtures.js';
 import { SERIAL, fixtureConfig, fixtureSnapshot, loadedServing, request, serve } from './support.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 const HOST_NAME = /^([a-z0-9_-]{1,63}\.)+$/;
 const TIMEOUT = 60_000;
 
@@ -39,42 +41,56 @@ describe.each(fixtureNames())('HTTP API on fixture %s', (name) => {
       const a = [...(records.a.get(host) ?? [])];
       const aaaa = [...(records.aaaa.get(host) ?? [])];
       expect(got.map((x) => x.host)).toEqual(Array(a.length + aaaa.length).fill(host));
-      expect(got.slice(0, a.length).map((x) => x.ip).sort()).toEqual(a.sort());
-      expect(got.slice(a.length).map((x) => x.ip).sort()).toEqual(aaaa.sort());
+      expect(
+        got
+          .slice(0, a.length)
+          .map((x) => x.ip)
+          .sort(),
+      ).toEqual(a.sort());
+      expect(
+        got
+          .slice(a.length)
+          .map((x) => x.ip)
+          .sort(),
+      ).toEqual(aaaa.sort());
     }
   });
 
-  it('answers /v1/services for every servable SRV name, one entry per target address family', { timeout: TIMEOUT }, async () => {
-    const { config, snapshot, records } = fixtureSnapshot(name);
-    const { base } = await serve(config, loadedServing(snapshot));
-    const names = servable([...records.srv.keys()], config.domain);
-    expect(names.length).toBeGreaterThan(3);
-    for (const service of names) {
-      const expected: string[] = [];
-      for (const v of records.srv.get(service)!) {
-        const at = v.lastIndexOf(':');
-        const target = v.slice(0, at);
-        if (!HOST_NAME.test(target)) continue;
-        if (records.a.has(target)) expected.push(`${target} ${v.slice(at + 1)} A`);
-        if (records.aaaa.has(target)) expected.push(`${target} ${v.slice(at + 1)} AAAA`);
+  it(
+    'answers /v1/services for every servable SRV name, one entry per target address family',
+    { timeout: TIMEOUT },
+    async () => {
+      const { config, snapshot, records } = fixtureSnapshot(name);
+      const { base } = await serve(config, loadedServing(snapshot));
+      const names = servable([...records.srv.keys()], config.domain);
+      expect(names.length).toBeGreaterThan(3);
+      for (const service of names) {
+        const expected: string[] = [];
+        for (const v of records.srv.get(service)!) {
+          const at = v.lastIndexOf(':');
+          const target = v.slice(0, at);
+          if (!HOST_NAME.test(target)) continue;
+          if (records.a.has(target)) expected.push(`${target} ${v.slice(at + 1)} A`);
+          if (records.aaaa.has(target)) expected.push(`${target} ${v.slice(at + 1)} AAAA`);
+        }
+        const r = await request(base, `/v1/services/${service}`);
+        expect(r.status).toBe(200);
+        const got = JSON.parse(r.body) as Array<{ service: string; host: string; ip: string; port: string }>;
+        if (expected.length === 0) {
+          expect(got).toEqual([{ service: '', host: '', ip: '', port: '' }]);
+          continue;
+        }
+        const seen = got.map((e) => {
+          expect(e.service).toBe(service);
+          expect(typeof e.port).toBe('string');
+          const family = e.ip.includes(':') ? 'AAAA' : 'A';
+          expect([...(family === 'A' ? records.a : records.aaaa).get(e.host)!]).toContain(e.ip);
+          return `${e.host} ${e.port} ${family}`;
+        });
+        expect(seen.sort()).toEqual(expected.sort());
       }
-      const r = await request(base, `/v1/services/${service}`);
-      expect(r.status).toBe(200);
-      const got = JSON.parse(r.body) as Array<{ service: string; host: string; ip: string; port: string }>;
-      if (expected.length === 0) {
-        expect(got).toEqual([{ service: '', host: '', ip: '', port: '' }]);
-        continue;
-      }
-      const seen = got.map((e) => {
-        expect(e.service).toBe(service);
-        expect(typeof e.port).toBe('string');
-        const family = e.ip.includes(':') ? 'AAAA' : 'A';
-        expect([...(family === 'A' ? records.a : records.aaaa).get(e.host)!]).toContain(e.ip);
-        return `${e.host} ${e.port} ${family}`;
-      });
-      expect(seen.sort()).toEqual(expected.sort());
-    }
-  });
+    },
+  );
 });
 
 describe('HTTP API routes', () => {
@@ -86,7 +102,9 @@ describe('HTTP API routes', () => {
     const r = await request(base, '/v1/version');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('application/json');
-    expect(r.body).toBe(`{\n  "Service": "Mesos-DNS",\n  "URL": "https://github.com/mesosphere/mesos-dns",\n  "Version": "${VERSION}"\n }`);
+    expect(r.body).toBe(
+      `{\n  "Service": "Mesos-DNS",\n  "URL": "https://github.com/mesosphere/mesos-dns",\n  "Version": "${VERSION}"\n }`,
+    );
   });
 
   it('GET /v1/config shows Go keys in Go order, the current serial, sorted zones and no secret', async () => {
@@ -98,7 +116,10 @@ describe('HTTP API routes', () => {
     expect(r.status).toBe(200);
     expect(r.body).not.toContain('hunter2');
     const shown = JSON.parse(r.body) as Record<string, unknown>;
-    const goKeys = 'RefreshSeconds Port Timeout StateTimeoutSeconds ZkDetectionTimeout HttpPort TTL SRVRecordDefaultWeight SOASerial SOARefresh SOARetry SOAExpire SOAMinttl SOAMname SOARname Masters ZoneResolvers Resolvers IPSources Zk Domain File Listener HTTPListener RecurseOn DnsOn HttpOn ExternalOn EnforceRFC952 SetTruncateBit EnumerationOn MesosHTTPSOn CACertFile CertFile KeyFile MesosCredentials IAMConfigFile MesosAuthentication'.split(' ');
+    const goKeys =
+      'RefreshSeconds Port Timeout StateTimeoutSeconds ZkDetectionTimeout HttpPort TTL SRVRecordDefaultWeight SOASerial SOARefresh SOARetry SOAExpire SOAMinttl SOAMname SOARname Masters ZoneResolvers Resolvers IPSources Zk Domain File Listener HTTPListener RecurseOn DnsOn HttpOn ExternalOn EnforceRFC952 SetTruncateBit EnumerationOn MesosHTTPSOn CACertFile CertFile KeyFile MesosCredentials IAMConfigFile MesosAuthentication'.split(
+        ' ',
+      );
     expect(Object.keys(shown).slice(0, goKeys.length)).toEqual(goKeys);
     expect(shown['SOASerial']).toBe(SERIAL);
     expect(shown['Masters']).toEqual(['127.0.0.1:5050']);
@@ -111,15 +132,25 @@ describe('HTTP API routes', () => {
     const { base } = await serve(config, loadedServing(snapshot));
     const host = 'liquor-store.marathon.mesos.';
     const ips = [...records.a.get(host)!].sort();
-    for (const path of ['LIQUOR-store.Marathon.mesos.', 'liquor-store.marathon.mesos', 'liquor-store.*.marathon.mesos.*', 'liquor-store%2Emarathon.mesos', 'liquor-store.marathon.mesos/']) {
+    for (const path of [
+      'LIQUOR-store.Marathon.mesos.',
+      'liquor-store.marathon.mesos',
+      'liquor-store.*.marathon.mesos.*',
+      'liquor-store%2Emarathon.mesos',
+      'liquor-store.marathon.mesos/',
+    ]) {
       const r = await request(base, `/v1/hosts/${path}`);
       expect(r.status, path).toBe(200);
       const got = JSON.parse(r.body) as Array<{ host: string; ip: string }>;
-      expect(got.every((e) => e.host === host), path).toBe(true);
+      expect(
+        got.every((e) => e.host === host),
+        path,
+      ).toBe(true);
       expect(got.map((e) => e.ip).sort(), path).toEqual(ips);
     }
     // Empty non-terminals exist in the table but have no addresses.
-    for (const ent of ['marathon.slave.mesos.', '_tcp.marathon.mesos.']) expect(records.a.has(ent) || records.aaaa.has(ent)).toBe(false);
+    for (const ent of ['marathon.slave.mesos.', '_tcp.marathon.mesos.'])
+      expect(records.a.has(ent) || records.aaaa.has(ent)).toBe(false);
     for (const path of ['nothere.mesos', '.*', 'marathon.slave.mesos', '_tcp.marathon.mesos.']) {
       const r = await request(base, `/v1/hosts/${path}`);
       expect(r.status, path).toBe(200);
@@ -155,11 +186,29 @@ describe('HTTP API routes', () => {
   it('gives 404, 405, 406, 301 and 400 as the Go program did', async () => {
     const { config, snapshot } = fixtureSnapshot(fixture);
     const { base } = await serve(config, loadedServing(snapshot));
-    for (const path of ['/', '/v1', '/v1/', '/v1/hosts/', '/v1/services', '/debug/pprof/', '/v1/nope', '/v1/hosts/a%2Fb', '/v1/hosts/a/b/c', '/healthz']) {
+    for (const path of [
+      '/',
+      '/v1',
+      '/v1/',
+      '/v1/hosts/',
+      '/v1/services',
+      '/debug/pprof/',
+      '/v1/nope',
+      '/v1/hosts/a%2Fb',
+      '/v1/hosts/a/b/c',
+      '/healthz',
+    ]) {
       const r = await request(base, path);
       expect([path, r.status, r.body]).toEqual([path, 404, '404: Page Not Found']);
     }
-    for (const [method, path] of [['POST', '/v1/version'], ['HEAD', '/v1/version'], ['DELETE', '/v1/hosts/x'], ['PUT', '/v1/hosts/x/ports'], ['POST', '/v1/axfr'], ['POST', '/health']] as const) {
+    for (const [method, path] of [
+      ['POST', '/v1/version'],
+      ['HEAD', '/v1/version'],
+      ['DELETE', '/v1/hosts/x'],
+      ['PUT', '/v1/hosts/x/ports'],
+      ['POST', '/v1/axfr'],
+      ['POST', '/health'],
+    ] as const) {
       const r = await request(base, path, { method });
       expect(r.status, `${method} ${path}`).toBe(405);
       expect(r.headers['content-type']).toBe('text/plain; charset=utf-8');
@@ -169,11 +218,22 @@ describe('HTTP API routes', () => {
       const r = await request(base, '/v1/version', { headers: { accept } });
       expect([accept, r.status, r.body]).toEqual([accept, 406, '406: Not Acceptable']);
     }
-    for (const accept of ['', '*/*', 'application/json', 'text/html,application/xhtml+xml,*/*;q=0.8', 'text/plain, application/json; charset=utf-8']) {
+    for (const accept of [
+      '',
+      '*/*',
+      'application/json',
+      'text/html,application/xhtml+xml,*/*;q=0.8',
+      'text/plain, application/json; charset=utf-8',
+    ]) {
       const r = await request(base, '/v1/version', { headers: { accept } });
       expect([accept, r.status]).toEqual([accept, 200]);
     }
-    for (const [path, location] of [['//v1/version', '/v1/version'], ['/v1/./version?x=1', '/v1/version?x=1'], ['/v1/hosts/../version', '/v1/version'], ['/v1//hosts/a/', '/v1/hosts/a/']]) {
+    for (const [path, location] of [
+      ['//v1/version', '/v1/version'],
+      ['/v1/./version?x=1', '/v1/version?x=1'],
+      ['/v1/hosts/../version', '/v1/version'],
+      ['/v1//hosts/a/', '/v1/hosts/a/'],
+    ] as const) {
       const r = await request(base, path);
       expect([path, r.status, r.headers.location]).toEqual([path, 301, location]);
       expect(r.body).toBe(`<a href="${location}">Moved Permanently</a>.\n\n`);
@@ -212,11 +272,26 @@ describe('HTTP API routes', () => {
   it('says 503 with a JSON reason before the first load, then serves once a snapshot is swapped in', async () => {
     const config = fixtureConfig(fixture);
     const serving = new ServingState();
-    serving.recordOutcome({ at: Date.now(), ok: false, error: { code: 'MESOS_DNS_MASTER_UNREACHABLE', message: 'no master answered' }, durationMs: 5 });
+    serving.recordOutcome({
+      at: Date.now(),
+      ok: false,
+      error: { code: 'MESOS_DNS_MASTER_UNREACHABLE', message: 'no master answered' },
+      durationMs: 5,
+    });
     const { base } = await serve(config, serving);
-    for (const path of ['/v1/axfr', '/v1/enumerate', '/v1/hosts/liquor-store.marathon.mesos', '/v1/services/_liquor-store._tcp.marathon.mesos']) {
+    for (const path of [
+      '/v1/axfr',
+      '/v1/enumerate',
+      '/v1/hosts/liquor-store.marathon.mesos',
+      '/v1/services/_liquor-store._tcp.marathon.mesos',
+    ]) {
       const r = await request(base, path);
-      expect([path, r.status, r.headers['content-type'], r.body]).toEqual([path, 503, 'application/json', '{"error":"no state loaded yet"}']);
+      expect([path, r.status, r.headers['content-type'], r.body]).toEqual([
+        path,
+        503,
+        'application/json',
+        '{"error":"no state loaded yet"}',
+      ]);
     }
     const health = await request(base, '/health');
     expect([health.status, health.body]).toEqual([200, '{"status":"ok"}']);
@@ -256,10 +331,21 @@ describe('HTTP API routes', () => {
   it('turns an exception in a handler into a 500 with a JSON body, and logs it', async () => {
     const config = fixtureConfig(fixture);
     const { snapshot } = fixtureSnapshot(fixture);
-    const broken = { ...snapshot, table: { lookup: () => { throw new Error('table exploded'); } } } as unknown as typeof snapshot;
+    const broken = {
+      ...snapshot,
+      table: {
+        lookup: () => {
+          throw new Error('table exploded');
+        },
+      },
+    } as unknown as typeof snapshot;
     const { base, logger } = await serve(config, loadedServing(broken));
     const r = await request(base, '/v1/hosts/x.mesos');
-    expect([r.status, r.headers['content-type'], r.body]).toEqual([500, 'application/json', '{"error":"internal error"}']);
+    expect([r.status, r.headers['content-type'], r.body]).toEqual([
+      500,
+      'application/json',
+      '{"error":"internal error"}',
+    ]);
     expect(r.body).not.toContain('exploded');
     expect(logger.text()).toContain('table exploded');
     expect((await request(base, '/v1/version')).status).toBe(200);

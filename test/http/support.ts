@@ -51,14 +51,16 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
   });
   const snapshot: Snapshot = {
     table,
-    axfrBody: Buffer.from(renderAxfr(records, {
-      ttl: config.ttl,
-      serial: SERIAL,
-      refreshSeconds: config.refreshSeconds,
-      mname: config.soaMname,
-      rname: config.soaRname,
-      domain: config.domain,
-    })),
+    axfrBody: Buffer.from(
+      renderAxfr(records, {
+        ttl: config.ttl,
+        serial: SERIAL,
+        refreshSeconds: config.refreshSeconds,
+        mname: config.soaMname,
+        rname: config.soaRname,
+        domain: config.domain,
+      }),
+    ),
     enumerateBody: Buffer.from(renderEnumerate(parseEnumerate(fixtureText(name, 'enumerate.json')))),
     serial: SERIAL,
     leader: LEADER,
@@ -114,7 +116,11 @@ export interface Reply {
  * One request with the path sent exactly as given (fetch would resolve `.`
  * segments), no redirects followed, no Accept header unless given.
  */
-export function request(base: string, path: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+export function request(
+  base: string,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -122,7 +128,9 @@ export function request(base: string, path: string, opts: { method?: string; hea
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
         res.on('error', reject);
       },
     );

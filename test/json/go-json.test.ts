@@ -4,7 +4,9 @@ import { compareUtf8, goJsonIndent, goQuote, sortUtf8 } from '../../src/json/go-
 describe('goJsonIndent', () => {
   it('matches the /v1/version bytes of the Go program', () => {
     const v = { Service: 'Mesos-DNS', URL: 'https://github.com/mesosphere/mesos-dns', Version: 'dev' };
-    expect(goJsonIndent(v)).toBe('{\n  "Service": "Mesos-DNS",\n  "URL": "https://github.com/mesosphere/mesos-dns",\n  "Version": "dev"\n }');
+    expect(goJsonIndent(v)).toBe(
+      '{\n  "Service": "Mesos-DNS",\n  "URL": "https://github.com/mesosphere/mesos-dns",\n  "Version": "dev"\n }',
+    );
   });
 
   it('nests arrays and objects with prefix and indent, compact empties, null', () => {
@@ -19,7 +21,14 @@ describe('goJsonIndent', () => {
   });
 
   it('renders a Map as an object in its iteration order', () => {
-    expect(goJsonIndent(new Map<string, unknown>([['z', 1], ['a', [2]]]))).toBe('{\n  "z": 1,\n  "a": [\n   2\n  ]\n }');
+    expect(
+      goJsonIndent(
+        new Map<string, unknown>([
+          ['z', 1],
+          ['a', [2]],
+        ]),
+      ),
+    ).toBe('{\n  "z": 1,\n  "a": [\n   2\n  ]\n }');
   });
 
   it('formats numbers as Go float64', () => {

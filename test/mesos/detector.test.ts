@@ -61,7 +61,11 @@ describe('createDetector, static mode', () => {
 describe('createDetector, ZooKeeper mode', () => {
   it('rejects an unusable zk value with a ConfigError', () => {
     expect(() =>
-      createDetector({ zk: 'http://1.2.3.4/mesos', masters: null, zkDetectionTimeout: 0 }, { onMasters: () => undefined }, log),
+      createDetector(
+        { zk: 'http://1.2.3.4/mesos', masters: null, zkDetectionTimeout: 0 },
+        { onMasters: () => undefined },
+        log,
+      ),
     ).toThrow(ConfigError);
   });
 });

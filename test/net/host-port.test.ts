@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { joinHostPort, parseEndpoint, parsePort, splitHostPort, splitHostPortOrThrow } from '../../src/net/host-port.js';
+import {
+  joinHostPort,
+  parseEndpoint,
+  parsePort,
+  splitHostPort,
+  splitHostPortOrThrow,
+} from '../../src/net/host-port.js';
 
 describe('splitHostPortOrThrow (Go net.SplitHostPort)', () => {
   it.each([
@@ -75,10 +81,20 @@ describe('parseEndpoint', () => {
     expect(joinHostPort(expected.host, expected.port)).toBe(text);
   });
 
-  it.each(['127.0.0.1', '::1:5050', '[::1]5050', ':5050', 'h:0', 'h:65536', 'h:50a', 'h:', 'h:+80', '[::1', 'a]b:5050', '[[::1]:5050'])(
-    'rejects %s',
-    (text) => {
-      expect(parseEndpoint(text)).toBeNull();
-    },
-  );
+  it.each([
+    '127.0.0.1',
+    '::1:5050',
+    '[::1]5050',
+    ':5050',
+    'h:0',
+    'h:65536',
+    'h:50a',
+    'h:',
+    'h:+80',
+    '[::1',
+    'a]b:5050',
+    '[[::1]:5050',
+  ])('rejects %s', (text) => {
+    expect(parseEndpoint(text)).toBeNull();
+  });
 });

@@ -13,7 +13,10 @@ describe('systemd/mesos-dns.service', () => {
     try {
       const file = join(dir, 'mesos-dns.service');
       writeFileSync(file, unit.replace('/opt/mesos-dns/bin/mesos-dns', join(root, 'bin', 'mesos-dns')));
-      const out = execFileSync('systemd-analyze', ['verify', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync('systemd-analyze', ['verify', file], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       expect(out).toBe('');
     } finally {
       rmSync(dir, { recursive: true, force: true });

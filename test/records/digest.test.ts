@@ -4,14 +4,21 @@ import type { RecordSet, Values } from '../../src/records/types.js';
 
 /** A RecordSet as the generator stores it: a single value as the string itself. */
 function rs(a: Array<[string, string[]]>, srv: Array<[string, string[]]> = []): RecordSet {
-  const m = (xs: Array<[string, string[]]>) => new Map<string, Values>(xs.map(([k, v]) => [k, v.length === 1 ? v[0]! : v]));
+  const m = (xs: Array<[string, string[]]>) =>
+    new Map<string, Values>(xs.map(([k, v]) => [k, v.length === 1 ? v[0]! : v]));
   return { a: m(a), aaaa: new Map(), srv: m(srv) };
 }
 
 describe('recordDigest', () => {
   it('ignores the order of names and values', () => {
-    const x = rs([['a.mesos.', ['10.0.0.1', '10.0.0.2']], ['b.mesos.', ['10.0.0.3']]]);
-    const y = rs([['b.mesos.', ['10.0.0.3']], ['a.mesos.', ['10.0.0.2', '10.0.0.1']]]);
+    const x = rs([
+      ['a.mesos.', ['10.0.0.1', '10.0.0.2']],
+      ['b.mesos.', ['10.0.0.3']],
+    ]);
+    const y = rs([
+      ['b.mesos.', ['10.0.0.3']],
+      ['a.mesos.', ['10.0.0.2', '10.0.0.1']],
+    ]);
     expect(recordDigest(x)).toBe(recordDigest(y));
   });
 
@@ -26,7 +33,11 @@ describe('recordDigest', () => {
   it('reads a single value stored as a string and as a one-element array alike', () => {
     const single = rs([['a.mesos.', ['10.0.0.1']]], [['_a._tcp.mesos.', ['a.mesos.:80']]]);
     expect(typeof single.a.get('a.mesos.')).toBe('string');
-    const listed: RecordSet = { a: new Map([['a.mesos.', ['10.0.0.1']]]), aaaa: new Map(), srv: new Map([['_a._tcp.mesos.', ['a.mesos.:80']]]) };
+    const listed: RecordSet = {
+      a: new Map([['a.mesos.', ['10.0.0.1']]]),
+      aaaa: new Map(),
+      srv: new Map([['_a._tcp.mesos.', ['a.mesos.:80']]]),
+    };
     expect(recordDigest(single)).toBe(recordDigest(listed));
     expect(recordDigest(single)).toMatch(/^2:/);
   });

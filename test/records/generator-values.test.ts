@@ -24,7 +24,13 @@ function task(id: string, name: string, ip: string): Record<string, unknown> {
     name,
     slave_id: S1,
     state: 'TASK_RUNNING',
-    statuses: [{ state: 'TASK_RUNNING', timestamp: 1, container_status: { network_infos: [{ ip_addresses: [{ ip_address: ip }] }] } }],
+    statuses: [
+      {
+        state: 'TASK_RUNNING',
+        timestamp: 1,
+        container_status: { network_infos: [{ ip_addresses: [{ ip_address: ip }] }] },
+      },
+    ],
   };
 }
 
@@ -69,6 +75,12 @@ describe('generator value lists', () => {
       task('b4', app, '10.1.0.4'),
       task('b5', app, '10.1.0.1'),
     ]);
-    expect(valuesOf(g.records.a.get(`${app}.marathon.mesos.`)!)).toEqual(['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.9', '10.1.0.4']);
+    expect(valuesOf(g.records.a.get(`${app}.marathon.mesos.`)!)).toEqual([
+      '10.1.0.1',
+      '10.1.0.2',
+      '10.1.0.3',
+      '10.1.0.9',
+      '10.1.0.4',
+    ]);
   });
 });

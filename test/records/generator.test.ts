@@ -36,7 +36,10 @@ function sortedEnumeration(e: GoEnumeration): unknown {
   return (e.frameworks ?? []).map((f) => ({
     name: f.name,
     tasks: f.tasks
-      .map((t) => ({ ...t, records: t.records ? [...t.records].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) : null }))
+      .map((t) => ({
+        ...t,
+        records: t.records ? [...t.records].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))) : null,
+      }))
       .sort((a, b) => a.id.localeCompare(b.id)),
   }));
 }

@@ -33,19 +33,63 @@ describe('leader and master records', () => {
 
   it.each<[string[], Record<string, string[]>]>([
     [[], { 'leader.foo.com.': ['0.0.0.6'], 'master.foo.com.': ['0.0.0.6'], 'master0.foo.com.': ['0.0.0.6'] }],
-    [['0.0.0.6:7'], { 'leader.foo.com.': ['0.0.0.6'], 'master.foo.com.': ['0.0.0.6'], 'master0.foo.com.': ['0.0.0.6'] }],
-    [['0.0.0.8:9'], { 'leader.foo.com.': ['0.0.0.6'], 'master.foo.com.': ['0.0.0.6', '0.0.0.8'], 'master0.foo.com.': ['0.0.0.8'], 'master1.foo.com.': ['0.0.0.6'] }],
-    [['0.0.0.8:9', '0.0.0.8:9'], { 'leader.foo.com.': ['0.0.0.6'], 'master.foo.com.': ['0.0.0.6', '0.0.0.8'], 'master0.foo.com.': ['0.0.0.8'], 'master1.foo.com.': ['0.0.0.6'] }],
-    [['0.0.0.8:9', '0.0.0.6:7'], { 'leader.foo.com.': ['0.0.0.6'], 'master.foo.com.': ['0.0.0.6', '0.0.0.8'], 'master0.foo.com.': ['0.0.0.8'], 'master1.foo.com.': ['0.0.0.6'] }],
-    [['0.0.0.8:9', '0.0.0.6:7', '0.0.0.6:7'], { 'leader.foo.com.': ['0.0.0.6'], 'master.foo.com.': ['0.0.0.6', '0.0.0.8'], 'master0.foo.com.': ['0.0.0.8'], 'master1.foo.com.': ['0.0.0.6'] }],
+    [
+      ['0.0.0.6:7'],
+      { 'leader.foo.com.': ['0.0.0.6'], 'master.foo.com.': ['0.0.0.6'], 'master0.foo.com.': ['0.0.0.6'] },
+    ],
+    [
+      ['0.0.0.8:9'],
+      {
+        'leader.foo.com.': ['0.0.0.6'],
+        'master.foo.com.': ['0.0.0.6', '0.0.0.8'],
+        'master0.foo.com.': ['0.0.0.8'],
+        'master1.foo.com.': ['0.0.0.6'],
+      },
+    ],
+    [
+      ['0.0.0.8:9', '0.0.0.8:9'],
+      {
+        'leader.foo.com.': ['0.0.0.6'],
+        'master.foo.com.': ['0.0.0.6', '0.0.0.8'],
+        'master0.foo.com.': ['0.0.0.8'],
+        'master1.foo.com.': ['0.0.0.6'],
+      },
+    ],
+    [
+      ['0.0.0.8:9', '0.0.0.6:7'],
+      {
+        'leader.foo.com.': ['0.0.0.6'],
+        'master.foo.com.': ['0.0.0.6', '0.0.0.8'],
+        'master0.foo.com.': ['0.0.0.8'],
+        'master1.foo.com.': ['0.0.0.6'],
+      },
+    ],
+    [
+      ['0.0.0.8:9', '0.0.0.6:7', '0.0.0.6:7'],
+      {
+        'leader.foo.com.': ['0.0.0.6'],
+        'master.foo.com.': ['0.0.0.6', '0.0.0.8'],
+        'master0.foo.com.': ['0.0.0.8'],
+        'master1.foo.com.': ['0.0.0.6'],
+      },
+    ],
     [
       ['0.0.0.8:9', '0.0.0.6:7', '0.0.0.7:0'],
-      { 'leader.foo.com.': ['0.0.0.6'], 'master.foo.com.': ['0.0.0.6', '0.0.0.7', '0.0.0.8'], 'master0.foo.com.': ['0.0.0.8'], 'master1.foo.com.': ['0.0.0.6'], 'master2.foo.com.': ['0.0.0.7'] },
+      {
+        'leader.foo.com.': ['0.0.0.6'],
+        'master.foo.com.': ['0.0.0.6', '0.0.0.7', '0.0.0.8'],
+        'master0.foo.com.': ['0.0.0.8'],
+        'master1.foo.com.': ['0.0.0.6'],
+        'master2.foo.com.': ['0.0.0.7'],
+      },
     ],
   ])('masters %j with leader 5@0.0.0.6:7', (masters, wantA) => {
     const r = run(masters, '5@0.0.0.6:7');
     expect(r.a).toEqual(wantA);
-    expect(r.srv).toEqual({ '_leader._tcp.foo.com.': ['leader.foo.com.:7'], '_leader._udp.foo.com.': ['leader.foo.com.:7'] });
+    expect(r.srv).toEqual({
+      '_leader._tcp.foo.com.': ['leader.foo.com.:7'],
+      '_leader._udp.foo.com.': ['leader.foo.com.:7'],
+    });
   });
 
   it('files IPv6 masters and leaders under AAAA', () => {

@@ -14,8 +14,12 @@ describe('renderAxfr', () => {
       const shuffle = (m: Map<string, string[]>) => new Map([...m].reverse());
       const rs: RecordSet = { a: shuffle(records.a), aaaa: shuffle(records.aaaa), srv: shuffle(records.srv) };
       const out = renderAxfr(rs, {
-        ttl: doc.TTL, serial: 1795301043, refreshSeconds: doc.RefreshSeconds,
-        mname: doc.Mname, rname: doc.Rname, domain: doc.Domain,
+        ttl: doc.TTL,
+        serial: 1795301043,
+        refreshSeconds: doc.RefreshSeconds,
+        mname: doc.Mname,
+        rname: doc.Rname,
+        domain: doc.Domain,
       });
       expect(out).toContain('\n  "Serial": 1795301043,\n');
       expect(out.replace('\n  "Serial": 1795301043,', '')).toBe(withGoPrefix(golden));
@@ -33,7 +37,14 @@ describe('renderAxfr', () => {
       aaaa: new Map(),
       srv: new Map([['_x._tcp.mesos.', 'x.mesos.:80']]),
     };
-    const out = renderAxfr(rs, { ttl: 60, serial: 7, refreshSeconds: 30, mname: 'ns1.mesos.', rname: 'root.ns1.mesos.', domain: 'mesos' });
+    const out = renderAxfr(rs, {
+      ttl: 60,
+      serial: 7,
+      refreshSeconds: 30,
+      mname: 'ns1.mesos.',
+      rname: 'root.ns1.mesos.',
+      domain: 'mesos',
+    });
     expect(out).toBe(
       '{\n  "TTL": 60,\n  "Serial": 7,\n  "RefreshSeconds": 30,\n  "Mname": "ns1.mesos.",\n  "Rname": "root.ns1.mesos.",\n  "Domain": "mesos",\n' +
         '  "Records": {\n   "As": {\n' +
@@ -63,7 +74,11 @@ describe('renderEnumerate', () => {
         {
           name: 'x',
           tasks: [
-            { id: 'a<b', name: 'a', records: ['a.x.mesos.', '10.0.0.1', 'A', '_a._tcp.x.mesos.', 'a.x.mesos.:80', 'SRV'] },
+            {
+              id: 'a<b',
+              name: 'a',
+              records: ['a.x.mesos.', '10.0.0.1', 'A', '_a._tcp.x.mesos.', 'a.x.mesos.:80', 'SRV'],
+            },
             { id: 'b.1', name: 'b', records: ['b&c.x.mesos.', '10.0.0.2', 'A'] },
           ],
         },

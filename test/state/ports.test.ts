@@ -36,7 +36,9 @@ describe('parsePortRanges', () => {
 
   it('skips numbers too large to count with instead of looping forever', () => {
     const bad: string[] = [];
-    expect(parsePortRanges('[99999999999999999999-99999999999999999999, 31000-31000]', (r) => bad.push(r))).toEqual([31000]);
+    expect(parsePortRanges('[99999999999999999999-99999999999999999999, 31000-31000]', (r) => bad.push(r))).toEqual([
+      31000,
+    ]);
     expect(bad).toEqual(['99999999999999999999-99999999999999999999']);
   });
 });

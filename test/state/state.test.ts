@@ -13,7 +13,9 @@ function baseState(): Record<string, unknown> {
       {
         name: 'marathon',
         pid: 'scheduler(1)@10.0.0.9:25501',
-        tasks: [{ id: 'web.1', name: 'web', slave_id: S1, state: 'TASK_RUNNING', resources: { ports: '[31000-31000]' } }],
+        tasks: [
+          { id: 'web.1', name: 'web', slave_id: S1, state: 'TASK_RUNNING', resources: { ports: '[31000-31000]' } },
+        ],
       },
     ],
   };
@@ -34,7 +36,9 @@ const input = {
 describe('validateState', () => {
   it('rejects documents without a leader', () => {
     for (const doc of [{}, { leader: '' }, { leader: 5 }, [], 'x', null]) {
-      expect(() => validateState(doc, '10.0.0.6:5050')).toThrowError(expect.objectContaining({ code: 'MESOS_DNS_STATE_INVALID' }));
+      expect(() => validateState(doc, '10.0.0.6:5050')).toThrowError(
+        expect.objectContaining({ code: 'MESOS_DNS_STATE_INVALID' }),
+      );
     }
   });
 
@@ -72,7 +76,11 @@ describe('validateState', () => {
     (s.frameworks as unknown[]).push({ name: 'nullpid', pid: null, hostname: '10.0.0.7', tasks: [] });
     (s.frameworks as unknown[]).push({ name: 'badpid', pid: 'noatsign', hostname: '10.0.0.8', tasks: [] });
     const { state, warnings } = validateState(s);
-    expect(state.frameworks.map((f) => f.pid)).toEqual([{ id: 'scheduler(1)', host: '10.0.0.9', port: '25501' }, null, null]);
+    expect(state.frameworks.map((f) => f.pid)).toEqual([
+      { id: 'scheduler(1)', host: '10.0.0.9', port: '25501' },
+      null,
+      null,
+    ]);
     expect(warnings).toHaveLength(2);
     const g = generate(state, input);
     expect(valuesOf(g.records.a.get('nullpid.mesos.')!)).toEqual(['10.0.0.7']);
@@ -94,7 +102,7 @@ describe('validateState', () => {
 
   it('reproduces worked example A of the spec', () => {
     const s = baseState();
-    const task = ((s.frameworks as Array<{ tasks: Array<Record<string, unknown>> }>)[0]!.tasks[0]!);
+    const task = (s.frameworks as Array<{ tasks: Array<Record<string, unknown>> }>)[0]!.tasks[0]!;
     task.resources = { ports: '[31000-31002]' };
     const netinfo = (ip: string) => ({ network_infos: [{ ip_addresses: [{ ip_address: ip }] }] });
     task.statuses = [
@@ -106,14 +114,21 @@ describe('validateState', () => {
     expect(valuesOf(g.records.a.get('web.marathon.mesos.')!)).toEqual(['10.1.0.2']);
     expect(valuesOf(g.records.a.get('web-e844k-s1.marathon.mesos.')!)).toEqual(['10.1.0.2']);
     expect(valuesOf(g.records.a.get('web-e844k-s1.marathon.slave.mesos.')!)).toEqual(['10.0.0.1']);
-    for (const n of ['_web._tcp.marathon.slave.mesos.', '_web._udp.marathon.slave.mesos.', '_web._tcp.marathon.mesos.', '_web._udp.marathon.mesos.']) {
-      expect(valuesOf(g.records.srv.get(n)!)).toEqual([31000, 31001, 31002].map((p) => `web-e844k-s1.marathon.slave.mesos.:${p}`));
+    for (const n of [
+      '_web._tcp.marathon.slave.mesos.',
+      '_web._udp.marathon.slave.mesos.',
+      '_web._tcp.marathon.mesos.',
+      '_web._udp.marathon.mesos.',
+    ]) {
+      expect(valuesOf(g.records.srv.get(n)!)).toEqual(
+        [31000, 31001, 31002].map((p) => `web-e844k-s1.marathon.slave.mesos.:${p}`),
+      );
     }
   });
 
   it('leaves out unhealthy tasks only when healthyOnly is set', () => {
     const s = baseState();
-    const task = ((s.frameworks as Array<{ tasks: Array<Record<string, unknown>> }>)[0]!.tasks[0]!);
+    const task = (s.frameworks as Array<{ tasks: Array<Record<string, unknown>> }>)[0]!.tasks[0]!;
     task.statuses = [{ state: 'TASK_RUNNING', timestamp: 1, healthy: false }];
     const { state } = validateState(s);
     expect(generate(state, input).records.a.has('web.marathon.mesos.')).toBe(true);

@@ -14,10 +14,16 @@ describe('parseUPID', () => {
     expect(parseUPID('"slave(1)@127.0.0.1:5051"')?.host).toBe('127.0.0.1');
   });
 
-  it.each(['', 'noatsign', 'a@b@c:1', 'slave@10.0.0.1', 'slave@2001:db8::1:5051', 'slave@[2001:db8::1]', 'slave@:5051', 'slave@h:'])(
-    'rejects %j',
-    (s) => {
-      expect(parseUPID(s)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    'noatsign',
+    'a@b@c:1',
+    'slave@10.0.0.1',
+    'slave@2001:db8::1:5051',
+    'slave@[2001:db8::1]',
+    'slave@:5051',
+    'slave@h:',
+  ])('rejects %j', (s) => {
+    expect(parseUPID(s)).toBeNull();
+  });
 });

@@ -18,7 +18,11 @@ export const META: TableMeta = {
 };
 
 /** A RecordSet as the generator stores it: distinct values, a single one as the string itself. */
-function recordSet(a: Record<string, string[]>, aaaa: Record<string, string[]> = {}, srv: Record<string, string[]> = {}): RecordSet {
+function recordSet(
+  a: Record<string, string[]>,
+  aaaa: Record<string, string[]> = {},
+  srv: Record<string, string[]> = {},
+): RecordSet {
   const distinct = (v: string[]): Values => {
     const d = [...new Set(v)];
     return d.length === 1 ? d[0]! : d;
@@ -90,14 +94,26 @@ describe('RecordTable.build and lookup', () => {
 
   it('builds the same table from a single value stored as a string or as a one-element array', () => {
     const single: RecordSet = {
-      a: new Map([['a.mesos.', '10.0.0.1'], ['a.mesos', '10.0.0.2']]),
+      a: new Map([
+        ['a.mesos.', '10.0.0.1'],
+        ['a.mesos', '10.0.0.2'],
+      ]),
       aaaa: new Map([['a.mesos.', '2001:db8::1']]),
-      srv: new Map([['_a._tcp.mesos.', 'a.mesos.:80'], ['_a._udp.mesos.', 'a.mesos.:80']]),
+      srv: new Map([
+        ['_a._tcp.mesos.', 'a.mesos.:80'],
+        ['_a._udp.mesos.', 'a.mesos.:80'],
+      ]),
     };
     const listed: RecordSet = {
-      a: new Map([['a.mesos.', ['10.0.0.1']], ['a.mesos', ['10.0.0.2']]]),
+      a: new Map([
+        ['a.mesos.', ['10.0.0.1']],
+        ['a.mesos', ['10.0.0.2']],
+      ]),
       aaaa: new Map([['a.mesos.', ['2001:db8::1']]]),
-      srv: new Map([['_a._tcp.mesos.', ['a.mesos.:80']], ['_a._udp.mesos.', ['a.mesos.:80']]]),
+      srv: new Map([
+        ['_a._tcp.mesos.', ['a.mesos.:80']],
+        ['_a._udp.mesos.', ['a.mesos.:80']],
+      ]),
     };
     const built = RecordTable.build(single, META);
     expect(built.lookup('a.mesos.')).toEqual({ a: ['10.0.0.1', '10.0.0.2'], aaaa: ['2001:db8::1'], srv: [] });
@@ -131,7 +147,9 @@ describe('RecordTable.fromBuffer', () => {
       expect(() => RecordTable.fromBuffer(bad)).toThrow(expect.objectContaining({ code: 'MESOS_DNS_TABLE_INVALID' }));
     }
     const good = RecordTable.build(recordSet({}), META).buffer;
-    expect(() => RecordTable.fromBuffer(good.slice(0, good.byteLength - 4))).toThrow(expect.objectContaining({ code: 'MESOS_DNS_TABLE_INVALID' }));
+    expect(() => RecordTable.fromBuffer(good.slice(0, good.byteLength - 4))).toThrow(
+      expect.objectContaining({ code: 'MESOS_DNS_TABLE_INVALID' }),
+    );
   });
 });
 
@@ -157,9 +175,15 @@ describe('illegal names never enter the table', () => {
   });
 
   it('rejects unusable meta with the config key named', () => {
-    expect(() => RecordTable.build(recordSet({}), { ...META, domain: 'bad domain' })).toThrow(expect.objectContaining({ key: 'domain' }));
-    expect(() => RecordTable.build(recordSet({}), { ...META, soaMname: 'a..b' })).toThrow(expect.objectContaining({ key: 'soaMname' }));
-    expect(() => RecordTable.build(recordSet({}), { ...META, ttl: -1 })).toThrow(expect.objectContaining({ key: 'ttl' }));
+    expect(() => RecordTable.build(recordSet({}), { ...META, domain: 'bad domain' })).toThrow(
+      expect.objectContaining({ key: 'domain' }),
+    );
+    expect(() => RecordTable.build(recordSet({}), { ...META, soaMname: 'a..b' })).toThrow(
+      expect.objectContaining({ key: 'soaMname' }),
+    );
+    expect(() => RecordTable.build(recordSet({}), { ...META, ttl: -1 })).toThrow(
+      expect.objectContaining({ key: 'ttl' }),
+    );
   });
 });
 
@@ -169,7 +193,11 @@ describe('golden fixtures', () => {
     const table = RecordTable.build(rs, META);
     const counted = { a: 0, aaaa: 0, srv: 0 };
     const names = new Set<string>();
-    for (const [kind, map] of [['a', rs.a], ['aaaa', rs.aaaa], ['srv', rs.srv]] as const) {
+    for (const [kind, map] of [
+      ['a', rs.a],
+      ['aaaa', rs.aaaa],
+      ['srv', rs.srv],
+    ] as const) {
       for (const [owner, values] of map) {
         if (!legalInDomain(owner)) continue;
         const got = table.lookup(owner);

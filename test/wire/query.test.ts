@@ -8,7 +8,17 @@ describe('parseQuery', () => {
     const q = newParsedQuery();
     const query = buildQuery('Ab.cd.', { qtype: QTYPE.SRV, qclass: QCLASS.ANY, edns: 1400, dnssecOk: true });
     expect(parseQuery(query, q)).toBe(PARSE_OK);
-    expect(q).toMatchObject({ qtype: QTYPE.SRV, qclass: QCLASS.ANY, qnameEnd: 12 + 7, questionEnd: 12 + 11, labelCount: 2, hasOpt: true, udpSize: 1400, ednsVersion: 0, ednsDo: true });
+    expect(q).toMatchObject({
+      qtype: QTYPE.SRV,
+      qclass: QCLASS.ANY,
+      qnameEnd: 12 + 7,
+      questionEnd: 12 + 11,
+      labelCount: 2,
+      hasOpt: true,
+      udpSize: 1400,
+      ednsVersion: 0,
+      ednsDo: true,
+    });
     expect([...q.labelStarts.subarray(0, 2)]).toEqual([0, 3]);
   });
 
@@ -27,7 +37,9 @@ describe('parseQuery', () => {
     const two = buildQuery('a.', { qtype: QTYPE.A });
     two[5] = 2;
     expect(parseQuery(two, q)).toBe(PARSE_BAD);
-    expect(parseQuery(Buffer.concat([two.subarray(0, 12), Buffer.from([0xc0, 12, 0, 1, 0, 1])]).fill(1, 5, 6), q)).toBe(PARSE_BAD);
+    expect(parseQuery(Buffer.concat([two.subarray(0, 12), Buffer.from([0xc0, 12, 0, 1, 0, 1])]).fill(1, 5, 6), q)).toBe(
+      PARSE_BAD,
+    );
     expect(parseQuery(buildQuery('a.', { qtype: QTYPE.A }).subarray(0, 15), q)).toBe(PARSE_BAD);
   });
 });

@@ -14,7 +14,9 @@ describe('errorReply and servfailFor', () => {
   });
 
   it('adds an OPT when the query had one', () => {
-    const m = decodeMessage(servfailFor(buildQuery('a.example.', { qtype: QTYPE.A, edns: 4096, dnssecOk: true }), 1400)!);
+    const m = decodeMessage(
+      servfailFor(buildQuery('a.example.', { qtype: QTYPE.A, edns: 4096, dnssecOk: true }), 1400)!,
+    );
     expect(m.additionals).toEqual([expect.objectContaining({ name: '.', type: QTYPE.OPT, class: 1400, ttl: 0x8000 })]);
   });
 

@@ -99,7 +99,8 @@ function inDomain(query: Uint8Array, apex: Uint8Array): boolean {
   if (rel < 0) return false;
   if (rel > 0) {
     let boundary = false;
-    for (let i = q.labelCount - 1; i >= 0 && q.labelStarts[i]! >= rel; i--) if (q.labelStarts[i] === rel) boundary = true;
+    for (let i = q.labelCount - 1; i >= 0 && q.labelStarts[i]! >= rel; i--)
+      if (q.labelStarts[i] === rel) boundary = true;
     if (!boundary) return false;
   }
   for (let i = 0; i < apex.length; i++) {
@@ -210,7 +211,8 @@ function putGlue(t: RecordTable): void {
     const aaaaOff = t.u32[e + E.aaaaOff]!;
     let ok = true;
     for (let i = 0; ok && i < t.u32[e + E.aCount]!; i++) ok = putGlueRR(t, k, aOff + i * RR_A_LEN, RR_A_LEN);
-    for (let i = 0; ok && i < t.u32[e + E.aaaaCount]!; i++) ok = putGlueRR(t, k, aaaaOff + i * RR_AAAA_LEN, RR_AAAA_LEN);
+    for (let i = 0; ok && i < t.u32[e + E.aaaaCount]!; i++)
+      ok = putGlueRR(t, k, aaaaOff + i * RR_AAAA_LEN, RR_AAAA_LEN);
     if (!ok) {
       w.pos = markPos;
       w.ar = markAr;
@@ -290,11 +292,19 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
   const local = apex !== null && inDomain(query, apex);
   const ourSize = Math.max(UDP_DEFAULT_LIMIT, Math.min(ctx.ednsMaxUdpSize | 0, MAX_UDP_PAYLOAD));
   if (!local && ctx.externalOn) {
-    const udpLimit = tcp ? TCP_LIMIT : q.hasOpt ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize)) : UDP_DEFAULT_LIMIT;
+    const udpLimit = tcp
+      ? TCP_LIMIT
+      : q.hasOpt
+        ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize))
+        : UDP_DEFAULT_LIMIT;
     return { kind: 'forward', qname: qnameString(query), udpLimit };
   }
 
-  const limit = tcp ? TCP_LIMIT : q.hasOpt ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize)) : UDP_DEFAULT_LIMIT;
+  const limit = tcp
+    ? TCP_LIMIT
+    : q.hasOpt
+      ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize))
+      : UDP_DEFAULT_LIMIT;
   const optSize = q.hasOpt ? ourSize : 0;
   rand = ctx.random ?? Math.random;
   glueCount = 0;

@@ -10,10 +10,7 @@ export interface TableSource {
   readonly current: { readonly table: RecordTable } | null;
 }
 
-export type DispatchConfig = Pick<
-  Config,
-  'domain' | 'recurseOn' | 'externalOn' | 'setTruncateBit' | 'ednsMaxUdpSize'
->;
+export type DispatchConfig = Pick<Config, 'domain' | 'recurseOn' | 'externalOn' | 'setTruncateBit' | 'ednsMaxUdpSize'>;
 
 /**
  * The one decision point shared by the UDP and TCP servers: `answer()` on the
@@ -55,7 +52,11 @@ export class QueryDispatcher {
   dispatch<T>(query: Buffer, transport: 'udp' | 'tcp', target: T, later: ReplyCallback<T>): Buffer | null {
     this.lastForwarded = false;
     const current = this.tables.current;
-    const verdict = answer(query, current === null ? null : current.table, transport === 'udp' ? this.udpCtx : this.tcpCtx);
+    const verdict = answer(
+      query,
+      current === null ? null : current.table,
+      transport === 'udp' ? this.udpCtx : this.tcpCtx,
+    );
     if (verdict.kind === 'reply') return verdict.reply;
     if (verdict.kind === 'drop') return null;
     if (this.forwarder === null) {

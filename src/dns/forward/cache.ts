@@ -106,7 +106,14 @@ export class ForwardCache {
     // serve one name's answer for another.
     if (!sameQuestion(entry.reply, entry.scan.questionEnd, query, queryQuestionEnd)) return null;
     const age = Math.floor((now - entry.storedAt) / 1000);
-    const reply = replayCached(entry.reply, entry.scan.ttlOffsets, entry.scan.questionEnd, query, queryQuestionEnd, age);
+    const reply = replayCached(
+      entry.reply,
+      entry.scan.ttlOffsets,
+      entry.scan.questionEnd,
+      query,
+      queryQuestionEnd,
+      age,
+    );
     return { reply, scan: entry.scan };
   }
 

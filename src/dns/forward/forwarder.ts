@@ -15,7 +15,7 @@ import { servfailFor } from '../../wire/reply.js';
 
 export type ForwarderConfig = Pick<
   Config,
-    | 'resolvers'
+  | 'resolvers'
   | 'zoneResolvers'
   | 'timeout'
   | 'setTruncateBit'
@@ -38,7 +38,6 @@ export interface ForwarderOptions {
 
 /** Receives the reply for the client together with the caller's own target (socket, address). */
 export type ReplyCallback<T> = (reply: Buffer, target: T) => void;
-
 
 /**
  * Relays queries outside the domain to upstream resolvers (RFC 5625: the
@@ -90,7 +89,14 @@ export class Forwarder {
    * `qname`: lower case, no trailing dot (from `answer()`); `udpLimit`: the
    * largest UDP reply the client accepts. Calls `cb` once, possibly synchronously.
    */
-  forward<T>(query: Buffer, transport: 'udp' | 'tcp', qname: string, udpLimit: number, target: T, cb: ReplyCallback<T>): void {
+  forward<T>(
+    query: Buffer,
+    transport: 'udp' | 'tcp',
+    qname: string,
+    udpLimit: number,
+    target: T,
+    cb: ReplyCallback<T>,
+  ): void {
     this.stats.forwarded++;
     const q = scanMessage(query);
     if (q === null || q.qdcount === 0) return this.fail(query, target, cb);
@@ -137,7 +143,10 @@ export class Forwarder {
           return cb(fitReply(reply, s, limit, this.setTruncateBit), target);
         }
         if (this.log.isLevelEnabled('debug')) {
-          this.log.debug({ upstream: upstream.label, qname, failure: failure || 'bad reply' }, 'forward attempt failed');
+          this.log.debug(
+            { upstream: upstream.label, qname, failure: failure || 'bad reply' },
+            'forward attempt failed',
+          );
         }
         if (i + 1 < upstreams.length && !this.closed) return attempt(i + 1);
         this.active--;

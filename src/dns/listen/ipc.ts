@@ -3,9 +3,7 @@ import type { LogOptions } from '../../log.js';
 import type { WorkerStatsReport } from '../stats/report.js';
 
 /** Messages between the primary and DNS workers (IPC with `serialization: 'advanced'`). */
-export type ToWorker =
-  | { t: 'init'; config: Config; log: LogOptions }
-  | { t: 'table'; buffer: ArrayBuffer };
+export type ToWorker = { t: 'init'; config: Config; log: LogOptions } | { t: 'table'; buffer: ArrayBuffer };
 export type FromWorker =
   | { t: 'hello' }
   | { t: 'ready'; udpPort: number; tcpPort: number }

@@ -80,7 +80,8 @@ export async function runDnsWorkers(opts: DnsWorkersOptions): Promise<DnsWorkers
           send(worker, { t: 'init', config, log: opts.logOptions });
           if (table !== null) send(worker, { t: 'table', buffer: table.buffer });
         } else if (m.t === 'ready') resolve({ udpPort: m.udpPort, tcpPort: m.tcpPort });
-        else if (m.t === 'failed') reject(new MesosDnsError('MESOS_DNS_LISTEN_FAILED', `DNS worker could not start: ${m.message}`));
+        else if (m.t === 'failed')
+          reject(new MesosDnsError('MESOS_DNS_LISTEN_FAILED', `DNS worker could not start: ${m.message}`));
         else if (m.t === 'stats') {
           reports.set(worker.id, m.report);
           refreshSums();
@@ -147,7 +148,10 @@ function send(worker: Worker, msg: ToWorker): void {
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new MesosDnsError('MESOS_DNS_WORKER_TIMEOUT', `DNS workers not listening after ${ms} ms`)), ms);
+    const t = setTimeout(
+      () => reject(new MesosDnsError('MESOS_DNS_WORKER_TIMEOUT', `DNS workers not listening after ${ms} ms`)),
+      ms,
+    );
     p.then(
       (v) => {
         clearTimeout(t);

@@ -52,7 +52,10 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServerH
     throw err;
   }
   const { udp, tcp } = pair;
-  log.debug({ listener: config.listener, udpPort: udp.port, tcpPort: tcp.port, forwarding: forwarder !== null }, 'DNS server listening');
+  log.debug(
+    { listener: config.listener, udpPort: udp.port, tcpPort: tcp.port, forwarding: forwarder !== null },
+    'DNS server listening',
+  );
   let closing: Promise<void> | null = null;
   return {
     udpPort: udp.port,
@@ -68,7 +71,11 @@ export async function startDnsServer(opts: DnsServerOptions): Promise<DnsServerH
   };
 }
 
-async function bindBoth(config: Config, dispatcher: QueryDispatcher, log: Logger): Promise<{ udp: UdpServer; tcp: TcpServer }> {
+async function bindBoth(
+  config: Config,
+  dispatcher: QueryDispatcher,
+  log: Logger,
+): Promise<{ udp: UdpServer; tcp: TcpServer }> {
   const tcpOpts = {
     host: config.listener,
     dispatcher,

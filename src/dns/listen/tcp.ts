@@ -131,7 +131,13 @@ class TcpConnection {
   };
 
   private maybeResume(): void {
-    if (!this.writeBlocked && !this.backlogged && this.outstanding < MAX_OUTSTANDING && this.sock.isPaused() && !this.sock.destroyed) {
+    if (
+      !this.writeBlocked &&
+      !this.backlogged &&
+      this.outstanding < MAX_OUTSTANDING &&
+      this.sock.isPaused() &&
+      !this.sock.destroyed
+    ) {
       this.sock.resume();
     }
   }

@@ -27,7 +27,10 @@ export function dnsWorkerMain(): void {
       try {
         holder.current = { table: RecordTable.fromBuffer(m.buffer) };
       } catch (err) {
-        componentLogger(root, 'dns-worker').error({ err }, 'DNS worker got an unusable table; keeping the previous one');
+        componentLogger(root, 'dns-worker').error(
+          { err },
+          'DNS worker got an unusable table; keeping the previous one',
+        );
       }
       return;
     }
@@ -36,7 +39,10 @@ export function dnsWorkerMain(): void {
     stop = () => Promise.resolve();
     startDnsServer({ config: m.config, serving: holder, stats, log: root, latency }).then(
       (server) => {
-        const timer = setInterval(() => reply({ t: 'stats', report: statsReport(stats, latency.snapshot()) }), STATS_INTERVAL_MS);
+        const timer = setInterval(
+          () => reply({ t: 'stats', report: statsReport(stats, latency.snapshot()) }),
+          STATS_INTERVAL_MS,
+        );
         stop = () => {
           clearInterval(timer);
           return server.close();
@@ -56,4 +62,3 @@ export function dnsWorkerMain(): void {
   });
   reply({ t: 'hello' });
 }
-

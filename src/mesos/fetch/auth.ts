@@ -19,7 +19,10 @@ export function iamLoginJwt(uid: string, privateKeyPem: string, nowSeconds: numb
     key = createPrivateKey(privateKeyPem);
   } catch {
     // Never echo the key material or the parser's view of it.
-    throw new FetchFailure('MESOS_DNS_FETCH_IAM_FAILED', 'IAM authentication failed: private_key is not a usable PEM key');
+    throw new FetchFailure(
+      'MESOS_DNS_FETCH_IAM_FAILED',
+      'IAM authentication failed: private_key is not a usable PEM key',
+    );
   }
   const signature = sign('sha256', Buffer.from(signingInput), key);
   return `${signingInput}.${base64url(signature)}`;
@@ -59,7 +62,10 @@ async function iamLogin(
   });
   if (statusCode !== 200) {
     await body.dump();
-    throw new FetchFailure('MESOS_DNS_FETCH_IAM_FAILED', `IAM authentication failed: login endpoint answered ${statusCode}`);
+    throw new FetchFailure(
+      'MESOS_DNS_FETCH_IAM_FAILED',
+      `IAM authentication failed: login endpoint answered ${statusCode}`,
+    );
   }
   const text = await body.text();
   let reply: unknown;

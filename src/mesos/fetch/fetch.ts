@@ -103,9 +103,7 @@ async function fetchOnce(
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    controller.abort(
-      new FetchFailure('MESOS_DNS_FETCH_TIMEOUT', `no complete answer within ${options.timeoutMs} ms`),
-    );
+    controller.abort(new FetchFailure('MESOS_DNS_FETCH_TIMEOUT', `no complete answer within ${options.timeoutMs} ms`));
   }, options.timeoutMs);
   try {
     return await getState(url, options.auth, dispatcher, controller.signal);

@@ -75,9 +75,13 @@ export class ZkDetector {
   ) {
     this.list = initialMasters(configMasters);
     this.childBase = zk.path === '/' ? '/' : `${zk.path}/`;
-    this.throttle = createThrottle(() => this.cycle(), options.minCycleIntervalMs, (err) => {
-      log.error({ err }, 'master detection cycle failed');
-    });
+    this.throttle = createThrottle(
+      () => this.cycle(),
+      options.minCycleIntervalMs,
+      (err) => {
+        log.error({ err }, 'master detection cycle failed');
+      },
+    );
   }
 
   start(): void {
@@ -149,7 +153,10 @@ export class ZkDetector {
       const onAbort = (): void => reject(replaced());
       // The library has no read timeout: a silent half-open connection would stall detection forever.
       const timer = setTimeout(
-        () => reject(new MesosDnsError('MESOS_DNS_ZK_REQUEST_TIMEOUT', 'ZooKeeper did not answer within the session timeout')),
+        () =>
+          reject(
+            new MesosDnsError('MESOS_DNS_ZK_REQUEST_TIMEOUT', 'ZooKeeper did not answer within the session timeout'),
+          ),
         this.options.sessionTimeoutMs,
       );
       signal.addEventListener('abort', onAbort, { once: true });
@@ -161,12 +168,19 @@ export class ZkDetector {
   }
 
   /** The decoded znode; null when it vanished or holds no usable MasterInfo. I/O errors are thrown. */
-  private async readMaster(s: Session, node: MasterNode, cache: Map<string, MasterInfo | null>): Promise<MasterInfo | null> {
+  private async readMaster(
+    s: Session,
+    node: MasterNode,
+    cache: Map<string, MasterInfo | null>,
+  ): Promise<MasterInfo | null> {
     const known = cache.get(node.name);
     if (known !== undefined) return known;
     let result: MasterInfo | null = null;
     try {
-      result = decodeMasterInfo(await this.request(getData(s.client, `${this.childBase}${node.name}`), s.abort.signal), node.kind);
+      result = decodeMasterInfo(
+        await this.request(getData(s.client, `${this.childBase}${node.name}`), s.abort.signal),
+        node.kind,
+      );
     } catch (err) {
       if (hasCode(err, 'MESOS_DNS_ZK_BAD_MASTER_INFO')) {
         this.log.warn({ node: node.name, err }, 'ignoring master znode with unusable data');
@@ -204,7 +218,8 @@ export class ZkDetector {
     const signal = s.abort.signal;
     const nodes = selectMasterNodes(await this.request(getChildren(s.client, this.zk.path, this.watcher), signal));
     for (const name of nodes.invalid) {
-      if (!this.warnedNames.has(name)) this.log.warn({ node: name }, 'ignoring znode whose sequence is not an unsigned 64-bit number');
+      if (!this.warnedNames.has(name))
+        this.log.warn({ node: name }, 'ignoring znode whose sequence is not an unsigned 64-bit number');
       this.warnedNames.add(name);
     }
     const cache = new Map<string, MasterInfo | null>();
@@ -233,7 +248,10 @@ export class ZkDetector {
   };
 
   private connect(): void {
-    const client = openZkClient(this.zk.servers, { sessionTimeoutMs: this.options.sessionTimeoutMs, spinDelayMs: this.options.spinDelayMs });
+    const client = openZkClient(this.zk.servers, {
+      sessionTimeoutMs: this.options.sessionTimeoutMs,
+      spinDelayMs: this.options.spinDelayMs,
+    });
     const s: Session = { client, abort: new AbortController(), connected: false };
     this.session = s;
     const current = (): boolean => this.session === s && !this.stopped;
@@ -282,7 +300,9 @@ export class ZkDetector {
       old.abort.abort();
       if (old.connected) this.reportZkState(false);
       this.session = null;
-      void closeZkClient(old.client).catch((err: unknown) => this.log.debug({ err }, 'closing old ZooKeeper client failed'));
+      void closeZkClient(old.client).catch((err: unknown) =>
+        this.log.debug({ err }, 'closing old ZooKeeper client failed'),
+      );
     }
     this.loseLeader();
     this.connect();

@@ -51,7 +51,6 @@ function toAddress(info: RawMasterInfo): MasterInfo {
   return { id: info.id, address: `${dotted}:${info.port ?? LEGACY_DEFAULT_PORT}` };
 }
 
-
 function fromJson(data: Buffer): RawMasterInfo {
   let doc: unknown;
   try {

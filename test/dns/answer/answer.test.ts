@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { answer, type AnswerContext, type Verdict } from '../../../src/dns/answer/answer.js';
 import { DnsStats } from '../../../src/dns/stats/counters.js';
 import { OPCODE, QCLASS, QTYPE, RCODE } from '../../../src/wire/constants.js';
-import { buildQuery, decodeMessage, encodeName, type DecodedMessage, type DecodedRecord, type DecodedSoa, type QueryOptions } from '../../helpers/dns-msg.js';
+import {
+  buildQuery,
+  decodeMessage,
+  encodeName,
+  type DecodedMessage,
+  type DecodedRecord,
+  type DecodedSoa,
+  type QueryOptions,
+} from '../../helpers/dns-msg.js';
 import { RecordTable, type TableMeta } from '../../../src/table/table.js';
 import type { RecordSet } from '../../../src/records/types.js';
 import { axfrRecordSet } from '../../helpers/fixtures.js';
@@ -21,7 +29,11 @@ const META: TableMeta = {
   srvWeight: 7,
 };
 
-function recordSet(a: Record<string, string[]>, aaaa: Record<string, string[]> = {}, srv: Record<string, string[]> = {}): RecordSet {
+function recordSet(
+  a: Record<string, string[]>,
+  aaaa: Record<string, string[]> = {},
+  srv: Record<string, string[]> = {},
+): RecordSet {
   // Distinct values, as the generator stores them.
   const toMap = (o: Record<string, string[]>) => new Map(Object.entries(o).map(([k, v]) => [k, [...new Set(v)]]));
   return { a: toMap(a), aaaa: toMap(aaaa), srv: toMap(srv) };
@@ -40,14 +52,17 @@ const table = RecordTable.build(
     },
     { 'web-a.marathon.slave.mesos.': ['2001:db8::a'], 'ns1.mesos.': ['2001:db8::53'] },
     {
-      '_web._tcp.marathon.mesos.': ['web-a.marathon.slave.mesos.:31000', 'web-b.marathon.slave.mesos.:31001', 'web-a.marathon.slave.mesos.:31002'],
+      '_web._tcp.marathon.mesos.': [
+        'web-a.marathon.slave.mesos.:31000',
+        'web-b.marathon.slave.mesos.:31001',
+        'web-a.marathon.slave.mesos.:31002',
+      ],
       '_ext._tcp.marathon.mesos.': ['host.example.org.:8080'],
       '_big._tcp.marathon.mesos.': sixty.map((_, i) => `web-a.marathon.slave.mesos.:${30000 + i}`),
     },
   ),
   META,
 );
-
 
 function ctx(over: Partial<AnswerContext> = {}): AnswerContext {
   return {
@@ -68,7 +83,12 @@ function replyOf(v: Verdict): Buffer {
   return v.reply;
 }
 
-function ask(name: string, opts: QueryOptions = {}, c: AnswerContext = ctx(), t: RecordTable | null = table): DecodedMessage & { raw: Buffer; query: Buffer } {
+function ask(
+  name: string,
+  opts: QueryOptions = {},
+  c: AnswerContext = ctx(),
+  t: RecordTable | null = table,
+): DecodedMessage & { raw: Buffer; query: Buffer } {
   const query = buildQuery(name, opts);
   const raw = replyOf(answer(query, t, c));
   return { ...decodeMessage(raw), raw, query };
@@ -84,13 +104,30 @@ function expectNegativeSoa(m: DecodedMessage, apexName = 'mesos.'): void {
   expect(soa.type).toBe(QTYPE.SOA);
   expect(soa.name.toLowerCase()).toBe(apexName);
   expect(soa.ttl).toBe(Math.min(META.ttl, META.soaMinttl));
-  expect(soa.data).toEqual({ mname: 'ns1.mesos.', rname: 'root.ns1.mesos.', serial: META.serial, refresh: 11, retry: 22, expire: 33, minimum: 5 });
+  expect(soa.data).toEqual({
+    mname: 'ns1.mesos.',
+    rname: 'root.ns1.mesos.',
+    serial: META.serial,
+    refresh: 11,
+    retry: 22,
+    expire: 33,
+    minimum: 5,
+  });
 }
 
 describe('positive answers', () => {
   it('answers A with AA, RA, TTL, and echoes the question byte for byte and its case in owners', () => {
     const m = ask('WEB.Marathon.Mesos.', { qtype: QTYPE.A, id: 0xbeef });
-    expect(m).toMatchObject({ id: 0xbeef, qr: true, aa: true, ra: true, rd: true, tc: false, rcode: RCODE.NOERROR, opcode: 0 });
+    expect(m).toMatchObject({
+      id: 0xbeef,
+      qr: true,
+      aa: true,
+      ra: true,
+      rd: true,
+      tc: false,
+      rcode: RCODE.NOERROR,
+      opcode: 0,
+    });
     expect(m.raw.subarray(12, m.query.length)).toEqual(m.query.subarray(12));
     expect(new Set(values(m.answers))).toEqual(new Set(['10.1.0.2', '10.1.0.3']));
     for (const rr of m.answers) expect(rr).toMatchObject({ name: 'WEB.Marathon.Mesos.', ttl: 60, class: QCLASS.IN });
@@ -107,11 +144,13 @@ describe('positive answers', () => {
     const m = ask('_web._tcp.marathon.mesos.', { qtype: QTYPE.SRV });
     expect(m.rcode).toBe(RCODE.NOERROR);
     expect(new Set(values(m.answers))).toEqual(
-      new Set([
-        { priority: 0, weight: 7, port: 31000, target: 'web-a.marathon.slave.mesos.' },
-        { priority: 0, weight: 7, port: 31001, target: 'web-b.marathon.slave.mesos.' },
-        { priority: 0, weight: 7, port: 31002, target: 'web-a.marathon.slave.mesos.' },
-      ].map((x) => expect.objectContaining(x))),
+      new Set(
+        [
+          { priority: 0, weight: 7, port: 31000, target: 'web-a.marathon.slave.mesos.' },
+          { priority: 0, weight: 7, port: 31001, target: 'web-b.marathon.slave.mesos.' },
+          { priority: 0, weight: 7, port: 31002, target: 'web-a.marathon.slave.mesos.' },
+        ].map((x) => expect.objectContaining(x)),
+      ),
     );
     for (const rr of m.answers) {
       const target = (rr.data as { target: string }).target;
@@ -138,7 +177,9 @@ describe('positive answers', () => {
   });
 
   it('answers QCLASS ANY with the IN data', () => {
-    expect(values(ask('web-b.marathon.slave.mesos.', { qtype: QTYPE.A, qclass: QCLASS.ANY }).answers)).toEqual(['10.0.0.3']);
+    expect(values(ask('web-b.marathon.slave.mesos.', { qtype: QTYPE.A, qclass: QCLASS.ANY }).answers)).toEqual([
+      '10.0.0.3',
+    ]);
   });
 
   it('copies RD and CD, sets RA from the context', () => {
@@ -185,7 +226,19 @@ describe('the apex', () => {
 describe('negative answers', () => {
   it('gives NODATA for empty non-terminals and missing types, NXDOMAIN for missing names, for every qtype', () => {
     const c = ctx();
-    for (const type of [QTYPE.A, QTYPE.AAAA, QTYPE.SRV, QTYPE.ANY, QTYPE.MX, QTYPE.TXT, QTYPE.SOA, QTYPE.NS, QTYPE.DS, 0, 65535]) {
+    for (const type of [
+      QTYPE.A,
+      QTYPE.AAAA,
+      QTYPE.SRV,
+      QTYPE.ANY,
+      QTYPE.MX,
+      QTYPE.TXT,
+      QTYPE.SOA,
+      QTYPE.NS,
+      QTYPE.DS,
+      0,
+      65535,
+    ]) {
       for (const name of ['marathon.slave.mesos.', '_tcp.marathon.mesos.', 'slave.mesos.', 'marathon.mesos.']) {
         const m = ask(name, { qtype: type }, c);
         expect(m.rcode, `${name} ${type}`).toBe(RCODE.NOERROR);
@@ -219,7 +272,9 @@ describe('negative answers', () => {
     expect(m).toMatchObject({ rcode: RCODE.SERVFAIL, aa: false, qr: true });
     expect(m.questions).toEqual([{ name: 'web.marathon.mesos.', type: QTYPE.A, class: QCLASS.IN }]);
     expect(c.stats.servfail).toBe(1);
-    expect(answer(buildQuery('example.org.', { qtype: QTYPE.A }), null, ctx({ externalOn: true })).kind).toBe('forward');
+    expect(answer(buildQuery('example.org.', { qtype: QTYPE.A }), null, ctx({ externalOn: true })).kind).toBe(
+      'forward',
+    );
   });
 });
 
@@ -280,7 +335,11 @@ describe('refusals and errors', () => {
     'label runs off the end': Buffer.concat([good.subarray(0, 12), Buffer.from([30, 0x61, 0x62])]),
     'extended label type': Buffer.concat([good.subarray(0, 12), Buffer.from([0x41, 0, 0, 1, 0, 1])]),
     'compression pointer in QNAME': Buffer.concat([good.subarray(0, 12), Buffer.from([0xc0, 0x0c, 0, 1, 0, 1])]),
-    'name over 255 octets': Buffer.concat([good.subarray(0, 12), ...Array.from({ length: 5 }, () => Buffer.from([63, ...Buffer.alloc(63, 0x61)])), Buffer.from([0, 0, 1, 0, 1])]),
+    'name over 255 octets': Buffer.concat([
+      good.subarray(0, 12),
+      ...Array.from({ length: 5 }, () => Buffer.from([63, ...Buffer.alloc(63, 0x61)])),
+      Buffer.from([0, 0, 1, 0, 1]),
+    ]),
     'ARCOUNT past the end': (() => {
       const b = Buffer.from(good);
       b[11] = 1;
@@ -315,13 +374,26 @@ describe('refusals and errors', () => {
 });
 
 describe('forwarding', () => {
-  const fwd = (name: string, opts: QueryOptions, over: Partial<AnswerContext> = {}) => answer(buildQuery(name, opts), table, ctx({ externalOn: true, ...over }));
+  const fwd = (name: string, opts: QueryOptions, over: Partial<AnswerContext> = {}) =>
+    answer(buildQuery(name, opts), table, ctx({ externalOn: true, ...over }));
 
   it('forwards names outside the domain with the lower-cased name and the client size, capped at ednsMaxUdpSize', () => {
-    expect(fwd('WWW.Example.ORG.', { qtype: QTYPE.A })).toEqual({ kind: 'forward', qname: 'www.example.org', udpLimit: 512 });
+    expect(fwd('WWW.Example.ORG.', { qtype: QTYPE.A })).toEqual({
+      kind: 'forward',
+      qname: 'www.example.org',
+      udpLimit: 512,
+    });
     expect(fwd('.', { qtype: QTYPE.NS })).toEqual({ kind: 'forward', qname: '', udpLimit: 512 });
-    expect(fwd('xmesos.', { qtype: QTYPE.A, edns: 4096 })).toEqual({ kind: 'forward', qname: 'xmesos', udpLimit: 1232 });
-    expect(fwd('xmesos.', { qtype: QTYPE.A, edns: 1000 })).toEqual({ kind: 'forward', qname: 'xmesos', udpLimit: 1000 });
+    expect(fwd('xmesos.', { qtype: QTYPE.A, edns: 4096 })).toEqual({
+      kind: 'forward',
+      qname: 'xmesos',
+      udpLimit: 1232,
+    });
+    expect(fwd('xmesos.', { qtype: QTYPE.A, edns: 1000 })).toEqual({
+      kind: 'forward',
+      qname: 'xmesos',
+      udpLimit: 1000,
+    });
     expect(fwd('a.org.', { qtype: QTYPE.A, edns: 100 })).toMatchObject({ udpLimit: 512 });
     expect(fwd('a.org.', { qtype: QTYPE.A, edns: 4096 }, { transport: 'tcp' })).toMatchObject({ udpLimit: 65535 });
   });
@@ -397,7 +469,11 @@ describe('truncation', () => {
   it('keeps only whole glue RRsets and sets TC when glue is left out', () => {
     const ips = (n: number) => Array.from({ length: 15 }, (_, i) => `10.${n}.0.${i}`);
     const t = RecordTable.build(
-      recordSet({ 'one.mesos.': ips(1), 'two.mesos.': ips(2) }, {}, { '_s._tcp.mesos.': ['one.mesos.:1', 'two.mesos.:2'] }),
+      recordSet(
+        { 'one.mesos.': ips(1), 'two.mesos.': ips(2) },
+        {},
+        { '_s._tcp.mesos.': ['one.mesos.:1', 'two.mesos.:2'] },
+      ),
       META,
     );
     const c = ctx();
@@ -405,7 +481,9 @@ describe('truncation', () => {
     expect(m.answers).toHaveLength(2);
     expect(m.tc).toBe(true);
     expect(m.additionals).toHaveLength(15);
-    expect(new Set(m.additionals.map((r) => r.name))).toEqual(new Set([(m.answers[0]!.data as { target: string }).target]));
+    expect(new Set(m.additionals.map((r) => r.name))).toEqual(
+      new Set([(m.answers[0]!.data as { target: string }).target]),
+    );
     expect(c.stats.truncated).toBe(1);
     const tcp = ask('_s._tcp.mesos.', { qtype: QTYPE.SRV }, ctx({ transport: 'tcp' }), t);
     expect(tcp.additionals).toHaveLength(30);
@@ -427,9 +505,13 @@ describe('truncation', () => {
     const n = 600;
     const targets = Array.from({ length: n }, (_, i) => `target-${i}.marathon.slave.mesos.`);
     const t = RecordTable.build(
-      recordSet(Object.fromEntries(targets.map((name, i) => [name, [`10.3.${i >> 8}.${i & 0xff}`]])), {}, {
-        '_many._tcp.marathon.mesos.': targets.map((name) => `${name}:80`),
-      }),
+      recordSet(
+        Object.fromEntries(targets.map((name, i) => [name, [`10.3.${i >> 8}.${i & 0xff}`]])),
+        {},
+        {
+          '_many._tcp.marathon.mesos.': targets.map((name) => `${name}:80`),
+        },
+      ),
       META,
     );
     const m = ask('_many._tcp.marathon.mesos.', { qtype: QTYPE.SRV }, ctx({ transport: 'tcp' }), t);
@@ -460,7 +542,8 @@ describe('shuffling', () => {
   it('puts every record of a large RRset first at some point, and glue follows the visit order', () => {
     const firsts = new Set<string>();
     const c = ctx({ random: seeded(9), transport: 'tcp' });
-    for (let i = 0; i < 600; i++) firsts.add(String(ask('big.marathon.mesos.', { qtype: QTYPE.A }, c).answers[0]!.data));
+    for (let i = 0; i < 600; i++)
+      firsts.add(String(ask('big.marathon.mesos.', { qtype: QTYPE.A }, c).answers[0]!.data));
     expect(firsts.size).toBe(60);
     const glueOrders = new Set<string>();
     for (let i = 0; i < 100; i++) {
@@ -558,7 +641,12 @@ describe('fuzz', () => {
         }
         if (rnd() < 0.2) packet = packet.subarray(0, Math.floor(rnd() * packet.length));
       }
-      const c = ctx({ random: rnd, externalOn: rnd() < 0.5, transport: rnd() < 0.2 ? 'tcp' : 'udp', setTruncateBit: rnd() < 0.8 });
+      const c = ctx({
+        random: rnd,
+        externalOn: rnd() < 0.5,
+        transport: rnd() < 0.2 ? 'tcp' : 'udp',
+        setTruncateBit: rnd() < 0.8,
+      });
       const v = answer(packet, rnd() < 0.1 ? null : table, c);
       kinds[v.kind]++;
       if (v.kind === 'reply') {

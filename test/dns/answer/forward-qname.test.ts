@@ -3,7 +3,16 @@ import { answer, type AnswerContext } from '../../../src/dns/answer/answer.js';
 import { DnsStats } from '../../../src/dns/stats/counters.js';
 
 function ctx(over: Partial<AnswerContext> = {}): AnswerContext {
-  return { transport: 'udp', domain: 'mesos', recursionAvailable: true, externalOn: true, setTruncateBit: true, ednsMaxUdpSize: 1232, stats: new DnsStats(), ...over };
+  return {
+    transport: 'udp',
+    domain: 'mesos',
+    recursionAvailable: true,
+    externalOn: true,
+    setTruncateBit: true,
+    ednsMaxUdpSize: 1232,
+    stats: new DnsStats(),
+    ...over,
+  };
 }
 
 /** A query whose QNAME is the given raw labels (bytes as latin1), type A. */

@@ -14,7 +14,18 @@ describe('interoperability', () => {
         aaaa: new Map(),
         srv: new Map([['_t._tcp.marathon.mesos.', 't.marathon.slave.mesos.:31000']]),
       },
-      { domain: 'mesos', ttl: 60, serial: 1, soaMname: 'ns1.mesos.', soaRname: 'root.ns1.mesos.', soaRefresh: 60, soaRetry: 600, soaExpire: 86400, soaMinttl: 60, srvWeight: 1 },
+      {
+        domain: 'mesos',
+        ttl: 60,
+        serial: 1,
+        soaMname: 'ns1.mesos.',
+        soaRname: 'root.ns1.mesos.',
+        soaRefresh: 60,
+        soaRetry: 600,
+        soaExpire: 86400,
+        soaMinttl: 60,
+        srvWeight: 1,
+      },
     );
     const v = answer(buildQuery('_t._tcp.marathon.mesos.', { qtype: QTYPE.SRV }), table, {
       transport: 'udp',
@@ -27,7 +38,15 @@ describe('interoperability', () => {
     });
     if (v.kind !== 'reply') throw new Error(v.kind);
     const p = dns2.Packet.parse(v.reply);
-    expect(p.answers).toEqual([expect.objectContaining({ name: '_t._tcp.marathon.mesos', priority: 0, weight: 1, port: 31000, target: 't.marathon.slave.mesos' })]);
+    expect(p.answers).toEqual([
+      expect.objectContaining({
+        name: '_t._tcp.marathon.mesos',
+        priority: 0,
+        weight: 1,
+        port: 31000,
+        target: 't.marathon.slave.mesos',
+      }),
+    ]);
     expect(p.additionals).toEqual([expect.objectContaining({ name: 't.marathon.slave.mesos', address: '10.0.0.1' })]);
   });
 });

@@ -61,7 +61,16 @@ describe('cacheableTtl', () => {
 
 describe('cacheKey', () => {
   it('separates what changes an upstream answer', () => {
-    const base = { qname: 'a.example', qtype: 1, qclass: 1, transport: 'udp' as const, edns: false, dnssecOk: false, rd: true, cd: false };
+    const base = {
+      qname: 'a.example',
+      qtype: 1,
+      qclass: 1,
+      transport: 'udp' as const,
+      edns: false,
+      dnssecOk: false,
+      rd: true,
+      cd: false,
+    };
     const keys = new Set([
       cacheKey(base),
       cacheKey({ ...base, qtype: 28 }),

@@ -38,7 +38,13 @@ async function upstream(...args: Parameters<typeof startUpstream>): Promise<Stan
   return u;
 }
 
-function ask(f: Forwarder, query: Buffer, transport: 'udp' | 'tcp' = 'udp', udpLimit = 512, qname?: string): Promise<Buffer> {
+function ask(
+  f: Forwarder,
+  query: Buffer,
+  transport: 'udp' | 'tcp' = 'udp',
+  udpLimit = 512,
+  qname?: string,
+): Promise<Buffer> {
   const name = qname ?? nameOf(query);
   return new Promise((resolve) => f.forward(query, transport, name, udpLimit, null, (reply) => resolve(reply)));
 }
@@ -86,7 +92,11 @@ describe('Forwarder over UDP', () => {
     const f = makeForwarder({ resolvers: [up.resolver] });
     const ids = new Set<number>();
     for (let i = 0; i < 8; i++) {
-      const q = buildQuery('www.example.org', { id: 0x4242, edns: 1232, ednsOptions: Buffer.from([0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8]) });
+      const q = buildQuery('www.example.org', {
+        id: 0x4242,
+        edns: 1232,
+        ednsOptions: Buffer.from([0, 10, 0, 8, 1, 2, 3, 4, 5, 6, 7, 8]),
+      });
       const reply = await ask(f, q);
       const sent = up.queries[i]!.msg;
       ids.add(idOf(sent));
@@ -126,7 +136,10 @@ describe('Forwarder over UDP', () => {
     const garbage = await upstream((q) => Buffer.concat([q.subarray(0, 2), Buffer.from([0x81, 0x80, 0, 1, 0, 5])]));
     const good = await upstream(answerWith('192.0.2.12'));
     const stats = new DnsStats();
-    const f = makeForwarder({ resolvers: [silent.resolver, wrongQuestion.resolver, garbage.resolver, good.resolver], timeout: 1 }, stats);
+    const f = makeForwarder(
+      { resolvers: [silent.resolver, wrongQuestion.resolver, garbage.resolver, good.resolver], timeout: 1 },
+      stats,
+    );
     const q = buildQuery('www.example.org', { id: 99 });
     const reply = await ask(f, q);
     expect(reply).toEqual(answerWith('192.0.2.12')(q));
@@ -174,7 +187,9 @@ describe('Forwarder over UDP', () => {
   it('relays an upstream TC reply, clearing TC only when SetTruncateBit is off', async () => {
     const up = await upstream((q) => buildReply(q, { tc: true }));
     expect(tcOf(await ask(makeForwarder({ resolvers: [up.resolver] }), buildQuery('t.example')))).toBe(true);
-    expect(tcOf(await ask(makeForwarder({ resolvers: [up.resolver], setTruncateBit: false }), buildQuery('t.example')))).toBe(false);
+    expect(
+      tcOf(await ask(makeForwarder({ resolvers: [up.resolver], setTruncateBit: false }), buildQuery('t.example'))),
+    ).toBe(false);
   });
 
   it('truncates a reply larger than the client accepts, keeping the OPT', async () => {
@@ -193,7 +208,12 @@ describe('Forwarder over UDP', () => {
     const up = await upstream((q) => buildReply(q, { answers: [aRR(nameOf(q), '192.0.2.15', 1)] }));
     const stats = new DnsStats();
     let now = 1_000;
-    const f = new Forwarder({ config: config({ resolvers: [up.resolver], forwardCacheSize: 100 }), stats, log, now: () => now });
+    const f = new Forwarder({
+      config: config({ resolvers: [up.resolver], forwardCacheSize: 100 }),
+      stats,
+      log,
+      now: () => now,
+    });
     cleanups.push(() => f.close());
     const first = await ask(f, buildQuery('c.example', { id: 1 }));
     const second = await ask(f, buildQuery('C.Example', { id: 2 }));
@@ -209,7 +229,12 @@ describe('Forwarder over UDP', () => {
 
   it('keeps a bounded set of upstream sockets under load and releases everything on close', async () => {
     const up = await upstream(answerWith('192.0.2.16'));
-    const f = new Forwarder({ config: config({ resolvers: [up.resolver], maxForwardsInFlight: 2000 }), stats: new DnsStats(), log, udpSockets: 3 });
+    const f = new Forwarder({
+      config: config({ resolvers: [up.resolver], maxForwardsInFlight: 2000 }),
+      stats: new DnsStats(),
+      log,
+      udpSockets: 3,
+    });
     // Bursts of 50 keep loopback socket buffers from overflowing on a loaded machine.
     const all: Buffer[] = [];
     for (let round = 0; round < 12; round++) {
@@ -248,7 +273,9 @@ describe('Forwarder over TCP', () => {
   });
 
   it('a long upstream TCP reply is relayed whole', async () => {
-    const up = await upstream((q) => buildReply(q, { answers: Array.from({ length: 500 }, (_, i) => aRR(nameOf(q), `10.0.${i >> 8}.${i & 255}`)) }));
+    const up = await upstream((q) =>
+      buildReply(q, { answers: Array.from({ length: 500 }, (_, i) => aRR(nameOf(q), `10.0.${i >> 8}.${i & 255}`)) }),
+    );
     const f = makeForwarder({ resolvers: [up.resolver] });
     const reply = await ask(f, buildQuery('long.example'), 'tcp');
     expect(counts(reply).an).toBe(500);
@@ -266,7 +293,9 @@ describe('UdpUpstreamPool', () => {
     cleanups.push(() => pool.close());
     const target = parseUpstream(up.resolver);
     for (let i = 0; i < 20; i++) {
-      const reply = await new Promise<Buffer | null>((resolve) => pool.exchange(buildQuery(`r${i}.example`), target, 5000, (r) => resolve(r)));
+      const reply = await new Promise<Buffer | null>((resolve) =>
+        pool.exchange(buildQuery(`r${i}.example`), target, 5000, (r) => resolve(r)),
+      );
       expect(reply).not.toBeNull();
       expect(pool.socketCount).toBeLessThanOrEqual(2);
     }

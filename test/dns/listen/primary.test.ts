@@ -31,7 +31,8 @@ describe('multi-core serving (node:cluster)', () => {
   const latency = new ForwardLatency();
 
   beforeAll(async () => {
-    if (!existsSync(WORKER)) execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: new URL('../../..', import.meta.url).pathname });
+    if (!existsSync(WORKER))
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: new URL('../../..', import.meta.url).pathname });
     handle = await runDnsWorkers({
       config: { ...defaultConfig(), listener: '127.0.0.1', port: 0, externalOn: false, workers: 2 },
       stats,
@@ -55,7 +56,10 @@ describe('multi-core serving (node:cluster)', () => {
       expect(rcodeOf(r)).toBe(0);
       expect(ipOf(r)).toBe('127.0.0.1');
     }
-    const tcp = await tcpQueries(handle.tcpPort, [buildQuery('leader.mesos', { id: 1 }), buildQuery('nothere.mesos', { id: 2 })]);
+    const tcp = await tcpQueries(handle.tcpPort, [
+      buildQuery('leader.mesos', { id: 1 }),
+      buildQuery('nothere.mesos', { id: 2 }),
+    ]);
     expect(tcp.map(rcodeOf).sort()).toEqual([0, 3]);
   });
 
@@ -70,7 +74,9 @@ describe('multi-core serving (node:cluster)', () => {
     handle.publish(RecordTable.build(recs, { ...TEST_META, serial: 2 }));
     // Each worker gets it; ask enough times to reach both.
     await until(async () => {
-      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i }))));
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i }))),
+      );
       return replies.every((r) => counts(r).an === 1 && ipOf(r) === '10.1.2.3');
     }, 'the new table');
   });
@@ -79,13 +85,19 @@ describe('multi-core serving (node:cluster)', () => {
     const before = stats.answered;
     const victim = Object.values(cluster.workers ?? {})[0]!;
     victim.process.kill('SIGKILL');
-    for (let i = 0; i < 10; i++) expect(rcodeOf(await udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i })))).toBe(0);
-    await until(() => handle.workerCount === 2 && Object.values(cluster.workers ?? {}).length === 2, 'the restarted worker');
+    for (let i = 0; i < 10; i++)
+      expect(rcodeOf(await udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i })))).toBe(0);
+    await until(
+      () => handle.workerCount === 2 && Object.values(cluster.workers ?? {}).length === 2,
+      'the restarted worker',
+    );
     expect(stats.answered).toBeGreaterThanOrEqual(before);
     await until(() => stats.answered >= before + 10, 'counts after restart');
     // The restarted worker got the latest table too.
     await until(async () => {
-      const replies = await Promise.all(Array.from({ length: 10 }, (_, i) => udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i }))));
+      const replies = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i }))),
+      );
       return replies.every((r) => ipOf(r) === '10.1.2.3');
     }, 'the table in the new worker');
   }, 60_000);

@@ -34,7 +34,10 @@ function testConfig(over: Partial<Config> = {}): Config {
   };
 }
 
-async function start(over: Partial<Config> = {}, withTable = true): Promise<{ server: DnsServerHandle; serving: ServingState; stats: DnsStats }> {
+async function start(
+  over: Partial<Config> = {},
+  withTable = true,
+): Promise<{ server: DnsServerHandle; serving: ServingState; stats: DnsStats }> {
   const serving = new ServingState();
   if (withTable) serving.swap(snapshotOf(fixtureTable()));
   const stats = new DnsStats();
@@ -145,8 +148,17 @@ describe('DNS server: local answers', () => {
 describe('DNS server: TCP connection handling', () => {
   it('answers several pipelined queries on one connection', async () => {
     const { server } = await start();
-    const names = ['leader.mesos', 'liquor-store.marathon.mesos', 'nothere.mesos', 'slave.mesos', 'big-dog.marathon.mesos'];
-    const replies = await tcpQueries(server.tcpPort, names.map((n, i) => buildQuery(n, { id: 100 + i })));
+    const names = [
+      'leader.mesos',
+      'liquor-store.marathon.mesos',
+      'nothere.mesos',
+      'slave.mesos',
+      'big-dog.marathon.mesos',
+    ];
+    const replies = await tcpQueries(
+      server.tcpPort,
+      names.map((n, i) => buildQuery(n, { id: 100 + i })),
+    );
     expect(sorted(replies.map((r) => String(idOf(r))))).toEqual(sorted(names.map((_, i) => String(100 + i))));
     const nx = replies.find((r) => idOf(r) === 102)!;
     expect(rcodeOf(nx)).toBe(3);
@@ -215,7 +227,10 @@ describe('DNS server: TCP connection handling', () => {
 });
 
 describe('DNS server: forwarding', () => {
-  const answerWith = (ip: string, ttl = 300) => (q: Buffer) => buildReply(q, { answers: [aRR(qnameOf(q), ip, ttl)] });
+  const answerWith =
+    (ip: string, ttl = 300) =>
+    (q: Buffer) =>
+      buildReply(q, { answers: [aRR(qnameOf(q), ip, ttl)] });
 
   it('REFUSES names outside the domain when externalOn is false', async () => {
     const { server } = await start({ externalOn: false });
@@ -263,7 +278,9 @@ describe('DNS server: forwarding', () => {
     const up = await upstream((q) => ({ delayMs: 200, reply: answerWith('192.0.2.5')(q) }));
     const { server } = await start({ externalOn: true, resolvers: [up.resolver] });
     const c = await tcpConnect(server.tcpPort);
-    c.sock.end(Buffer.concat([frame(buildQuery('slow.example', { id: 1 })), frame(buildQuery('leader.mesos', { id: 2 }))]));
+    c.sock.end(
+      Buffer.concat([frame(buildQuery('slow.example', { id: 1 })), frame(buildQuery('leader.mesos', { id: 2 }))]),
+    );
     const replies = await c.waitFor(2);
     // The local answer is ready first; the forwarded one follows (any order is allowed).
     expect(replies.map(idOf)).toEqual([2, 1]);
@@ -286,7 +303,9 @@ describe('DNS server: forwarding', () => {
 
   it('relays an upstream TC reply over UDP, and dig retries over TCP', async () => {
     const many = (q: Buffer) => Array.from({ length: 40 }, (_, i) => aRR(qnameOf(q), `192.0.2.${i}`));
-    const up = await upstream((q, transport) => (transport === 'udp' ? buildReply(q, { tc: true }) : buildReply(q, { answers: many(q) })));
+    const up = await upstream((q, transport) =>
+      transport === 'udp' ? buildReply(q, { tc: true }) : buildReply(q, { answers: many(q) }),
+    );
     const { server } = await start({ externalOn: true, resolvers: [up.resolver] });
     const udp = await udpQuery(server.udpPort, buildQuery('big.example'));
     expect(tcOf(udp)).toBe(true);
@@ -318,7 +337,13 @@ function qnameOf(q: Buffer): string {
 describe('DNS server: one TCP connection cannot take the whole forwarding budget', () => {
   it('forwards at most 64 queries of one connection at a time, however many arrive in one write', async () => {
     const silent = await upstream(() => null);
-    const { server, stats } = await start({ externalOn: true, resolvers: [silent.resolver], timeout: 3, maxForwardsInFlight: 1024, forwardCacheSize: 0 });
+    const { server, stats } = await start({
+      externalOn: true,
+      resolvers: [silent.resolver],
+      timeout: 3,
+      maxForwardsInFlight: 1024,
+      forwardCacheSize: 0,
+    });
     const sock = connect(server.tcpPort, '127.0.0.1');
     cleanups.push(async () => {
       sock.destroy();

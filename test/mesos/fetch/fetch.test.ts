@@ -125,7 +125,7 @@ describe('fetchState: success paths', () => {
 });
 
 describe('fetchState: following the leader', () => {
-  it('re-fetches from the leader named in the state, on the leader\'s own port', async () => {
+  it("re-fetches from the leader named in the state, on the leader's own port", async () => {
     const a = await master();
     const b = await master();
     a.serve(markedState(a, 'alpha', b.upid));
@@ -200,7 +200,11 @@ describe('fetchState: following the leader', () => {
 describe('fetchState: failover', () => {
   const cases: Array<[string, (m: StandInMaster) => void, string]> = [
     ['answers 500', (m) => m.fail(500), 'MESOS_DNS_FETCH_HTTP_STATUS'],
-    ['answers 503 with a valid state', (m) => m.fail(503, JSON.stringify(markedState(m, 'x'))), 'MESOS_DNS_FETCH_HTTP_STATUS'],
+    [
+      'answers 503 with a valid state',
+      (m) => m.fail(503, JSON.stringify(markedState(m, 'x'))),
+      'MESOS_DNS_FETCH_HTTP_STATUS',
+    ],
     ['hangs before the headers', (m) => m.hang(), 'MESOS_DNS_FETCH_TIMEOUT'],
     ['hangs in the middle of the body', (m) => m.hangBody(), 'MESOS_DNS_FETCH_TIMEOUT'],
     ['serves malformed JSON', (m) => m.malformed(), 'MESOS_DNS_FETCH_BAD_JSON'],
@@ -243,7 +247,9 @@ describe('fetchState: failover', () => {
     const result = await fetchState(['no-port-here', good.address], plain, log);
 
     expect(result.master).toBe(good.address);
-    expect(errOf(lines.find((l) => l.level === 40 && l.master === 'no-port-here'))?.code).toBe('MESOS_DNS_FETCH_BAD_ADDRESS');
+    expect(errOf(lines.find((l) => l.level === 40 && l.master === 'no-port-here'))?.code).toBe(
+      'MESOS_DNS_FETCH_BAD_ADDRESS',
+    );
   });
 
   it('accepts the leader case-insensitively, as Go decodes it', async () => {
@@ -312,7 +318,12 @@ describe('fetchState: IAM authentication', () => {
         logins.push({
           uid,
           claims: JSON.parse(Buffer.from(claims, 'base64url').toString()) as Record<string, unknown>,
-          signatureOk: verify('sha256', Buffer.from(`${header}.${claims}`), publicKey, Buffer.from(signature, 'base64url')),
+          signatureOk: verify(
+            'sha256',
+            Buffer.from(`${header}.${claims}`),
+            publicKey,
+            Buffer.from(signature, 'base64url'),
+          ),
         });
         res.writeHead(loginStatus, { 'content-type': 'application/json' });
         res.end(loginStatus === 200 ? '{"token":"tok-123"}' : '{"title":"denied"}');

@@ -14,7 +14,11 @@ beforeAll(() => {
   writeFileSync(join(dir, 'key.pem'), 'KEY-PEM');
   writeFileSync(
     join(dir, 'iam.json'),
-    JSON.stringify({ UID: 'svc', private_key: 'PRIVATE-KEY-PEM', login_endpoint: 'https://127.0.0.1/acs/api/v1/auth/login' }),
+    JSON.stringify({
+      UID: 'svc',
+      private_key: 'PRIVATE-KEY-PEM',
+      login_endpoint: 'https://127.0.0.1/acs/api/v1/auth/login',
+    }),
   );
   writeFileSync(join(dir, 'iam-empty.json'), JSON.stringify({ uid: 'svc', private_key: '', login_endpoint: 'x' }));
   writeFileSync(join(dir, 'iam-bad.json'), '{"uid": "svc", "private_key": "-----BEGIN SECRET');
@@ -80,7 +84,9 @@ describe('fetchOptionsFromConfig', () => {
   });
 
   it('reads the IAM file, keys case-insensitive', () => {
-    const options = fetchOptionsFromConfig(config({ mesosAuthentication: 'iam', iamConfigFile: join(dir, 'iam.json') }));
+    const options = fetchOptionsFromConfig(
+      config({ mesosAuthentication: 'iam', iamConfigFile: join(dir, 'iam.json') }),
+    );
     expect(options.auth).toEqual({
       kind: 'iam',
       uid: 'svc',
@@ -94,7 +100,9 @@ describe('fetchOptionsFromConfig', () => {
     expect(configErrorKey({ mesosHTTPSOn: true, certFile: join(dir, 'cert.pem') })).toBe('keyFile');
     expect(configErrorKey({ mesosHTTPSOn: true, keyFile: join(dir, 'key.pem') })).toBe('certFile');
     expect(configErrorKey({ mesosAuthentication: 'iam' })).toBe('iamConfigFile');
-    expect(configErrorKey({ mesosAuthentication: 'iam', iamConfigFile: join(dir, 'iam-empty.json') })).toBe('iamConfigFile');
+    expect(configErrorKey({ mesosAuthentication: 'iam', iamConfigFile: join(dir, 'iam-empty.json') })).toBe(
+      'iamConfigFile',
+    );
     expect(configErrorKey({ mesosAuthentication: 'kerberos' as FetchConfig['mesosAuthentication'] })).toBe(
       'mesosAuthentication',
     );

@@ -43,7 +43,12 @@ async function tlsMaster(
   extra: { requestCert?: boolean; basicAuth?: boolean } = {},
 ): Promise<StandInMaster> {
   const m = await startStandInMaster({
-    tls: { key: pem[`${cert}.key`] ?? '', cert: pem[`${cert}.crt`] ?? '', ca: pem['ca.crt'], requestCert: extra.requestCert },
+    tls: {
+      key: pem[`${cert}.key`] ?? '',
+      cert: pem[`${cert}.crt`] ?? '',
+      ca: pem['ca.crt'],
+      requestCert: extra.requestCert,
+    },
     basicAuth: extra.basicAuth === true ? { principal: PRINCIPAL, secret: SECRET } : undefined,
   });
   open.push(m);
@@ -121,7 +126,9 @@ describe('fetchState over HTTPS', () => {
 
     expect(error).toBeInstanceOf(MasterUnavailableError);
     expect((error as Error).message).toContain('HTTP status 401');
-    expect(m.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from(`${PRINCIPAL}:${wrong}`).toString('base64')}`);
+    expect(m.requests[0]?.headers.authorization).toBe(
+      `Basic ${Buffer.from(`${PRINCIPAL}:${wrong}`).toString('base64')}`,
+    );
     expectNoSecret(error, text(), wrong);
     expectNoSecret(error, text(), SECRET);
   });

@@ -162,8 +162,18 @@ describe('ZooKeeper master detection', () => {
     const masterA = await connectClient();
     const masterB = await connectClient();
     extraClients.push(masterB);
-    const a = await create(masterA, `${path}/json.info_`, info('a', '127.0.0.11', 5050), CreateMode.EPHEMERAL_SEQUENTIAL);
-    const b = await create(masterB, `${path}/json.info_`, info('b', '127.0.0.12', 5050), CreateMode.EPHEMERAL_SEQUENTIAL);
+    const a = await create(
+      masterA,
+      `${path}/json.info_`,
+      info('a', '127.0.0.11', 5050),
+      CreateMode.EPHEMERAL_SEQUENTIAL,
+    );
+    const b = await create(
+      masterB,
+      `${path}/json.info_`,
+      info('b', '127.0.0.12', 5050),
+      CreateMode.EPHEMERAL_SEQUENTIAL,
+    );
     expect(a < b).toBe(true);
 
     const rec = recorder();

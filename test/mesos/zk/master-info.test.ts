@@ -41,9 +41,7 @@ describe('parseMasterInfo, JSON (json.info_ znodes)', () => {
   });
 
   it('brackets an IPv6 address', () => {
-    expect(addressOf(json({ id: 'm', address: { ip: '2001:db8::1', port: 5050 } }), 'json')).toBe(
-      '[2001:db8::1]:5050',
-    );
+    expect(addressOf(json({ id: 'm', address: { ip: '2001:db8::1', port: 5050 } }), 'json')).toBe('[2001:db8::1]:5050');
   });
 
   it('gives port 0 when address.port is missing, as Go', () => {
@@ -96,12 +94,31 @@ describe('parseMasterInfo, protobuf (legacy info_ znodes)', () => {
   });
 
   it('defaults the port to 5050', () => {
-    expect(addressOf(proto([[1, 'm'], [2, 16777343]]), 'protobuf')).toBe('127.0.0.1:5050');
+    expect(
+      addressOf(
+        proto([
+          [1, 'm'],
+          [2, 16777343],
+        ]),
+        'protobuf',
+      ),
+    ).toBe('127.0.0.1:5050');
   });
 
   it('prefers the embedded Address message and skips unknown fields', () => {
-    const address = proto([[1, 'h1'], [2, '10.0.0.7'], [3, 5052]]);
-    const data = proto([[1, 'm'], [2, 16777343], [3, 5050], [5, 'host'], [7, address], [99, 42]]);
+    const address = proto([
+      [1, 'h1'],
+      [2, '10.0.0.7'],
+      [3, 5052],
+    ]);
+    const data = proto([
+      [1, 'm'],
+      [2, 16777343],
+      [3, 5050],
+      [5, 'host'],
+      [7, address],
+      [99, 42],
+    ]);
     expect(addressOf(data, 'protobuf')).toBe('10.0.0.7:5052');
   });
 
