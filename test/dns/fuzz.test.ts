@@ -10,9 +10,10 @@ import { frame } from '../../src/wire/framing.js';
 import { ServingState } from '../../src/serving.js';
 import { buildQuery, buildReply, encodeName, optRR } from '../helpers/dns-msg.js';
 import { tcpConnect, udpQuery } from '../helpers/dns-client.js';
-import { fixtureTable, snapshotOf } from '../helpers/fixture-table.js';
+import { fixtureTable, snapshotOf } from '../helpers/fixtures.js';
 import { startUpstream, type StandInUpstream } from '../helpers/upstream.js';
 import { prng } from '../../bench/prng.js';
+import { sleep } from '../helpers/wait.js';
 
 const SEED = 0x5eed_d115;
 const UDP_PACKETS = 50_000;
@@ -252,10 +253,10 @@ describe('fuzzing the running server', () => {
       await Promise.all(sends);
       // Let the server take in the batch before the next one, so packets reach it
       // rather than overflow the socket buffer (bounded wait, no timing assertion).
-      for (let spins = 0; spins < 200 && processed() < sent; spins++) await new Promise((r) => setTimeout(r, 1));
+      for (let spins = 0; spins < 200 && processed() < sent; spins++) await sleep(1);
     }
     expect(processed()).toBeGreaterThan(UDP_PACKETS * 0.95);
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
     client.close();
     expect(bad.map((b) => b.toString('hex'))).toEqual([]);
     // Many packets are answered (FORMERR, NOTIMP, ...); some are rightly dropped.
@@ -294,7 +295,7 @@ describe('fuzzing the running server', () => {
             conn.sock.write(stream.subarray(off, off + n));
             off += n;
           }
-          await new Promise((res) => setTimeout(res, 200));
+          await sleep(200);
           conn.sock.destroy();
           await conn.closed;
           for (const reply of conn.replies) assertWellFormed(reply);

@@ -5,17 +5,13 @@ import dns2 from 'dns2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildQuery } from '../helpers/dns-msg.js';
 import { dig } from '../helpers/dig.js';
-import { axfrRecordSet } from '../helpers/fixtures.js';
+import { fixtureRecords } from '../helpers/fixtures.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
-import {
-  loadFixtureState,
-  startStandInMaster,
-  stateWithLeader,
-  type StandInMaster,
-} from '../helpers/stand-in-master.js';
+import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+import { fixtureState, stateWithLeader } from '../helpers/fixtures.js';
 
 const LEGAL = /^([a-z0-9_-]{1,63}\.)+$/;
-const golden = axfrRecordSet('upstream-fake');
+const golden = fixtureRecords('upstream-fake');
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 
 function pick(map: Map<string, string[]>, minValues: number): [string, string[]] {
@@ -91,7 +87,7 @@ describe('mesos-dns over real UDP and TCP (upstream-fake fixture)', () => {
 
   beforeAll(async () => {
     master = await startStandInMaster();
-    master.serve(stateWithLeader(loadFixtureState('upstream-fake'), master.upid));
+    master.serve(stateWithLeader(fixtureState('upstream-fake'), master.upid));
     server = await startMesosDns(testConfig({ masters: [master.address], domain: 'mesos' }));
     await server.waitForRefresh();
     resolver = new Resolver({ timeout: 3000, tries: 1 });

@@ -1,8 +1,9 @@
 import { lookup } from 'node:dns/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axfrRecordSet, fixtureNames, readFixture } from '../helpers/fixtures.js';
+import { fixtureRecords, fixtureNames, readFixture } from '../helpers/fixtures.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
-import { loadFixtureState, startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+import { fixtureState } from '../helpers/fixtures.js';
 import type { GoEnumeration } from '../helpers/enumeration.js';
 
 type Axfr = {
@@ -46,12 +47,12 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
   let server: MesosDnsProcess;
   let base: string;
   const golden = readFixture(name, 'axfr.json') as Axfr;
-  const goldenSet = axfrRecordSet(name);
+  const goldenSet = fixtureRecords(name);
 
   beforeAll(async () => {
     master = await startStandInMaster();
     // The fixture's own leader (127.0.0.1:5050) is kept so leader/master records match the Go output.
-    master.serve(loadFixtureState(name));
+    master.serve(fixtureState(name));
     const config = readFixture(name, 'config.json') as Record<string, unknown>;
     server = await startMesosDns(
       testConfig({ ...config, masters: [master.address], port: 0, httpport: 0, listener: '127.0.0.1' }),

@@ -1,15 +1,12 @@
+import { sleep } from '../helpers/wait.js';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dig } from '../helpers/dig.js';
 import { BIN, startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
-import {
-  loadFixtureState,
-  startStandInMaster,
-  stateWithLeader,
-  type StandInMaster,
-} from '../helpers/stand-in-master.js';
+import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+import { fixtureState, stateWithLeader } from '../helpers/fixtures.js';
 
 const run = promisify(execFile);
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -19,7 +16,7 @@ afterEach(async () => {
 
 async function master(): Promise<StandInMaster> {
   const m = await startStandInMaster();
-  m.serve(stateWithLeader(loadFixtureState('upstream-fake'), m.upid));
+  m.serve(stateWithLeader(fixtureState('upstream-fake'), m.upid));
   cleanup.push(() => m.close());
   return m;
 }
@@ -126,14 +123,14 @@ describe('/ready and /metrics', () => {
     const s = await server({ masters: [m.address], refreshSeconds: 1, stateTimeoutSeconds: 1 });
     const ready = async () => (await fetch(`http://127.0.0.1:${s.httpPort}/ready`)).status;
     expect(await ready()).toBe(503);
-    m.serve(stateWithLeader(loadFixtureState('upstream-fake'), m.upid));
+    m.serve(stateWithLeader(fixtureState('upstream-fake'), m.upid));
     await s.waitForRefresh(0, 10_000);
     expect(await ready()).toBe(200);
     m.fail(500);
     const deadline = Date.now() + 15_000;
     let status = 200;
     while (Date.now() < deadline && status === 200) {
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
       status = await ready();
     }
     expect(status).toBe(503);

@@ -3,12 +3,8 @@ import { TestPki } from '../helpers/certs.js';
 import { dig } from '../helpers/dig.js';
 import { errOf } from '../helpers/memory-logger.js';
 import { startMesosDns, testConfig } from '../helpers/mesos-dns-process.js';
-import {
-  loadFixtureState,
-  startStandInMaster,
-  stateWithLeader,
-  type StandInMaster,
-} from '../helpers/stand-in-master.js';
+import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+import { fixtureState, stateWithLeader } from '../helpers/fixtures.js';
 
 const SECRET = 'Very-Secret-Master-Pa55';
 
@@ -25,7 +21,7 @@ describe('HTTPS and basic authentication to the master, through the running prog
       tls: { key: pki.pem['server.key']!, cert: pki.pem['server.crt']! },
       basicAuth: { principal: 'mesos-dns', secret: SECRET },
     });
-    master.serve(stateWithLeader(loadFixtureState('upstream-fake'), master.upid));
+    master.serve(stateWithLeader(fixtureState('upstream-fake'), master.upid));
   });
 
   afterAll(async () => {

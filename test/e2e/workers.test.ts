@@ -1,12 +1,9 @@
+import { sleep } from '../helpers/wait.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dig } from '../helpers/dig.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
-import {
-  loadFixtureState,
-  startStandInMaster,
-  stateWithLeader,
-  type StandInMaster,
-} from '../helpers/stand-in-master.js';
+import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+import { fixtureState, stateWithLeader } from '../helpers/fixtures.js';
 
 describe('several DNS worker processes (config "workers": 2)', () => {
   let master: StandInMaster;
@@ -14,7 +11,7 @@ describe('several DNS worker processes (config "workers": 2)', () => {
 
   beforeAll(async () => {
     master = await startStandInMaster();
-    master.serve(stateWithLeader(loadFixtureState('upstream-fake'), master.upid));
+    master.serve(stateWithLeader(fixtureState('upstream-fake'), master.upid));
     s = await startMesosDns(testConfig({ masters: [master.address], workers: 2 }));
     await s.waitForRefresh();
   });
@@ -29,20 +26,20 @@ describe('several DNS worker processes (config "workers": 2)', () => {
     for (let i = 0; i < 3 && answered === 0; i++) {
       // The workers may receive the first table a moment after the primary's refresh.
       answered = (await dig(s.udpPort, ['leader.mesos.', 'A'])).answer.length;
-      if (answered === 0) await new Promise((r) => setTimeout(r, 500));
+      if (answered === 0) await sleep(500);
     }
     expect(answered).toBe(1);
     const scrape = async () => (await fetch(`http://127.0.0.1:${s.httpPort}/metrics`)).text();
     const count = (text: string) => Number(/^mesos_dns_queries_total\{result="answered"\} (\d+)/m.exec(text)?.[1] ?? 0);
     // Let the workers' once-a-second reports of the queries above reach the primary before the baseline.
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     const before = count(await scrape());
     for (let i = 0; i < 20; i++) await dig(s.udpPort, ['leader.mesos.', 'A']);
     for (let i = 0; i < 10; i++) await dig(s.tcpPort, ['+tcp', 'leader.mesos.', 'A']);
     // Workers report their counters every second.
     let after = before;
     for (let i = 0; i < 20 && after - before < 30; i++) {
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
       after = count(await scrape());
     }
     expect(after - before).toBe(30);

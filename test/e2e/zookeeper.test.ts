@@ -2,13 +2,10 @@ import { createClient, CreateMode, type Client } from 'node-zookeeper-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dig } from '../helpers/dig.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
-import {
-  loadFixtureState,
-  startStandInMaster,
-  stateWithLeader,
-  type StandInMaster,
-} from '../helpers/stand-in-master.js';
+import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+import { fixtureState, stateWithLeader } from '../helpers/fixtures.js';
 import { startZooKeeper, type ZooKeeperServer } from '../helpers/zookeeper.js';
+import { waitFor } from '../helpers/wait.js';
 
 /** node-zookeeper-client callback → promise. */
 function call<T>(fn: (cb: (err: unknown, v?: T) => void) => void): Promise<T> {
@@ -43,21 +40,6 @@ async function leaderPort(s: MesosDnsProcess): Promise<number | null> {
   return d.answer.length > 0 ? Number(d.answer[0]![6]) : null;
 }
 
-async function until<T>(
-  f: () => Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs: number,
-): Promise<{ value: T; ms: number }> {
-  const t0 = Date.now();
-  for (;;) {
-    const value = await f();
-    if (ok(value)) return { value, ms: Date.now() - t0 };
-    if (Date.now() - t0 > timeoutMs)
-      throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(value)})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('leader detection through a real ZooKeeper', () => {
   let zk: ZooKeeperServer;
   let client: Client;
@@ -66,7 +48,7 @@ describe('leader detection through a real ZooKeeper', () => {
 
   const standIn = async () => {
     const m = await startStandInMaster();
-    m.serve(stateWithLeader(loadFixtureState('upstream-fake'), m.upid));
+    m.serve(stateWithLeader(fixtureState('upstream-fake'), m.upid));
     masters.push(m);
     return m;
   };
@@ -104,11 +86,11 @@ describe('leader detection through a real ZooKeeper', () => {
     expect(leader.answer.map((rr) => rr[4])).toEqual(['127.0.0.1']);
 
     await call((cb) => client.remove(aPath, -1, cb));
-    const switched = await until(
-      () => leaderPort(s),
-      (p) => p === b.port,
-      10_000,
-    );
+    const switched = await waitFor('the leader in DNS', () => leaderPort(s), {
+      until: (p) => p === b.port,
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
     // The issue's bar is 1 s from znode removal to the new leader in DNS; logged, not asserted (loaded CI machines).
     console.info(`leader switch visible in DNS after ${switched.ms} ms`);
 
@@ -122,11 +104,11 @@ describe('leader detection through a real ZooKeeper', () => {
     } finally {
       fresh.close();
     }
-    await until(
-      () => leaderPort(s),
-      (p) => p === c.port,
-      30_000,
-    );
+    await waitFor('the leader in DNS', () => leaderPort(s), {
+      until: (p) => p === c.port,
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
   }, 120_000);
 
   it('falls back to the configured masters while ZooKeeper is unreachable', async () => {

@@ -1,18 +1,41 @@
+/**
+ * The one reader of test/fixtures: the golden cluster states, the Go
+ * program's output for them (see test/fixtures/README.md), and the tables and
+ * configs tests build from them.
+ */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseConfigText } from '../../src/config/load.js';
+import { defaultConfig } from '../../src/config/defaults.js';
+import type { Config } from '../../src/config/types.js';
+import type { Enumeration } from '../../src/records/types.js';
+import type { Snapshot } from '../../src/serving.js';
+import { tableMetaFor } from '../../src/table/meta.js';
+import { RecordTable, type TableMeta } from '../../src/table/table.js';
+import { fromGoEnumeration, type GoEnumeration } from './enumeration.js';
 
-/** The golden cluster states and the Go program's output for them (see test/fixtures/README.md). */
 export const FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures');
 
-export function fixtureNames(): string[] {
+/** Fixture names that hold a cluster state. */
+export type FixtureName = 'docker-mesos-120' | 'nasty-300' | 'nasty-300-host-rfc952' | 'upstream-fake';
+
+export function fixtureNames(): FixtureName[] {
   return readdirSync(FIXTURES_DIR)
     .filter((n) => existsSync(join(FIXTURES_DIR, n, 'state.json')))
-    .sort();
+    .sort() as FixtureName[];
 }
 
-/** A golden file's text, as the Go program wrote it. */
-export function fixtureText(name: string, file: string): string {
-  return readFileSync(join(FIXTURES_DIR, name, file), 'utf8');
+const texts = new Map<string, string>();
+
+/** A fixture file's text, as the Go program wrote it (read once per test file). */
+export function fixtureText(name: string, file: 'state.json' | 'config.json' | 'axfr.json' | 'enumerate.json'): string {
+  const path = join(FIXTURES_DIR, name, file);
+  let text = texts.get(path);
+  if (text === undefined) {
+    text = readFileSync(path, 'utf8');
+    texts.set(path, text);
+  }
+  return text;
 }
 
 export function readFixture(
@@ -22,7 +45,32 @@ export function readFixture(
   return JSON.parse(fixtureText(name, file));
 }
 
-interface AxfrJson {
+/** A fresh (mutable) copy of a fixture's state document. */
+export function fixtureState(name: string = 'upstream-fake'): Record<string, unknown> {
+  return readFixture(name, 'state.json') as Record<string, unknown>;
+}
+
+/** A copy of `state` whose `leader` is `leader` (e.g. `master@127.0.0.1:PORT`). */
+export function stateWithLeader(state: Record<string, unknown>, leader: string): Record<string, unknown> {
+  return { ...state, leader };
+}
+
+/** A fixture's config.json, validated as the program does, away from this host's resolv.conf and interfaces. */
+export function fixtureConfig(name: string): Config {
+  return parseConfigText(fixtureText(name, 'config.json'), '/etc/mesos-dns/config.json', {
+    resolvConfPath: '/nonexistent/resolv.conf',
+    localAddresses: () => [],
+    now: () => 1_700_000_000_000,
+  }).config;
+}
+
+/** A `/v1/axfr` document as the Go program writes it. */
+export interface AxfrDoc {
+  TTL: number;
+  RefreshSeconds: number;
+  Mname: string;
+  Rname: string;
+  Domain: string;
   Records: { As: Record<string, string[]>; AAAAs: Record<string, string[]>; SRVs: Record<string, string[]> };
 }
 
@@ -34,12 +82,50 @@ export interface ListRecordSet {
 }
 
 /** The Records of a `/v1/axfr` document as a RecordSet (value order as in the document). */
-export function axfrRecords(doc: AxfrJson): ListRecordSet {
+export function axfrRecords(doc: Pick<AxfrDoc, 'Records'>): ListRecordSet {
   const toMap = (o: Record<string, string[]> | undefined) => new Map(Object.entries(o ?? {}));
   return { a: toMap(doc.Records.As), aaaa: toMap(doc.Records.AAAAs), srv: toMap(doc.Records.SRVs) };
 }
 
-/** The Go program's `/v1/axfr` Records of a fixture as a RecordSet. */
-export function axfrRecordSet(name: string): ListRecordSet {
-  return axfrRecords(readFixture(name, 'axfr.json') as AxfrJson);
+export function parseAxfr(text: string): { doc: AxfrDoc; records: ListRecordSet } {
+  const doc = JSON.parse(text) as AxfrDoc;
+  return { doc, records: axfrRecords(doc) };
+}
+
+export function parseEnumerate(text: string): Enumeration {
+  return fromGoEnumeration(JSON.parse(text) as GoEnumeration);
+}
+
+/** The Go program's records for a fixture (its `axfr.json`) as a RecordSet. */
+export function fixtureRecords(name: string = 'upstream-fake'): ListRecordSet {
+  return parseAxfr(fixtureText(name, 'axfr.json')).records;
+}
+
+/**
+ * The golden files were saved as `MarshalIndent(v, "", " ")`; the HTTP API writes
+ * `MarshalIndent(v, " ", " ")` (go-restful), which differs only by the prefix space
+ * that starts every line after the first.
+ */
+export const withGoPrefix = (golden: string): string => golden.replaceAll('\n', '\n ');
+
+export const TEST_META: TableMeta = tableMetaFor(defaultConfig(), 1);
+
+/** A table of a fixture's golden records. */
+export function fixtureTable(name: string = 'upstream-fake', meta: Partial<TableMeta> = {}): RecordTable {
+  return RecordTable.build(fixtureRecords(name), { ...TEST_META, ...meta });
+}
+
+/** A Snapshot around a table, for ServingState.swap in tests. */
+export function snapshotOf(table: RecordTable): Snapshot {
+  return {
+    table,
+    axfrBody: Buffer.from('{}'),
+    enumerateBody: Buffer.from('{}'),
+    serial: table.meta.serial,
+    leader: 'master@127.0.0.1:5050',
+    master: '127.0.0.1:5050',
+    loadedAt: Date.now(),
+    buildMs: 0,
+    counts: { a: table.counts.a, aaaa: table.counts.aaaa, srv: table.counts.srv, names: table.counts.names, tasks: 0 },
+  };
 }

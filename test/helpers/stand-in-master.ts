@@ -7,29 +7,7 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { deflateSync, gzipSync } from 'node:zlib';
-import { FIXTURES_DIR, fixtureText } from './fixtures.js';
-
-export { FIXTURES_DIR };
-
-/** Fixture names under test/fixtures that hold a state.json. */
-export type FixtureName = 'docker-mesos-120' | 'nasty-300' | 'nasty-300-host-rfc952' | 'upstream-fake';
-
-const fixtureCache = new Map<string, string>();
-
-/** A fresh (mutable) copy of a fixture's state document. */
-export function loadFixtureState(name: FixtureName | string = 'upstream-fake'): Record<string, unknown> {
-  let text = fixtureCache.get(name);
-  if (text === undefined) {
-    text = fixtureText(name, 'state.json');
-    fixtureCache.set(name, text);
-  }
-  return JSON.parse(text) as Record<string, unknown>;
-}
-
-/** A copy of `state` whose `leader` is `leader` (e.g. `master@127.0.0.1:PORT`). */
-export function stateWithLeader(state: Record<string, unknown>, leader: string): Record<string, unknown> {
-  return { ...state, leader };
-}
+import { fixtureState, stateWithLeader } from './fixtures.js';
 
 export interface ObservedRequest {
   method: string;
@@ -175,7 +153,7 @@ export async function startStandInMaster(opts: StandInMasterOptions = {}): Promi
   const port = (server.address() as AddressInfo).port;
   const address = `127.0.0.1:${port}`;
   const upid = `master@${address}`;
-  if (state === undefined) state = stateWithLeader(loadFixtureState('upstream-fake'), upid);
+  if (state === undefined) state = stateWithLeader(fixtureState('upstream-fake'), upid);
 
   return {
     address,

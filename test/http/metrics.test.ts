@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ForwardLatency } from '../../src/dns/stats/latency.js';
 import { registerSnapshotHistogram } from '../../src/http/metrics.js';
 import { ServingState } from '../../src/serving.js';
-import { LEADER, fixtureConfig, fixtureSnapshot, loadedServing, request, serve } from './support.js';
+import { LEADER, httpFixtureConfig, fixtureSnapshot, loadedServing, request, serve } from './support.js';
 
 /** `name{labels}` → value, from Prometheus text format. */
 function parseMetrics(text: string): Map<string, number> {
@@ -93,7 +93,7 @@ describe('/metrics', () => {
   });
 
   it('has no table values before the first load, and a ZooKeeper gauge in zk mode', async () => {
-    const config = fixtureConfig('upstream-fake');
+    const config = httpFixtureConfig('upstream-fake');
     config.zk = 'zk://127.0.0.1:2181/mesos';
     const serving = new ServingState();
     const { base } = await serve(config, serving);
@@ -110,7 +110,7 @@ describe('/metrics', () => {
 
   it('adds collectors through extraMetrics, e.g. the forward-latency histogram', async () => {
     const latency = new ForwardLatency();
-    const config = fixtureConfig('upstream-fake');
+    const config = httpFixtureConfig('upstream-fake');
     const { base } = await serve(config, new ServingState(), {
       extraMetrics: (registry) =>
         registerSnapshotHistogram(registry, {

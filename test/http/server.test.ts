@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ServingState } from '../../src/serving.js';
 import { fixtureNames, fixtureText } from '../helpers/fixtures.js';
-import { withGoPrefix } from './fixtures.js';
-import { SERIAL, fixtureConfig, fixtureSnapshot, loadedServing, request, serve } from './support.js';
+import { withGoPrefix } from '../helpers/fixtures.js';
+import { SERIAL, httpFixtureConfig, fixtureSnapshot, loadedServing, request, serve } from './support.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -270,7 +270,7 @@ describe('HTTP API routes', () => {
   });
 
   it('says 503 with a JSON reason before the first load, then serves once a snapshot is swapped in', async () => {
-    const config = fixtureConfig(fixture);
+    const config = httpFixtureConfig(fixture);
     const serving = new ServingState();
     serving.recordOutcome({
       at: Date.now(),
@@ -315,7 +315,7 @@ describe('HTTP API routes', () => {
   });
 
   it('is not ready when the last successful refresh is older than 3 × refreshSeconds', async () => {
-    const config = fixtureConfig(fixture);
+    const config = httpFixtureConfig(fixture);
     config.refreshSeconds = 10;
     const { snapshot } = fixtureSnapshot(fixture, Date.now() - 31_000);
     const serving = loadedServing(snapshot);
@@ -329,7 +329,7 @@ describe('HTTP API routes', () => {
   });
 
   it('turns an exception in a handler into a 500 with a JSON body, and logs it', async () => {
-    const config = fixtureConfig(fixture);
+    const config = httpFixtureConfig(fixture);
     const { snapshot } = fixtureSnapshot(fixture);
     const broken = {
       ...snapshot,
@@ -352,7 +352,7 @@ describe('HTTP API routes', () => {
   });
 
   it('closes with keep-alive connections open', async () => {
-    const config = fixtureConfig(fixture);
+    const config = httpFixtureConfig(fixture);
     const { base, server } = await serve(config);
     const r = await fetch(base + '/health');
     expect(r.status).toBe(200);

@@ -1,7 +1,6 @@
 /** Servers for the HTTP tests: real config, real RecordTable and renderers from a golden fixture. */
 import { request as httpRequest } from 'node:http';
 import { afterEach } from 'vitest';
-import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { DnsStats } from '../../src/dns/stats/counters.js';
 import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../../src/http/server.js';
@@ -10,18 +9,14 @@ import { RecordTable } from '../../src/table/table.js';
 import type { RecordSet } from '../../src/records/types.js';
 import { ServingState, type Snapshot } from '../../src/serving.js';
 import { memoryLogger, type MemoryLogger } from '../helpers/memory-logger.js';
-import { fixtureText } from '../helpers/fixtures.js';
-import { parseAxfr, parseEnumerate, type AxfrDoc } from './fixtures.js';
+import { fixtureConfig, fixtureText, parseAxfr, parseEnumerate, type AxfrDoc } from '../helpers/fixtures.js';
 
 export const SERIAL = 1795301043;
 export const LEADER = 'master@127.0.0.1:5050';
 
-export function fixtureConfig(name: string): Config {
-  const { config } = parseConfigText(fixtureText(name, 'config.json'), '/etc/mesos-dns/config.json', {
-    resolvConfPath: '/nonexistent/resolv.conf',
-    localAddresses: () => [],
-    now: () => 1_700_000_000_000,
-  });
+/** A fixture's config, with HTTP on an ephemeral loopback port. */
+export function httpFixtureConfig(name: string): Config {
+  const config = fixtureConfig(name);
   config.httpListener = '127.0.0.1';
   config.httpPort = 0;
   return config;
@@ -35,7 +30,7 @@ export interface FixtureData {
 }
 
 export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureData {
-  const config = fixtureConfig(name);
+  const config = httpFixtureConfig(name);
   const { doc, records } = parseAxfr(fixtureText(name, 'axfr.json'));
   const table = RecordTable.build(records, {
     domain: config.domain,

@@ -2,9 +2,9 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { createDetector } from '../../src/mesos/detector.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 const log = pino({ level: 'silent' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function run(masters: string[] | null, zkDetectionTimeout: number) {
   const lists: string[][] = [];
@@ -31,8 +31,7 @@ describe('createDetector, static mode', () => {
   it('times out without any master', async () => {
     const { d, lists, timeouts } = run(null, 1);
     expect(lists).toEqual([[]]);
-    const deadline = Date.now() + 20_000;
-    while (timeouts.length === 0 && Date.now() < deadline) await sleep(50);
+    await waitFor('the detection timeout', () => timeouts.length > 0, { timeoutMs: 20_000 });
     expect(timeouts).toEqual([1]);
     await d.stop();
   });

@@ -5,7 +5,7 @@ import type { IPSource } from '../../src/config/types.js';
 import type { RecordSet, Values } from '../../src/records/types.js';
 import { valuesOf } from '../../src/records/record-set.js';
 import { goEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
-import { axfrRecordSet, fixtureNames, readFixture } from '../helpers/fixtures.js';
+import { fixtureRecords, fixtureNames, readFixture } from '../helpers/fixtures.js';
 
 /** The fixture machine's resolver: the Go program resolved `localhost` to 127.0.0.1 only. */
 const FIXTURE_RESOLVER = new Map([['localhost', ['127.0.0.1']]]);
@@ -47,7 +47,7 @@ function sortedEnumeration(e: GoEnumeration): unknown {
 describe.each(fixtureNames())('fixture %s', (name) => {
   const { state, warnings } = validateState(readFixture(name, 'state.json'));
   const generated = generate(state, fixtureInput(name));
-  const golden: RecordSet = axfrRecordSet(name);
+  const golden: RecordSet = fixtureRecords(name);
 
   it('validates the state without skipping anything', () => {
     expect(warnings).toEqual([]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderAxfr, renderEnumerate } from '../../src/records/views.js';
 import type { Enumeration, RecordSet, Values } from '../../src/records/types.js';
 import { fixtureNames, fixtureText } from '../helpers/fixtures.js';
-import { parseAxfr, parseEnumerate, withGoPrefix } from '../http/fixtures.js';
+import { parseAxfr, parseEnumerate, withGoPrefix } from '../helpers/fixtures.js';
 import { goEnumeration } from '../helpers/enumeration.js';
 
 describe('renderAxfr', () => {

@@ -2,7 +2,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { RecordTable, type TableMeta } from '../../src/table/table.js';
 import type { RecordSet, Values } from '../../src/records/types.js';
-import { axfrRecordSet } from '../helpers/fixtures.js';
+import { fixtureRecords } from '../helpers/fixtures.js';
 
 export const META: TableMeta = {
   domain: 'mesos',
@@ -128,7 +128,7 @@ describe('RecordTable.build and lookup', () => {
 
 describe('RecordTable.fromBuffer', () => {
   it('works on a buffer transferred between threads (zero-copy)', async () => {
-    const built = RecordTable.build(axfrRecordSet('upstream-fake'), META);
+    const built = RecordTable.build(fixtureRecords('upstream-fake'), META);
     const expected = built.lookup('_liquor-store._tcp.marathon.mesos.');
     const { port1, port2 } = new MessageChannel();
     const received = new Promise<ArrayBuffer>((resolve) => port2.once('message', resolve));
@@ -189,7 +189,7 @@ describe('illegal names never enter the table', () => {
 
 describe('golden fixtures', () => {
   function expectMatchesFixture(name: string): RecordTable {
-    const rs = axfrRecordSet(name);
+    const rs = fixtureRecords(name);
     const table = RecordTable.build(rs, META);
     const counted = { a: 0, aaaa: 0, srv: 0 };
     const names = new Set<string>();
@@ -220,7 +220,7 @@ describe('golden fixtures', () => {
   });
 
   it('nasty-300: legal names are all there, illegal ones are left out, nothing throws', () => {
-    const rs = axfrRecordSet('nasty-300');
+    const rs = fixtureRecords('nasty-300');
     const illegal = [...rs.a.keys(), ...rs.aaaa.keys(), ...rs.srv.keys()].filter((n) => !legalInDomain(n));
     expect(illegal.length).toBeGreaterThan(10);
     const table = expectMatchesFixture('nasty-300');

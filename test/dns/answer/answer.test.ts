@@ -13,7 +13,7 @@ import {
 } from '../../helpers/dns-msg.js';
 import { RecordTable, type TableMeta } from '../../../src/table/table.js';
 import type { RecordSet } from '../../../src/records/types.js';
-import { axfrRecordSet } from '../../helpers/fixtures.js';
+import { fixtureRecords } from '../../helpers/fixtures.js';
 import { prng as seeded } from '../../../bench/prng.js';
 
 const META: TableMeta = {
@@ -570,7 +570,7 @@ describe('statistics', () => {
 
 describe('golden fixtures through answer()', () => {
   it('upstream-fake: every A, AAAA and SRV RRset comes back complete over TCP', () => {
-    const rs = axfrRecordSet('upstream-fake');
+    const rs = fixtureRecords('upstream-fake');
     const t = RecordTable.build(rs, { ...META, srvWeight: 1 });
     const c = ctx({ transport: 'tcp' });
     const check = (map: Map<string, string[]>, type: number, render: (r: DecodedRecord) => string) => {
@@ -590,7 +590,7 @@ describe('golden fixtures through answer()', () => {
   });
 
   it('nasty-300: every name, legal or not, with every type gets a parseable reply', () => {
-    const rs = axfrRecordSet('nasty-300');
+    const rs = fixtureRecords('nasty-300');
     const t = RecordTable.build(rs, META);
     const c = ctx();
     const names = new Set([...rs.a.keys(), ...rs.aaaa.keys(), ...rs.srv.keys()]);

@@ -10,18 +10,11 @@ import { DnsStats } from '../../../src/dns/stats/counters.js';
 import { RecordTable } from '../../../src/table/table.js';
 import { buildQuery, counts, rcodeOf } from '../../helpers/dns-msg.js';
 import { tcpQueries, udpQuery } from '../../helpers/dns-client.js';
-import { TEST_META, fixtureRecords, fixtureTable } from '../../helpers/fixture-table.js';
+import { TEST_META, fixtureRecords, fixtureTable } from '../../helpers/fixtures.js';
+import { waitFor } from '../../helpers/wait.js';
 
 /** Workers run compiled JavaScript: build dist/ first if `npm run build` has not. */
 const WORKER = new URL('../../../dist/src/dns/listen/worker-entry.js', import.meta.url).pathname;
-
-async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 const ipOf = (reply: Buffer) => [...reply.subarray(reply.length - 4)].join('.');
 
@@ -64,7 +57,7 @@ describe('multi-core serving (node:cluster)', () => {
   });
 
   it('sums the workers counters in the primary', async () => {
-    await until(() => stats.answered >= 41 && stats.nxdomain >= 1, 'worker stats');
+    await waitFor('worker stats', () => stats.answered >= 41 && stats.nxdomain >= 1, { timeoutMs: 30_000 });
     expect(stats.byQtype[1]).toBeGreaterThanOrEqual(42);
   });
 
@@ -73,12 +66,16 @@ describe('multi-core serving (node:cluster)', () => {
     recs.a.set('leader.mesos.', ['10.1.2.3']);
     handle.publish(RecordTable.build(recs, { ...TEST_META, serial: 2 }));
     // Each worker gets it; ask enough times to reach both.
-    await until(async () => {
-      const replies = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i }))),
-      );
-      return replies.every((r) => counts(r).an === 1 && ipOf(r) === '10.1.2.3');
-    }, 'the new table');
+    await waitFor(
+      'the new table',
+      async () => {
+        const replies = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i }))),
+        );
+        return replies.every((r) => counts(r).an === 1 && ipOf(r) === '10.1.2.3');
+      },
+      { timeoutMs: 30_000 },
+    );
   });
 
   it('restarts a worker that dies, keeps serving, and never lowers the counters', async () => {
@@ -87,18 +84,25 @@ describe('multi-core serving (node:cluster)', () => {
     victim.process.kill('SIGKILL');
     for (let i = 0; i < 10; i++)
       expect(rcodeOf(await udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i })))).toBe(0);
-    await until(
-      () => handle.workerCount === 2 && Object.values(cluster.workers ?? {}).length === 2,
+    await waitFor(
       'the restarted worker',
+      () => handle.workerCount === 2 && Object.values(cluster.workers ?? {}).length === 2,
+      {
+        timeoutMs: 30_000,
+      },
     );
     expect(stats.answered).toBeGreaterThanOrEqual(before);
-    await until(() => stats.answered >= before + 10, 'counts after restart');
+    await waitFor('counts after restart', () => stats.answered >= before + 10, { timeoutMs: 30_000 });
     // The restarted worker got the latest table too.
-    await until(async () => {
-      const replies = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i }))),
-      );
-      return replies.every((r) => ipOf(r) === '10.1.2.3');
-    }, 'the table in the new worker');
+    await waitFor(
+      'the table in the new worker',
+      async () => {
+        const replies = await Promise.all(
+          Array.from({ length: 10 }, (_, i) => udpQuery(handle.udpPort, buildQuery('leader.mesos', { id: i }))),
+        );
+        return replies.every((r) => ipOf(r) === '10.1.2.3');
+      },
+      { timeoutMs: 30_000 },
+    );
   }, 60_000);
 });

@@ -12,8 +12,9 @@ import { aRR, buildQuery, buildReply, counts, idOf, rcodeOf, tcOf } from '../../
 import { digAnswers, digFlags, digStatus, runDig } from '../../helpers/dig.js';
 import { tcpConnect, tcpQueries, udpQuery } from '../../helpers/dns-client.js';
 import { RecordTable } from '../../../src/table/table.js';
-import { TEST_META, fixtureRecords, fixtureTable, snapshotOf } from '../../helpers/fixture-table.js';
+import { TEST_META, fixtureRecords, fixtureTable, snapshotOf } from '../../helpers/fixtures.js';
 import { startUpstream, type StandInUpstream } from '../../helpers/upstream.js';
+import { sleep, waitFor } from '../../helpers/wait.js';
 
 const log = pino({ level: 'silent' });
 const cleanups: (() => Promise<void>)[] = [];
@@ -181,7 +182,7 @@ describe('DNS server: TCP connection handling', () => {
       clearInterval(drip);
     }
     expect(idle.sock.destroyed).toBe(true);
-    await until(() => server.tcpConnections === 0);
+    await waitFor('every TCP connection to close', () => server.tcpConnections === 0);
   });
 
   it('keeps an active connection open past the idle timeout', async () => {
@@ -190,7 +191,7 @@ describe('DNS server: TCP connection handling', () => {
     for (let n = 1; n <= 5; n++) {
       c.sock.write(frame(buildQuery('leader.mesos', { id: n })));
       await c.waitFor(n);
-      await new Promise((r) => setTimeout(r, 400));
+      await sleep(400);
     }
     expect(c.sock.destroyed).toBe(false);
     c.sock.destroy();
@@ -209,7 +210,7 @@ describe('DNS server: TCP connection handling', () => {
     a.sock.destroy();
     await a.closed;
     // The freed slot can be used again once the server has seen the close.
-    await until(() => server.tcpConnections < 2);
+    await waitFor('a TCP connection to close', () => server.tcpConnections < 2);
     const d = await tcpConnect(server.tcpPort);
     d.sock.write(frame(buildQuery('leader.mesos', { id: 3 })));
     expect(idOf((await d.waitFor(1))[0]!)).toBe(3);
@@ -296,7 +297,7 @@ describe('DNS server: forwarding', () => {
     expect(idOf(second)).toBe(2);
     expect(up.queries).toHaveLength(1);
     expect(stats.cacheHits).toBe(1);
-    await new Promise((r) => setTimeout(r, 2100));
+    await sleep(2100);
     await udpQuery(server.udpPort, buildQuery('cached.example', { id: 3 }));
     expect(up.queries).toHaveLength(2);
   });
@@ -314,15 +315,6 @@ describe('DNS server: forwarding', () => {
     expect(up.queries.map((x) => x.transport)).toEqual(['udp', 'udp', 'tcp']);
   });
 });
-
-/** Polls a condition the server reaches asynchronously; fails after 10 s. */
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not reached');
-}
 
 function qnameOf(q: Buffer): string {
   const labels: string[] = [];
@@ -351,7 +343,7 @@ describe('DNS server: one TCP connection cannot take the whole forwarding budget
     await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
     const queries = Array.from({ length: 2000 }, (_, i) => frame(buildQuery(`x${i}.example.org.`, { id: i })));
     sock.write(Buffer.concat(queries));
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(server.forwarder!.inFlight).toBe(64);
     expect(stats.forwardFailures).toBe(0);
   });

@@ -7,7 +7,8 @@ import { MasterUnavailableError } from '../../../src/errors.js';
 import { closeFetchAgents, fetchState } from '../../../src/mesos/fetch/fetch.js';
 import type { FetchOptions } from '../../../src/mesos/fetch/fetch.js';
 import { errOf, memoryLogger } from '../../helpers/memory-logger.js';
-import { loadFixtureState, startStandInMaster, stateWithLeader } from '../../helpers/stand-in-master.js';
+import { startStandInMaster } from '../../helpers/stand-in-master.js';
+import { fixtureState, stateWithLeader } from '../../helpers/fixtures.js';
 import type { StandInMaster } from '../../helpers/stand-in-master.js';
 
 const plain: FetchOptions = { https: false, timeoutMs: 10_000, auth: { kind: 'none' } };
@@ -23,7 +24,7 @@ async function master(opts?: Parameters<typeof startStandInMaster>[0]): Promise<
 
 /** A state that says where it came from, so tests can tell replies apart. */
 function markedState(m: StandInMaster, marker: string, leader = m.upid): Record<string, unknown> {
-  return { ...stateWithLeader(loadFixtureState('upstream-fake'), leader), hostname: marker };
+  return { ...stateWithLeader(fixtureState('upstream-fake'), leader), hostname: marker };
 }
 
 function hostnameOf(body: unknown): unknown {

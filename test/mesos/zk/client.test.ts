@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeZkClient, openZkClient } from '../../../src/mesos/zk/client.js';
+import { sleep, waitFor } from '../../helpers/wait.js';
 
 interface Silent {
   server: Server;
@@ -30,14 +31,6 @@ async function silentServer(host = '127.0.0.1'): Promise<Silent | null> {
   return { server, port: typeof addr === 'object' && addr !== null ? addr.port : 0, sockets, closed };
 }
 
-async function until(what: string, pred: () => boolean, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 const servers: Array<{ server: Server; sockets: Socket[] }> = [];
 afterEach(async () => {
   await Promise.all(
@@ -60,8 +53,10 @@ describe('openZkClient / closeZkClient', () => {
       handshakeTimeoutMs: 300,
     });
     client.connect();
-    await until('a second connection attempt', () => sockets.length >= 2);
-    await until('the first connection to be closed by the client', () => closed.has(sockets[0]!));
+    await waitFor('a second connection attempt', () => sockets.length >= 2, { timeoutMs: 20_000 });
+    await waitFor('the first connection to be closed by the client', () => closed.has(sockets[0]!), {
+      timeoutMs: 20_000,
+    });
     await closeZkClient(client);
   });
 
@@ -73,11 +68,11 @@ describe('openZkClient / closeZkClient', () => {
       handshakeTimeoutMs: 200,
     });
     client.connect();
-    await until('a connection', () => sockets.length >= 1);
+    await waitFor('a connection', () => sockets.length >= 1, { timeoutMs: 20_000 });
     await closeZkClient(client);
-    await until('every connection to close', () => sockets.every((s) => closed.has(s)));
+    await waitFor('every connection to close', () => sockets.every((s) => closed.has(s)), { timeoutMs: 20_000 });
     const count = sockets.length;
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
     expect(sockets.length).toBe(count);
   });
 
@@ -88,7 +83,7 @@ describe('openZkClient / closeZkClient', () => {
     const { port, sockets } = silent!;
     const client = openZkClient([{ host: '::1', port }], { sessionTimeoutMs: 10_000, spinDelayMs: 100 });
     client.connect();
-    await until('a connection over ::1', () => sockets.length >= 1);
+    await waitFor('a connection over ::1', () => sockets.length >= 1, { timeoutMs: 20_000 });
     expect(sockets[0]!.remoteAddress).toBe('::1');
     await closeZkClient(client);
   });

@@ -8,6 +8,7 @@ import type { MasterDetector } from '../../../src/mesos/detector.js';
 import { closeZkClient, openZkClient } from '../../../src/mesos/zk/client.js';
 import { startZooKeeper } from '../../helpers/zookeeper.js';
 import type { ZooKeeperServer } from '../../helpers/zookeeper.js';
+import { sleep, waitFor } from '../../helpers/wait.js';
 
 // ZK_TEST_LOG=debug shows the detector's own log while a test runs.
 const log = pino({ level: process.env.ZK_TEST_LOG ?? 'silent' });
@@ -74,13 +75,7 @@ function recorder(): Recorder {
     timeouts: [],
     latest: () => r.lists.at(-1),
     async waitFor(what, pred, ms = WAIT_MS) {
-      const deadline = Date.now() + ms;
-      while (!pred()) {
-        if (Date.now() > deadline) {
-          throw new Error(`timed out waiting for ${what}; lists so far: ${JSON.stringify(r.lists)}`);
-        }
-        await new Promise((res) => setTimeout(res, 50));
-      }
+      await waitFor(`${what}; lists so far: ${JSON.stringify(r.lists)}`, pred, { timeoutMs: ms });
     },
     waitForList(expected, ms) {
       return r.waitFor(JSON.stringify(expected), () => JSON.stringify(r.latest()) === JSON.stringify(expected), ms);
@@ -226,7 +221,7 @@ describe('ZooKeeper master detection', () => {
     const rec = recorder();
     startDetector(`zk://${zk.connect}${path}`, rec, { timeout: 2 });
     await rec.waitForList(['127.0.0.51:5050']);
-    await new Promise((res) => setTimeout(res, 3000));
+    await sleep(3000);
     expect(rec.timeouts).toEqual([]);
     await remove(admin, `${path}/json.info_0000000001`);
     await rec.waitForList(['']);
