@@ -1,7 +1,7 @@
 /**
  * `npm run bench:records`: JSON parse, generation and table build of a synthetic
  * 50,000-task state, as the refresh worker does them, with peak RSS.
- * Target (issue 2): parse + generate + build ≤ 1.2 s, peak RSS ≤ 350 MiB.
+ * Target: parse + generate + build ≤ 1.2 s, peak RSS ≤ 350 MiB.
  */
 import { validateState, type MesosState } from '../src/state/state.js';
 import { generate } from '../src/records/generator.js';

@@ -3,7 +3,7 @@
  * state back to back (refreshSeconds 1; each refresh takes longer, so they run
  * continuously) while this process queries it at a steady 2,000 queries/s over
  * UDP. Prints query latency (p50/p99/p99.9/max), lost queries and the refresh
- * durations. Target (issue 4): no query waits longer than 50 ms.
+ * durations. Target: no query waits longer than 50 ms.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';

@@ -1,5 +1,5 @@
 /**
- * Mesos authentication settings (behaviour spec §7.3 item 10): the IAM service
+ * Mesos authentication settings: the IAM service
  * account file and the choice of mechanism, with the Go program's messages.
  */
 import { ConfigError } from '../errors.js';

@@ -1,6 +1,6 @@
 /**
  * Applies a parsed config document to the defaults with Go `encoding/json`
- * semantics (behaviour spec §7.1): keys matched ASCII-case-insensitively,
+ * semantics (docs/compatibility.md, Reading config.json): keys matched ASCII-case-insensitively,
  * members applied in document order, unknown keys ignored, `null` leaves scalars
  * alone and empties lists and maps, strict integer types.
  */
@@ -135,7 +135,7 @@ function decodeZones(v: JsonValue, into: Record<string, string[]>, ctx: Ctx): Re
   if (v.kind !== 'object') throw typeError(ctx, v.kind, 'map[string][]string');
   const out = { ...into };
   for (const [zone, list] of v.entries) {
-    // Zones are DNS names; lower-casing fixes Go's silently unused upper-case keys (spec §11).
+    // Zones are DNS names; lower-casing fixes Go's silently unused upper-case keys.
     out[zone.toLowerCase()] = decodeStrings(list, ctx) ?? [];
   }
   return out;

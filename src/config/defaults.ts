@@ -6,7 +6,7 @@ import type { Config } from './types.js';
  */
 export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-/** Limits of our own settings (DECISIONS.md "Beyond the Go program"). */
+/** Limits of our own settings (docs/compatibility.md, Beyond the Go program). */
 export const EXTRA_LIMITS = {
   /** 65507 is the largest payload of an IPv4 UDP datagram */
   ednsMaxUdpSize: { min: 512, max: 65507 },
@@ -19,7 +19,7 @@ export const EXTRA_LIMITS = {
 
 /**
  * The configuration before the file is applied: Go Mesos-DNS defaults
- * (`records.NewConfig`, behaviour spec §7.2) plus our own settings.
+ * (docs/compatibility.md, Keys) plus our own settings.
  * `file` is filled in by the loader; `soaSerial` is set at validation.
  */
 export function defaultConfig(): Config {

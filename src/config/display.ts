@@ -1,6 +1,6 @@
 /**
  * The `/v1/config` object: the Go program's keys, spellings and order
- * (behaviour spec §6.2), then ours. The Mesos secret is redacted (DECISIONS.md).
+ * (docs/compatibility.md, Routes), then ours. The Mesos secret is redacted.
  */
 import type { Config } from './types.js';
 

@@ -1,5 +1,5 @@
 /**
- * Command-line flags with Go `flag` package syntax (behaviour spec §7.4): the
+ * Command-line flags with Go `flag` package syntax (docs/compatibility.md, Command line): the
  * Go Mesos-DNS flags, the glog flags it inherits (accepted, ignored), and our `-pretty`.
  */
 import { FlagError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Reads config.json the way the Go Mesos-DNS does (behaviour spec §7.1): path
+ * Reads config.json the way the Go Mesos-DNS does (docs/compatibility.md, Reading config.json): path
  * expansion, Go-compatible decoding onto the defaults, then validation.
  */
 import { readFileSync } from 'node:fs';

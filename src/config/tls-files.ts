@@ -1,5 +1,5 @@
 /**
- * Start-up checks of the TLS files named in the config (behaviour spec §7.3 item 9),
+ * Start-up checks of the TLS files named in the config,
  * with the Go program's messages: a CA bundle must hold at least one certificate,
  * a client certificate needs its key (and the other way round), and the two must match.
  */

@@ -1,11 +1,11 @@
-/** Task IP sources, in the order the operator lists them (behaviour spec §2.7). */
+/** Task IP sources, in the order the operator lists them (docs/compatibility.md, Task addresses). */
 export type IPSource = 'host' | 'docker' | 'mesos' | 'netinfo';
 
 export type MesosAuthentication = '' | 'basic' | 'iam';
 
 /**
  * The effective, validated configuration. Field names are the camelCase forms of
- * the Go Mesos-DNS keys (behaviour spec §7.2); the canonical key for messages and
+ * the Go Mesos-DNS keys (docs/compatibility.md, Keys); the canonical key for messages and
  * `/v1/config` is given where it differs in more than case.
  */
 export interface Config {
@@ -56,7 +56,7 @@ export interface Config {
   /** absolute path of the config file */
   file: string;
 
-  // Beyond the Go program (DECISIONS.md).
+  // Beyond the Go program (docs/compatibility.md).
   /** largest UDP reply we send to an EDNS0 client (default 1232, never below 512) */
   ednsMaxUdpSize: number;
   /** node:cluster workers serving DNS (default 1 = no cluster) */

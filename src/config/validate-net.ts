@@ -1,7 +1,7 @@
 /**
- * Masters, resolvers and zone resolvers (behaviour spec §7.3 items 3 and 4):
+ * Masters, resolvers and zone resolvers (docs/compatibility.md, Validation):
  * Go's checks and messages, plus the rejection of master hosts that are not IP
- * literals (Go crashes on those at the first reload, §2.9).
+ * literals (Go crashes on those at the first reload).
  */
 import { ConfigError } from '../errors.js';
 import { joinHostPort, parsePort, splitHostPortOrThrow } from '../net/host-port.js';

@@ -1,7 +1,7 @@
 /**
  * Validation and normalisation of a decoded config, in the Go program's order
- * (behaviour spec §7.3) with its messages, plus start-up rejection of what Go
- * only crashes on later (§11). The first problem throws a `ConfigError`; the
+ * (docs/compatibility.md, Validation) with its messages, plus start-up rejection of what Go
+ * only crashes on later. The first problem throws a `ConfigError`; the
  * non-fatal ones come back as warnings.
  */
 import { readFileSync } from 'node:fs';

@@ -18,7 +18,7 @@ const DEFAULT_ZK_PORT = 2181;
 const MAX_FILE_INDIRECTIONS = 8;
 
 /**
- * Parses the `zk` setting (behaviour spec §5.2). Departures from Go, all of them
+ * Parses the `zk` setting (docs/compatibility.md, ZooKeeper). Departures from Go, all of them
  * things Go crashes or hangs on: the last host may omit its port, trailing
  * slashes of the path are stripped, the `zk://` prefix is case-insensitive, and a
  * missing path means the root `/`. `file://PATH` reads the value from that file,

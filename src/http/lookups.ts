@@ -1,5 +1,5 @@
 /**
- * `/v1/hosts/{host}` and `/v1/services/{service}` bodies (behaviour spec §6.2):
+ * `/v1/hosts/{host}` and `/v1/services/{service}` bodies (docs/compatibility.md, Routes):
  * Go's shapes, placeholder objects when nothing is found, ports as strings.
  */
 import type { LookupResult } from '../table/table.js';

@@ -1,6 +1,6 @@
 /**
  * Request → reply, without sockets. The `/v1/*` routes answer as the Go program's
- * go-restful container did (behaviour spec §6.1/§6.2), including its plain-text
+ * go-restful container did (docs/compatibility.md, HTTP API), including its plain-text
  * error bodies that operators' scripts may match; `/health`, `/ready` and
  * `/metrics` are ours.
  */

@@ -11,16 +11,16 @@ export interface MasterDetector {
 }
 
 export interface DetectorEvents {
-  /** The ordered masters list (behaviour spec §5.1): entry 0 is the leader, `""` when unknown. */
+  /** The ordered masters list (docs/compatibility.md, The masters list): entry 0 is the leader, `""` when unknown. */
   onMasters(list: string[]): void;
   onZkState?(connected: boolean): void;
-  /** No leader for `zkDetectionTimeout` seconds (§5.3); Go logs and exits 1. */
+  /** No leader for `zkDetectionTimeout` seconds (docs/compatibility.md, Detection timeout); Go logs and exits 1. */
   onTimeout?(seconds: number): void;
 }
 
 /**
  * Static mode (`zk` empty) reports the configured masters once; ZooKeeper mode
- * follows the registered masters. Both run the §5.3 detection timeout. `zk` is
+ * follows the registered masters. Both run the detection timeout. `zk` is
  * expected to have passed config validation; a bad value throws `ConfigError`.
  */
 export function createDetector(

@@ -1,5 +1,5 @@
 /**
- * The ordered masters list of behaviour spec §5.1/§5.2 (detect/masters.go):
+ * The ordered masters list (docs/compatibility.md, The masters list):
  * entry 0 is the leader to try first, `""` while no leader is known; the rest are
  * the other masters. Pure functions; every update returns a new array.
  */
@@ -19,7 +19,7 @@ export function onLeader(list: readonly string[], leader: string | null): string
 /**
  * "All masters" reported by ZooKeeper: they replace every other entry (the
  * configured masters are forgotten from here on). Duplicates are dropped, which
- * changes no record: §2.9 skips a master whose IP was already seen.
+ * changes no record: the master records skip a master whose IP was already seen.
  */
 export function onAllMasters(list: readonly string[], masters: readonly string[]): string[] {
   const leader = list[0] ?? '';

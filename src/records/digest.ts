@@ -34,7 +34,7 @@ export function recordDigest(records: RecordSet): string {
 }
 
 /**
- * SOA serial rule (DECISIONS.md): time-based, bumped only when the content
+ * SOA serial rule (docs/compatibility.md, SOA serial): time-based, bumped only when the content
  * changed, never backwards — even when the clock steps back or two changes land
  * in the same second.
  */

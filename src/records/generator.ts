@@ -37,7 +37,7 @@ interface Agent {
 
 /**
  * State + config → the record set and enumeration the Go Mesos-DNS produces
- * (behaviour spec §2), in its generation order. Pure: host names were resolved
+ * (docs/compatibility.md, Generated names), in its generation order. Pure: host names were resolved
  * beforehand into `input.resolved`.
  */
 export function generate(state: MesosState, input: GenerateInput, warn: (msg: string) => void = () => {}): Generated {
@@ -120,7 +120,7 @@ function insertNameServer(b: RecordBuilder, input: GenerateInput): void {
   if (ip) b.insertIP(input.soaMname, ip);
 }
 
-/** Leader and master records (spec §2.9), including Go's `masterN` numbering quirks. */
+/** Leader and master records (docs/compatibility.md, Leader and master records), including Go's `masterN` numbering quirks. */
 function insertLeaderAndMasters(
   b: RecordBuilder,
   leader: string,
@@ -234,7 +234,7 @@ function emit(
     const v = flat(`${target}:${port.number}`);
     const p = label(port.protocol);
     const n = label(port.name);
-    // An empty protocol means both (spec §2.5).
+    // An empty protocol means both (docs/compatibility.md, Task records).
     const first = p !== '' ? p : 'tcp';
     app.srv(first).insertSRV(b, v);
     if (p === '') app.udp.insertSRV(b, v);

@@ -8,7 +8,7 @@ const sha1Prefix: (text: string) => number =
     ? (text) => parseInt(crypto.hash('sha1', text, 'hex').slice(0, 8), 16)
     : (text) => crypto.createHash('sha1').update(text, 'utf8').digest().readUInt32BE(0);
 
-/** First 5 z-base-32 characters of SHA-1(taskId): the Go program's canonical-name hash (spec §2.4). */
+/** First 5 z-base-32 characters of SHA-1(taskId): the Go program's canonical-name hash (docs/compatibility.md, Canonical names). */
 export function taskHash(taskId: string): string {
   const bits = sha1Prefix(taskId);
   let out = '';

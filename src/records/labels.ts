@@ -1,5 +1,5 @@
 /**
- * Label sanitising exactly as the Go Mesos-DNS does it (behaviour spec §2.3):
+ * Label sanitising exactly as the Go Mesos-DNS does it (docs/compatibility.md, Labels):
  * RFC 1123 (63 chars, leading `-` cut) by default, RFC 952 (24 chars, leading
  * `-` and digits cut) with `EnforceRFC952`.
  */

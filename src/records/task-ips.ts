@@ -5,7 +5,7 @@ import { parseIP, type ParsedIP } from '../net/ip.js';
 const MESOS_LABEL = 'MesosContainerizer.NetworkSettings.IPAddress';
 const DOCKER_LABEL = 'Docker.NetworkSettings.IPAddress';
 
-/** The TASK_RUNNING status with the greatest timestamp (first one on ties), spec §2.7. */
+/** The TASK_RUNNING status with the greatest timestamp (first one on ties): docs/compatibility.md, Task addresses. */
 export function latestRunningStatus(task: Task): TaskStatus | undefined {
   let best: TaskStatus | undefined;
   let bestTs = -1;

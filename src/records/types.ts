@@ -25,7 +25,7 @@ export type Values = string | string[];
 
 export type RecordType = 'A' | 'AAAA' | 'SRV';
 
-/** `/v1/enumerate` shapes (behaviour spec §2.11, §6.2), with each task's records flattened. */
+/** `/v1/enumerate` shapes (docs/compatibility.md, Enumeration), with each task's records flattened. */
 export interface EnumTask {
   name: string;
   id: string;

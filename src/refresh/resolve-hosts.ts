@@ -5,7 +5,7 @@ import { parseIP } from '../net/ip.js';
 const LOOKUP_TIMEOUT_MS = 5000;
 const CONCURRENCY = 16;
 
-/** Host names (not IP literals) the generator will need addresses for (spec §2.2). */
+/** Host names (not IP literals) the generator will need addresses for (docs/compatibility.md, Host names). */
 export function hostsToResolve(state: MesosState): string[] {
   const hosts = new Set<string>();
   const add = (h: string) => {

@@ -1,6 +1,6 @@
 /**
  * Expands a Mesos `resources.ports` string (`"[31000-31001, 31005-31005]"`) into
- * the ports in order (spec §1.4). Lenient where Go crashes: a missing bracket and
+ * the ports in order (docs/compatibility.md, Port ranges). Lenient where Go crashes: a missing bracket and
  * a bare number `N` (= `N-N`) are accepted; garbage ranges are reported and skipped.
  */
 export function parsePortRanges(s: string, onBadRange?: (range: string) => void): number[] {

@@ -1,7 +1,7 @@
 import { StateError } from '../errors.js';
 import { parseUPID, type UPID } from './upid.js';
 
-/** The parts of `GET /master/state` the generator uses (spec §1.2), validated. */
+/** The parts of `GET /master/state` the generator uses (docs/compatibility.md, Fields read), validated. */
 export interface MesosState {
   leader: string;
   frameworks: Framework[];

@@ -8,7 +8,7 @@ export interface UPID {
 }
 
 /**
- * Parses a UPID as the Go program does (spec §1.3): surrounding `"` and spaces
+ * Parses a UPID as the Go program does (docs/compatibility.md, UPIDs): surrounding `"` and spaces
  * stripped, exactly one `@`, then `host:port` with IPv6 in brackets. Returns
  * null instead of failing the whole reload.
  */

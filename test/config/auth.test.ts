@@ -8,7 +8,7 @@ const GOOD_IAM = JSON.stringify({
   login_endpoint: 'https://127.0.0.1/acs/api/v1/auth/login',
 });
 
-describe('MesosAuthentication (§7.3 item 10)', () => {
+describe('MesosAuthentication', () => {
   it('none by default, no warnings', () => {
     const { config, warnings } = load({});
     expect(config.mesosAuthentication).toBe('');

@@ -9,7 +9,7 @@ const CERT = join(PEM, 'client-cert.pem');
 const KEY = join(PEM, 'client-key.pem');
 const OTHER_KEY = join(PEM, 'other-key.pem');
 
-describe('CACertFile (§7.3 item 9)', () => {
+describe('CACertFile', () => {
   it('accepts a PEM bundle with a certificate, also among other text', () => {
     expect(load({ CACertFile: CA }).config.caCertFile).toBe(CA);
     const bundle = tempFile('bundle.pem', `# my CAs\n${readFileSync(KEY, 'utf8')}\n${readFileSync(CA, 'utf8')}`);
@@ -43,7 +43,7 @@ describe('CACertFile (§7.3 item 9)', () => {
   });
 });
 
-describe('CertFile and KeyFile (§7.3 item 9)', () => {
+describe('CertFile and KeyFile', () => {
   it('accepts a matching pair', () => {
     const { config } = load({ CertFile: CERT, KeyFile: KEY });
     expect([config.certFile, config.keyFile]).toEqual([CERT, KEY]);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NO_HOST, expectConfigError, load, loadText, tempDir, tempFile } from './support.js';
 
-describe('services (§7.3 item 2)', () => {
+describe('services', () => {
   it('rejects DNS and HTTP both off', () => {
     expectConfigError(
       () => load({ dnsOn: false, httpOn: false }),
@@ -26,7 +26,7 @@ describe('services (§7.3 item 2)', () => {
   });
 });
 
-describe('masters (§7.3 item 3)', () => {
+describe('masters', () => {
   it.each([
     [
       '1.2.3.4',
@@ -100,7 +100,7 @@ describe('zk', () => {
   });
 });
 
-describe('resolvers (§7.3 item 4)', () => {
+describe('resolvers', () => {
   it('normalises ip to ip:53 and IPv6 to [ip]:53', () => {
     const { config } = load({ resolvers: ['8.8.8.8', '1.1.1.1:5353', '2001:DB8::1', '[2001:db8::2]:54'] });
     expect(config.resolvers).toEqual(['8.8.8.8:53', '1.1.1.1:5353', '[2001:db8::1]:53', '[2001:db8::2]:54']);
@@ -161,7 +161,7 @@ describe('resolvers (§7.3 item 4)', () => {
   });
 });
 
-describe('zoneResolvers (§7.3 item 4)', () => {
+describe('zoneResolvers', () => {
   it('lower-cases zones and normalises their resolvers', () => {
     const { config } = load({ zoneResolvers: { 'Corp.Example': ['10.0.0.1', '10.0.0.2:5353'] } });
     expect(config.zoneResolvers).toEqual({ 'corp.example': ['10.0.0.1:53', '10.0.0.2:5353'] });
@@ -201,7 +201,7 @@ describe('zoneResolvers (§7.3 item 4)', () => {
   });
 });
 
-describe('IPSources (§7.3 item 5)', () => {
+describe('IPSources', () => {
   it.each([
     [[], 'IPSources validation failed: empty ip sources'],
     [['host', 'host'], 'IPSources validation failed: duplicate ip source specified'],
@@ -221,7 +221,7 @@ describe('IPSources (§7.3 item 5)', () => {
   });
 });
 
-describe('state timeout and domain (§7.3 items 6, 7)', () => {
+describe('state timeout and domain', () => {
   it.each([0, -5])('rejects stateTimeoutSeconds %d', (n) => {
     expectConfigError(() => load({ stateTimeoutSeconds: n }), 'stateTimeoutSeconds', `Invalid HTTP Timeout: ${n}`);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialMasters, onAllMasters, onLeader, sameMasters } from '../../src/mesos/masters-list.js';
 
-describe('masters list (behaviour spec §5.2)', () => {
+describe('masters list (docs/compatibility.md, The masters list)', () => {
   it('starts with an unknown leader followed by the configured masters', () => {
     expect(initialMasters(['10.0.0.1:5050', '10.0.0.2:5050'])).toEqual(['', '10.0.0.1:5050', '10.0.0.2:5050']);
     expect(initialMasters(null)).toEqual(['']);

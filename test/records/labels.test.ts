@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { domainFrag, labelRFC1123, labelRFC952 } from '../../src/records/labels.js';
 
-// Input → [RFC 1123, RFC 952], from the behaviour spec §2.3 (checked against the Go functions).
+// Input → [RFC 1123, RFC 952], as the Go functions compute them (docs/compatibility.md, Labels).
 const LABELS: Array<[string, string, string]> = [
   ['', '', ''],
   ['-', '', ''],

@@ -22,7 +22,7 @@ function run(masters: string[], leader: string) {
   return { a: view(g.records.a), aaaa: view(g.records.aaaa), srv: view(g.records.srv) };
 }
 
-// Behaviour spec §2.9, records/generator_test.go cases.
+// The Go program's records/generator_test.go cases (docs/compatibility.md, Leader and master records).
 describe('leader and master records', () => {
   it.each(['', '@', '1@', '@2', '3@4'])('no leader or master records for leader %j', (leader) => {
     const r = run([], leader);

@@ -28,7 +28,7 @@ interface Attempt {
 }
 
 /**
- * One reload's fetch (behaviour spec §5.4 TryAll/Failover, with our fixes):
+ * One reload's fetch (docs/compatibility.md, Fetching the state):
  * masters are tried in order (`""` = unknown leader, skipped); the first usable
  * state wins, after following its `leader` once to the leader's own address.
  */

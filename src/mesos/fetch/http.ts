@@ -39,7 +39,7 @@ export async function getState(
 
   const response = await request(url, { method: 'GET', headers, dispatcher, signal });
   if (response.statusCode < 200 || response.statusCode > 299) {
-    // Go parsed error bodies as states (behaviour spec §1.1); we treat them as a failed master.
+    // Go parsed error bodies as states (docs/compatibility.md, Fetching the state); we treat them as a failed master.
     await response.body.dump();
     throw new FetchFailure('MESOS_DNS_FETCH_HTTP_STATUS', `HTTP status ${response.statusCode}`);
   }

@@ -8,7 +8,7 @@ export interface MasterNode {
 }
 
 export interface MasterNodes {
-  /** The contender with the lowest sequence number (behaviour spec §5.2 step 1). */
+  /** The contender with the lowest sequence number (docs/compatibility.md, ZooKeeper). */
   leader: MasterNode | null;
   /** Every master node, JSON and legacy, ordered by sequence number. */
   masters: MasterNode[];
