@@ -4,24 +4,27 @@
  * is redirected (301) to the clean one.
  */
 
-export type ParsedTarget = { ok: true; path: string; rawQuery: string } | { ok: false };
+export interface ParsedTarget {
+  path: string;
+  rawQuery: string;
+}
 
-/** Splits and decodes a request-target (origin-form or absolute-form). `ok: false` means 400. */
-export function parseTarget(target: string): ParsedTarget {
+/** Splits and decodes a request-target (origin-form or absolute-form); null means 400. */
+export function parseTarget(target: string): ParsedTarget | null {
   let t = target;
   if (!t.startsWith('/')) {
     try {
       const u = new URL(t);
       t = u.pathname + u.search;
     } catch {
-      return { ok: false };
+      return null;
     }
   }
   const q = t.indexOf('?');
   const rawPath = q < 0 ? t : t.slice(0, q);
   const rawQuery = q < 0 ? '' : t.slice(q + 1);
   const path = percentDecode(rawPath);
-  return path === null ? { ok: false } : { ok: true, path, rawQuery };
+  return path === null ? null : { path, rawQuery };
 }
 
 const BAD_ESCAPE = /%(?![0-9a-fA-F]{2})/;

@@ -56,7 +56,7 @@ export function handleRequest(
   ctx: RouteContext,
 ): HttpReply | Promise<HttpReply> {
   const parsed = parseTarget(target);
-  if (!parsed.ok) return BAD_REQUEST;
+  if (parsed === null) return BAD_REQUEST;
   const clean = cleanPath(parsed.path);
   if (clean !== parsed.path)
     return redirect(method, escapePath(clean) + (parsed.rawQuery ? '?' + parsed.rawQuery : ''));

@@ -31,23 +31,21 @@ describe('cleanPath (ServeMux)', () => {
 describe('parseTarget', () => {
   it('splits the query and percent-decodes the path as UTF-8 bytes', () => {
     expect(parseTarget('/v1/hosts/web%2Emarathon.mesos?x=%2F')).toEqual({
-      ok: true,
       path: '/v1/hosts/web.marathon.mesos',
       rawQuery: 'x=%2F',
     });
-    expect(parseTarget('/v1/hosts/caf%C3%A9')).toEqual({ ok: true, path: '/v1/hosts/café', rawQuery: '' });
-    expect(parseTarget('/a+b')).toEqual({ ok: true, path: '/a+b', rawQuery: '' });
+    expect(parseTarget('/v1/hosts/caf%C3%A9')).toEqual({ path: '/v1/hosts/café', rawQuery: '' });
+    expect(parseTarget('/a+b')).toEqual({ path: '/a+b', rawQuery: '' });
     expect(parseTarget('http://example.invalid/v1/version?q')).toEqual({
-      ok: true,
       path: '/v1/version',
       rawQuery: 'q',
     });
   });
 
   it('rejects bad escapes and unparseable targets', () => {
-    expect(parseTarget('/v1/%zz')).toEqual({ ok: false });
-    expect(parseTarget('/v1/%4')).toEqual({ ok: false });
-    expect(parseTarget('*')).toEqual({ ok: false });
+    expect(parseTarget('/v1/%zz')).toBeNull();
+    expect(parseTarget('/v1/%4')).toBeNull();
+    expect(parseTarget('*')).toBeNull();
     expect(percentDecode('%41%62c')).toBe('Abc');
   });
 });
