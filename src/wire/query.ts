@@ -89,7 +89,9 @@ export function parseQuestion(buf: Uint8Array, q: ParsedQuery): number {
 /**
  * Walks the records after the question (a query normally has only an OPT in
  * ADDITIONAL) and reads the OPT RR. More than one OPT, an OPT whose owner is not
- * the root, or records running past the end of the message make it malformed.
+ * the root, records running past the end of the message, or bytes left after
+ * the last record make it malformed: a query is judged the same way whether it
+ * is answered here or forwarded.
  */
 export function parseRecords(buf: Uint8Array, q: ParsedQuery): number {
   q.hasOpt = false;
@@ -119,7 +121,7 @@ export function parseRecords(buf: Uint8Array, q: ParsedQuery): number {
     off += RR_FIXED_LEN + rdlen;
     if (off > n) return PARSE_BAD;
   }
-  return PARSE_OK;
+  return off === n ? PARSE_OK : PARSE_BAD;
 }
 
 /** Reads question and records of a query whose header says QDCOUNT = 1. */

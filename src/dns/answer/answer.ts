@@ -2,7 +2,7 @@
  * The hot path: one query's bytes + the current table → a complete reply, a
  * "forward this" verdict, or "drop". Pure apart from counters in ctx.stats and
  * the module's scratch buffers; no strings, JSON or object trees per query
- * (only the forward verdict builds the QNAME string the forwarder needs).
+ * (only the forward verdict carries a small object of what was parsed).
  */
 import type { RecordTable } from '../../table/table.js';
 import { E, ENTRY_SLOTS, S, SRV_SLOTS } from '../../table/layout.js';
@@ -55,16 +55,28 @@ export interface AnswerContext {
   random?: () => number;
 }
 
+/** What `answer()` read from a query it hands to the forwarder, so the query is not parsed twice. */
+export interface ForwardRequest {
+  /** offset just past QNAME: its wire bytes are `query[12, qnameEnd)` */
+  qnameEnd: number;
+  /** offset just past the question */
+  questionEnd: number;
+  qtype: number;
+  qclass: number;
+  /** the query carried an OPT RR */
+  edns: boolean;
+  /** the DO bit of that OPT */
+  dnssecOk: boolean;
+  /** the query's CD bit */
+  checkingDisabled: boolean;
+  /** the client's transport */
+  transport: 'udp' | 'tcp';
+  /** the largest reply the client accepts: its EDNS size within [512, ednsMaxUdpSize], 512 without OPT, 65535 over TCP */
+  limit: number;
+}
+
 export type Verdict =
-  | { kind: 'reply'; reply: Buffer }
-  | {
-      kind: 'forward';
-      /** lower-case, no trailing dot, '' for the root */
-      qname: string;
-      /** reply size the client accepts: EDNS size clamped to [512,65535], 512 without OPT, 65535 on TCP */
-      udpLimit: number;
-    }
-  | { kind: 'drop' };
+  { kind: 'reply'; reply: Buffer } | { kind: 'forward'; request: ForwardRequest } | { kind: 'drop' };
 
 const DROP: Verdict = Object.freeze({ kind: 'drop' });
 /** Where the target name starts in a written SRV RR: owner pointer, fixed fields, priority, weight, port. */
@@ -109,28 +121,6 @@ function inDomain(query: Uint8Array, apex: Uint8Array): boolean {
     if (b !== apex[i]) return false;
   }
   return true;
-}
-
-/**
- * The question name in presentation form, ASCII-lower-cased, for zone routing
- * and the forward cache key. Dots and backslashes inside a label and bytes that
- * are not printable ASCII are escaped (`\.`, `\\`, `\DDD`), so a one-label
- * name holding `www.google.com` can never share a key with the real name.
- */
-function qnameString(query: Uint8Array): string {
-  let name = '';
-  for (let i = 0; i < q.labelCount; i++) {
-    const at = HEADER_LEN + q.labelStarts[i]!;
-    if (i > 0) name += '.';
-    for (let j = at + 1, end = at + 1 + query[at]!; j < end; j++) {
-      let b = query[j]!;
-      if (b >= 0x41 && b <= 0x5a) b |= 0x20;
-      if (b === 0x2e || b === 0x5c) name += '\\' + String.fromCharCode(b);
-      else if (b < 0x21 || b > 0x7e) name += '\\' + String(b).padStart(3, '0');
-      else name += String.fromCharCode(b);
-    }
-  }
-  return name;
 }
 
 function permutation(n: number): Uint32Array {
@@ -291,20 +281,26 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
   const apex = apexWire(table, ctx.domain);
   const local = apex !== null && inDomain(query, apex);
   const ourSize = Math.max(UDP_DEFAULT_LIMIT, Math.min(ctx.ednsMaxUdpSize | 0, MAX_UDP_PAYLOAD));
-  if (!local && ctx.externalOn) {
-    const udpLimit = tcp
-      ? TCP_LIMIT
-      : q.hasOpt
-        ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize))
-        : UDP_DEFAULT_LIMIT;
-    return { kind: 'forward', qname: qnameString(query), udpLimit };
-  }
-
   const limit = tcp
     ? TCP_LIMIT
     : q.hasOpt
       ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize))
       : UDP_DEFAULT_LIMIT;
+  if (!local && ctx.externalOn) {
+    const request: ForwardRequest = {
+      qnameEnd: q.qnameEnd,
+      questionEnd: q.questionEnd,
+      qtype,
+      qclass: q.qclass,
+      edns: q.hasOpt,
+      dnssecOk: q.ednsDo,
+      checkingDisabled: (query[HDR_FLAGS_LO]! & CD) !== 0,
+      transport: ctx.transport,
+      limit,
+    };
+    return { kind: 'forward', request };
+  }
+
   const optSize = q.hasOpt ? ourSize : 0;
   rand = ctx.random ?? Math.random;
   glueCount = 0;

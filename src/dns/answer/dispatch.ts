@@ -1,9 +1,9 @@
 import type { Config } from '../../config/types.js';
 import type { RecordTable } from '../../table/table.js';
-import { answer, type AnswerContext } from './answer.js';
+import { servfailFor } from '../../wire/reply.js';
 import type { Forwarder, ReplyCallback } from '../forward/forwarder.js';
 import type { DnsStats } from '../stats/counters.js';
-import { servfailFor } from '../../wire/reply.js';
+import { answer, type AnswerContext } from './answer.js';
 
 /** Where the current table is read from, per query (`ServingState` is one). */
 export interface TableSource {
@@ -13,16 +13,21 @@ export interface TableSource {
 export type DispatchConfig = Pick<Config, 'domain' | 'recurseOn' | 'externalOn' | 'setTruncateBit' | 'ednsMaxUdpSize'>;
 
 /**
+ * What became of one query: a reply to send now; handed to the forwarder,
+ * whose reply arrives later through the callback (never during `dispatch`);
+ * or dropped without a reply.
+ */
+export type Dispatched = { kind: 'reply'; reply: Buffer } | { kind: 'forwarded' } | { kind: 'dropped' };
+
+const FORWARDED: Dispatched = Object.freeze({ kind: 'forwarded' });
+const DROPPED: Dispatched = Object.freeze({ kind: 'dropped' });
+
+/**
  * The one decision point shared by the UDP and TCP servers: `answer()` on the
  * current table, then reply now, hand the query to the forwarder, or drop.
- * The two contexts are built once, so a query allocates nothing here.
+ * The two contexts are built once, so a local answer allocates nothing here.
  */
 export class QueryDispatcher {
-  /**
-   * Whether the last dispatch() handed its query to the forwarder (its reply
-   * then comes through `later`, possibly already during the call).
-   */
-  lastForwarded = false;
   private readonly udpCtx: AnswerContext;
   private readonly tcpCtx: AnswerContext;
 
@@ -45,28 +50,26 @@ export class QueryDispatcher {
   }
 
   /**
-   * The reply to send at once, or null when there is nothing to send now:
-   * the query was dropped, or it was forwarded and `later(reply, target)` will
-   * be called when the upstream answers.
+   * `client` is the sender's address (the forwarder's per-client quota);
+   * `later(reply, target)` receives the reply of a forwarded query.
    */
-  dispatch<T>(query: Buffer, transport: 'udp' | 'tcp', target: T, later: ReplyCallback<T>): Buffer | null {
-    this.lastForwarded = false;
+  dispatch<T>(query: Buffer, transport: 'udp' | 'tcp', client: string, target: T, later: ReplyCallback<T>): Dispatched {
     const current = this.tables.current;
     const verdict = answer(
       query,
       current === null ? null : current.table,
       transport === 'udp' ? this.udpCtx : this.tcpCtx,
     );
-    if (verdict.kind === 'reply') return verdict.reply;
-    if (verdict.kind === 'drop') return null;
+    if (verdict.kind === 'reply') return verdict;
+    if (verdict.kind === 'drop') return DROPPED;
     if (this.forwarder === null) {
       // answer() forwards only when externalOn, and then a forwarder exists;
       // this guards a miswired server rather than a normal path.
       this.stats.servfail++;
-      return servfailFor(query);
+      const reply = servfailFor(query);
+      return reply === null ? DROPPED : { kind: 'reply', reply };
     }
-    this.lastForwarded = true;
-    this.forwarder.forward(query, transport, verdict.qname, verdict.udpLimit, target, later);
-    return null;
+    const outcome = this.forwarder.forward(query, verdict.request, client, target, later);
+    return outcome === null ? FORWARDED : { kind: 'reply', reply: outcome };
   }
 }

@@ -10,8 +10,9 @@ import { fitReply } from './relay.js';
 import { tcpExchange } from './tcp-upstream.js';
 import { UdpUpstreamPool, type ExchangeCallback } from './udp-upstream.js';
 import { UpstreamRouter, type Upstream } from './upstreams.js';
-import { CD, HDR_FLAGS_LO, OPT_TTL_DO, QR, RCODE, RCODE_MASK, RD, TCP_LIMIT } from '../../wire/constants.js';
+import { CD, HDR_FLAGS_LO, HEADER_LEN, OPT_TTL_DO, QR, RCODE, RCODE_MASK, RD } from '../../wire/constants.js';
 import { servfailFor } from '../../wire/reply.js';
+import type { ForwardRequest } from '../answer/answer.js';
 
 export type ForwarderConfig = Pick<
   Config,
@@ -86,21 +87,17 @@ export class Forwarder {
   }
 
   /**
-   * `qname`: lower case, no trailing dot (from `answer()`); `udpLimit`: the
-   * largest UDP reply the client accepts. Calls `cb` once, possibly synchronously.
+   * The reply to send now (a cache hit, REFUSED, or SERVFAIL when no exchange
+   * can start), or null: then `cb` is called exactly once, later, from a
+   * socket or timer event, never during this call.
    */
-  forward<T>(
-    query: Buffer,
-    transport: 'udp' | 'tcp',
-    qname: string,
-    udpLimit: number,
-    target: T,
-    cb: ReplyCallback<T>,
-  ): void {
+  forward<T>(query: Buffer, req: ForwardRequest, _client: string, target: T, cb: ReplyCallback<T>): Buffer | null {
     this.stats.forwarded++;
     const q = scanMessage(query);
-    if (q === null || q.qdcount === 0) return this.fail(query, target, cb);
-    const limit = transport === 'tcp' ? TCP_LIMIT : udpLimit;
+    if (q === null || q.qdcount === 0) return this.fail(query);
+    const transport = req.transport;
+    const qname = presentationName(query, req.qnameEnd);
+    const limit = req.limit;
     let key = '';
     if (this.cache !== null) {
       key = cacheKey({
@@ -116,18 +113,18 @@ export class Forwarder {
       const hit = this.cache.lookup(key, query, q.questionEnd);
       if (hit !== null) {
         this.stats.cacheHits++;
-        return cb(fitReply(hit.reply, hit.scan, limit, this.setTruncateBit), target);
+        return fitReply(hit.reply, hit.scan, limit, this.setTruncateBit);
       }
     }
     const upstreams = this.router.route(qname);
     if (upstreams.length === 0) {
       this.stats.refused++;
       const refused = servfailFor(query, this.ednsMaxUdpSize);
-      if (refused === null) return undefined;
+      if (refused === null) return null;
       refused[HDR_FLAGS_LO] = (refused[HDR_FLAGS_LO]! & ~RCODE_MASK) | RCODE.REFUSED;
-      return cb(refused, target);
+      return refused;
     }
-    if (this.active >= this.maxInFlight || this.closed) return this.fail(query, target, cb);
+    if (this.active >= this.maxInFlight || this.closed) return this.fail(query);
     this.active++;
     const started = performance.now();
     const attempt = (i: number): void => {
@@ -150,11 +147,13 @@ export class Forwarder {
         }
         if (i + 1 < upstreams.length && !this.closed) return attempt(i + 1);
         this.active--;
-        this.fail(query, target, cb);
+        const failed = this.fail(query);
+        if (failed !== null) cb(failed, target);
       };
       this.send(query, transport, upstream, onReply);
     };
     attempt(0);
+    return null;
   }
 
   close(): Promise<void> {
@@ -182,10 +181,30 @@ export class Forwarder {
     return s;
   }
 
-  private fail<T>(query: Buffer, target: T, cb: ReplyCallback<T>): void {
+  private fail(query: Buffer): Buffer | null {
     this.stats.forwardFailures++;
     this.stats.servfail++;
-    const reply = servfailFor(query, this.ednsMaxUdpSize);
-    if (reply !== null) cb(reply, target);
+    return servfailFor(query, this.ednsMaxUdpSize);
   }
+}
+
+/**
+ * The question name in presentation form, ASCII-lower-cased, for zone routing
+ * and the cache key. Dots and backslashes inside a label and bytes that are not
+ * printable ASCII are escaped (`\.`, `\\`, `\DDD`), so a one-label name holding
+ * `www.google.com` can never share a key with the real name.
+ */
+function presentationName(query: Uint8Array, qnameEnd: number): string {
+  let name = '';
+  for (let at = HEADER_LEN; at < qnameEnd - 1; at += query[at]! + 1) {
+    if (at > HEADER_LEN) name += '.';
+    for (let j = at + 1, end = at + 1 + query[at]!; j < end; j++) {
+      let b = query[j]!;
+      if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+      if (b === 0x2e || b === 0x5c) name += '\\' + String.fromCharCode(b);
+      else if (b < 0x21 || b > 0x7e) name += '\\' + String(b).padStart(3, '0');
+      else name += String.fromCharCode(b);
+    }
+  }
+  return name;
 }

@@ -27,24 +27,28 @@ const CLOSE_GRACE_MS = 1_000;
 /**
  * One DNS-over-TCP connection (RFC 7766): pipelined queries, each answered as
  * soon as it is ready (so forwarded ones may come back out of order).
- * Reading pauses while the peer does not read our replies or too many
- * forwards are outstanding. "Idle" counts from the last complete query or
- * reply, so a peer that dribbles bytes of a message it never finishes is
- * closed after the idle timeout like a silent one.
+ *
+ * Memory per connection is bounded: every query read goes into a queue, and
+ * queries are taken from it only while the peer reads our replies (the
+ * socket's write buffer is below its high-water mark) and fewer than
+ * MAX_OUTSTANDING forwards are pending; meanwhile reading is paused, so the
+ * queue never holds more than one read. The queue is drained by a loop, never
+ * by recursion: a forwarded reply arrives from a socket or timer event, and a
+ * cached one comes back from `dispatch` as a value.
+ *
+ * "Idle" counts from the last complete query or reply, so a peer that dribbles
+ * bytes of a message it never finishes is closed after the idle timeout like a
+ * silent one.
  */
 class TcpConnection {
   private readonly decoder = new FrameDecoder();
   private lastActive = Date.now();
   private outstanding = 0;
-  /**
-   * Messages decoded while MAX_OUTSTANDING forwards were pending: one read can
-   * hold thousands of queries, which must not all be forwarded at once. Bounded
-   * by that one read (the socket is paused meanwhile).
-   */
-  private backlog: Buffer[] = [];
-  private backlogHead = 0;
+  private queue: Buffer[] = [];
+  private queueHead = 0;
+  /** the last write found the socket's buffer full: wait for 'drain' */
   private writeBlocked = false;
-  /** the peer has half-closed (sent FIN): finish what is outstanding, then close */
+  /** the peer has half-closed (sent FIN): finish what is queued and outstanding, then close */
   private peerEnded = false;
   private timer: NodeJS.Timeout;
 
@@ -52,13 +56,14 @@ class TcpConnection {
     private readonly sock: net.Socket,
     private readonly dispatcher: QueryDispatcher,
     private readonly idleMs: number,
+    private readonly client: string,
   ) {
     this.timer = setTimeout(this.checkIdle, idleMs);
     sock.on('data', this.onData);
     sock.on('drain', this.onDrain);
     sock.on('end', () => {
       this.peerEnded = true;
-      if (this.outstanding <= 0 && !this.backlogged) sock.end();
+      this.pump();
     });
     // Resets and aborted connections are routine; 'close' follows and cleans up.
     sock.on('error', () => undefined);
@@ -71,82 +76,76 @@ class TcpConnection {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    if (!this.decoder.push(chunk, this.onMessage)) this.sock.destroy();
+    const framed = this.decoder.push(chunk, this.enqueue);
+    this.pump();
+    // A length prefix shorter than a header: the stream is unusable after what came before it.
+    if (!framed) this.sock.destroy();
   };
 
-  private get backlogged(): boolean {
-    return this.backlogHead < this.backlog.length;
+  private readonly enqueue = (msg: Buffer): void => {
+    this.queue.push(msg);
+  };
+
+  private get queued(): boolean {
+    return this.queueHead < this.queue.length;
   }
 
-  private readonly onMessage = (msg: Buffer): void => {
-    if (this.sock.destroyed) return;
-    if (this.outstanding >= MAX_OUTSTANDING) {
-      this.backlog.push(msg);
-      return;
+  private get canTakeMore(): boolean {
+    return !this.writeBlocked && this.outstanding < MAX_OUTSTANDING && !this.sock.destroyed;
+  }
+
+  /** Answers queued queries while the connection can take more, then reads on, pauses, or closes. */
+  private pump(): void {
+    while (this.queued && this.canTakeMore) this.handle(this.queue[this.queueHead++]!);
+    if (!this.queued && this.queue.length > 0) {
+      this.queue = [];
+      this.queueHead = 0;
     }
-    this.handle(msg);
-  };
+    if (this.sock.destroyed) return;
+    if (this.peerEnded) {
+      if (this.outstanding === 0 && !this.queued) this.sock.end();
+    } else if (this.canTakeMore && !this.queued) {
+      this.sock.resume();
+    } else {
+      this.sock.pause();
+    }
+  }
 
   private handle(msg: Buffer): void {
     this.lastActive = Date.now();
-    const reply = this.dispatcher.dispatch(msg, 'tcp', this, replyLater);
-    if (reply === null) {
-      // Dropped, or forwarded: in the latter case replyLater() balances this.
-      if (this.dispatcher.lastForwarded) {
-        this.outstanding++;
-        if (this.outstanding >= MAX_OUTSTANDING) this.sock.pause();
-      }
-      return;
-    }
-    this.write(reply);
+    const d = this.dispatcher.dispatch(msg, 'tcp', this.client, this, replyLater);
+    if (d.kind === 'reply') this.write(d.reply);
+    else if (d.kind === 'forwarded') this.outstanding++;
   }
 
   onForwardReply(reply: Buffer): void {
     this.outstanding--;
     this.write(reply);
-    while (this.backlogged && this.outstanding < MAX_OUTSTANDING && !this.sock.destroyed) {
-      this.handle(this.backlog[this.backlogHead++]!);
-    }
-    if (!this.backlogged) {
-      this.backlog = [];
-      this.backlogHead = 0;
-    }
-    if (this.peerEnded && this.outstanding <= 0 && !this.backlogged) this.sock.end();
-    else this.maybeResume();
+    this.pump();
   }
 
   private write(reply: Buffer): void {
     const sock = this.sock;
     if (sock.destroyed || !sock.writable) return;
     this.lastActive = Date.now();
-    if (!sock.write(frame(reply))) {
-      this.writeBlocked = true;
-      sock.pause();
-    }
+    if (!sock.write(frame(reply))) this.writeBlocked = true;
   }
 
   private readonly onDrain = (): void => {
     this.writeBlocked = false;
-    this.maybeResume();
+    this.pump();
   };
-
-  private maybeResume(): void {
-    if (
-      !this.writeBlocked &&
-      !this.backlogged &&
-      this.outstanding < MAX_OUTSTANDING &&
-      this.sock.isPaused() &&
-      !this.sock.destroyed
-    ) {
-      this.sock.resume();
-    }
-  }
 
   private readonly checkIdle = (): void => {
     if (this.sock.destroyed) return;
     const idleFor = Date.now() - this.lastActive;
-    if (this.outstanding > 0 || idleFor < this.idleMs) {
+    // Waiting for an upstream is progress; waiting for a peer that does not read is not.
+    if ((this.outstanding > 0 && !this.writeBlocked) || idleFor < this.idleMs) {
       this.timer = setTimeout(this.checkIdle, Math.max(1, this.idleMs - idleFor));
+      return;
+    }
+    if (this.writeBlocked) {
+      this.sock.destroy();
       return;
     }
     this.sock.end();
@@ -178,7 +177,7 @@ export function startTcpServer(opts: TcpServerOptions): Promise<TcpServer> {
       }
       return;
     }
-    const conn = new TcpConnection(sock, opts.dispatcher, opts.idleTimeoutMs);
+    const conn = new TcpConnection(sock, opts.dispatcher, opts.idleTimeoutMs, sock.remoteAddress ?? '');
     conns.add(conn);
     sock.on('close', () => conns.delete(conn));
   });

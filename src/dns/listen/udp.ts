@@ -53,8 +53,8 @@ export function startUdpServer(opts: UdpServerOptions): Promise<UdpServer> {
   socket.on('message', (msg, rinfo) => {
     // Port 0 cannot be replied to (and dgram would throw); such a datagram is spoofed.
     if (rinfo.port === 0) return;
-    const reply = opts.dispatcher.dispatch(msg, 'udp', rinfo, sendLater);
-    if (reply !== null) socket.send(reply, rinfo.port, rinfo.address, onSendError);
+    const d = opts.dispatcher.dispatch(msg, 'udp', rinfo.address, rinfo, sendLater);
+    if (d.kind === 'reply') socket.send(d.reply, rinfo.port, rinfo.address, onSendError);
   });
 
   return new Promise((resolve, reject) => {

@@ -377,25 +377,30 @@ describe('forwarding', () => {
   const fwd = (name: string, opts: QueryOptions, over: Partial<AnswerContext> = {}) =>
     answer(buildQuery(name, opts), table, ctx({ externalOn: true, ...over }));
 
-  it('forwards names outside the domain with the lower-cased name and the client size, capped at ednsMaxUdpSize', () => {
+  it('forwards names outside the domain with what was parsed and the client size, capped at ednsMaxUdpSize', () => {
+    const limitOf = (v: Verdict): number => (v.kind === 'forward' ? v.request.limit : -1);
     expect(fwd('WWW.Example.ORG.', { qtype: QTYPE.A })).toEqual({
       kind: 'forward',
-      qname: 'www.example.org',
-      udpLimit: 512,
+      request: {
+        qnameEnd: 12 + 17,
+        questionEnd: 12 + 21,
+        qtype: QTYPE.A,
+        qclass: 1,
+        edns: false,
+        dnssecOk: false,
+        checkingDisabled: false,
+        transport: 'udp',
+        limit: 512,
+      },
     });
-    expect(fwd('.', { qtype: QTYPE.NS })).toEqual({ kind: 'forward', qname: '', udpLimit: 512 });
-    expect(fwd('xmesos.', { qtype: QTYPE.A, edns: 4096 })).toEqual({
-      kind: 'forward',
-      qname: 'xmesos',
-      udpLimit: 1232,
+    expect(fwd('.', { qtype: QTYPE.NS })).toMatchObject({ kind: 'forward', request: { qnameEnd: 13, limit: 512 } });
+    expect(limitOf(fwd('xmesos.', { qtype: QTYPE.A, edns: 4096, dnssecOk: true, cd: true }))).toBe(1232);
+    expect(fwd('xmesos.', { qtype: QTYPE.A, edns: 4096, dnssecOk: true, cd: true })).toMatchObject({
+      request: { edns: true, dnssecOk: true, checkingDisabled: true },
     });
-    expect(fwd('xmesos.', { qtype: QTYPE.A, edns: 1000 })).toEqual({
-      kind: 'forward',
-      qname: 'xmesos',
-      udpLimit: 1000,
-    });
-    expect(fwd('a.org.', { qtype: QTYPE.A, edns: 100 })).toMatchObject({ udpLimit: 512 });
-    expect(fwd('a.org.', { qtype: QTYPE.A, edns: 4096 }, { transport: 'tcp' })).toMatchObject({ udpLimit: 65535 });
+    expect(limitOf(fwd('xmesos.', { qtype: QTYPE.A, edns: 1000 }))).toBe(1000);
+    expect(limitOf(fwd('a.org.', { qtype: QTYPE.A, edns: 100 }))).toBe(512);
+    expect(limitOf(fwd('a.org.', { qtype: QTYPE.A, edns: 4096 }, { transport: 'tcp' }))).toBe(65535);
   });
 
   it('answers names in the domain itself', () => {

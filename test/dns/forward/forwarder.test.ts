@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
+import { answer } from '../../../src/dns/answer/answer.js';
 import { Forwarder, type ForwarderConfig } from '../../../src/dns/forward/forwarder.js';
 import { scanMessage } from '../../../src/wire/scan.js';
 import { DnsStats } from '../../../src/dns/stats/counters.js';
@@ -38,15 +39,23 @@ async function upstream(...args: Parameters<typeof startUpstream>): Promise<Stan
   return u;
 }
 
-function ask(
-  f: Forwarder,
-  query: Buffer,
-  transport: 'udp' | 'tcp' = 'udp',
-  udpLimit = 512,
-  qname?: string,
-): Promise<Buffer> {
-  const name = qname ?? nameOf(query);
-  return new Promise((resolve) => f.forward(query, transport, name, udpLimit, null, (reply) => resolve(reply)));
+/** The reply the forwarder gives `query`, now or later, as answer() would hand it over. */
+function ask(f: Forwarder, query: Buffer, transport: 'udp' | 'tcp' = 'udp', udpLimit = 512): Promise<Buffer> {
+  const v = answer(query, null, {
+    transport,
+    domain: 'mesos',
+    recursionAvailable: true,
+    externalOn: true,
+    setTruncateBit: true,
+    ednsMaxUdpSize: 65507,
+    stats: new DnsStats(),
+  });
+  if (v.kind !== 'forward') throw new Error(`expected a forward verdict, got ${v.kind}`);
+  const request = { ...v.request, limit: transport === 'tcp' ? 65535 : udpLimit };
+  return new Promise((resolve) => {
+    const now = f.forward(query, request, '127.0.0.1', null, (reply) => resolve(reply));
+    if (now !== null) resolve(now);
+  });
 }
 
 function nameOf(query: Buffer): string {
