@@ -5,6 +5,7 @@ import { DnsStats } from '../../../src/dns/stats/counters.js';
 import { RecordTable } from '../../../src/table/table.js';
 import { QTYPE } from '../../../src/wire/constants.js';
 import { buildQuery } from '../../helpers/dns-msg.js';
+import { TEST_META } from '../../helpers/fixtures.js';
 
 describe('interoperability', () => {
   it('dns2 parses our replies', () => {
@@ -14,18 +15,7 @@ describe('interoperability', () => {
         aaaa: new Map(),
         srv: new Map([['_t._tcp.marathon.mesos.', 't.marathon.slave.mesos.:31000']]),
       },
-      {
-        domain: 'mesos',
-        ttl: 60,
-        serial: 1,
-        soaMname: 'ns1.mesos.',
-        soaRname: 'root.ns1.mesos.',
-        soaRefresh: 60,
-        soaRetry: 600,
-        soaExpire: 86400,
-        soaMinttl: 60,
-        srvWeight: 1,
-      },
+      TEST_META,
     );
     const v = answer(buildQuery('_t._tcp.marathon.mesos.', { qtype: QTYPE.SRV }), table, {
       transport: 'udp',
