@@ -1,9 +1,8 @@
-import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
-import { connect } from 'node:net';
 import dns2 from 'dns2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildQuery } from '../helpers/dns-msg.js';
+import { tcpQueries, udpQuery } from '../helpers/dns-client.js';
 import { dig } from '../helpers/dig.js';
 import { fixtureRecords } from '../helpers/fixtures.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
@@ -33,51 +32,6 @@ function bigState(leader: string, n: number): Record<string, unknown> {
     resources: { ports: '[31000-31000]' },
   }));
   return { leader, slaves, frameworks: [{ name: 'marathon', pid: 'scheduler(1)@10.8.0.1:8080', tasks }] };
-}
-
-async function udpExchange(port: number, query: Buffer): Promise<Buffer> {
-  const sock = createSocket('udp4');
-  try {
-    return await new Promise<Buffer>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('no UDP reply')), 5000);
-      sock.on('message', (m) => {
-        clearTimeout(t);
-        resolve(m);
-      });
-      sock.send(query, port, '127.0.0.1');
-    });
-  } finally {
-    sock.close();
-  }
-}
-
-/** Writes all queries at once on one TCP connection and collects that many framed replies. */
-async function tcpPipeline(port: number, queries: Buffer[]): Promise<Buffer[]> {
-  return new Promise((resolve, reject) => {
-    const sock = connect(port, '127.0.0.1');
-    const replies: Buffer[] = [];
-    let buf = Buffer.alloc(0);
-    const t = setTimeout(() => {
-      sock.destroy();
-      reject(new Error(`only ${replies.length} TCP replies`));
-    }, 5000);
-    sock.on('connect', () =>
-      sock.write(Buffer.concat(queries.map((q) => Buffer.concat([Buffer.from([q.length >> 8, q.length & 255]), q])))),
-    );
-    sock.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        replies.push(buf.subarray(2, 2 + buf.readUInt16BE(0)));
-        buf = buf.subarray(2 + buf.readUInt16BE(0));
-      }
-      if (replies.length === queries.length) {
-        clearTimeout(t);
-        sock.end();
-        resolve(replies);
-      }
-    });
-    sock.on('error', reject);
-  });
 }
 
 describe('mesos-dns over real UDP and TCP (upstream-fake fixture)', () => {
@@ -206,7 +160,7 @@ describe('mesos-dns over real UDP and TCP (upstream-fake fixture)', () => {
   it('answers several queries pipelined on one TCP connection', async () => {
     const names = [...golden.a.keys()].filter((n) => LEGAL.test(n)).slice(0, 5);
     const queries = names.map((n, i) => buildQuery(n, { id: 100 + i }));
-    const replies = await tcpPipeline(server.tcpPort, queries);
+    const replies = await tcpQueries(server.tcpPort, queries);
     const byId = new Map(replies.map((r) => [r.readUInt16BE(0), dns2.Packet.parse(r)]));
     names.forEach((n, i) => {
       const p = byId.get(100 + i)!;
@@ -232,7 +186,7 @@ describe('truncation, EDNS0 and start-up', () => {
   });
 
   it('truncates a 60-address answer to whole RRs within 512 bytes without EDNS0, with TC', async () => {
-    const reply = await udpExchange(server.udpPort, buildQuery('big.marathon.mesos.', { id: 7 }));
+    const reply = await udpQuery(server.udpPort, buildQuery('big.marathon.mesos.', { id: 7 }));
     expect(reply.length).toBeLessThanOrEqual(512);
     expect(reply[2]! & 0x02).toBe(0x02);
     const p = dns2.Packet.parse(reply);
