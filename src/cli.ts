@@ -39,7 +39,9 @@ const RESTART_KEYS = [
   'zoneResolvers',
   'timeout',
   'forwardCacheSize',
+  'forwardCacheBytes',
   'maxForwardsInFlight',
+  'maxForwardsPerClient',
 ] as const;
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
