@@ -9,7 +9,7 @@ import { scanMessage, sameQuestion, type MessageScan } from '../../wire/scan.js'
 import { fitReply } from './relay.js';
 import { tcpExchange } from './tcp-upstream.js';
 import { UdpUpstreamPool, type ExchangeCallback } from './udp-upstream.js';
-import { UpstreamRouter, type Upstream } from './upstreams.js';
+import { UpstreamRouter, type Upstream } from './router.js';
 import { CD, HDR_FLAGS_LO, HEADER_LEN, OPT_TTL_DO, QR, RCODE, RCODE_MASK, RD } from '../../wire/constants.js';
 import { servfailFor } from '../../wire/reply.js';
 import type { ForwardRequest } from '../answer/answer.js';
@@ -116,7 +116,7 @@ export class Forwarder {
         return fitReply(hit.reply, hit.scan, limit, this.setTruncateBit);
       }
     }
-    const upstreams = this.router.route(qname);
+    const upstreams = this.router.route(query, req.qnameEnd);
     if (upstreams.length === 0) {
       this.stats.refused++;
       const refused = servfailFor(query, this.ednsMaxUdpSize);
@@ -189,8 +189,7 @@ export class Forwarder {
 }
 
 /**
- * The question name in presentation form, ASCII-lower-cased, for zone routing
- * and the cache key. Dots and backslashes inside a label and bytes that are not
+ * The question name in presentation form, ASCII-lower-cased, for the cache key. Dots and backslashes inside a label and bytes that are not
  * printable ASCII are escaped (`\.`, `\\`, `\DDD`), so a one-label name holding
  * `www.google.com` can never share a key with the real name.
  */

@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { FrameDecoder, frame } from '../../wire/framing.js';
 import type { ExchangeCallback } from './udp-upstream.js';
-import type { Upstream } from './upstreams.js';
+import type { Upstream } from './router.js';
 
 /**
  * One query over a fresh TCP connection: connect, send, read one framed reply

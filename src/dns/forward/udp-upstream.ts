@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import { randomFillSync } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Upstream } from './upstreams.js';
+import type { Upstream } from './router.js';
 
 /** Called once per exchange: the reply datagram, or null with the reason it failed. */
 export type ExchangeCallback = (reply: Buffer | null, failure: string) => void;

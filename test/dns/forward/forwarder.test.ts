@@ -4,7 +4,7 @@ import { answer } from '../../../src/dns/answer/answer.js';
 import { Forwarder, type ForwarderConfig } from '../../../src/dns/forward/forwarder.js';
 import { scanMessage } from '../../../src/wire/scan.js';
 import { DnsStats } from '../../../src/dns/stats/counters.js';
-import { UpstreamRouter, parseUpstream } from '../../../src/dns/forward/upstreams.js';
+import { parseUpstream } from '../../../src/dns/forward/router.js';
 import { aRR, buildQuery, buildReply, counts, idOf, rcodeOf, tcOf } from '../../helpers/dns-msg.js';
 import { startUpstream, type StandInUpstream } from '../../helpers/upstream.js';
 
@@ -69,31 +69,6 @@ function nameOf(query: Buffer): string {
 }
 
 const answerWith = (ip: string) => (q: Buffer) => buildReply(q, { answers: [aRR(nameOf(q), ip)] });
-
-describe('UpstreamRouter', () => {
-  it('parses resolver forms', () => {
-    expect(parseUpstream('192.0.2.1')).toMatchObject({ host: '192.0.2.1', port: 53, family: 4 });
-    expect(parseUpstream('192.0.2.1:5353')).toMatchObject({ host: '192.0.2.1', port: 5353 });
-    expect(parseUpstream('[2001:DB8:0::1]:55')).toMatchObject({ host: '2001:db8::1', port: 55, family: 6 });
-    expect(parseUpstream('2001:db8::1')).toMatchObject({ host: '2001:db8::1', port: 53, family: 6 });
-    expect(() => parseUpstream('resolver.example:53')).toThrow(/not an IP/);
-  });
-
-  it('picks the longest matching zone on label boundaries, else the defaults', () => {
-    const r = new UpstreamRouter(['192.0.2.1'], {
-      'zone.example': ['192.0.2.2'],
-      'deep.zone.example': ['192.0.2.3'],
-      'Upper.Example': ['192.0.2.4'],
-    });
-    const first = (n: string) => r.route(n)[0]!.host;
-    expect(first('x.zone.example')).toBe('192.0.2.2');
-    expect(first('zone.example')).toBe('192.0.2.2');
-    expect(first('a.deep.zone.example')).toBe('192.0.2.3');
-    expect(first('xzone.example')).toBe('192.0.2.1');
-    expect(first('www.upper.example')).toBe('192.0.2.4');
-    expect(first('elsewhere.org')).toBe('192.0.2.1');
-  });
-});
 
 describe('Forwarder over UDP', () => {
   it('relays the upstream reply bytes with the client ID, sending a fresh random ID upstream', async () => {
