@@ -5,6 +5,15 @@ import { replayCached } from './relay.js';
 
 /** Upper bound on any cached TTL, whatever the upstream says (one day, like common resolvers). */
 const MAX_TTL_SECONDS = 86_400;
+/**
+ * Larger entries are not cached: a few of the rare 64 KB TCP answers would
+ * otherwise displace thousands of ordinary ones, and refetching them costs
+ * little next to the memory they would hold.
+ */
+export const MAX_ENTRY_BYTES = 16 * 1024;
+/** What an entry costs besides its reply bytes: the entry and scan objects, the key, the TTL offsets. */
+const ENTRY_OVERHEAD_BYTES = 256;
+const TTL_OFFSET_BYTES = 8;
 
 interface Entry {
   reply: Buffer;
@@ -60,19 +69,45 @@ export interface CacheHit {
   scan: MessageScan;
 }
 
-/** An LRU of forwarded replies, each kept no longer than its own TTL. */
+export interface ForwardCacheLimits {
+  /** entries at most (`forwardCacheSize`) */
+  maxEntries: number;
+  /** bytes at most, as `entryBytes` counts them (`forwardCacheBytes`) */
+  maxBytes: number;
+}
+
+/** What one cached reply costs, in bytes: its copy plus the bookkeeping around it. */
+export function entryBytes(key: string, reply: Buffer, scan: MessageScan): number {
+  return reply.length + key.length + scan.ttlOffsets.length * TTL_OFFSET_BYTES + ENTRY_OVERHEAD_BYTES;
+}
+
+/**
+ * An LRU of forwarded replies, each kept no longer than its own TTL, bounded
+ * both in entries and in bytes; an entry over MAX_ENTRY_BYTES is not kept
+ * at all.
+ */
 export class ForwardCache {
   private readonly lru: LRUCache<string, Entry>;
 
   constructor(
-    maxEntries: number,
+    limits: ForwardCacheLimits,
     private readonly now: () => number = Date.now,
   ) {
-    this.lru = new LRUCache<string, Entry>({ max: maxEntries });
+    this.lru = new LRUCache<string, Entry>({
+      max: limits.maxEntries,
+      maxSize: limits.maxBytes,
+      maxEntrySize: Math.min(limits.maxBytes, MAX_ENTRY_BYTES),
+      sizeCalculation: (e, key) => entryBytes(key, e.reply, e.scan),
+    });
   }
 
   get size(): number {
     return this.lru.size;
+  }
+
+  /** Bytes held, as `entryBytes` counts them. */
+  get bytes(): number {
+    return this.lru.calculatedSize;
   }
 
   /** Stores a copy of `reply` when it is cacheable; returns the TTL used (0 = not stored). */
@@ -80,13 +115,13 @@ export class ForwardCache {
     const ttl = cacheableTtl(scan);
     if (ttl === 0) return 0;
     const storedAt = this.now();
-    this.lru.set(key, {
-      reply: Buffer.from(reply),
-      scan,
-      storedAt,
-      expiresAt: storedAt + ttl * 1000,
-    });
-    return ttl;
+    // A copy with its own memory: a slice of a shared pool slab would keep the whole slab alive
+    // while the entry is counted at its own length.
+    const copy = Buffer.allocUnsafeSlow(reply.length);
+    reply.copy(copy);
+    this.lru.set(key, { reply: copy, scan, storedAt, expiresAt: storedAt + ttl * 1000 });
+    // lru-cache turns away an entry over maxEntrySize without a word.
+    return this.lru.has(key) ? ttl : 0;
   }
 
   /**

@@ -22,6 +22,7 @@ export type ForwarderConfig = Pick<
   | 'setTruncateBit'
   | 'maxForwardsInFlight'
   | 'forwardCacheSize'
+  | 'forwardCacheBytes'
   | 'ednsMaxUdpSize'
 >;
 
@@ -72,7 +73,10 @@ export class Forwarder {
     this.stats = opts.stats;
     this.log = opts.log;
     this.latency = opts.latency ?? new ForwardLatency();
-    this.cache = c.forwardCacheSize > 0 ? new ForwardCache(c.forwardCacheSize, opts.now) : null;
+    this.cache =
+      c.forwardCacheSize > 0 && c.forwardCacheBytes > 0
+        ? new ForwardCache({ maxEntries: c.forwardCacheSize, maxBytes: c.forwardCacheBytes }, opts.now)
+        : null;
     this.pool = new UdpUpstreamPool({ socketsPerFamily: opts.udpSockets ?? 4, log: opts.log });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ForwardCache, cacheKey, cacheableTtl } from '../../../src/dns/forward/cache.js';
+import { ForwardCache, MAX_ENTRY_BYTES, cacheKey, cacheableTtl, entryBytes } from '../../../src/dns/forward/cache.js';
 import { scanMessage } from '../../../src/wire/scan.js';
 import { aRR, buildQuery, buildReply, idOf, soaRR, txtRR } from '../../helpers/dns-msg.js';
 
@@ -8,6 +8,8 @@ function scan(msg: Buffer) {
   if (s === null) throw new Error('test message does not scan');
   return s;
 }
+
+const limits = (maxEntries: number, maxBytes = 32 * 1024 * 1024) => ({ maxEntries, maxBytes });
 
 const key = cacheKey({
   qname: 'www.example.org',
@@ -89,7 +91,7 @@ describe('cacheKey', () => {
 describe('ForwardCache', () => {
   it('replays a stored reply with the new ID, the new question case and aged TTLs', () => {
     let now = 1_000_000;
-    const cache = new ForwardCache(10, () => now);
+    const cache = new ForwardCache(limits(10), () => now);
     const q1 = buildQuery('www.example.org', { id: 1 });
     const reply = buildReply(q1, {
       answers: [aRR('www.example.org', '192.0.2.1', 100)],
@@ -114,7 +116,7 @@ describe('ForwardCache', () => {
 
   it('expires an entry when its TTL has passed', () => {
     let now = 0;
-    const cache = new ForwardCache(10, () => now);
+    const cache = new ForwardCache(limits(10), () => now);
     const q = buildQuery('www.example.org');
     const reply = buildReply(q, { answers: [aRR('www.example.org', '192.0.2.1', 5)] });
     cache.store(key, reply, scan(reply));
@@ -126,7 +128,7 @@ describe('ForwardCache', () => {
   });
 
   it('does not store uncacheable replies', () => {
-    const cache = new ForwardCache(10);
+    const cache = new ForwardCache(limits(10));
     const q = buildQuery('www.example.org');
     const reply = buildReply(q, { rcode: 2 });
     expect(cache.store(key, reply, scan(reply))).toBe(0);
@@ -134,12 +136,50 @@ describe('ForwardCache', () => {
   });
 
   it('keeps at most the configured number of entries', () => {
-    const cache = new ForwardCache(3);
+    const cache = new ForwardCache(limits(3));
     for (let i = 0; i < 10; i++) {
       const q = buildQuery(`n${i}.example.org`);
       const r = buildReply(q, { answers: [aRR(`n${i}.example.org`, '192.0.2.1')] });
       cache.store(`k${i}`, r, scan(r));
     }
     expect(cache.size).toBe(3);
+  });
+
+  it('keeps at most the configured number of bytes, evicting the least recently used', () => {
+    const cache = new ForwardCache(limits(10_000, 64 * 1024));
+    const big = (i: number) => {
+      const q = buildQuery(`n${i}.example.org`);
+      // About 5 KB each.
+      return buildReply(q, {
+        answers: Array.from({ length: 130 }, (_, j) => aRR(`n${i}.example.org`, `192.0.2.${j}`)),
+      });
+    };
+    for (let i = 0; i < 100; i++) {
+      const r = big(i);
+      expect(cache.store(`k${i}`, r, scan(r))).toBe(300);
+      expect(cache.bytes).toBeLessThanOrEqual(64 * 1024);
+    }
+    const fit = Math.floor((64 * 1024) / entryBytes('k99', big(99), scan(big(99))));
+    expect(fit).toBeGreaterThan(10);
+    expect(cache.size).toBe(fit);
+    const last = buildQuery('n99.example.org');
+    expect(cache.lookup('k99', last, scan(last).questionEnd)).not.toBeNull();
+    const first = buildQuery('n0.example.org');
+    expect(cache.lookup('k0', first, scan(first).questionEnd)).toBeNull();
+  });
+
+  it('does not keep an entry over MAX_ENTRY_BYTES, such as a 60 KB TCP answer', () => {
+    const cache = new ForwardCache(limits(10_000));
+    const q = buildQuery('big.example.org');
+    const huge = buildReply(q, {
+      answers: Array.from({ length: 3500 }, (_, j) => aRR('big.example.org', `10.0.${j >> 8}.${j & 255}`)),
+    });
+    expect(huge.length).toBeGreaterThan(60_000);
+    expect(cache.store('huge', huge, scan(huge))).toBe(0);
+    expect(cache.size).toBe(0);
+    expect(cache.bytes).toBe(0);
+    const small = buildReply(q, { answers: [aRR('big.example.org', '192.0.2.1')] });
+    expect(entryBytes('small', small, scan(small))).toBeLessThan(MAX_ENTRY_BYTES);
+    expect(cache.store('small', small, scan(small))).toBe(300);
   });
 });

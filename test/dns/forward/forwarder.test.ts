@@ -22,6 +22,7 @@ function config(over: Partial<ForwarderConfig>): ForwarderConfig {
     setTruncateBit: true,
     maxForwardsInFlight: 100,
     forwardCacheSize: 0,
+    forwardCacheBytes: 32 * 1024 * 1024,
     ednsMaxUdpSize: 1232,
     ...over,
   };
