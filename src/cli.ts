@@ -138,7 +138,7 @@ async function run(initial: Config, configPath: string, root: Logger, logOptions
       extraMetrics: (registry) =>
         registerSnapshotHistogram(registry, {
           name: 'mesos_dns_forward_latency_seconds',
-          help: 'Time from sending a query upstream to relaying its reply, in seconds.',
+          help: 'Time from the arrival of a forwarded query to its reply from an upstream answer, in seconds.',
           bounds: latency.bounds,
           read: () => latency.snapshot(),
         }),

@@ -112,6 +112,18 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
     'Forwarded queries answered from the cache',
     () => stats.cacheHits,
   );
+  plainCounter(
+    registry,
+    'mesos_dns_forward_upstream_queries_total',
+    'Queries sent to upstream resolvers (one per attempt; identical questions in flight share one)',
+    () => stats.upstreamQueries,
+  );
+  plainCounter(
+    registry,
+    'mesos_dns_forward_replies_ignored_total',
+    'Upstream messages ignored because their source, ID or question did not match a query of ours',
+    () => stats.upstreamRepliesIgnored,
+  );
   new Counter({
     name: 'mesos_dns_refresh_total',
     help: 'Refreshes of the record table by outcome',

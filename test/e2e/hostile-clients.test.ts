@@ -51,6 +51,8 @@ function rootAndSlowNames(upstreamInFlight: { now: number; max: number }) {
     const reply = Buffer.from(query);
     reply[2] = 0x81;
     reply[3] = 0x80;
+    // The query's OPT is not echoed: ADDITIONAL stays empty.
+    reply.writeUInt16BE(0, 10);
     if (name === '') {
       // `. NS` → one NS RR (a.root-servers.example.) with TTL 3600.
       const target = Buffer.from([1, 0x61, 4, ...Buffer.from('root'), 7, ...Buffer.from('example'), 0]);

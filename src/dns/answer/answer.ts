@@ -69,8 +69,6 @@ export interface ForwardRequest {
   dnssecOk: boolean;
   /** the query's CD bit */
   checkingDisabled: boolean;
-  /** the client's transport */
-  transport: 'udp' | 'tcp';
   /** the largest reply the client accepts: its EDNS size within [512, ednsMaxUdpSize], 512 without OPT, 65535 over TCP */
   limit: number;
 }
@@ -295,7 +293,6 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
       edns: q.hasOpt,
       dnssecOk: q.ednsDo,
       checkingDisabled: (query[HDR_FLAGS_LO]! & CD) !== 0,
-      transport: ctx.transport,
       limit,
     };
     return { kind: 'forward', request };

@@ -19,6 +19,10 @@ export class DnsStats {
   truncated = 0;
   forwardFailures = 0;
   cacheHits = 0;
+  /** queries sent to upstreams (each attempt, UDP or TCP) */
+  upstreamQueries = 0;
+  /** upstream messages ignored: wrong source, ID or question, or unreadable */
+  upstreamRepliesIgnored = 0;
   /** queries seen, indexed by QTYPE */
   readonly byQtype = new Float64Array(65536);
 }

@@ -389,7 +389,6 @@ describe('forwarding', () => {
         edns: false,
         dnssecOk: false,
         checkingDisabled: false,
-        transport: 'udp',
         limit: 512,
       },
     });
