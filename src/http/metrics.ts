@@ -103,8 +103,14 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
   plainCounter(
     registry,
     'mesos_dns_forward_failures_total',
-    'Forwarded queries no upstream answered',
+    'Forwarded queries answered SERVFAIL: every upstream failed, or a limit was reached',
     () => stats.forwardFailures,
+  );
+  plainCounter(
+    registry,
+    'mesos_dns_forward_limited_total',
+    'Forwarded queries answered SERVFAIL at once because maxForwardsInFlight or maxForwardsPerClient was reached',
+    () => stats.forwardLimited,
   );
   plainCounter(
     registry,

@@ -19,6 +19,7 @@ export type ForwarderConfig = Pick<
   | 'timeout'
   | 'setTruncateBit'
   | 'maxForwardsInFlight'
+  | 'maxForwardsPerClient'
   | 'forwardCacheSize'
   | 'forwardCacheBytes'
   | 'ednsMaxUdpSize'
@@ -58,9 +59,8 @@ export class Forwarder {
   readonly latency: ForwardLatency;
   readonly cache: ForwardCache | null;
   private readonly router: UpstreamRouter;
-  private readonly inflight = new InFlight<Waiter>();
+  private readonly inflight: InFlight<Waiter>;
   private readonly timeoutMs: number;
-  private readonly maxInFlight: number;
   private readonly shape: ReplyOptions;
   private readonly stats: DnsStats;
   private readonly log: Logger;
@@ -70,7 +70,10 @@ export class Forwarder {
     const c = opts.config;
     this.router = new UpstreamRouter(c.resolvers, c.zoneResolvers);
     this.timeoutMs = (c.timeout > 0 ? c.timeout : 5) * 1000;
-    this.maxInFlight = Math.max(1, c.maxForwardsInFlight);
+    this.inflight = new InFlight({
+      maxWaiting: Math.max(1, c.maxForwardsInFlight),
+      maxPerClient: Math.max(1, c.maxForwardsPerClient),
+    });
     this.shape = { udpSize: c.ednsMaxUdpSize, setTruncateBit: c.setTruncateBit };
     this.stats = opts.stats;
     this.log = opts.log;
@@ -109,7 +112,11 @@ export class Forwarder {
       this.stats.refused++;
       return errorFor(query, req, RCODE.REFUSED, this.shape.udpSize);
     }
-    if (this.closed || this.inflight.size >= this.maxInFlight) return this.fail(query, req);
+    if (this.closed) return this.fail(query, req);
+    if (!this.inflight.admits(client)) {
+      this.stats.forwardLimited++;
+      return this.fail(query, req);
+    }
     const waiter: Waiter = {
       client,
       // A copy of what the reply needs: a TCP query may be a view of a 64 KB read.

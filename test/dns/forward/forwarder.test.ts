@@ -33,6 +33,7 @@ function config(over: Partial<ForwarderConfig>): ForwarderConfig {
     timeout: 5,
     setTruncateBit: true,
     maxForwardsInFlight: 100,
+    maxForwardsPerClient: 100,
     forwardCacheSize: 0,
     forwardCacheBytes: 32 * 1024 * 1024,
     ednsMaxUdpSize: 1232,
@@ -346,6 +347,36 @@ describe('Forwarder: failures and limits', () => {
     const replies = await Promise.all([1, 2, 3, 4].map((i) => ask(f, buildQuery(`n${i}.example.org`, { id: i }))));
     expect(replies.map(rcodeOf).sort()).toEqual([0, 0, 2, 2]);
     expect(f.inFlight).toBe(0);
+  });
+
+  it('answers a client over its quota SERVFAIL at once, while another client is still answered', async () => {
+    const def = await upstream(answerWith('192.0.2.40'));
+    const silent = await upstream(() => null);
+    const stats = new DnsStats();
+    const f = makeForwarder(
+      {
+        resolvers: [def.resolver],
+        zoneResolvers: { 'dead.example': [silent.resolver] },
+        maxForwardsInFlight: 50,
+        maxForwardsPerClient: 5,
+      },
+      stats,
+    );
+    const hog = '10.0.0.1';
+    // Five waiting queries, two of them merged onto one exchange.
+    const pending = ['a', 'b', 'c', 'd', 'd'].map((n, i) =>
+      ask(f, buildQuery(`${n}.dead.example`, { id: i }), 'udp', hog),
+    );
+    expect([f.inFlight, f.exchanges]).toEqual([5, 4]);
+    const refused = await ask(f, buildQuery('e.dead.example', { id: 9 }), 'udp', hog);
+    expect([rcodeOf(refused), idOf(refused)]).toEqual([2, 9]);
+    // Even a question that would merge onto an exchange in flight.
+    expect(rcodeOf(await ask(f, buildQuery('a.dead.example'), 'udp', hog))).toBe(2);
+    expect(stats.forwardLimited).toBe(2);
+    expect(stats.upstreamQueries).toBe(4);
+    expect(ips(await ask(f, buildQuery('www.example.org'), 'udp', '10.0.0.2'))).toEqual(['192.0.2.40']);
+    await f.close();
+    expect((await Promise.all(pending)).map(rcodeOf)).toEqual([2, 2, 2, 2, 2]);
   });
 
   it('REFUSES when the chosen resolver list is empty', async () => {
