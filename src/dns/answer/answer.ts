@@ -284,7 +284,10 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
     : q.hasOpt
       ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize))
       : UDP_DEFAULT_LIMIT;
-  if (!local && ctx.externalOn) {
+  // The forwarder is the client's EDNS peer (it never passes the client's OPT on), so a version it does
+  // not implement gets BADVERS here, forwarded name or not (RFC 6891 §6.1.3).
+  const badVersion = q.hasOpt && q.ednsVersion > 0;
+  if (!local && ctx.externalOn && !badVersion) {
     const request: ForwardRequest = {
       qnameEnd: q.qnameEnd,
       questionEnd: q.questionEnd,
@@ -306,7 +309,7 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
   let rcode: number = RCODE.NOERROR;
   let aa = false;
   let ra = ctx.recursionAvailable;
-  if (q.hasOpt && q.ednsVersion > 0) {
+  if (badVersion) {
     rcode = RCODE.BADVERS;
     ra = false;
     stats.formerr++;
