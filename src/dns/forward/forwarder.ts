@@ -57,7 +57,7 @@ interface Waiter {
  */
 export class Forwarder {
   readonly latency: ForwardLatency;
-  readonly cache: ForwardCache | null;
+  private readonly cache: ForwardCache | null;
   private readonly router: UpstreamRouter;
   private readonly inflight: InFlight<Waiter>;
   private readonly timeoutMs: number;
