@@ -39,7 +39,9 @@ const RESTART_KEYS = [
   'zoneResolvers',
   'timeout',
   'forwardCacheSize',
+  'forwardCacheBytes',
   'maxForwardsInFlight',
+  'maxForwardsPerClient',
 ] as const;
 
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -136,7 +138,7 @@ async function run(initial: Config, configPath: string, root: Logger, logOptions
       extraMetrics: (registry) =>
         registerSnapshotHistogram(registry, {
           name: 'mesos_dns_forward_latency_seconds',
-          help: 'Time from sending a query upstream to relaying its reply, in seconds.',
+          help: 'Time from the arrival of a forwarded query to its reply from an upstream answer, in seconds.',
           bounds: latency.bounds,
           read: () => latency.snapshot(),
         }),

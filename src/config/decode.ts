@@ -68,7 +68,9 @@ const FIELDS: readonly Field[] = [
   { goKey: 'Workers', field: 'workers', type: 'int' },
   { goKey: 'HealthyOnly', field: 'healthyOnly', type: 'bool' },
   { goKey: 'ForwardCacheSize', field: 'forwardCacheSize', type: 'int' },
+  { goKey: 'ForwardCacheBytes', field: 'forwardCacheBytes', type: 'int' },
   { goKey: 'MaxForwardsInFlight', field: 'maxForwardsInFlight', type: 'int' },
+  { goKey: 'MaxForwardsPerClient', field: 'maxForwardsPerClient', type: 'int' },
   { goKey: 'MaxTcpConnections', field: 'maxTcpConnections', type: 'int' },
   { goKey: 'TcpIdleTimeoutSeconds', field: 'tcpIdleTimeoutSeconds', type: 'int' },
 ];

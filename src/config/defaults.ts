@@ -12,7 +12,9 @@ export const EXTRA_LIMITS = {
   ednsMaxUdpSize: { min: 512, max: 65507 },
   workers: { min: 1, max: 64 },
   forwardCacheSize: { min: 0, max: Number.MAX_SAFE_INTEGER },
+  forwardCacheBytes: { min: 0, max: Number.MAX_SAFE_INTEGER },
   maxForwardsInFlight: { min: 1, max: Number.MAX_SAFE_INTEGER },
+  maxForwardsPerClient: { min: 1, max: Number.MAX_SAFE_INTEGER },
   maxTcpConnections: { min: 1, max: Number.MAX_SAFE_INTEGER },
   tcpIdleTimeoutSeconds: { min: 1, max: MAX_TIMER_SECONDS },
 } as const;
@@ -66,7 +68,9 @@ export function defaultConfig(): Config {
     workers: 1,
     healthyOnly: false,
     forwardCacheSize: 10000,
+    forwardCacheBytes: 32 * 1024 * 1024,
     maxForwardsInFlight: 1024,
+    maxForwardsPerClient: 100,
     maxTcpConnections: 1000,
     tcpIdleTimeoutSeconds: 8,
   };

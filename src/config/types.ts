@@ -65,8 +65,12 @@ export interface Config {
   healthyOnly: boolean;
   /** entries kept in the forwarded-answer cache; 0 disables it (default 10000) */
   forwardCacheSize: number;
+  /** bytes the forwarded-answer cache may hold; 0 disables it (default 32 MiB) */
+  forwardCacheBytes: number;
   /** forwarded queries in flight at once; more are answered SERVFAIL (default 1024) */
   maxForwardsInFlight: number;
+  /** forwarded queries of one client (source address) in flight at once; more are answered SERVFAIL (default 100) */
+  maxForwardsPerClient: number;
   /** open TCP connections at once (default 1000) */
   maxTcpConnections: number;
   /** seconds an idle TCP connection is kept open (default 8, as Go) */

@@ -103,14 +103,32 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
   plainCounter(
     registry,
     'mesos_dns_forward_failures_total',
-    'Forwarded queries no upstream answered',
+    'Forwarded queries answered SERVFAIL: every upstream failed, or a limit was reached',
     () => stats.forwardFailures,
+  );
+  plainCounter(
+    registry,
+    'mesos_dns_forward_limited_total',
+    'Forwarded queries answered SERVFAIL at once because maxForwardsInFlight or maxForwardsPerClient was reached',
+    () => stats.forwardLimited,
   );
   plainCounter(
     registry,
     'mesos_dns_forward_cache_hits_total',
     'Forwarded queries answered from the cache',
     () => stats.cacheHits,
+  );
+  plainCounter(
+    registry,
+    'mesos_dns_forward_upstream_queries_total',
+    'Queries sent to upstream resolvers (one per attempt; identical questions in flight share one)',
+    () => stats.upstreamQueries,
+  );
+  plainCounter(
+    registry,
+    'mesos_dns_forward_replies_ignored_total',
+    'Upstream messages ignored because their source, ID or question did not match a query of ours',
+    () => stats.upstreamRepliesIgnored,
   );
   new Counter({
     name: 'mesos_dns_refresh_total',

@@ -47,7 +47,9 @@ const OUR_KEYS = [
   'Workers',
   'HealthyOnly',
   'ForwardCacheSize',
+  'ForwardCacheBytes',
   'MaxForwardsInFlight',
+  'MaxForwardsPerClient',
   'MaxTcpConnections',
   'TcpIdleTimeoutSeconds',
 ];

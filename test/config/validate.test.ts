@@ -278,6 +278,8 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
     [{ workers: 65 }, 'workers', 'workers must be an integer from 1 to 64'],
     [{ forwardCacheSize: -1 }, 'forwardCacheSize', 'forwardCacheSize must be an integer at least 0'],
     [{ maxForwardsInFlight: 0 }, 'maxForwardsInFlight', 'maxForwardsInFlight must be an integer at least 1'],
+    [{ forwardCacheBytes: -1 }, 'forwardCacheBytes', 'forwardCacheBytes must be an integer at least 0'],
+    [{ maxForwardsPerClient: 0 }, 'maxForwardsPerClient', 'maxForwardsPerClient must be an integer at least 1'],
     [{ maxTcpConnections: 0 }, 'maxTcpConnections', 'maxTcpConnections must be an integer at least 1'],
     [
       { tcpIdleTimeoutSeconds: 0 },
@@ -298,8 +300,16 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
   });
 
   it('accepts port 0 (ephemeral) and the range ends of our settings', () => {
-    const { config } = load({ port: 0, httpPort: 0, ednsMaxUdpSize: 512, workers: 64, forwardCacheSize: 0 });
-    expect(config).toMatchObject({ port: 0, httpPort: 0, ednsMaxUdpSize: 512, workers: 64, forwardCacheSize: 0 });
+    const ends = {
+      port: 0,
+      httpPort: 0,
+      ednsMaxUdpSize: 512,
+      workers: 64,
+      forwardCacheSize: 0,
+      forwardCacheBytes: 0,
+      maxForwardsPerClient: 1,
+    };
+    expect(load(ends).config).toMatchObject(ends);
   });
 
   it('keeps zkDetectionTimeout <= 0 (it disables the timer)', () => {

@@ -3,6 +3,7 @@
  * (docs/security.md): deep pipelines over TCP, peers that never read, malformed
  * queries. Every case here once crashed the process or grew it without bound.
  */
+import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frame } from '../../src/wire/framing.js';
@@ -11,7 +12,7 @@ import { buildQuery, counts, rcodeOf } from '../helpers/dns-msg.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
 import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
 import { startUpstream, type StandInUpstream } from '../helpers/upstream.js';
-import { sleep } from '../helpers/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 const NS = 2;
 const SRV = 33;
@@ -51,6 +52,8 @@ function rootAndSlowNames(upstreamInFlight: { now: number; max: number }) {
     const reply = Buffer.from(query);
     reply[2] = 0x81;
     reply[3] = 0x80;
+    // The query's OPT is not echoed: ADDITIONAL stays empty.
+    reply.writeUInt16BE(0, 10);
     if (name === '') {
       // `. NS` → one NS RR (a.root-servers.example.) with TTL 3600.
       const target = Buffer.from([1, 0x61, 4, ...Buffer.from('root'), 7, ...Buffer.from('example'), 0]);
@@ -74,6 +77,15 @@ function rootAndSlowNames(upstreamInFlight: { now: number; max: number }) {
   };
 }
 
+/** A UDP socket bound to a loopback address of its own (127.0.0.0/8), counting the replies it gets. */
+async function clientAt(address: string): Promise<{ sock: dgram.Socket; replies: Buffer[] }> {
+  const sock = dgram.createSocket('udp4');
+  const replies: Buffer[] = [];
+  sock.on('message', (m) => replies.push(m));
+  await new Promise<void>((resolve) => sock.bind(0, address, () => resolve()));
+  return { sock, replies };
+}
+
 function questionEnd(msg: Buffer): number {
   let off = 12;
   while (msg[off] !== 0) off += msg[off]! + 1;
@@ -83,6 +95,7 @@ function questionEnd(msg: Buffer): number {
 describe('hostile DNS clients, against the real binary', () => {
   let master: StandInMaster;
   let upstream: StandInUpstream;
+  let blackhole: StandInUpstream;
   let s: MesosDnsProcess;
   const upstreamInFlight = { now: 0, max: 0 };
 
@@ -90,11 +103,13 @@ describe('hostile DNS clients, against the real binary', () => {
     master = await startStandInMaster();
     master.serve(bigSrvState(master.upid));
     upstream = await startUpstream(rootAndSlowNames(upstreamInFlight));
+    blackhole = await startUpstream(() => null);
     s = await startMesosDns(
       testConfig({
         masters: [master.address],
         externalOn: true,
         resolvers: [upstream.resolver],
+        zoneResolvers: { 'blackhole.example': [blackhole.resolver] },
         tcpIdleTimeoutSeconds: 2,
       }),
     );
@@ -104,6 +119,7 @@ describe('hostile DNS clients, against the real binary', () => {
   afterAll(async () => {
     await s?.stop();
     await upstream?.close();
+    await blackhole?.close();
     await master?.close();
   });
 
@@ -179,6 +195,26 @@ describe('hostile DNS clients, against the real binary', () => {
     await Promise.race([c.closed, sleep(1000)]);
     expect(c.sock.destroyed).toBe(true);
   }, 60_000);
+
+  it('keeps forwarding for others while one client floods names whose upstream never answers', async () => {
+    const hog = await clientAt('127.0.0.1');
+    const other = await clientAt('127.0.0.2');
+    try {
+      // More than maxForwardsInFlight (1024) of one client, for names nobody will answer within `timeout` (5 s).
+      for (let i = 0; i < 1030; i++) hog.sock.send(buildQuery(`hog-${i}.blackhole.example.`, { id: i }), s.udpPort);
+      // SERVFAIL comes at once for what is over the limit; by then every query of the flood has been read.
+      await waitFor('the first SERVFAILs of the flood', () => hog.replies.length >= 6);
+      other.sock.send(buildQuery('leader.example.', { id: 4242 }), s.udpPort);
+      const { value } = await waitFor('the other client answer', () => other.replies[0]);
+      expect([value!.readUInt16BE(0), rcodeOf(value!), counts(value!).an]).toEqual([4242, 0, 1]);
+      // All but the client's quota (maxForwardsPerClient, 100) answered SERVFAIL at once.
+      await waitFor('SERVFAIL for all over the quota', () => hog.replies.length, { until: (n) => n >= 930 });
+      expect(hog.replies.every((r) => rcodeOf(r) === 2)).toBe(true);
+    } finally {
+      hog.sock.close();
+      other.sock.close();
+    }
+  });
 
   it('answers FORMERR to bytes after the question, whether the name is local or forwarded', async () => {
     for (const name of ['leader.mesos.', 'garbage.example.']) {

@@ -42,6 +42,9 @@ describe('/metrics', () => {
     stats.truncated += 2;
     stats.forwardFailures += 3;
     stats.cacheHits += 9;
+    stats.upstreamQueries += 11;
+    stats.forwardLimited += 13;
+    stats.upstreamRepliesIgnored += 12;
     stats.byQtype[1]! += 2; // A
     stats.byQtype[28]! += 1; // AAAA
     stats.byQtype[33]! += 5; // SRV
@@ -63,6 +66,9 @@ describe('/metrics', () => {
     expect(delta('mesos_dns_truncated_total')).toBe(2);
     expect(delta('mesos_dns_forward_failures_total')).toBe(3);
     expect(delta('mesos_dns_forward_cache_hits_total')).toBe(9);
+    expect(delta('mesos_dns_forward_upstream_queries_total')).toBe(11);
+    expect(delta('mesos_dns_forward_limited_total')).toBe(13);
+    expect(delta('mesos_dns_forward_replies_ignored_total')).toBe(12);
     expect(before.get('mesos_dns_queries_by_type_total{qtype="A"}')).toBe(4);
     expect(delta('mesos_dns_queries_by_type_total{qtype="A"}')).toBe(2);
     expect(delta('mesos_dns_queries_by_type_total{qtype="AAAA"}')).toBe(1);

@@ -69,8 +69,6 @@ export interface ForwardRequest {
   dnssecOk: boolean;
   /** the query's CD bit */
   checkingDisabled: boolean;
-  /** the client's transport */
-  transport: 'udp' | 'tcp';
   /** the largest reply the client accepts: its EDNS size within [512, ednsMaxUdpSize], 512 without OPT, 65535 over TCP */
   limit: number;
 }
@@ -286,7 +284,10 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
     : q.hasOpt
       ? Math.max(UDP_DEFAULT_LIMIT, Math.min(q.udpSize, ourSize))
       : UDP_DEFAULT_LIMIT;
-  if (!local && ctx.externalOn) {
+  // The forwarder is the client's EDNS peer (it never passes the client's OPT on), so a version it does
+  // not implement gets BADVERS here, forwarded name or not (RFC 6891 §6.1.3).
+  const badVersion = q.hasOpt && q.ednsVersion > 0;
+  if (!local && ctx.externalOn && !badVersion) {
     const request: ForwardRequest = {
       qnameEnd: q.qnameEnd,
       questionEnd: q.questionEnd,
@@ -295,7 +296,6 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
       edns: q.hasOpt,
       dnssecOk: q.ednsDo,
       checkingDisabled: (query[HDR_FLAGS_LO]! & CD) !== 0,
-      transport: ctx.transport,
       limit,
     };
     return { kind: 'forward', request };
@@ -309,7 +309,7 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
   let rcode: number = RCODE.NOERROR;
   let aa = false;
   let ra = ctx.recursionAvailable;
-  if (q.hasOpt && q.ednsVersion > 0) {
+  if (badVersion) {
     rcode = RCODE.BADVERS;
     ra = false;
     stats.formerr++;

@@ -1,40 +1,24 @@
 import { LRUCache } from 'lru-cache';
 import { RCODE, TC } from '../../wire/constants.js';
-import { sameQuestion, type MessageScan } from '../../wire/scan.js';
-import { replayCached } from './relay.js';
+import type { MessageScan } from '../../wire/scan.js';
+import type { UpstreamAnswer } from './reply.js';
 
 /** Upper bound on any cached TTL, whatever the upstream says (one day, like common resolvers). */
 const MAX_TTL_SECONDS = 86_400;
+/**
+ * Larger entries are not cached: a few of the rare 64 KB TCP answers would
+ * otherwise displace thousands of ordinary ones, and refetching them costs
+ * little next to the memory they would hold.
+ */
+export const MAX_ENTRY_BYTES = 16 * 1024;
+/** What an entry costs besides its message bytes: the entry, answer and scan objects, the key. */
+const ENTRY_OVERHEAD_BYTES = 256;
+const TTL_OFFSET_BYTES = 8;
 
 interface Entry {
-  reply: Buffer;
-  scan: MessageScan;
+  answer: UpstreamAnswer;
   storedAt: number;
   expiresAt: number;
-}
-
-/**
- * What a cached reply depends on besides the name: the client's DO/CD/RD bits
- * and whether it sent OPT change what an upstream returns, and replies fetched
- * over TCP may be larger than any UDP client accepts.
- */
-export interface CacheKeyParts {
-  qname: string;
-  qtype: number;
-  qclass: number;
-  transport: 'udp' | 'tcp';
-  /** the query had an OPT RR */
-  edns: boolean;
-  /** DNSSEC OK bit of the query's OPT */
-  dnssecOk: boolean;
-  /** the query's header flags RD and CD */
-  rd: boolean;
-  cd: boolean;
-}
-
-export function cacheKey(p: CacheKeyParts): string {
-  const bits = (p.edns ? 1 : 0) | (p.dnssecOk ? 2 : 0) | (p.rd ? 4 : 0) | (p.cd ? 8 : 0);
-  return `${p.qname}|${p.qtype}|${p.qclass}|${p.transport}|${bits}`;
 }
 
 /**
@@ -55,46 +39,66 @@ export function cacheableTtl(scan: MessageScan): number {
   return ttl > 0 ? Math.min(ttl, MAX_TTL_SECONDS) : 0;
 }
 
-export interface CacheHit {
-  reply: Buffer;
-  scan: MessageScan;
+export interface ForwardCacheLimits {
+  /** entries at most (`forwardCacheSize`) */
+  maxEntries: number;
+  /** bytes at most, as `entryBytes` counts them (`forwardCacheBytes`) */
+  maxBytes: number;
 }
 
-/** An LRU of forwarded replies, each kept no longer than its own TTL. */
+/** What one cached answer costs, in bytes: its message plus the bookkeeping around it. */
+export function entryBytes(key: string, answer: UpstreamAnswer): number {
+  return answer.msg.length + key.length + answer.scan.ttlOffsets.length * TTL_OFFSET_BYTES + ENTRY_OVERHEAD_BYTES;
+}
+
+export interface CacheHit {
+  answer: UpstreamAnswer;
+  /** whole seconds since it was stored, to lower its TTLs by */
+  ageSeconds: number;
+}
+
+/**
+ * An LRU of upstream answers by question key (`questionKey`), each kept no
+ * longer than its own TTL, bounded both in entries and in bytes; an entry over
+ * MAX_ENTRY_BYTES is not kept at all. Answers are stored without any OPT, so
+ * nothing of one client's or upstream's EDNS reaches another client.
+ */
 export class ForwardCache {
   private readonly lru: LRUCache<string, Entry>;
 
   constructor(
-    maxEntries: number,
+    limits: ForwardCacheLimits,
     private readonly now: () => number = Date.now,
   ) {
-    this.lru = new LRUCache<string, Entry>({ max: maxEntries });
+    this.lru = new LRUCache<string, Entry>({
+      max: limits.maxEntries,
+      maxSize: limits.maxBytes,
+      maxEntrySize: Math.min(limits.maxBytes, MAX_ENTRY_BYTES),
+      sizeCalculation: (e, key) => entryBytes(key, e.answer),
+    });
   }
 
   get size(): number {
     return this.lru.size;
   }
 
-  /** Stores a copy of `reply` when it is cacheable; returns the TTL used (0 = not stored). */
-  store(key: string, reply: Buffer, scan: MessageScan): number {
-    const ttl = cacheableTtl(scan);
-    if (ttl === 0) return 0;
-    const storedAt = this.now();
-    this.lru.set(key, {
-      reply: Buffer.from(reply),
-      scan,
-      storedAt,
-      expiresAt: storedAt + ttl * 1000,
-    });
-    return ttl;
+  /** Bytes held, as `entryBytes` counts them. */
+  get bytes(): number {
+    return this.lru.calculatedSize;
   }
 
-  /**
-   * The cached reply rewritten for this query (its ID, its question case, TTLs
-   * lowered by the age) with the scan of the stored bytes (same offsets), or
-   * null on a miss or an expired entry.
-   */
-  lookup(key: string, query: Buffer, queryQuestionEnd: number): CacheHit | null {
+  /** Keeps `answer` (not copied: it is never written to) when it is cacheable; returns the TTL used (0 = not kept). */
+  store(key: string, answer: UpstreamAnswer): number {
+    const ttl = cacheableTtl(answer.scan);
+    if (ttl === 0) return 0;
+    const storedAt = this.now();
+    this.lru.set(key, { answer, storedAt, expiresAt: storedAt + ttl * 1000 });
+    // lru-cache turns away an entry over maxEntrySize without a word.
+    return this.lru.has(key) ? ttl : 0;
+  }
+
+  /** The answer stored under `key` and its age, or null on a miss or an expired entry. */
+  lookup(key: string): CacheHit | null {
     const entry = this.lru.get(key);
     if (entry === undefined) return null;
     const now = this.now();
@@ -102,22 +106,6 @@ export class ForwardCache {
       this.lru.delete(key);
       return null;
     }
-    // The key is derived from the question; comparing the bytes as well means no key collision can ever
-    // serve one name's answer for another.
-    if (!sameQuestion(entry.reply, entry.scan.questionEnd, query, queryQuestionEnd)) return null;
-    const age = Math.floor((now - entry.storedAt) / 1000);
-    const reply = replayCached(
-      entry.reply,
-      entry.scan.ttlOffsets,
-      entry.scan.questionEnd,
-      query,
-      queryQuestionEnd,
-      age,
-    );
-    return { reply, scan: entry.scan };
-  }
-
-  clear(): void {
-    this.lru.clear();
+    return { answer: entry.answer, ageSeconds: Math.floor((now - entry.storedAt) / 1000) };
   }
 }

@@ -1,18 +1,16 @@
-import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/types.js';
-import type { DnsStats } from '../stats/counters.js';
-import { ForwardCache, cacheKey } from './cache.js';
-import { ForwardLatency } from '../stats/latency.js';
-import { scanMessage, sameQuestion, type MessageScan } from '../../wire/scan.js';
-import { fitReply } from './relay.js';
-import { tcpExchange } from './tcp-upstream.js';
-import { UdpUpstreamPool, type ExchangeCallback } from './udp-upstream.js';
-import { UpstreamRouter, type Upstream } from './upstreams.js';
-import { CD, HDR_FLAGS_LO, HEADER_LEN, OPT_TTL_DO, QR, RCODE, RCODE_MASK, RD } from '../../wire/constants.js';
-import { servfailFor } from '../../wire/reply.js';
+import { RCODE } from '../../wire/constants.js';
 import type { ForwardRequest } from '../answer/answer.js';
+import type { DnsStats } from '../stats/counters.js';
+import { ForwardLatency } from '../stats/latency.js';
+import { ForwardCache } from './cache.js';
+import { Exchange } from './exchange.js';
+import { InFlight } from './inflight.js';
+import { questionKey, upstreamQuery } from './question.js';
+import { errorFor, replyFits, replyFor, type ClientSide, type ReplyOptions, type UpstreamAnswer } from './reply.js';
+import { UpstreamRouter } from './router.js';
 
 export type ForwarderConfig = Pick<
   Config,
@@ -21,7 +19,9 @@ export type ForwarderConfig = Pick<
   | 'timeout'
   | 'setTruncateBit'
   | 'maxForwardsInFlight'
+  | 'maxForwardsPerClient'
   | 'forwardCacheSize'
+  | 'forwardCacheBytes'
   | 'ednsMaxUdpSize'
 >;
 
@@ -33,57 +33,65 @@ export interface ForwarderOptions {
   latency?: ForwardLatency;
   /** clock for the cache (tests) */
   now?: () => number;
-  /** UDP sockets per address family shared by all forwarded queries (default 4) */
-  udpSockets?: number;
 }
 
 /** Receives the reply for the client together with the caller's own target (socket, address). */
 export type ReplyCallback<T> = (reply: Buffer, target: T) => void;
 
+/** A client query waiting for an exchange: its header and question (a copy), and how to reply. */
+interface Waiter {
+  client: string;
+  query: Buffer;
+  request: ForwardRequest;
+  /** performance.now() when it arrived */
+  arrived: number;
+  deliver: (reply: Buffer) => void;
+}
+
 /**
- * Relays queries outside the domain to upstream resolvers (RFC 5625: the
- * reply's bytes as received, with the client's ID), trying them in order,
- * over the client's transport, with a cache in front and a cap on queries in
- * flight. Never throws, and calls back exactly once for any query `answer()`
- * chose to forward (only a message without a readable header gets no reply).
+ * Answers names outside the domain as a resolver does, not as a packet relay
+ * (RFC 5452, RFC 7873): from the cache, or by asking the zone's or the default
+ * upstreams our own question (`upstreamQuery`), one exchange for all identical
+ * questions in flight, each reply checked before it counts (`verifyReply`),
+ * and each client's reply built for that client (`replyFor`). Never throws.
  */
 export class Forwarder {
   readonly latency: ForwardLatency;
-  readonly cache: ForwardCache | null;
+  private readonly cache: ForwardCache | null;
   private readonly router: UpstreamRouter;
-  private readonly pool: UdpUpstreamPool;
-  private readonly tcpAborts = new Set<() => void>();
+  private readonly inflight: InFlight<Waiter>;
   private readonly timeoutMs: number;
-  private readonly maxInFlight: number;
-  private readonly setTruncateBit: boolean;
-  private readonly ednsMaxUdpSize: number;
+  private readonly shape: ReplyOptions;
   private readonly stats: DnsStats;
   private readonly log: Logger;
-  private active = 0;
   private closed = false;
 
   constructor(opts: ForwarderOptions) {
     const c = opts.config;
     this.router = new UpstreamRouter(c.resolvers, c.zoneResolvers);
     this.timeoutMs = (c.timeout > 0 ? c.timeout : 5) * 1000;
-    this.maxInFlight = Math.max(1, c.maxForwardsInFlight);
-    this.setTruncateBit = c.setTruncateBit;
-    this.ednsMaxUdpSize = c.ednsMaxUdpSize;
+    this.inflight = new InFlight({
+      maxWaiting: Math.max(1, c.maxForwardsInFlight),
+      maxPerClient: Math.max(1, c.maxForwardsPerClient),
+    });
+    this.shape = { udpSize: c.ednsMaxUdpSize, setTruncateBit: c.setTruncateBit };
     this.stats = opts.stats;
     this.log = opts.log;
     this.latency = opts.latency ?? new ForwardLatency();
-    this.cache = c.forwardCacheSize > 0 ? new ForwardCache(c.forwardCacheSize, opts.now) : null;
-    this.pool = new UdpUpstreamPool({ socketsPerFamily: opts.udpSockets ?? 4, log: opts.log });
+    this.cache =
+      c.forwardCacheSize > 0 && c.forwardCacheBytes > 0
+        ? new ForwardCache({ maxEntries: c.forwardCacheSize, maxBytes: c.forwardCacheBytes }, opts.now)
+        : null;
   }
 
-  /** Forwarded queries waiting for an upstream. */
+  /** Client queries waiting for an upstream (several may share one exchange). */
   get inFlight(): number {
-    return this.active;
+    return this.inflight.size;
   }
 
-  /** Open upstream UDP sockets (bounded by the pool size, whatever the load). */
-  get udpSocketCount(): number {
-    return this.pool.socketCount;
+  /** Upstream exchanges in flight. */
+  get exchanges(): number {
+    return this.inflight.exchanges;
   }
 
   /**
@@ -91,120 +99,85 @@ export class Forwarder {
    * can start), or null: then `cb` is called exactly once, later, from a
    * socket or timer event, never during this call.
    */
-  forward<T>(query: Buffer, req: ForwardRequest, _client: string, target: T, cb: ReplyCallback<T>): Buffer | null {
+  forward<T>(query: Buffer, req: ForwardRequest, client: string, target: T, cb: ReplyCallback<T>): Buffer | null {
     this.stats.forwarded++;
-    const q = scanMessage(query);
-    if (q === null || q.qdcount === 0) return this.fail(query);
-    const transport = req.transport;
-    const qname = presentationName(query, req.qnameEnd);
-    const limit = req.limit;
-    let key = '';
-    if (this.cache !== null) {
-      key = cacheKey({
-        qname,
-        qtype: query.readUInt16BE(q.questionEnd - 4),
-        qclass: query.readUInt16BE(q.questionEnd - 2),
-        transport,
-        edns: q.optStart >= 0,
-        dnssecOk: (q.optTtl & OPT_TTL_DO) !== 0,
-        rd: (q.flagsHi & RD) !== 0,
-        cd: (q.flagsLo & CD) !== 0,
-      });
-      const hit = this.cache.lookup(key, query, q.questionEnd);
-      if (hit !== null) {
-        this.stats.cacheHits++;
-        return fitReply(hit.reply, hit.scan, limit, this.setTruncateBit);
-      }
+    const key = questionKey(query, req);
+    const hit = this.cache?.lookup(key) ?? null;
+    if (hit !== null) {
+      this.stats.cacheHits++;
+      return this.reply(hit.answer, query, req, hit.ageSeconds);
     }
-    const upstreams = this.router.route(qname);
+    const upstreams = this.router.route(query, req.qnameEnd);
     if (upstreams.length === 0) {
       this.stats.refused++;
-      const refused = servfailFor(query, this.ednsMaxUdpSize);
-      if (refused === null) return null;
-      refused[HDR_FLAGS_LO] = (refused[HDR_FLAGS_LO]! & ~RCODE_MASK) | RCODE.REFUSED;
-      return refused;
+      return errorFor(query, req, RCODE.REFUSED, this.shape.udpSize);
     }
-    if (this.active >= this.maxInFlight || this.closed) return this.fail(query);
-    this.active++;
-    const started = performance.now();
-    const attempt = (i: number): void => {
-      const upstream = upstreams[i]!;
-      const onReply: ExchangeCallback = (reply, failure) => {
-        const s = reply === null ? null : this.validate(reply, query, q);
-        if (reply !== null && s !== null) {
-          this.active--;
-          this.latency.observe((performance.now() - started) / 1000);
-          reply[0] = query[0]!;
-          reply[1] = query[1]!;
-          if (this.cache !== null) this.cache.store(key, reply, s);
-          return cb(fitReply(reply, s, limit, this.setTruncateBit), target);
-        }
-        if (this.log.isLevelEnabled('debug')) {
-          this.log.debug(
-            { upstream: upstream.label, qname, failure: failure || 'bad reply' },
-            'forward attempt failed',
-          );
-        }
-        if (i + 1 < upstreams.length && !this.closed) return attempt(i + 1);
-        this.active--;
-        const failed = this.fail(query);
-        if (failed !== null) cb(failed, target);
-      };
-      this.send(query, transport, upstream, onReply);
+    if (this.closed) return this.fail(query, req);
+    if (!this.inflight.admits(client)) {
+      this.stats.forwardLimited++;
+      return this.fail(query, req);
+    }
+    const waiter: Waiter = {
+      client,
+      // A copy of what the reply needs: a TCP query may be a view of a 64 KB read.
+      query: Buffer.from(query.subarray(0, req.questionEnd)),
+      request: req,
+      arrived: performance.now(),
+      deliver: (reply) => cb(reply, target),
     };
-    attempt(0);
+    if (this.inflight.join(key, waiter)) return null;
+    const exchange = new Exchange({
+      query: upstreamQuery(query, req, this.shape.udpSize),
+      questionEnd: req.questionEnd,
+      upstreams,
+      timeoutMs: this.timeoutMs,
+      log: this.log,
+      onAttempt: this.countAttempt,
+      onIgnored: this.countIgnored,
+      done: (answer) => this.settle(key, answer),
+    });
+    this.inflight.open(key, exchange, waiter);
+    exchange.start();
     return null;
   }
 
+  /** Stops every exchange; the clients waiting get SERVFAIL. */
   close(): Promise<void> {
     this.closed = true;
-    for (const abort of [...this.tcpAborts]) abort();
-    return this.pool.close();
+    for (const w of this.inflight.abortAll()) w.deliver(this.fail(w.query, w.request));
+    return Promise.resolve();
   }
 
-  private send(query: Buffer, transport: 'udp' | 'tcp', upstream: Upstream, cb: ExchangeCallback): void {
-    if (transport === 'udp') return this.pool.exchange(query, upstream, this.timeoutMs, cb);
-    const msg = Buffer.from(query);
-    msg.writeUInt16BE(randomInt(0x10000), 0);
-    const abort = tcpExchange(msg, upstream, this.timeoutMs, (reply, failure) => {
-      this.tcpAborts.delete(abort);
-      cb(reply, failure);
-    });
-    this.tcpAborts.add(abort);
-  }
+  private readonly countAttempt = (): void => {
+    this.stats.upstreamQueries++;
+  };
 
-  /** The scan of a usable reply to `query`: a response that parses and carries the same question. */
-  private validate(reply: Buffer, query: Buffer, q: MessageScan): MessageScan | null {
-    const s = scanMessage(reply);
-    if (s === null || (s.flagsHi & QR) === 0 || s.qdcount !== 1) return null;
-    if (!sameQuestion(reply, s.questionEnd, query, q.questionEnd)) return null;
-    return s;
-  }
+  private readonly countIgnored = (): void => {
+    this.stats.upstreamRepliesIgnored++;
+  };
 
-  private fail(query: Buffer): Buffer | null {
-    this.stats.forwardFailures++;
-    this.stats.servfail++;
-    return servfailFor(query, this.ednsMaxUdpSize);
-  }
-}
-
-/**
- * The question name in presentation form, ASCII-lower-cased, for zone routing
- * and the cache key. Dots and backslashes inside a label and bytes that are not
- * printable ASCII are escaped (`\.`, `\\`, `\DDD`), so a one-label name holding
- * `www.google.com` can never share a key with the real name.
- */
-function presentationName(query: Uint8Array, qnameEnd: number): string {
-  let name = '';
-  for (let at = HEADER_LEN; at < qnameEnd - 1; at += query[at]! + 1) {
-    if (at > HEADER_LEN) name += '.';
-    for (let j = at + 1, end = at + 1 + query[at]!; j < end; j++) {
-      let b = query[j]!;
-      if (b >= 0x41 && b <= 0x5a) b |= 0x20;
-      if (b === 0x2e || b === 0x5c) name += '\\' + String.fromCharCode(b);
-      else if (b < 0x21 || b > 0x7e) name += '\\' + String(b).padStart(3, '0');
-      else name += String.fromCharCode(b);
+  private settle(key: string, answer: UpstreamAnswer | null): void {
+    const waiters = this.inflight.settle(key);
+    if (answer === null) {
+      for (const w of waiters) w.deliver(this.fail(w.query, w.request));
+      return;
+    }
+    this.cache?.store(key, answer);
+    const now = performance.now();
+    for (const w of waiters) {
+      this.latency.observe((now - w.arrived) / 1000);
+      w.deliver(this.reply(answer, w.query, w.request, 0));
     }
   }
-  return name;
+
+  private reply(answer: UpstreamAnswer, query: Buffer, client: ClientSide, ageSeconds: number): Buffer {
+    if (!replyFits(answer, client)) this.stats.truncated++;
+    return replyFor(answer, query, client, ageSeconds, this.shape);
+  }
+
+  private fail(query: Buffer, client: ClientSide): Buffer {
+    this.stats.forwardFailures++;
+    this.stats.servfail++;
+    return errorFor(query, client, RCODE.SERVFAIL, this.shape.udpSize);
+  }
 }

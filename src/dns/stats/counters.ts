@@ -17,8 +17,15 @@ export class DnsStats {
   dropped = 0;
   /** replies sent with TC=1 or with records left out */
   truncated = 0;
+  /** forwarded queries answered SERVFAIL: every upstream failed, or a limit was reached */
   forwardFailures = 0;
+  /** of those, the ones answered at once because maxForwardsInFlight or maxForwardsPerClient was reached */
+  forwardLimited = 0;
   cacheHits = 0;
+  /** queries sent to upstreams (each attempt, UDP or TCP) */
+  upstreamQueries = 0;
+  /** upstream messages ignored: wrong source, ID or question, or unreadable */
+  upstreamRepliesIgnored = 0;
   /** queries seen, indexed by QTYPE */
   readonly byQtype = new Float64Array(65536);
 }

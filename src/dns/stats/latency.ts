@@ -12,9 +12,10 @@ export interface LatencySnapshot {
 }
 
 /**
- * Latency of forwarded queries that got a reply (from first send to relay),
- * kept as plain numbers so the hot path only increments; the metrics module
- * turns it into a Prometheus histogram at scrape time.
+ * Latency of forwarded queries answered by an upstream (from the query's
+ * arrival to its reply; cache hits are not counted), kept as plain numbers so
+ * the hot path only increments; the metrics module turns it into a Prometheus
+ * histogram at scrape time.
  */
 export class ForwardLatency {
   readonly bounds = FORWARD_LATENCY_BUCKETS;

@@ -389,7 +389,6 @@ describe('forwarding', () => {
         edns: false,
         dnssecOk: false,
         checkingDisabled: false,
-        transport: 'udp',
         limit: 512,
       },
     });
@@ -424,6 +423,12 @@ describe('EDNS0', () => {
     expect(m.rcode).toBe(RCODE.BADVERS & 0xf);
     expect(opt(m)!.ttl >>> 24).toBe(RCODE.BADVERS >> 4);
     expect(m.answers).toHaveLength(0);
+  });
+
+  it('answers BADVERS to EDNS version 1 for a name it would forward, instead of forwarding it', () => {
+    const m = ask('www.example.org.', { edns: 4096, ednsVersion: 1 }, ctx({ externalOn: true }));
+    expect([m.rcode, m.ra, m.aa]).toEqual([RCODE.BADVERS & 0xf, false, false]);
+    expect(opt(m)!.ttl >>> 24).toBe(RCODE.BADVERS >> 4);
   });
 });
 

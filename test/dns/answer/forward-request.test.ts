@@ -36,7 +36,6 @@ describe('the forward request', () => {
         qclass: 1,
         edns: true,
         dnssecOk: false,
-        transport: 'udp',
       },
     });
   });

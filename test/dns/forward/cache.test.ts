@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ForwardCache, cacheKey, cacheableTtl } from '../../../src/dns/forward/cache.js';
+import { ForwardCache, MAX_ENTRY_BYTES, cacheableTtl, entryBytes } from '../../../src/dns/forward/cache.js';
+import { questionKey } from '../../../src/dns/forward/question.js';
+import { keepAnswer, type UpstreamAnswer } from '../../../src/dns/forward/reply.js';
 import { scanMessage } from '../../../src/wire/scan.js';
-import { aRR, buildQuery, buildReply, idOf, soaRR, txtRR } from '../../helpers/dns-msg.js';
+import { aRR, buildQuery, buildReply, questionEnd, soaRR, txtRR } from '../../helpers/dns-msg.js';
 
 function scan(msg: Buffer) {
   const s = scanMessage(msg);
@@ -9,16 +11,33 @@ function scan(msg: Buffer) {
   return s;
 }
 
-const key = cacheKey({
-  qname: 'www.example.org',
-  qtype: 1,
-  qclass: 1,
-  transport: 'udp',
-  edns: false,
-  dnssecOk: false,
-  rd: true,
-  cd: false,
-});
+function kept(reply: Buffer): UpstreamAnswer {
+  const a = keepAnswer({ msg: reply, scan: scan(reply) });
+  if (a === null) throw new Error('not kept');
+  return a;
+}
+
+/** A query whose QNAME is these raw labels (a label may hold a dot). */
+function rawQuery(labels: string[]): Buffer {
+  const parts = [Buffer.from([0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0])];
+  for (const l of labels) parts.push(Buffer.from([l.length]), Buffer.from(l, 'latin1'));
+  parts.push(Buffer.from([0, 0, 1, 0, 1]));
+  return Buffer.concat(parts);
+}
+
+function keyOf(q: Buffer): string {
+  const end = questionEnd(q);
+  return questionKey(q, {
+    qnameEnd: end - 4,
+    questionEnd: end,
+    qtype: q.readUInt16BE(end - 4),
+    qclass: q.readUInt16BE(end - 2),
+    dnssecOk: false,
+    checkingDisabled: false,
+  });
+}
+
+const limits = (maxEntries: number, maxBytes = 32 * 1024 * 1024) => ({ maxEntries, maxBytes });
 
 describe('cacheableTtl', () => {
   const q = buildQuery('www.example.org', { id: 7 });
@@ -59,87 +78,86 @@ describe('cacheableTtl', () => {
   });
 });
 
-describe('cacheKey', () => {
-  it('separates what changes an upstream answer', () => {
-    const base = {
-      qname: 'a.example',
-      qtype: 1,
-      qclass: 1,
-      transport: 'udp' as const,
-      edns: false,
-      dnssecOk: false,
-      rd: true,
-      cd: false,
-    };
-    const keys = new Set([
-      cacheKey(base),
-      cacheKey({ ...base, qtype: 28 }),
-      cacheKey({ ...base, qclass: 3 }),
-      cacheKey({ ...base, transport: 'tcp' }),
-      cacheKey({ ...base, edns: true }),
-      cacheKey({ ...base, edns: true, dnssecOk: true }),
-      cacheKey({ ...base, rd: false }),
-      cacheKey({ ...base, cd: true }),
-      cacheKey({ ...base, qname: 'b.example' }),
-    ]);
-    expect(keys.size).toBe(9);
-  });
-});
-
 describe('ForwardCache', () => {
-  it('replays a stored reply with the new ID, the new question case and aged TTLs', () => {
-    let now = 1_000_000;
-    const cache = new ForwardCache(10, () => now);
-    const q1 = buildQuery('www.example.org', { id: 1 });
-    const reply = buildReply(q1, {
-      answers: [aRR('www.example.org', '192.0.2.1', 100)],
-      authority: [txtRR('example.org', 'x', 250)],
-    });
-    expect(cache.store(key, reply, scan(reply))).toBe(100);
+  const q = buildQuery('www.example.org', { id: 1 });
+  const key = keyOf(q);
 
+  it('returns the stored answer with its age in whole seconds', () => {
+    let now = 1_000_000;
+    const cache = new ForwardCache(limits(10), () => now);
+    const answer = kept(buildReply(q, { answers: [aRR('www.example.org', '192.0.2.1', 100)] }));
+    expect(cache.store(key, answer)).toBe(100);
     now += 30_500;
-    const q2 = buildQuery('WWW.Example.ORG', { id: 0xbeef });
-    const hit = cache.lookup(key, q2, scan(q2).questionEnd);
-    expect(hit).not.toBeNull();
-    const out = hit!.reply;
-    expect(idOf(out)).toBe(0xbeef);
-    expect(out.subarray(12, scan(q2).questionEnd)).toEqual(q2.subarray(12, scan(q2).questionEnd));
-    const s = scan(out);
-    expect(s.ttlOffsets.map((o) => out.readUInt32BE(o))).toEqual([70, 220]);
-    // The stored copy is untouched by a replay.
-    const again = cache.lookup(key, q1, scan(q1).questionEnd)!.reply;
-    expect(idOf(again)).toBe(1);
-    expect(again.subarray(12, 29).toString('latin1')).toContain('www');
+    expect(cache.lookup(key)).toEqual({ answer, ageSeconds: 30 });
   });
 
   it('expires an entry when its TTL has passed', () => {
     let now = 0;
-    const cache = new ForwardCache(10, () => now);
-    const q = buildQuery('www.example.org');
-    const reply = buildReply(q, { answers: [aRR('www.example.org', '192.0.2.1', 5)] });
-    cache.store(key, reply, scan(reply));
+    const cache = new ForwardCache(limits(10), () => now);
+    cache.store(key, kept(buildReply(q, { answers: [aRR('www.example.org', '192.0.2.1', 5)] })));
     now = 4_999;
-    expect(cache.lookup(key, q, scan(q).questionEnd)).not.toBeNull();
+    expect(cache.lookup(key)).not.toBeNull();
     now = 5_000;
-    expect(cache.lookup(key, q, scan(q).questionEnd)).toBeNull();
+    expect(cache.lookup(key)).toBeNull();
     expect(cache.size).toBe(0);
   });
 
   it('does not store uncacheable replies', () => {
-    const cache = new ForwardCache(10);
-    const q = buildQuery('www.example.org');
-    const reply = buildReply(q, { rcode: 2 });
-    expect(cache.store(key, reply, scan(reply))).toBe(0);
-    expect(cache.lookup(key, q, scan(q).questionEnd)).toBeNull();
+    const cache = new ForwardCache(limits(10));
+    expect(cache.store(key, kept(buildReply(q, { rcode: 2 })))).toBe(0);
+    expect(cache.lookup(key)).toBeNull();
+  });
+
+  it('never serves a one-label name holding "www.google.com" for the three-label name, or back', () => {
+    const cache = new ForwardCache(limits(10));
+    const one = rawQuery(['www.google.com']);
+    const three = rawQuery(['www', 'google', 'com']);
+    expect(keyOf(one)).not.toBe(keyOf(three));
+    cache.store(keyOf(one), kept(buildReply(one, { answers: [aRR('x', '6.6.6.6')] })));
+    expect(cache.lookup(keyOf(three))).toBeNull();
+    cache.store(keyOf(three), kept(buildReply(three, { answers: [aRR('x', '192.0.2.1')] })));
+    expect(cache.lookup(keyOf(one))!.answer.msg.includes(Buffer.from([6, 6, 6, 6]))).toBe(true);
+    expect(cache.lookup(keyOf(three))!.answer.msg.includes(Buffer.from([6, 6, 6, 6]))).toBe(false);
   });
 
   it('keeps at most the configured number of entries', () => {
-    const cache = new ForwardCache(3);
+    const cache = new ForwardCache(limits(3));
     for (let i = 0; i < 10; i++) {
-      const q = buildQuery(`n${i}.example.org`);
-      const r = buildReply(q, { answers: [aRR(`n${i}.example.org`, '192.0.2.1')] });
-      cache.store(`k${i}`, r, scan(r));
+      const qi = buildQuery(`n${i}.example.org`);
+      cache.store(keyOf(qi), kept(buildReply(qi, { answers: [aRR(`n${i}.example.org`, '192.0.2.1')] })));
     }
     expect(cache.size).toBe(3);
+  });
+
+  it('keeps at most the configured number of bytes, evicting the least recently used', () => {
+    const cache = new ForwardCache(limits(10_000, 64 * 1024));
+    const big = (i: number) => {
+      const qi = buildQuery(`n${i}.example.org`);
+      // About 5 KB each.
+      return kept(buildReply(qi, { answers: Array.from({ length: 130 }, (_, j) => aRR(`n${i}`, `192.0.2.${j}`)) }));
+    };
+    for (let i = 0; i < 100; i++) {
+      expect(cache.store(`k${i}`, big(i))).toBe(300);
+      expect(cache.bytes).toBeLessThanOrEqual(64 * 1024);
+    }
+    const fit = Math.floor((64 * 1024) / entryBytes('k99', big(99)));
+    expect(fit).toBeGreaterThan(10);
+    expect(cache.size).toBe(fit);
+    expect(cache.lookup('k99')).not.toBeNull();
+    expect(cache.lookup('k0')).toBeNull();
+  });
+
+  it('does not keep an entry over MAX_ENTRY_BYTES, such as a 60 KB TCP answer', () => {
+    const cache = new ForwardCache(limits(10_000));
+    const huge = kept(
+      buildReply(q, { answers: Array.from({ length: 3500 }, (_, j) => aRR('big', `10.0.${j >> 8}.${j & 255}`)) }),
+    );
+    expect(huge.msg.length).toBeGreaterThan(60_000);
+    expect(cache.store(key, huge)).toBe(0);
+    expect(cache.size).toBe(0);
+    expect(cache.bytes).toBe(0);
+    const small = kept(buildReply(q, { answers: [aRR('www.example.org', '192.0.2.1')] }));
+    expect(entryBytes(key, small)).toBeLessThan(MAX_ENTRY_BYTES);
+    expect(cache.store(key, small)).toBe(300);
   });
 });

@@ -240,15 +240,15 @@ describe('DNS server: forwarding', () => {
     expect(digFlags(out)).not.toContain('ra');
   });
 
-  it('relays the upstream bytes with the client ID over UDP and TCP', async () => {
+  it('answers with the client ID and our OPT over UDP and TCP, asking upstream over UDP', async () => {
     const up = await upstream(answerWith('192.0.2.1'));
     const { server, stats } = await start({ externalOn: true, resolvers: [up.resolver], forwardCacheSize: 0 });
     const q = buildQuery('www.example.org', { id: 0xabcd, edns: 1232 });
-    const expected = buildReply(q, { answers: [aRR('www.example.org', '192.0.2.1')] });
+    const expected = buildReply(q, { answers: [aRR('www.example.org', '192.0.2.1')], edns: 1232 });
     expect(await udpQuery(server.udpPort, q)).toEqual(expected);
     const [viaTcp] = await tcpQueries(server.tcpPort, [q]);
     expect(viaTcp).toEqual(expected);
-    expect(up.queries.map((x) => x.transport)).toEqual(['udp', 'tcp']);
+    expect(up.queries.map((x) => x.transport)).toEqual(['udp', 'udp']);
     expect(stats.forwarded).toBe(2);
     const r = resolver(server.udpPort);
     expect(await r.resolve4('www.example.org')).toEqual(['192.0.2.1']);
@@ -302,17 +302,20 @@ describe('DNS server: forwarding', () => {
     expect(up.queries).toHaveLength(2);
   });
 
-  it('relays an upstream TC reply over UDP, and dig retries over TCP', async () => {
+  it('asks again over TCP itself when the upstream UDP reply is truncated; a UDP client gets what fits', async () => {
     const many = (q: Buffer) => Array.from({ length: 40 }, (_, i) => aRR(qnameOf(q), `192.0.2.${i}`));
     const up = await upstream((q, transport) =>
       transport === 'udp' ? buildReply(q, { tc: true }) : buildReply(q, { answers: many(q) }),
     );
-    const { server } = await start({ externalOn: true, resolvers: [up.resolver] });
+    const { server } = await start({ externalOn: true, resolvers: [up.resolver], forwardCacheSize: 0 });
+    // 40 A records do not fit 512 bytes: TC=1, and dig asks again over TCP.
     const udp = await udpQuery(server.udpPort, buildQuery('big.example'));
     expect(tcOf(udp)).toBe(true);
+    expect(up.queries.map((x) => x.transport)).toEqual(['udp', 'tcp']);
     const out = await runDig(['@127.0.0.1', '-p', String(server.udpPort), 'big.example', 'A']);
     expect(digAnswers(out)).toHaveLength(40);
-    expect(up.queries.map((x) => x.transport)).toEqual(['udp', 'udp', 'tcp']);
+    // They fit the 1232 bytes dig offers with EDNS, so dig needs no TCP.
+    expect(digFlags(out)).not.toContain('tc');
   });
 });
 
