@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'MESOS_DNS_FETCH_NETWORK'
   | 'MESOS_DNS_FETCH_HTTP_STATUS'
   | 'MESOS_DNS_FETCH_BAD_ENCODING'
+  /** the body, as received or decompressed, passed `maxStateBytes`; reading stopped there */
+  | 'MESOS_DNS_FETCH_TOO_LARGE'
   | 'MESOS_DNS_FETCH_EMPTY_BODY'
   | 'MESOS_DNS_FETCH_BAD_JSON'
   | 'MESOS_DNS_FETCH_NOT_OBJECT'

@@ -71,6 +71,7 @@ const FIELDS: readonly Field[] = [
   { goKey: 'MaxForwardsInFlight', field: 'maxForwardsInFlight', type: 'int' },
   { goKey: 'MaxTcpConnections', field: 'maxTcpConnections', type: 'int' },
   { goKey: 'TcpIdleTimeoutSeconds', field: 'tcpIdleTimeoutSeconds', type: 'int' },
+  { goKey: 'MaxStateBytes', field: 'maxStateBytes', type: 'int' },
 ];
 
 const BY_FOLDED_KEY = new Map(FIELDS.map((f) => [asciiLower(f.goKey), f]));

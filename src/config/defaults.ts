@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import type { Config } from './types.js';
 
 /**
@@ -15,6 +16,8 @@ export const EXTRA_LIMITS = {
   maxForwardsInFlight: { min: 1, max: Number.MAX_SAFE_INTEGER },
   maxTcpConnections: { min: 1, max: Number.MAX_SAFE_INTEGER },
   tcpIdleTimeoutSeconds: { min: 1, max: MAX_TIMER_SECONDS },
+  /** the state is decoded into one string for JSON.parse, so it can be no longer than V8's longest string */
+  maxStateBytes: { min: 1024, max: constants.MAX_STRING_LENGTH },
 } as const;
 
 /**
@@ -69,5 +72,8 @@ export function defaultConfig(): Config {
     maxForwardsInFlight: 1024,
     maxTcpConnections: 1000,
     tcpIdleTimeoutSeconds: 8,
+    // A 50,000-task state is about 30 MB of JSON: room for 100,000 tasks several times over, yet a bound on what
+    // a broken or hostile master can make the refresh worker hold.
+    maxStateBytes: 256 * 1024 * 1024,
   };
 }

@@ -58,5 +58,6 @@ export function configForDisplay(config: Config, serial: number): Record<string,
     MaxForwardsInFlight: c.maxForwardsInFlight,
     MaxTcpConnections: c.maxTcpConnections,
     TcpIdleTimeoutSeconds: c.tcpIdleTimeoutSeconds,
+    MaxStateBytes: c.maxStateBytes,
   };
 }

@@ -71,4 +71,6 @@ export interface Config {
   maxTcpConnections: number;
   /** seconds an idle TCP connection is kept open (default 8, as Go) */
   tcpIdleTimeoutSeconds: number;
+  /** largest master state accepted, in bytes received and again in bytes decompressed (default 256 MiB) */
+  maxStateBytes: number;
 }

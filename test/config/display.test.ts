@@ -50,6 +50,7 @@ const OUR_KEYS = [
   'MaxForwardsInFlight',
   'MaxTcpConnections',
   'TcpIdleTimeoutSeconds',
+  'MaxStateBytes',
 ];
 
 describe('configForDisplay', () => {

@@ -57,6 +57,7 @@ describe('defaults', () => {
       maxForwardsInFlight: 1024,
       maxTcpConnections: 1000,
       tcpIdleTimeoutSeconds: 8,
+      maxStateBytes: 268435456,
     });
   });
 
@@ -87,6 +88,7 @@ describe('key matching', () => {
         MAXFORWARDSINFLIGHT: 10,
         maxtcpconnections: 5,
         TcpIdleTimeoutSECONDS: 3,
+        MAXSTATEBYTES: 1048576,
       }),
     );
     expect(config).toMatchObject({
@@ -104,6 +106,7 @@ describe('key matching', () => {
       maxForwardsInFlight: 10,
       maxTcpConnections: 5,
       tcpIdleTimeoutSeconds: 3,
+      maxStateBytes: 1048576,
     });
   });
 

@@ -289,6 +289,9 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
       'tcpIdleTimeoutSeconds',
       'tcpIdleTimeoutSeconds must be an integer from 1 to 2147483',
     ],
+    [{ maxStateBytes: 1023 }, 'maxStateBytes', 'maxStateBytes must be an integer from 1024 to 536870888'],
+    // JSON.parse needs the state as one string, and V8 strings end there.
+    [{ maxStateBytes: 536870889 }, 'maxStateBytes', 'maxStateBytes must be an integer from 1024 to 536870888'],
   ])('rejects %j', (fields, key, message) => {
     expectConfigError(() => load(fields), key, message);
   });
@@ -298,8 +301,9 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
   });
 
   it('accepts port 0 (ephemeral) and the range ends of our settings', () => {
-    const { config } = load({ port: 0, httpPort: 0, ednsMaxUdpSize: 512, workers: 64, forwardCacheSize: 0 });
-    expect(config).toMatchObject({ port: 0, httpPort: 0, ednsMaxUdpSize: 512, workers: 64, forwardCacheSize: 0 });
+    const ends = { port: 0, httpPort: 0, ednsMaxUdpSize: 512, workers: 64, forwardCacheSize: 0, maxStateBytes: 1024 };
+    expect(load(ends).config).toMatchObject(ends);
+    expect(load({ maxStateBytes: 536870888 }).config.maxStateBytes).toBe(536870888);
   });
 
   it('keeps zkDetectionTimeout <= 0 (it disables the timer)', () => {

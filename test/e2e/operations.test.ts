@@ -114,6 +114,21 @@ describe('SIGHUP', () => {
     expect((await dig(s.udpPort, ['example.com.', 'A'])).status).toBe('REFUSED');
     expect((await dig(s.udpPort, ['leader.mesos.', 'A'])).status).toBe('NOERROR');
   });
+
+  it('applies a new maxStateBytes to the next fetch, keeping the current table', async () => {
+    const m = await master();
+    const config = testConfig({ masters: [m.address] });
+    const s = await server(config);
+    await s.waitForRefresh();
+    // The upstream-fake state is about 16 KB.
+    s.writeConfig({ ...config, maxStateBytes: 4096 });
+    const from = s.logs.length;
+    s.proc.kill('SIGHUP');
+    const failed = await s.waitForLog((r) => r.msg === 'master state fetch failed', 20_000, from);
+    expect((failed.err as { code?: string }).code).toBe('MESOS_DNS_FETCH_TOO_LARGE');
+    await s.waitForLog((r) => r.msg === 'refresh failed; keeping the current table', 20_000, from);
+    expect((await dig(s.udpPort, ['leader.mesos.', 'A'])).status).toBe('NOERROR');
+  });
 });
 
 describe('/ready and /metrics', () => {

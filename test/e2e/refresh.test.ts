@@ -11,6 +11,8 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
+const MiB = 1024 * 1024;
+
 /** A state with `n` tasks `app-<i>` whose container IPs encode `version`, plus one task only this version has. */
 function versionedState(leader: string, version: number, n = 100): Record<string, unknown> {
   const slaves = [{ id: 'agent-S0', pid: 'slave(1)@10.0.0.1:5051' }];
@@ -45,10 +47,13 @@ describe('master faults keep the old table and recover on the next good refresh'
     ['malformed JSON', (m) => m.malformed()],
     ['an empty body', (m) => m.empty()],
     ['a state without a leader', (m) => m.leaderless()],
+    ['a state larger than maxStateBytes', (m) => m.serve({ ...versionedState(m.upid, 2), padding: 'x'.repeat(MiB) })],
   ])('%s', async (_, breakIt) => {
     const m = await standIn();
     m.serve(versionedState(m.upid, 1));
-    const s = await startMesosDns(testConfig({ masters: [m.address], refreshSeconds: 1, stateTimeoutSeconds: 1 }));
+    const s = await startMesosDns(
+      testConfig({ masters: [m.address], refreshSeconds: 1, stateTimeoutSeconds: 1, maxStateBytes: MiB }),
+    );
     cleanup.push(() => s.stop());
     await s.waitForRefresh();
     expect((await dig(s.udpPort, ['only-v1.marathon.mesos.', 'A'])).answer).toHaveLength(1);
