@@ -41,8 +41,10 @@ export type ErrorCode =
   // Refreshing and serving.
   /** a refresh failed for a reason not covered by a more specific code */
   | 'MESOS_DNS_REFRESH_FAILED'
-  /** the refresh worker thread died (crash, out of memory) during a refresh */
+  /** the refresh worker thread died during a refresh (a crash; running out of heap has its own code) */
   | 'MESOS_DNS_REFRESH_WORKER_DIED'
+  /** the refresh needed more heap than `refreshHeapMiB`; its worker was stopped, the process lives on */
+  | 'MESOS_DNS_REFRESH_OUT_OF_MEMORY'
   /** the program is stopping; the operation was abandoned */
   | 'MESOS_DNS_STOPPED'
   /** a buffer handed over as a record table is not one */

@@ -72,6 +72,7 @@ const FIELDS: readonly Field[] = [
   { goKey: 'MaxTcpConnections', field: 'maxTcpConnections', type: 'int' },
   { goKey: 'TcpIdleTimeoutSeconds', field: 'tcpIdleTimeoutSeconds', type: 'int' },
   { goKey: 'MaxStateBytes', field: 'maxStateBytes', type: 'int' },
+  { goKey: 'RefreshHeapMiB', field: 'refreshHeapMiB', type: 'int' },
 ];
 
 const BY_FOLDED_KEY = new Map(FIELDS.map((f) => [asciiLower(f.goKey), f]));

@@ -59,5 +59,6 @@ export function configForDisplay(config: Config, serial: number): Record<string,
     MaxTcpConnections: c.maxTcpConnections,
     TcpIdleTimeoutSeconds: c.tcpIdleTimeoutSeconds,
     MaxStateBytes: c.maxStateBytes,
+    RefreshHeapMiB: c.refreshHeapMiB,
   };
 }

@@ -73,4 +73,6 @@ export interface Config {
   tcpIdleTimeoutSeconds: number;
   /** largest master state accepted, in bytes received and again in bytes decompressed (default 256 MiB) */
   maxStateBytes: number;
+  /** the refresh worker thread's heap (V8 old generation), in MiB; a refresh that needs more fails (default 1024) */
+  refreshHeapMiB: number;
 }

@@ -8,6 +8,8 @@ export interface WorkerInit {
   config: Config;
   fetchOptions: FetchOptions;
   log: LogOptions;
+  /** the SOA serial being served when the worker starts (null before the first table): a new worker never goes below it */
+  servedSerial: number | null;
 }
 
 export type ToWorker =

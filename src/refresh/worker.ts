@@ -11,7 +11,7 @@ import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
  * 50,000-task state is processed. One refresh at a time, as the main thread asks.
  */
 const init = workerData as WorkerInit;
-const pipeline = new RefreshPipeline(init.config, init.fetchOptions, createLogger(init.log));
+const pipeline = new RefreshPipeline(init.config, init.fetchOptions, createLogger(init.log), init.servedSerial);
 const port = parentPort!;
 
 port.on('message', (msg: ToWorker) => {

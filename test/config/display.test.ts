@@ -51,6 +51,7 @@ const OUR_KEYS = [
   'MaxTcpConnections',
   'TcpIdleTimeoutSeconds',
   'MaxStateBytes',
+  'RefreshHeapMiB',
 ];
 
 describe('configForDisplay', () => {

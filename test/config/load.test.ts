@@ -58,6 +58,7 @@ describe('defaults', () => {
       maxTcpConnections: 1000,
       tcpIdleTimeoutSeconds: 8,
       maxStateBytes: 268435456,
+      refreshHeapMiB: 1024,
     });
   });
 
@@ -89,6 +90,7 @@ describe('key matching', () => {
         maxtcpconnections: 5,
         TcpIdleTimeoutSECONDS: 3,
         MAXSTATEBYTES: 1048576,
+        refreshheapmib: 64,
       }),
     );
     expect(config).toMatchObject({
@@ -107,6 +109,7 @@ describe('key matching', () => {
       maxTcpConnections: 5,
       tcpIdleTimeoutSeconds: 3,
       maxStateBytes: 1048576,
+      refreshHeapMiB: 64,
     });
   });
 

@@ -292,6 +292,8 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
     [{ maxStateBytes: 1023 }, 'maxStateBytes', 'maxStateBytes must be an integer from 1024 to 536870888'],
     // JSON.parse needs the state as one string, and V8 strings end there.
     [{ maxStateBytes: 536870889 }, 'maxStateBytes', 'maxStateBytes must be an integer from 1024 to 536870888'],
+    [{ refreshHeapMiB: 15 }, 'refreshHeapMiB', 'refreshHeapMiB must be an integer from 16 to 1048576'],
+    [{ refreshHeapMiB: 1048577 }, 'refreshHeapMiB', 'refreshHeapMiB must be an integer from 16 to 1048576'],
   ])('rejects %j', (fields, key, message) => {
     expectConfigError(() => load(fields), key, message);
   });
@@ -301,7 +303,15 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
   });
 
   it('accepts port 0 (ephemeral) and the range ends of our settings', () => {
-    const ends = { port: 0, httpPort: 0, ednsMaxUdpSize: 512, workers: 64, forwardCacheSize: 0, maxStateBytes: 1024 };
+    const ends = {
+      port: 0,
+      httpPort: 0,
+      ednsMaxUdpSize: 512,
+      workers: 64,
+      forwardCacheSize: 0,
+      maxStateBytes: 1024,
+      refreshHeapMiB: 16,
+    };
     expect(load(ends).config).toMatchObject(ends);
     expect(load({ maxStateBytes: 536870888 }).config.maxStateBytes).toBe(536870888);
   });

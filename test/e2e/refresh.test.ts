@@ -72,6 +72,74 @@ describe('master faults keep the old table and recover on the next good refresh'
   });
 });
 
+/** `n` tasks of 1,024 ports each (the most a task may have): about 400,000 SRV records from a 20 KB state. */
+function portHeavyState(leader: string, n = 100): Record<string, unknown> {
+  const slaves = [{ id: 'agent-S0', pid: 'slave(1)@10.0.0.1:5051' }];
+  const tasks = Array.from({ length: n }, (_, i) => ({
+    id: `heavy-${i}.1`,
+    name: `heavy-${i}`,
+    slave_id: 'agent-S0',
+    state: 'TASK_RUNNING',
+    resources: { ports: '[1-1024]' },
+  }));
+  return { leader, slaves, frameworks: [{ name: 'marathon', pid: 'scheduler(1)@10.0.0.2:8080', tasks }] };
+}
+
+function errCode(line: Record<string, unknown>): unknown {
+  return (line.err as { code?: unknown } | undefined)?.code;
+}
+
+describe('a refresh that needs more heap than refreshHeapMiB fails alone', () => {
+  it.each<[string, Record<string, string>, (m: StandInMaster) => void, { msg: string; code: string }]>([
+    [
+      'a state whose records outgrow the heap: the worker is stopped and replaced',
+      {},
+      (m) => m.serve(portHeavyState(m.upid)),
+      { msg: 'refresh worker died; a new one starts with the next refresh', code: 'MESOS_DNS_REFRESH_OUT_OF_MEMORY' },
+    ],
+  ])('%s', async (_, env, breakIt, why) => {
+    const m = await standIn();
+    m.serve(versionedState(m.upid, 1));
+    const s = await startMesosDns(testConfig({ masters: [m.address], refreshSeconds: 1, refreshHeapMiB: 32 }), {
+      env,
+    });
+    cleanup.push(() => s.stop());
+    await s.waitForRefresh();
+    expect((await dig(s.udpPort, ['only-v1.marathon.mesos.', 'A'])).answer).toHaveLength(1);
+
+    breakIt(m);
+    const from = s.logs.length;
+    await s.waitForLog((r) => r.msg === 'refresh failed; keeping the current table', 30_000, from);
+    expect(errCode(await s.waitForLog((r) => r.msg === why.msg, 1000, from))).toBe(why.code);
+    expect(s.proc.exitCode).toBeNull();
+    expect(s.proc.signalCode).toBeNull();
+    const during = await dig(s.udpPort, ['only-v1.marathon.mesos.', 'A']);
+    expect(during.status).toBe('NOERROR');
+    expect(during.answer).toHaveLength(1);
+
+    m.serve(versionedState(m.upid, 2));
+    await s.waitForLog((r) => r.msg === 'refresh done', 30_000, s.logs.length);
+    expect((await dig(s.udpPort, ['only-v2.marathon.mesos.', 'A'])).answer).toHaveLength(1);
+  });
+
+  it('a new refreshHeapMiB on SIGHUP replaces the running worker before the next refresh', async () => {
+    const m = await standIn();
+    m.serve(versionedState(m.upid, 1));
+    const config = testConfig({ masters: [m.address], refreshHeapMiB: 16 });
+    const s = await startMesosDns(config);
+    cleanup.push(() => s.stop());
+    await s.waitForRefresh();
+
+    // Too heavy for 16 MiB: only a new worker with the new limit loads it.
+    m.serve(portHeavyState(m.upid, 20));
+    s.writeConfig({ ...config, refreshHeapMiB: 256 });
+    const from = s.logs.length;
+    s.proc.kill('SIGHUP');
+    const done = await s.waitForRefresh(from, 30_000);
+    expect(done.tasks).toBe(20);
+  });
+});
+
 describe('no torn reads', () => {
   it('names present in both of two alternating state versions always resolve while tables swap', async () => {
     const m = await standIn();
