@@ -132,7 +132,8 @@ export class Refresher {
       servedSerial: this.opts.serving.current?.serial ?? null,
     };
     // Unbounded, the worker's heap may grow as large as the whole process's. Bounded, a refresh that grows too far
-    // ends its worker (a failed refresh) while the host still has memory.
+    // ends its worker (a failed refresh) while the host still has memory; the one allocation that could overshoot
+    // the bound at once and abort the process, the state text and its parse, is checked first (fetch/heap-room.ts).
     const w = new Worker(this.opts.workerUrl ?? new URL('./worker.js', import.meta.url), {
       workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: heapMiB },

@@ -97,6 +97,13 @@ describe('a refresh that needs more heap than refreshHeapMiB fails alone', () =>
       (m) => m.serve(portHeavyState(m.upid)),
       { msg: 'refresh worker died; a new one starts with the next refresh', code: 'MESOS_DNS_REFRESH_OUT_OF_MEMORY' },
     ],
+    [
+      // One allocation past the heap limit aborts the process, worker or not: the state is refused before it is parsed.
+      'a state too large to parse in that heap, with the process heap limited too',
+      { NODE_OPTIONS: '--max-old-space-size=32' },
+      (m) => m.serve(JSON.stringify({ ...versionedState(m.upid, 3), padding: 'x'.repeat(64 * MiB) })),
+      { msg: 'master state fetch failed', code: 'MESOS_DNS_FETCH_TOO_LARGE' },
+    ],
   ])('%s', async (_, env, breakIt, why) => {
     const m = await standIn();
     m.serve(versionedState(m.upid, 1));

@@ -1,6 +1,5 @@
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, createInflate, createInflateRaw } from 'node:zlib';
 import { FetchFailure } from '../../errors.js';
 
@@ -11,12 +10,13 @@ export interface BodyHeaders {
 }
 
 /**
- * A state body as text, decompressed while it streams in. Reading stops as soon
- * as the bytes received, or the bytes decompressed, pass `maxBytes`: a huge body
- * or a gzip bomb costs at most `maxBytes` (plus one chunk) of memory, never its
- * whole size. Over the cap the body is abandoned, and the connection with it.
+ * A state body, decompressed while it streams in. Reading stops as soon as the
+ * bytes received, or the bytes decompressed, pass `maxBytes`: a huge body or a
+ * gzip bomb costs at most `maxBytes` (plus one chunk) of memory, never its whole
+ * size. Over the cap the body is abandoned, and the connection with it. The
+ * bytes stay off the JavaScript heap until the caller decides it has room for them.
  */
-export async function readStateBody(body: Readable, headers: BodyHeaders, maxBytes: number): Promise<string> {
+export async function readStateBody(body: Readable, headers: BodyHeaders, maxBytes: number): Promise<Buffer> {
   const encoding = headerText(headers['content-encoding']).trim().toLowerCase();
   const declared = Number(headerText(headers['content-length']) || '0');
   if (declared > maxBytes) {
@@ -29,18 +29,19 @@ export async function readStateBody(body: Readable, headers: BodyHeaders, maxByt
     throw new FetchFailure('MESOS_DNS_FETCH_BAD_ENCODING', `unsupported Content-Encoding "${encoding}"`);
   }
 
-  const decoder = new StringDecoder('utf8');
-  let text = '';
+  const chunks: Buffer[] = [];
+  let length = 0;
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      text += decoder.write(chunk);
+      chunks.push(chunk);
+      length += chunk.length;
       done();
     },
   });
   const stages: Array<Readable | Transform | Writable> = [body, cap(maxBytes, 'as received')];
   if (inflater !== 'identity') stages.push(inflater, cap(maxBytes, 'once decompressed'));
   await pipeline([...stages, sink]);
-  return text + decoder.end();
+  return Buffer.concat(chunks, length);
 }
 
 function headerText(value: string | string[] | undefined): string {

@@ -2,6 +2,7 @@ import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { authorizationFor } from './auth.js';
 import { readStateBody } from './body.js';
+import { ensureRoomToParse } from './heap-room.js';
 import { FetchFailure } from '../../errors.js';
 import type { FetchAuth } from './options.js';
 
@@ -40,7 +41,9 @@ export async function getState(
     await response.body.dump();
     throw new FetchFailure('MESOS_DNS_FETCH_HTTP_STATUS', `HTTP status ${response.statusCode}`);
   }
-  return checkState(await readStateBody(response.body, response.headers, maxBytes));
+  const raw = await readStateBody(response.body, response.headers, maxBytes);
+  ensureRoomToParse(raw);
+  return checkState(raw.toString('utf8'));
 }
 
 /** The checks on a reply body, separate from I/O so they can be tested directly. */

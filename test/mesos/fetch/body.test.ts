@@ -55,13 +55,13 @@ describe('readStateBody', () => {
     ['x-gzip', 'x-gzip', gzipSync],
     ['zlib deflate', 'deflate', deflateSync],
     ['raw deflate', 'deflate', deflateRawSync],
-  ])('decodes %s, UTF-8 split across chunks', async (_name, encoding, encode) => {
+  ])('decodes %s', async (_name, encoding, encode) => {
     const body = chunked(encode(Buffer.from(TEXT)), 3);
-    expect(await readStateBody(body, { 'content-encoding': encoding }, 1024)).toBe(TEXT);
+    expect((await readStateBody(body, { 'content-encoding': encoding }, 1024)).toString()).toBe(TEXT);
   });
 
-  it('gives an empty compressed body as empty text (it then fails as empty, not as corrupt)', async () => {
-    expect(await readStateBody(chunked(Buffer.alloc(0)), { 'content-encoding': 'gzip' }, 1024)).toBe('');
+  it('gives an empty compressed body as empty (it then fails as empty, not as corrupt)', async () => {
+    expect(await readStateBody(chunked(Buffer.alloc(0)), { 'content-encoding': 'gzip' }, 1024)).toHaveLength(0);
   });
 
   it('fails a Content-Length over the cap without reading the body', async () => {
@@ -74,7 +74,7 @@ describe('readStateBody', () => {
 
   it('accepts exactly the cap, and stops reading one chunk past it', async () => {
     const data = Buffer.from(TEXT);
-    expect(await readStateBody(chunked(data), {}, data.length)).toBe(TEXT);
+    expect((await readStateBody(chunked(data), {}, data.length)).toString()).toBe(TEXT);
     const body = chunked(Buffer.concat([data, Buffer.alloc(1 << 20, 0x20)]), 16);
     const err = await failure(readStateBody(body, {}, data.length));
     expect(err.code).toBe('MESOS_DNS_FETCH_TOO_LARGE');
