@@ -73,6 +73,7 @@ const FIELDS: readonly Field[] = [
   { goKey: 'TcpIdleTimeoutSeconds', field: 'tcpIdleTimeoutSeconds', type: 'int' },
   { goKey: 'MaxStateBytes', field: 'maxStateBytes', type: 'int' },
   { goKey: 'RefreshHeapMiB', field: 'refreshHeapMiB', type: 'int' },
+  { goKey: 'HttpMaxConnections', field: 'httpMaxConnections', type: 'int' },
 ];
 
 const BY_FOLDED_KEY = new Map(FIELDS.map((f) => [asciiLower(f.goKey), f]));

@@ -20,6 +20,7 @@ export const EXTRA_LIMITS = {
   maxStateBytes: { min: 1024, max: constants.MAX_STRING_LENGTH },
   /** below 16 MiB the worker cannot even load its modules; 1 TiB is far beyond any host */
   refreshHeapMiB: { min: 16, max: 1024 * 1024 },
+  httpMaxConnections: { min: 1, max: Number.MAX_SAFE_INTEGER },
 } as const;
 
 /**
@@ -80,5 +81,7 @@ export function defaultConfig(): Config {
     // A 50,000-task refresh peaks near 300 MiB RSS (bench:records): room for 100,000 tasks. With a limit, a
     // heavier refresh fails on its own instead of taking the process (and DNS) down with it.
     refreshHeapMiB: 1024,
+    // Health checks, scrapers and operators' scripts: a few connections each; this bounds what a flood can hold.
+    httpMaxConnections: 256,
   };
 }

@@ -60,5 +60,6 @@ export function configForDisplay(config: Config, serial: number): Record<string,
     TcpIdleTimeoutSeconds: c.tcpIdleTimeoutSeconds,
     MaxStateBytes: c.maxStateBytes,
     RefreshHeapMiB: c.refreshHeapMiB,
+    HttpMaxConnections: c.httpMaxConnections,
   };
 }

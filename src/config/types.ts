@@ -75,4 +75,6 @@ export interface Config {
   maxStateBytes: number;
   /** the refresh worker thread's heap (V8 old generation), in MiB; a refresh that needs more fails (default 1024) */
   refreshHeapMiB: number;
+  /** open HTTP connections at once; further ones are closed at once (default 256) */
+  httpMaxConnections: number;
 }

@@ -52,6 +52,7 @@ const OUR_KEYS = [
   'TcpIdleTimeoutSeconds',
   'MaxStateBytes',
   'RefreshHeapMiB',
+  'HttpMaxConnections',
 ];
 
 describe('configForDisplay', () => {

@@ -59,6 +59,7 @@ describe('defaults', () => {
       tcpIdleTimeoutSeconds: 8,
       maxStateBytes: 268435456,
       refreshHeapMiB: 1024,
+      httpMaxConnections: 256,
     });
   });
 
@@ -91,6 +92,7 @@ describe('key matching', () => {
         TcpIdleTimeoutSECONDS: 3,
         MAXSTATEBYTES: 1048576,
         refreshheapmib: 64,
+        HTTPMAXCONNECTIONS: 8,
       }),
     );
     expect(config).toMatchObject({
@@ -110,6 +112,7 @@ describe('key matching', () => {
       tcpIdleTimeoutSeconds: 3,
       maxStateBytes: 1048576,
       refreshHeapMiB: 64,
+      httpMaxConnections: 8,
     });
   });
 

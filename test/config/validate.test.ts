@@ -294,6 +294,7 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
     [{ maxStateBytes: 536870889 }, 'maxStateBytes', 'maxStateBytes must be an integer from 1024 to 536870888'],
     [{ refreshHeapMiB: 15 }, 'refreshHeapMiB', 'refreshHeapMiB must be an integer from 16 to 1048576'],
     [{ refreshHeapMiB: 1048577 }, 'refreshHeapMiB', 'refreshHeapMiB must be an integer from 16 to 1048576'],
+    [{ httpMaxConnections: 0 }, 'httpMaxConnections', 'httpMaxConnections must be an integer at least 1'],
   ])('rejects %j', (fields, key, message) => {
     expectConfigError(() => load(fields), key, message);
   });
