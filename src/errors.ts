@@ -45,6 +45,11 @@ export type ErrorCode =
   | 'MESOS_DNS_REFRESH_WORKER_DIED'
   /** the refresh needed more heap than `refreshHeapMiB`; its worker was stopped, the process lives on */
   | 'MESOS_DNS_REFRESH_OUT_OF_MEMORY'
+  // Readiness (`/ready`) when no failed refresh explains it.
+  /** no refresh has finished yet */
+  | 'MESOS_DNS_NOT_LOADED'
+  /** no refresh has succeeded for 3 × refreshSeconds, and none failed since (one may be stuck) */
+  | 'MESOS_DNS_STALE'
   /** the program is stopping; the operation was abandoned */
   | 'MESOS_DNS_STOPPED'
   /** a buffer handed over as a record table is not one */

@@ -1,12 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import { MesosDnsError, errorCode, errorMessage } from '../errors.js';
+import { MesosDnsError } from '../errors.js';
 import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
 import { RecordTable } from '../table/table.js';
 import type { ServingState, Snapshot } from '../serving.js';
-import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
+import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 
 export interface RefresherOptions {
   config: Config;
@@ -101,8 +101,7 @@ export class Refresher {
           await this.refreshOnce();
         } catch (err) {
           // Whatever went wrong, the current table stays and the next refresh is still scheduled.
-          const error = { code: errorCode(err, 'MESOS_DNS_REFRESH_FAILED'), message: errorMessage(err) };
-          this.opts.serving.recordOutcome({ at: Date.now(), ok: false, error, durationMs: 0 });
+          this.opts.serving.recordOutcome({ at: Date.now(), ok: false, error: refreshFailure(err), durationMs: 0 });
           this.opts.log.error({ err }, 'refresh failed; keeping the current table');
         }
       } while (this.pending && !this.stopped);

@@ -132,6 +132,24 @@ describe('SIGHUP', () => {
 });
 
 describe('/ready and /metrics', () => {
+  it('/ready names a failure by code and master, never quoting what the master sent', async () => {
+    const m = await master();
+    m.serve('s3cr3t-token=hunter2, and not JSON');
+    const s = await server({ masters: [m.address] });
+    await s.waitForLog((r) => r.msg === 'refresh failed; keeping the current table');
+    const r = await fetch(`http://127.0.0.1:${s.httpPort}/ready`);
+    const text = await r.text();
+    expect(r.status).toBe(503);
+    expect(text).not.toContain('s3cr3t');
+    expect(JSON.parse(text)).toEqual({
+      ready: false,
+      reason: 'MESOS_DNS_MASTER_UNREACHABLE',
+      cause: 'MESOS_DNS_FETCH_BAD_JSON',
+      master: m.address,
+      detail: 'no state loaded yet',
+    });
+  });
+
   it('/ready goes 503 → 200 → 503 as the master appears and then disappears for more than 3 refresh periods', async () => {
     const m = await master();
     m.fail(500);
