@@ -27,6 +27,7 @@ const RESTART_KEYS = [
   'httpOn',
   'httpPort',
   'httpListener',
+  'httpMaxConnections',
   'workers',
   'maxTcpConnections',
   'tcpIdleTimeoutSeconds',

@@ -19,6 +19,8 @@ export type ErrorCode =
   | 'MESOS_DNS_FETCH_NETWORK'
   | 'MESOS_DNS_FETCH_HTTP_STATUS'
   | 'MESOS_DNS_FETCH_BAD_ENCODING'
+  /** the body, as received or decompressed, passed `maxStateBytes`; reading stopped there */
+  | 'MESOS_DNS_FETCH_TOO_LARGE'
   | 'MESOS_DNS_FETCH_EMPTY_BODY'
   | 'MESOS_DNS_FETCH_BAD_JSON'
   | 'MESOS_DNS_FETCH_NOT_OBJECT'
@@ -39,8 +41,15 @@ export type ErrorCode =
   // Refreshing and serving.
   /** a refresh failed for a reason not covered by a more specific code */
   | 'MESOS_DNS_REFRESH_FAILED'
-  /** the refresh worker thread died (crash, out of memory) during a refresh */
+  /** the refresh worker thread died during a refresh (a crash; running out of heap has its own code) */
   | 'MESOS_DNS_REFRESH_WORKER_DIED'
+  /** the refresh needed more heap than `refreshHeapMiB`; its worker was stopped, the process lives on */
+  | 'MESOS_DNS_REFRESH_OUT_OF_MEMORY'
+  // Readiness (`/ready`) when no failed refresh explains it.
+  /** no refresh has finished yet */
+  | 'MESOS_DNS_NOT_LOADED'
+  /** no refresh has succeeded for 3 × refreshSeconds, and none failed since (one may be stuck) */
+  | 'MESOS_DNS_STALE'
   /** the program is stopping; the operation was abandoned */
   | 'MESOS_DNS_STOPPED'
   /** a buffer handed over as a record table is not one */

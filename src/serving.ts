@@ -19,10 +19,21 @@ export interface Snapshot {
   counts: { a: number; aaaa: number; srv: number; names: number; tasks: number };
 }
 
+/** Why a refresh failed: codes and an address, plus a message for the logs. */
+export interface RefreshFailure {
+  code: string;
+  /** for the logs only: it may quote what a master sent, so `/ready` never shows it */
+  message: string;
+  /** the master the failure is about, `host:port` (for a failed fetch, the last one tried) */
+  master?: string;
+  /** the code of what failed underneath, e.g. the last fetch attempt's `MESOS_DNS_FETCH_*` code */
+  cause?: string;
+}
+
 export interface RefreshOutcome {
   at: number;
   ok: boolean;
-  error?: { code: string; message: string };
+  error?: RefreshFailure;
   durationMs: number;
 }
 

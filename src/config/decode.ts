@@ -73,6 +73,9 @@ const FIELDS: readonly Field[] = [
   { goKey: 'MaxForwardsPerClient', field: 'maxForwardsPerClient', type: 'int' },
   { goKey: 'MaxTcpConnections', field: 'maxTcpConnections', type: 'int' },
   { goKey: 'TcpIdleTimeoutSeconds', field: 'tcpIdleTimeoutSeconds', type: 'int' },
+  { goKey: 'MaxStateBytes', field: 'maxStateBytes', type: 'int' },
+  { goKey: 'RefreshHeapMiB', field: 'refreshHeapMiB', type: 'int' },
+  { goKey: 'HttpMaxConnections', field: 'httpMaxConnections', type: 'int' },
 ];
 
 const BY_FOLDED_KEY = new Map(FIELDS.map((f) => [asciiLower(f.goKey), f]));

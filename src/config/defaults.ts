@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import type { Config } from './types.js';
 
 /**
@@ -17,6 +18,11 @@ export const EXTRA_LIMITS = {
   maxForwardsPerClient: { min: 1, max: Number.MAX_SAFE_INTEGER },
   maxTcpConnections: { min: 1, max: Number.MAX_SAFE_INTEGER },
   tcpIdleTimeoutSeconds: { min: 1, max: MAX_TIMER_SECONDS },
+  /** the state is decoded into one string for JSON.parse, so it can be no longer than V8's longest string */
+  maxStateBytes: { min: 1024, max: constants.MAX_STRING_LENGTH },
+  /** below 16 MiB the worker cannot even load its modules; 1 TiB is far beyond any host */
+  refreshHeapMiB: { min: 16, max: 1024 * 1024 },
+  httpMaxConnections: { min: 1, max: Number.MAX_SAFE_INTEGER },
 } as const;
 
 /**
@@ -73,5 +79,13 @@ export function defaultConfig(): Config {
     maxForwardsPerClient: 100,
     maxTcpConnections: 1000,
     tcpIdleTimeoutSeconds: 8,
+    // A 50,000-task state is about 30 MB of JSON: room for 100,000 tasks several times over, yet a bound on what
+    // a broken or hostile master can make the refresh worker hold.
+    maxStateBytes: 256 * 1024 * 1024,
+    // A 50,000-task refresh peaks near 300 MiB RSS (bench:records): room for 100,000 tasks. With a limit, a
+    // heavier refresh fails on its own instead of taking the process (and DNS) down with it.
+    refreshHeapMiB: 1024,
+    // Health checks, scrapers and operators' scripts: a few connections each; this bounds what a flood can hold.
+    httpMaxConnections: 256,
   };
 }

@@ -60,5 +60,8 @@ export function configForDisplay(config: Config, serial: number): Record<string,
     MaxForwardsPerClient: c.maxForwardsPerClient,
     MaxTcpConnections: c.maxTcpConnections,
     TcpIdleTimeoutSeconds: c.tcpIdleTimeoutSeconds,
+    MaxStateBytes: c.maxStateBytes,
+    RefreshHeapMiB: c.refreshHeapMiB,
+    HttpMaxConnections: c.httpMaxConnections,
   };
 }

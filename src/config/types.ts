@@ -75,4 +75,10 @@ export interface Config {
   maxTcpConnections: number;
   /** seconds an idle TCP connection is kept open (default 8, as Go) */
   tcpIdleTimeoutSeconds: number;
+  /** largest master state accepted, in bytes received and again in bytes decompressed (default 256 MiB) */
+  maxStateBytes: number;
+  /** the refresh worker thread's heap (V8 old generation), in MiB; a refresh that needs more fails (default 1024) */
+  refreshHeapMiB: number;
+  /** open HTTP connections at once; further ones are closed at once (default 256) */
+  httpMaxConnections: number;
 }

@@ -2,6 +2,7 @@
  * `/health` (the process serves) and `/ready` (it serves current data): a load
  * balancer should stop sending queries to an instance whose table went stale.
  */
+import type { ErrorCode } from '../errors.js';
 import type { ServingState } from '../serving.js';
 
 /** Refreshes that may be missed before the data counts as stale. */
@@ -18,21 +19,47 @@ export function freshSince(serving: ServingState): number {
   return Math.max(serving.lastSuccessAt, last?.ok ? last.at : 0);
 }
 
-export type Readiness = { ready: true; serial: number; ageSeconds: number } | { ready: false; reason: string };
+/**
+ * The `/ready` body; its shape is stable, for load balancers and scripts.
+ *
+ * Ready (HTTP 200): `{"ready":true,"serial":1700000000,"ageSeconds":12.5}`, the SOA serial
+ * served and the seconds since the records were last confirmed.
+ *
+ * Not ready (HTTP 503):
+ * `{"ready":false,"reason":"MESOS_DNS_MASTER_UNREACHABLE","cause":"MESOS_DNS_FETCH_BAD_JSON","master":"10.0.0.1:5050","detail":"no state loaded yet"}`
+ * - `reason`: when the last refresh failed, its code (`MESOS_DNS_MASTER_UNREACHABLE`,
+ *   `MESOS_DNS_STATE_INVALID`, `MESOS_DNS_REFRESH_OUT_OF_MEMORY`, …); otherwise
+ *   `MESOS_DNS_NOT_LOADED` (no refresh has finished yet) or `MESOS_DNS_STALE`.
+ * - `cause`: the code underneath `reason`, e.g. the last master attempt's
+ *   `MESOS_DNS_FETCH_*` code; null when there is none.
+ * - `master`: the master the failed refresh is about (for a failed fetch, the last
+ *   one tried), or for `MESOS_DNS_STALE` the one the served records came from;
+ *   null when unknown.
+ * - `detail`: our fixed text, `no state loaded yet` or `last successful refresh
+ *   200s ago, more than 180s (3 × refreshSeconds)`.
+ *
+ * Every field is a code, an address or our own words: never text from outside
+ * (a master's body, a parser's view of it), which only the logs carry.
+ */
+export type Readiness =
+  | { ready: true; serial: number; ageSeconds: number }
+  | { ready: false; reason: string; cause: string | null; master: string | null; detail: string };
 
 export function readiness(serving: ServingState, refreshSeconds: number, now: number): Readiness {
   const snapshot = serving.current;
-  if (snapshot === null) return { ready: false, reason: withLastError('no state loaded yet', serving) };
+  if (snapshot === null) return notReady(serving, 'MESOS_DNS_NOT_LOADED', null, 'no state loaded yet');
   const ageSeconds = Math.max(0, now - freshSince(serving)) / 1000;
   const limit = STALE_AFTER_REFRESHES * refreshSeconds;
   if (ageSeconds > limit) {
-    const reason = `last successful refresh ${Math.round(ageSeconds)}s ago, more than ${limit}s (${STALE_AFTER_REFRESHES} × refreshSeconds)`;
-    return { ready: false, reason: withLastError(reason, serving) };
+    const detail = `last successful refresh ${Math.round(ageSeconds)}s ago, more than ${limit}s (${STALE_AFTER_REFRESHES} × refreshSeconds)`;
+    return notReady(serving, 'MESOS_DNS_STALE', snapshot.master, detail);
   }
   return { ready: true, serial: snapshot.serial, ageSeconds: Math.round(ageSeconds * 1000) / 1000 };
 }
 
-function withLastError(reason: string, serving: ServingState): string {
-  const err = serving.lastOutcome?.ok === false ? serving.lastOutcome.error : undefined;
-  return err ? `${reason}; last refresh failed: ${err.code}: ${err.message}` : reason;
+/** The last failed refresh explains the state best; without one, `reason` and `master` as given. */
+function notReady(serving: ServingState, reason: ErrorCode, master: string | null, detail: string): Readiness {
+  const failed = serving.lastOutcome?.ok === false ? serving.lastOutcome.error : undefined;
+  if (failed === undefined) return { ready: false, reason, cause: null, master, detail };
+  return { ready: false, reason: failed.code, cause: failed.cause ?? null, master: failed.master ?? null, detail };
 }

@@ -13,6 +13,35 @@ import { VERSION } from '../version.js';
 import { createMetricsRegistry } from './metrics.js';
 import { INTERNAL_ERROR, handleRequest, type HttpReply, type RouteContext } from './routes.js';
 
+/** How long a peer may take before its connection is closed. */
+export interface HttpTimeouts {
+  /** from connecting (or the last reply) to the end of the request headers */
+  headersMs: number;
+  /** to send the whole request */
+  requestMs: number;
+  /** an idle kept-alive connection between requests */
+  keepAliveMs: number;
+  /** a connection with no traffic either way, e.g. a peer that stopped reading a long reply */
+  idleMs: number;
+}
+
+/**
+ * Our clients (load balancer probes, scrapers, operators' scripts) send one
+ * small GET in a single packet and read a reply that is ready in memory, so
+ * every phase takes milliseconds. Node's defaults (60 s for headers, 300 s per
+ * request, no idle limit) let a slow or silent peer hold a connection slot for
+ * minutes; with these, for seconds, even on a slow link.
+ */
+export const HTTP_TIMEOUTS: HttpTimeouts = {
+  headersMs: 10_000,
+  requestMs: 30_000,
+  keepAliveMs: 5_000,
+  idleMs: 30_000,
+};
+
+/** Time between warnings that connections are being refused for the cap. */
+const REFUSED_LOG_INTERVAL_MS = 10_000;
+
 export interface HttpServerOptions {
   config: Config;
   serving: ServingState;
@@ -22,10 +51,14 @@ export interface HttpServerOptions {
   extraMetrics?: (registry: Registry) => void;
   /** shown by `/v1/version`; defaults to the version in package.json */
   version?: string;
+  /** defaults to `HTTP_TIMEOUTS`; tests shorten them */
+  timeouts?: HttpTimeouts;
 }
 
 export interface RunningHttpServer {
   port: number;
+  /** connections open now */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -40,19 +73,43 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
   };
 
-  const server = createServer((req, res) => {
-    const method = req.method ?? 'GET';
-    const fail = (err: unknown): void => {
-      log.error({ err, method, url: req.url }, 'HTTP handler failed');
-      send(req, res, INTERNAL_ERROR);
-    };
-    try {
-      const reply = handleRequest(method, req.url ?? '/', req.headers.accept, ctx);
-      if (reply instanceof Promise) reply.then((r) => send(req, res, r), fail);
-      else send(req, res, reply);
-    } catch (err) {
-      fail(err);
-    }
+  const timeouts = opts.timeouts ?? HTTP_TIMEOUTS;
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // Node enforces the two timeouts above only when it sweeps its connections (every 30 s by default).
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+    },
+    (req, res) => {
+      const method = req.method ?? 'GET';
+      const fail = (err: unknown): void => {
+        log.error({ err, method, url: req.url }, 'HTTP handler failed');
+        send(req, res, INTERNAL_ERROR);
+      };
+      try {
+        const reply = handleRequest(method, req.url ?? '/', req.headers.accept, ctx);
+        if (reply instanceof Promise) reply.then((r) => send(req, res, r), fail);
+        else send(req, res, reply);
+      } catch (err) {
+        fail(err);
+      }
+    },
+  );
+  // With no 'timeout' listener, a socket idle this long is destroyed.
+  server.setTimeout(timeouts.idleMs);
+  // Past the cap Node closes each new connection at once; the ones already open are served as before.
+  server.maxConnections = config.httpMaxConnections;
+  let refusedLogged = 0;
+  server.on('drop', () => {
+    const now = Date.now();
+    if (now - refusedLogged < REFUSED_LOG_INTERVAL_MS) return;
+    refusedLogged = now;
+    log.warn(
+      { httpMaxConnections: config.httpMaxConnections },
+      'HTTP connection limit reached; closing new connections',
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -66,6 +123,8 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
 
   return {
     port: (server.address() as AddressInfo).port,
+    connections: () =>
+      new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

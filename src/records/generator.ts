@@ -1,6 +1,6 @@
 import type { IPSource } from '../config/types.js';
 import type { MesosState, Task } from '../state/state.js';
-import { parsePortRanges } from '../state/ports.js';
+import { MAX_PORTS_PER_TASK, parsePortRanges } from '../state/ports.js';
 import { splitHostPort } from '../net/host-port.js';
 import { parseIP, type ParsedIP } from '../net/ip.js';
 import { domainFrag, labelFor, type LabelFn } from './labels.js';
@@ -86,7 +86,8 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
       const status = latestRunningStatus(task);
       if (input.healthyOnly && status?.healthy === false) continue;
       b.beginTask();
-      insertTask(b, task, taskIPs(status, input.ipSources, agent.ips), agent, names, label);
+      const ports = taskPorts(task, warn);
+      insertTask(b, task, taskIPs(status, input.ipSources, agent.ips), ports, agent, names, label);
       tasks.push({ name: task.name, id: task.id, records: b.endTask() });
     }
     frameworks.push({ tasks, name: fw.name });
@@ -178,16 +179,45 @@ function splitLoose(s: string): { host: string; port: string } | null {
   return i < 0 ? null : { host: s.slice(0, i), port: s.slice(i + 1) };
 }
 
+/** Longest piece of a bad port range quoted in a warning: the text comes from the master. */
+const QUOTED_RANGE_MAX = 64;
+
+/** A task's ports; what was skipped is reported once per task and refresh, not once per range or name. */
+function taskPorts(task: Task, warn: (msg: string) => void): number[] {
+  let bad = 0;
+  let firstBad = '';
+  let total = 0;
+  const ports = parsePortRanges(task.ports, {
+    badRange: (range) => {
+      if (bad++ === 0) firstBad = range;
+    },
+    tooMany: (n) => (total = n),
+  });
+  const id = JSON.stringify(task.id);
+  if (bad > 0) {
+    const quoted = JSON.stringify(
+      firstBad.length > QUOTED_RANGE_MAX ? `${firstBad.slice(0, QUOTED_RANGE_MAX)}…` : firstBad,
+    );
+    warn(`task ${id}: skipped ${bad} bad port range(s) in resources.ports, the first ${quoted}`);
+  }
+  if (total > 0) {
+    warn(
+      `task ${id}: resources.ports holds ${total} ports, more than ${MAX_PORTS_PER_TASK}; only the first ${MAX_PORTS_PER_TASK} get SRV records`,
+    );
+  }
+  return ports;
+}
+
 function insertTask(
   b: RecordBuilder,
   task: Task,
   ips: ParsedIP[],
+  ports: readonly number[],
   agent: Agent,
   names: FrameworkNames,
   label: LabelFn,
 ): void {
   const hash = taskHash(task.id);
-  const ports = parsePortRanges(task.ports);
   if (!task.discovery) {
     const t = label(task.name);
     emit(b, names.app(t), `${t}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, null, label);

@@ -58,13 +58,17 @@ export class RefreshPipeline {
   private readonly log: Logger;
   private readonly fetchLog: Logger;
 
+  /** `servedSerial`: the serial served now, when this pipeline replaces one whose worker died */
   constructor(
     private config: Config,
     private fetchOptions: FetchOptions,
     root: Logger,
+    servedSerial: number | null = null,
   ) {
     this.log = componentLogger(root, 'refresh');
     this.fetchLog = componentLogger(root, 'fetch');
+    // The digest of the served records died with the old worker: the next table gets a newer serial, never an older one.
+    if (servedSerial !== null) this.previous = { serial: servedSerial, digest: '' };
   }
 
   reconfigure(config: Config, fetchOptions: FetchOptions): void {

@@ -1,12 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import { errorCode, errorMessage } from '../errors.js';
+import { MesosDnsError } from '../errors.js';
 import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
 import { RecordTable } from '../table/table.js';
 import type { ServingState, Snapshot } from '../serving.js';
-import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
+import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 
 export interface RefresherOptions {
   config: Config;
@@ -28,6 +28,8 @@ export interface RefresherOptions {
  */
 export class Refresher {
   private worker: Worker | null = null;
+  /** the heap limit the running worker was started with; a SIGHUP may change the config's */
+  private workerHeapMiB = 0;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private pending = false;
@@ -99,8 +101,7 @@ export class Refresher {
           await this.refreshOnce();
         } catch (err) {
           // Whatever went wrong, the current table stays and the next refresh is still scheduled.
-          const error = { code: errorCode(err, 'MESOS_DNS_REFRESH_FAILED'), message: errorMessage(err) };
-          this.opts.serving.recordOutcome({ at: Date.now(), ok: false, error, durationMs: 0 });
+          this.opts.serving.recordOutcome({ at: Date.now(), ok: false, error: refreshFailure(err), durationMs: 0 });
           this.opts.log.error({ err }, 'refresh failed; keeping the current table');
         }
       } while (this.pending && !this.stopped);
@@ -110,31 +111,52 @@ export class Refresher {
     }
   }
 
+  /**
+   * The worker for the next refresh: the running one, or a new one when there
+   * is none (the first refresh, or the last worker died) or when `refreshHeapMiB`
+   * changed. Only called between refreshes, so retiring a worker loses no work.
+   */
   private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
+    const heapMiB = this.opts.config.refreshHeapMiB;
+    if (this.worker && this.workerHeapMiB === heapMiB) return this.worker;
+    if (this.worker) {
+      // Idle between refreshes: nothing to wait for. Its exit is ignored, as it is no longer `this.worker`.
+      void this.worker.terminate();
+      this.worker = null;
+    }
     const init: WorkerInit = {
       config: this.opts.config,
       fetchOptions: this.opts.fetchOptions,
       log: this.opts.logOptions,
+      servedSerial: this.opts.serving.current?.serial ?? null,
     };
-    const w = new Worker(this.opts.workerUrl ?? new URL('./worker.js', import.meta.url), { workerData: init });
+    // Unbounded, the worker's heap may grow as large as the whole process's. Bounded, a refresh that grows too far
+    // ends its worker (a failed refresh) while the host still has memory; the one allocation that could overshoot
+    // the bound at once and abort the process, the state text and its parse, is checked first (fetch/heap-room.ts).
+    const w = new Worker(this.opts.workerUrl ?? new URL('./worker.js', import.meta.url), {
+      workerData: init,
+      resourceLimits: { maxOldGenerationSizeMb: heapMiB },
+    });
     w.on('message', (msg: FromWorker) => {
       if (this.inFlight && msg.id === this.inFlight.id) this.inFlight.resolve(msg);
     });
-    const died = (reason: string) => {
+    const died = (err: MesosDnsError) => {
       if (this.worker !== w) return;
       this.worker = null;
-      this.opts.log.error({ reason }, 'refresh worker died; a new one starts with the next refresh');
+      this.opts.log.error({ err }, 'refresh worker died; a new one starts with the next refresh');
       this.inFlight?.resolve({
         type: 'result',
         id: this.inFlight.id,
         ok: false,
-        error: { code: 'MESOS_DNS_REFRESH_WORKER_DIED', message: reason },
+        error: { code: err.code, message: err.message },
       });
     };
-    w.on('error', (err) => died(err.message));
-    w.on('exit', (code) => died(`exited with code ${code}`));
+    w.on('error', (err) => died(workerDeath(err, heapMiB)));
+    w.on('exit', (code) =>
+      died(new MesosDnsError('MESOS_DNS_REFRESH_WORKER_DIED', `the refresh worker exited with code ${code}`)),
+    );
     this.worker = w;
+    this.workerHeapMiB = heapMiB;
     return w;
   }
 
@@ -186,4 +208,18 @@ export class Refresher {
     );
     this.opts.onSwap?.(snapshot);
   }
+}
+
+/** Why a worker died: out of its heap (the operator can raise `refreshHeapMiB`), or anything else. */
+function workerDeath(err: Error, heapMiB: number): MesosDnsError {
+  if ((err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new MesosDnsError(
+      'MESOS_DNS_REFRESH_OUT_OF_MEMORY',
+      `the refresh needed more than refreshHeapMiB (${heapMiB} MiB) of heap`,
+      { cause: err },
+    );
+  }
+  return new MesosDnsError('MESOS_DNS_REFRESH_WORKER_DIED', `the refresh worker failed: ${err.message}`, {
+    cause: err,
+  });
 }

@@ -1,9 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeFetchAgents } from '../mesos/fetch/fetch.js';
-import { errorCode, errorMessage } from '../errors.js';
 import { createLogger } from '../log.js';
 import { RefreshPipeline } from './pipeline.js';
-import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
+import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 
 /**
  * The refresh worker thread: fetching, JSON parsing, generation and the table
@@ -11,7 +10,7 @@ import type { FromWorker, ToWorker, WorkerInit } from './messages.js';
  * 50,000-task state is processed. One refresh at a time, as the main thread asks.
  */
 const init = workerData as WorkerInit;
-const pipeline = new RefreshPipeline(init.config, init.fetchOptions, createLogger(init.log));
+const pipeline = new RefreshPipeline(init.config, init.fetchOptions, createLogger(init.log), init.servedSerial);
 const port = parentPort!;
 
 port.on('message', (msg: ToWorker) => {
@@ -25,12 +24,7 @@ port.on('message', (msg: ToWorker) => {
       port.postMessage(reply, [result.tableBuffer, result.axfrBody, result.enumerateBody]);
     },
     (err: unknown) => {
-      const reply: FromWorker = {
-        type: 'result',
-        id: msg.id,
-        ok: false,
-        error: { code: errorCode(err, 'MESOS_DNS_REFRESH_FAILED'), message: errorMessage(err) },
-      };
+      const reply: FromWorker = { type: 'result', id: msg.id, ok: false, error: refreshFailure(err) };
       port.postMessage(reply);
     },
   );

@@ -52,6 +52,9 @@ const OUR_KEYS = [
   'MaxForwardsPerClient',
   'MaxTcpConnections',
   'TcpIdleTimeoutSeconds',
+  'MaxStateBytes',
+  'RefreshHeapMiB',
+  'HttpMaxConnections',
 ];
 
 describe('configForDisplay', () => {

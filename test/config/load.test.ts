@@ -59,6 +59,9 @@ describe('defaults', () => {
       maxForwardsPerClient: 100,
       maxTcpConnections: 1000,
       tcpIdleTimeoutSeconds: 8,
+      maxStateBytes: 268435456,
+      refreshHeapMiB: 1024,
+      httpMaxConnections: 256,
     });
   });
 
@@ -91,6 +94,9 @@ describe('key matching', () => {
         maxforwardsperclient: 3,
         maxtcpconnections: 5,
         TcpIdleTimeoutSECONDS: 3,
+        MAXSTATEBYTES: 1048576,
+        refreshheapmib: 64,
+        HTTPMAXCONNECTIONS: 8,
       }),
     );
     expect(config).toMatchObject({
@@ -110,6 +116,9 @@ describe('key matching', () => {
       maxForwardsPerClient: 3,
       maxTcpConnections: 5,
       tcpIdleTimeoutSeconds: 3,
+      maxStateBytes: 1048576,
+      refreshHeapMiB: 64,
+      httpMaxConnections: 8,
     });
   });
 

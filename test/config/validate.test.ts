@@ -291,6 +291,12 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
       'tcpIdleTimeoutSeconds',
       'tcpIdleTimeoutSeconds must be an integer from 1 to 2147483',
     ],
+    [{ maxStateBytes: 1023 }, 'maxStateBytes', 'maxStateBytes must be an integer from 1024 to 536870888'],
+    // JSON.parse needs the state as one string, and V8 strings end there.
+    [{ maxStateBytes: 536870889 }, 'maxStateBytes', 'maxStateBytes must be an integer from 1024 to 536870888'],
+    [{ refreshHeapMiB: 15 }, 'refreshHeapMiB', 'refreshHeapMiB must be an integer from 16 to 1048576'],
+    [{ refreshHeapMiB: 1048577 }, 'refreshHeapMiB', 'refreshHeapMiB must be an integer from 16 to 1048576'],
+    [{ httpMaxConnections: 0 }, 'httpMaxConnections', 'httpMaxConnections must be an integer at least 1'],
   ])('rejects %j', (fields, key, message) => {
     expectConfigError(() => load(fields), key, message);
   });
@@ -308,8 +314,11 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
       forwardCacheSize: 0,
       forwardCacheBytes: 0,
       maxForwardsPerClient: 1,
+      maxStateBytes: 1024,
+      refreshHeapMiB: 16,
     };
     expect(load(ends).config).toMatchObject(ends);
+    expect(load({ maxStateBytes: 536870888 }).config.maxStateBytes).toBe(536870888);
   });
 
   it('keeps zkDetectionTimeout <= 0 (it disables the timer)', () => {

@@ -114,9 +114,42 @@ describe('SIGHUP', () => {
     expect((await dig(s.udpPort, ['example.com.', 'A'])).status).toBe('REFUSED');
     expect((await dig(s.udpPort, ['leader.mesos.', 'A'])).status).toBe('NOERROR');
   });
+
+  it('applies a new maxStateBytes to the next fetch, keeping the current table', async () => {
+    const m = await master();
+    const config = testConfig({ masters: [m.address] });
+    const s = await server(config);
+    await s.waitForRefresh();
+    // The upstream-fake state is about 16 KB.
+    s.writeConfig({ ...config, maxStateBytes: 4096 });
+    const from = s.logs.length;
+    s.proc.kill('SIGHUP');
+    const failed = await s.waitForLog((r) => r.msg === 'master state fetch failed', 20_000, from);
+    expect((failed.err as { code?: string }).code).toBe('MESOS_DNS_FETCH_TOO_LARGE');
+    await s.waitForLog((r) => r.msg === 'refresh failed; keeping the current table', 20_000, from);
+    expect((await dig(s.udpPort, ['leader.mesos.', 'A'])).status).toBe('NOERROR');
+  });
 });
 
 describe('/ready and /metrics', () => {
+  it('/ready names a failure by code and master, never quoting what the master sent', async () => {
+    const m = await master();
+    m.serve('s3cr3t-token=hunter2, and not JSON');
+    const s = await server({ masters: [m.address] });
+    await s.waitForLog((r) => r.msg === 'refresh failed; keeping the current table');
+    const r = await fetch(`http://127.0.0.1:${s.httpPort}/ready`);
+    const text = await r.text();
+    expect(r.status).toBe(503);
+    expect(text).not.toContain('s3cr3t');
+    expect(JSON.parse(text)).toEqual({
+      ready: false,
+      reason: 'MESOS_DNS_MASTER_UNREACHABLE',
+      cause: 'MESOS_DNS_FETCH_BAD_JSON',
+      master: m.address,
+      detail: 'no state loaded yet',
+    });
+  });
+
   it('/ready goes 503 → 200 → 503 as the master appears and then disappears for more than 3 refresh periods', async () => {
     const m = await master();
     m.fail(500);

@@ -11,6 +11,8 @@ afterEach(async () => {
   for (const c of cleanup.splice(0).reverse()) await c();
 });
 
+const MiB = 1024 * 1024;
+
 /** A state with `n` tasks `app-<i>` whose container IPs encode `version`, plus one task only this version has. */
 function versionedState(leader: string, version: number, n = 100): Record<string, unknown> {
   const slaves = [{ id: 'agent-S0', pid: 'slave(1)@10.0.0.1:5051' }];
@@ -45,10 +47,13 @@ describe('master faults keep the old table and recover on the next good refresh'
     ['malformed JSON', (m) => m.malformed()],
     ['an empty body', (m) => m.empty()],
     ['a state without a leader', (m) => m.leaderless()],
+    ['a state larger than maxStateBytes', (m) => m.serve({ ...versionedState(m.upid, 2), padding: 'x'.repeat(MiB) })],
   ])('%s', async (_, breakIt) => {
     const m = await standIn();
     m.serve(versionedState(m.upid, 1));
-    const s = await startMesosDns(testConfig({ masters: [m.address], refreshSeconds: 1, stateTimeoutSeconds: 1 }));
+    const s = await startMesosDns(
+      testConfig({ masters: [m.address], refreshSeconds: 1, stateTimeoutSeconds: 1, maxStateBytes: MiB }),
+    );
     cleanup.push(() => s.stop());
     await s.waitForRefresh();
     expect((await dig(s.udpPort, ['only-v1.marathon.mesos.', 'A'])).answer).toHaveLength(1);
@@ -64,6 +69,81 @@ describe('master faults keep the old table and recover on the next good refresh'
     await s.waitForLog((r) => r.msg === 'refresh done', 15_000, s.logs.length);
     expect((await dig(s.udpPort, ['only-v2.marathon.mesos.', 'A'])).answer).toHaveLength(1);
     expect((await dig(s.udpPort, ['only-v1.marathon.mesos.', 'A'])).status).toBe('NXDOMAIN');
+  });
+});
+
+/** `n` tasks of 1,024 ports each (the most a task may have): about 400,000 SRV records from a 20 KB state. */
+function portHeavyState(leader: string, n = 100): Record<string, unknown> {
+  const slaves = [{ id: 'agent-S0', pid: 'slave(1)@10.0.0.1:5051' }];
+  const tasks = Array.from({ length: n }, (_, i) => ({
+    id: `heavy-${i}.1`,
+    name: `heavy-${i}`,
+    slave_id: 'agent-S0',
+    state: 'TASK_RUNNING',
+    resources: { ports: '[1-1024]' },
+  }));
+  return { leader, slaves, frameworks: [{ name: 'marathon', pid: 'scheduler(1)@10.0.0.2:8080', tasks }] };
+}
+
+function errCode(line: Record<string, unknown>): unknown {
+  return (line.err as { code?: unknown } | undefined)?.code;
+}
+
+describe('a refresh that needs more heap than refreshHeapMiB fails alone', () => {
+  it.each<[string, Record<string, string>, (m: StandInMaster) => void, { msg: string; code: string }]>([
+    [
+      'a state whose records outgrow the heap: the worker is stopped and replaced',
+      {},
+      (m) => m.serve(portHeavyState(m.upid)),
+      { msg: 'refresh worker died; a new one starts with the next refresh', code: 'MESOS_DNS_REFRESH_OUT_OF_MEMORY' },
+    ],
+    [
+      // One allocation past the heap limit aborts the process, worker or not: the state is refused before it is parsed.
+      'a state too large to parse in that heap, with the process heap limited too',
+      { NODE_OPTIONS: '--max-old-space-size=32' },
+      (m) => m.serve(JSON.stringify({ ...versionedState(m.upid, 3), padding: 'x'.repeat(64 * MiB) })),
+      { msg: 'master state fetch failed', code: 'MESOS_DNS_FETCH_TOO_LARGE' },
+    ],
+  ])('%s', async (_, env, breakIt, why) => {
+    const m = await standIn();
+    m.serve(versionedState(m.upid, 1));
+    const s = await startMesosDns(testConfig({ masters: [m.address], refreshSeconds: 1, refreshHeapMiB: 32 }), {
+      env,
+    });
+    cleanup.push(() => s.stop());
+    await s.waitForRefresh();
+    expect((await dig(s.udpPort, ['only-v1.marathon.mesos.', 'A'])).answer).toHaveLength(1);
+
+    breakIt(m);
+    const from = s.logs.length;
+    await s.waitForLog((r) => r.msg === 'refresh failed; keeping the current table', 30_000, from);
+    expect(errCode(await s.waitForLog((r) => r.msg === why.msg, 1000, from))).toBe(why.code);
+    expect(s.proc.exitCode).toBeNull();
+    expect(s.proc.signalCode).toBeNull();
+    const during = await dig(s.udpPort, ['only-v1.marathon.mesos.', 'A']);
+    expect(during.status).toBe('NOERROR');
+    expect(during.answer).toHaveLength(1);
+
+    m.serve(versionedState(m.upid, 2));
+    await s.waitForLog((r) => r.msg === 'refresh done', 30_000, s.logs.length);
+    expect((await dig(s.udpPort, ['only-v2.marathon.mesos.', 'A'])).answer).toHaveLength(1);
+  });
+
+  it('a new refreshHeapMiB on SIGHUP replaces the running worker before the next refresh', async () => {
+    const m = await standIn();
+    m.serve(versionedState(m.upid, 1));
+    const config = testConfig({ masters: [m.address], refreshHeapMiB: 16 });
+    const s = await startMesosDns(config);
+    cleanup.push(() => s.stop());
+    await s.waitForRefresh();
+
+    // Too heavy for 16 MiB: only a new worker with the new limit loads it.
+    m.serve(portHeavyState(m.upid, 20));
+    s.writeConfig({ ...config, refreshHeapMiB: 256 });
+    const from = s.logs.length;
+    s.proc.kill('SIGHUP');
+    const done = await s.waitForRefresh(from, 30_000);
+    expect(done.tasks).toBe(20);
   });
 });
 

@@ -46,13 +46,14 @@ export function testConfig(overrides: Record<string, unknown>): Record<string, u
  */
 export async function startMesosDns(
   config: Record<string, unknown>,
-  opts: { args?: string[]; waitListening?: boolean } = {},
+  opts: { args?: string[]; waitListening?: boolean; env?: Record<string, string> } = {},
 ): Promise<MesosDnsProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-e2e-'));
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 1));
   const proc = spawn(process.execPath, [BIN, `-config=${configFile}`, '-v=1', ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
   });
   const logs: LogRecord[] = [];
   const waiters: Array<() => void> = [];

@@ -6,42 +6,78 @@ import { ServingState, type Snapshot } from '../../src/serving.js';
 const NOW = 1_700_000_000_000;
 
 function snapshotAt(loadedAt: number): Snapshot {
-  // readiness reads only serial and loadedAt; the table is never touched.
+  // readiness reads only serial, loadedAt and master; the table is never touched.
   return { serial: 7, loadedAt } as Snapshot;
 }
 
 describe('readiness', () => {
-  it('is not ready before the first load, naming the last error', () => {
+  it('is not ready before the first load: MESOS_DNS_NOT_LOADED, then the failed refresh with its master and cause', () => {
     const s = new ServingState();
-    expect(readiness(s, 60, NOW)).toEqual({ ready: false, reason: 'no state loaded yet' });
+    expect(readiness(s, 60, NOW)).toEqual({
+      ready: false,
+      reason: 'MESOS_DNS_NOT_LOADED',
+      cause: null,
+      master: null,
+      detail: 'no state loaded yet',
+    });
     s.recordOutcome({
       at: NOW,
       ok: false,
-      error: { code: 'MESOS_DNS_STATE_INVALID', message: 'bad json' },
+      error: {
+        code: 'MESOS_DNS_MASTER_UNREACHABLE',
+        message: 'no master answered; 10.0.0.1:5050: MESOS_DNS_FETCH_BAD_JSON invalid JSON',
+        master: '10.0.0.1:5050',
+        cause: 'MESOS_DNS_FETCH_BAD_JSON',
+      },
       durationMs: 1,
     });
     expect(readiness(s, 60, NOW)).toEqual({
       ready: false,
-      reason: 'no state loaded yet; last refresh failed: MESOS_DNS_STATE_INVALID: bad json',
+      reason: 'MESOS_DNS_MASTER_UNREACHABLE',
+      cause: 'MESOS_DNS_FETCH_BAD_JSON',
+      master: '10.0.0.1:5050',
+      detail: 'no state loaded yet',
     });
+  });
+
+  it('never shows the text of an error: it may quote what a master sent', () => {
+    const s = new ServingState();
+    const secret = 'AKIAIOSFODNN7EXAMPLE';
+    s.recordOutcome({
+      at: NOW,
+      ok: false,
+      error: { code: 'MESOS_DNS_STATE_INVALID', message: `Unexpected token 'A', "${secret}" is not valid JSON` },
+      durationMs: 1,
+    });
+    const shown = JSON.stringify(readiness(s, 60, NOW));
+    expect(shown).toContain('MESOS_DNS_STATE_INVALID');
+    expect(shown).not.toContain(secret);
+    expect(shown).not.toContain('Unexpected token');
   });
 
   it('is ready up to 3 × refreshSeconds after the last success, then not', () => {
     const s = new ServingState();
-    s.swap(snapshotAt(NOW - 180_000));
+    s.swap({ ...snapshotAt(NOW - 180_000), master: '10.0.0.2:5050' });
     expect(readiness(s, 60, NOW)).toEqual({ ready: true, serial: 7, ageSeconds: 180 });
-    const stale = readiness(s, 60, NOW + 1000);
-    expect(stale.ready).toBe(false);
+    expect(readiness(s, 60, NOW + 1000)).toEqual({
+      ready: false,
+      reason: 'MESOS_DNS_STALE',
+      cause: null,
+      master: '10.0.0.2:5050',
+      detail: 'last successful refresh 181s ago, more than 180s (3 × refreshSeconds)',
+    });
     s.recordOutcome({
       at: NOW + 500,
       ok: false,
-      error: { code: 'MESOS_DNS_MASTER_UNREACHABLE', message: 'down' },
+      error: { code: 'MESOS_DNS_REFRESH_OUT_OF_MEMORY', message: 'down' },
       durationMs: 1,
     });
     expect(readiness(s, 60, NOW + 1000)).toEqual({
       ready: false,
-      reason:
-        'last successful refresh 181s ago, more than 180s (3 × refreshSeconds); last refresh failed: MESOS_DNS_MASTER_UNREACHABLE: down',
+      reason: 'MESOS_DNS_REFRESH_OUT_OF_MEMORY',
+      cause: null,
+      master: null,
+      detail: 'last successful refresh 181s ago, more than 180s (3 × refreshSeconds)',
     });
   });
 

@@ -275,7 +275,12 @@ describe('HTTP API routes', () => {
     serving.recordOutcome({
       at: Date.now(),
       ok: false,
-      error: { code: 'MESOS_DNS_MASTER_UNREACHABLE', message: 'no master answered' },
+      error: {
+        code: 'MESOS_DNS_MASTER_UNREACHABLE',
+        message: 'no master answered',
+        master: '127.0.0.1:5050',
+        cause: 'MESOS_DNS_FETCH_CONNECT',
+      },
       durationMs: 5,
     });
     const { base } = await serve(config, serving);
@@ -297,10 +302,10 @@ describe('HTTP API routes', () => {
     expect([health.status, health.body]).toEqual([200, '{"status":"ok"}']);
     const notReady = await request(base, '/ready');
     expect(notReady.status).toBe(503);
-    const body = JSON.parse(notReady.body) as { ready: boolean; reason: string };
-    expect(body.ready).toBe(false);
-    expect(body.reason).toContain('no state loaded yet');
-    expect(body.reason).toContain('MESOS_DNS_MASTER_UNREACHABLE');
+    expect(notReady.headers['content-type']).toBe('application/json');
+    expect(notReady.body).toBe(
+      '{"ready":false,"reason":"MESOS_DNS_MASTER_UNREACHABLE","cause":"MESOS_DNS_FETCH_CONNECT","master":"127.0.0.1:5050","detail":"no state loaded yet"}',
+    );
     // /v1/config works before the first load, with the configured serial.
     const cfg = JSON.parse((await request(base, '/v1/config')).body) as { SOASerial: number };
     expect(cfg.SOASerial).toBe(config.soaSerial);
@@ -322,7 +327,10 @@ describe('HTTP API routes', () => {
     const { base } = await serve(config, serving);
     const stale = await request(base, '/ready');
     expect(stale.status).toBe(503);
-    expect((JSON.parse(stale.body) as { reason: string }).reason).toMatch(/more than 30s/);
+    expect(JSON.parse(stale.body)).toMatchObject({
+      reason: 'MESOS_DNS_STALE',
+      detail: expect.stringMatching(/more than 30s/),
+    });
     // A refresh that found unchanged records proves them current without a swap.
     serving.recordOutcome({ at: Date.now(), ok: true, durationMs: 3 });
     expect((await request(base, '/ready')).status).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePortRanges } from '../../src/state/ports.js';
+import { MAX_PORTS_PER_TASK, parsePortRanges } from '../../src/state/ports.js';
 
 describe('parsePortRanges', () => {
   it('expands ranges in order', () => {
@@ -14,7 +14,7 @@ describe('parsePortRanges', () => {
 
   it('skips garbage ranges and reports them', () => {
     const bad: string[] = [];
-    expect(parsePortRanges('[a-b, 31002-31002]', (r) => bad.push(r))).toEqual([31002]);
+    expect(parsePortRanges('[a-b, 31002-31002]', { badRange: (r) => bad.push(r) })).toEqual([31002]);
     expect(bad).toEqual(['a-b']);
   });
 
@@ -30,15 +30,40 @@ describe('parsePortRanges', () => {
 
   it('refuses absurdly wide ranges instead of allocating billions of ports', () => {
     const bad: string[] = [];
-    expect(parsePortRanges('[0-4294967295]', (r) => bad.push(r))).toEqual([]);
+    expect(parsePortRanges('[0-4294967295]', { badRange: (r) => bad.push(r) })).toEqual([]);
     expect(bad).toHaveLength(1);
   });
 
   it('skips numbers too large to count with instead of looping forever', () => {
     const bad: string[] = [];
-    expect(parsePortRanges('[99999999999999999999-99999999999999999999, 31000-31000]', (r) => bad.push(r))).toEqual([
-      31000,
-    ]);
+    expect(
+      parsePortRanges('[99999999999999999999-99999999999999999999, 31000-31000]', {
+        badRange: (r) => bad.push(r),
+      }),
+    ).toEqual([31000]);
     expect(bad).toEqual(['99999999999999999999-99999999999999999999']);
+  });
+
+  it('keeps at most 1,024 ports per task, all ranges together, and reports how many there were', () => {
+    expect(MAX_PORTS_PER_TASK).toBe(1024);
+    const totals: number[] = [];
+    const ports = parsePortRanges('[1-65535, 1-65535, 1-65535, 1-65535, 1-65535]', { tooMany: (n) => totals.push(n) });
+    expect(ports).toHaveLength(1024);
+    expect(ports.at(-1)).toBe(1024);
+    expect(totals).toEqual([5 * 65535]);
+  });
+
+  it('counts ranges past the cap in the lenient form too', () => {
+    const totals: number[] = [];
+    const ports = parsePortRanges('1000-1999, 5000-5999', { tooMany: (n) => totals.push(n) });
+    expect(ports).toHaveLength(1024);
+    expect(ports.slice(999, 1001)).toEqual([1999, 5000]);
+    expect(totals).toEqual([2000]);
+  });
+
+  it('reports nothing at exactly the cap', () => {
+    const totals: number[] = [];
+    expect(parsePortRanges('[1-512, 2001-2512]', { tooMany: (n) => totals.push(n) })).toHaveLength(1024);
+    expect(totals).toEqual([]);
   });
 });

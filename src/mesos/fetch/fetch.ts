@@ -106,7 +106,7 @@ async function fetchOnce(
     controller.abort(new FetchFailure('MESOS_DNS_FETCH_TIMEOUT', `no complete answer within ${options.timeoutMs} ms`));
   }, options.timeoutMs);
   try {
-    return await getState(url, options.auth, dispatcher, controller.signal);
+    return await getState(url, options.auth, options.maxStateBytes, dispatcher, controller.signal);
   } catch (err) {
     throw toFetchFailure(err, timedOut, options.timeoutMs);
   } finally {

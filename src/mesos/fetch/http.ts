@@ -1,14 +1,10 @@
-import { promisify } from 'node:util';
-import { gunzip, inflate, inflateRaw } from 'node:zlib';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { authorizationFor } from './auth.js';
+import { readStateBody } from './body.js';
+import { ensureRoomToParse } from './heap-room.js';
 import { FetchFailure } from '../../errors.js';
 import type { FetchAuth } from './options.js';
-
-const gunzipAsync = promisify(gunzip);
-const inflateAsync = promisify(inflate);
-const inflateRawAsync = promisify(inflateRaw);
 
 /** A state document that passed the checks every master reply must pass. */
 export interface StateDocument {
@@ -20,11 +16,13 @@ export interface StateDocument {
 
 /**
  * `GET <url>` with the headers the Go program sends, and the checks that decide
- * whether a reply is a state at all. Everything is bounded by `signal`.
+ * whether a reply is a state at all. Everything is bounded by `signal`, and the
+ * body by `maxBytes`.
  */
 export async function getState(
   url: string,
   auth: FetchAuth,
+  maxBytes: number,
   dispatcher: Dispatcher,
   signal: AbortSignal,
 ): Promise<StateDocument> {
@@ -43,9 +41,9 @@ export async function getState(
     await response.body.dump();
     throw new FetchFailure('MESOS_DNS_FETCH_HTTP_STATUS', `HTTP status ${response.statusCode}`);
   }
-  const raw = Buffer.from(await response.body.arrayBuffer());
-  const text = (await decode(raw, response.headers['content-encoding'])).toString('utf8');
-  return checkState(text);
+  const raw = await readStateBody(response.body, response.headers, maxBytes);
+  ensureRoomToParse(raw);
+  return checkState(raw.toString('utf8'));
 }
 
 /** The checks on a reply body, separate from I/O so they can be tested directly. */
@@ -74,38 +72,4 @@ function leaderOf(body: Record<string, unknown>): string {
     if (key.toLowerCase() === 'leader') leader = typeof value === 'string' ? value : '';
   }
   return leader;
-}
-
-/**
- * Largest decompressed state accepted: several times that of a 50,000-task
- * cluster (~30 MB), and small enough that a gzip bomb from a broken or hostile
- * master cannot exhaust the refresh worker's memory.
- */
-const MAX_DECODED_BYTES = 512 * 1024 * 1024;
-
-async function decode(raw: Buffer, encodingHeader: string | string[] | undefined): Promise<Buffer> {
-  const encoding = (Array.isArray(encodingHeader) ? encodingHeader.join(',') : (encodingHeader ?? ''))
-    .trim()
-    .toLowerCase();
-  if (raw.length === 0) return raw;
-  try {
-    switch (encoding) {
-      case '':
-      case 'identity':
-        return raw;
-      case 'gzip':
-      case 'x-gzip':
-        return await gunzipAsync(raw, { maxOutputLength: MAX_DECODED_BYTES });
-      case 'deflate':
-        // "deflate" is meant to be zlib-wrapped, but some servers send it raw.
-        return await inflateAsync(raw, { maxOutputLength: MAX_DECODED_BYTES }).catch(() =>
-          inflateRawAsync(raw, { maxOutputLength: MAX_DECODED_BYTES }),
-        );
-      default:
-        throw new FetchFailure('MESOS_DNS_FETCH_BAD_ENCODING', `unsupported Content-Encoding "${encoding}"`);
-    }
-  } catch (err) {
-    if (err instanceof FetchFailure) throw err;
-    throw new FetchFailure('MESOS_DNS_FETCH_BAD_ENCODING', `cannot decode ${encoding} body: ${(err as Error).message}`);
-  }
 }

@@ -16,6 +16,8 @@ export interface FetchOptions {
   https: boolean;
   /** whole-attempt deadline per master: connect + headers + body (and the IAM login) */
   timeoutMs: number;
+  /** largest state accepted, counted while it streams in: bytes received, and again bytes decompressed */
+  maxStateBytes: number;
   /** PEM CA bundle; when absent over HTTPS, certificates are not verified (Go behaviour) */
   ca?: string;
   /** PEM client certificate and key, presented together */
@@ -28,6 +30,7 @@ export type FetchConfig = Pick<
   Config,
   | 'mesosHTTPSOn'
   | 'stateTimeoutSeconds'
+  | 'maxStateBytes'
   | 'caCertFile'
   | 'certFile'
   | 'keyFile'
@@ -45,6 +48,7 @@ export function fetchOptionsFromConfig(config: FetchConfig): FetchOptions {
   const options: FetchOptions = {
     https: config.mesosHTTPSOn,
     timeoutMs: config.stateTimeoutSeconds * 1000,
+    maxStateBytes: config.maxStateBytes,
     auth: authFromConfig(config),
   };
   if (config.mesosHTTPSOn) {

@@ -1,7 +1,9 @@
 import { generateKeyPairSync, verify } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MasterUnavailableError } from '../../../src/errors.js';
 import { closeFetchAgents, fetchState } from '../../../src/mesos/fetch/fetch.js';
@@ -11,11 +13,11 @@ import { startStandInMaster } from '../../helpers/stand-in-master.js';
 import { fixtureState, stateWithLeader } from '../../helpers/fixtures.js';
 import type { StandInMaster } from '../../helpers/stand-in-master.js';
 
-const plain: FetchOptions = { https: false, timeoutMs: 10_000, auth: { kind: 'none' } };
+const plain: FetchOptions = { https: false, timeoutMs: 10_000, maxStateBytes: 268_435_456, auth: { kind: 'none' } };
 /** Short enough to keep the suite quick, long enough for a loaded 2-core machine to answer a healthy master. */
 const short: FetchOptions = { ...plain, timeoutMs: 1_000 };
 
-const open: StandInMaster[] = [];
+const open: Array<{ close(): Promise<void> }> = [];
 async function master(opts?: Parameters<typeof startStandInMaster>[0]): Promise<StandInMaster> {
   const m = await startStandInMaster(opts);
   open.push(m);
@@ -298,6 +300,123 @@ describe('fetchState: failover', () => {
 
     await expect(fetchState([a.address, a.address], plain, log)).rejects.toBeInstanceOf(MasterUnavailableError);
     expect(a.requests).toHaveLength(1);
+  });
+});
+
+/** 1 MiB: small enough for quick tests, large enough for every fixture state. */
+const SMALL_CAP = 1024 * 1024;
+const capped: FetchOptions = { ...plain, maxStateBytes: SMALL_CAP };
+
+interface StreamingMaster {
+  address: string;
+  /** bytes the server managed to hand to its socket */
+  sent(): number;
+  /** whether the whole body was written before the connection closed */
+  finished(): boolean;
+  closed: Promise<void>;
+}
+
+/**
+ * A master that streams a valid state of about `bytes` bytes (padding in its
+ * `hostname`) in 64 KiB chunks as fast as the client reads, chunked, without
+ * Content-Length; gzip-compressed on the fly when asked (then a few KiB on the wire).
+ */
+async function streamingMaster(bytes: number, gzip = false): Promise<StreamingMaster> {
+  let sent = 0;
+  let finished = false;
+  let closed: () => void = () => undefined;
+  const closedPromise = new Promise<void>((resolve) => (closed = resolve));
+  let address = '';
+  const server = createServer((req, res: ServerResponse) => {
+    req.resume();
+    res.on('close', () => closed());
+    res.on('finish', () => (finished = true));
+    function* body(): Generator<Buffer> {
+      yield Buffer.from(`{"leader":"master@${address}","hostname":"`);
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      for (let n = 0; n < bytes; n += chunk.length) yield chunk;
+      yield Buffer.from('"}');
+    }
+    const source = Readable.from(body());
+    source.on('data', (chunk: Buffer) => (sent += chunk.length));
+    res.writeHead(200, { 'content-type': 'application/json', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
+    const out = gzip ? source.pipe(createGzip()) : source;
+    out.pipe(res);
+    res.on('close', () => source.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  open.push({
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  });
+  return { address, sent: () => sent, finished: () => finished, closed: closedPromise };
+}
+
+describe('fetchState: maxStateBytes', () => {
+  it('moves on when the Content-Length passes the cap', async () => {
+    const big = await master();
+    const good = await master();
+    big.serve({ ...markedState(big, 'big'), padding: 'x'.repeat(2 * SMALL_CAP) });
+    good.serve(markedState(good, 'good'));
+    const { log, lines } = memoryLogger();
+
+    const result = await fetchState([big.address, good.address], capped, log);
+
+    expect(result.master).toBe(good.address);
+    expect(errOf(lines.find((l) => l.level === 40 && l.master === big.address))?.code).toBe(
+      'MESOS_DNS_FETCH_TOO_LARGE',
+    );
+  });
+
+  it('stops reading a body without Content-Length as soon as it passes the cap', async () => {
+    const endless = await streamingMaster(64 * SMALL_CAP);
+    const good = await master();
+    good.serve(markedState(good, 'good'));
+    const { log, lines } = memoryLogger();
+
+    const result = await fetchState([endless.address, good.address], capped, log);
+
+    expect(result.master).toBe(good.address);
+    const warning = lines.find((l) => l.level === 40 && l.master === endless.address);
+    expect(errOf(warning)?.code).toBe('MESOS_DNS_FETCH_TOO_LARGE');
+    expect(errOf(warning)?.message).toContain('as received');
+    // The client hung up mid-body: the rest of the 64 MiB was never sent.
+    await endless.closed;
+    expect(endless.finished()).toBe(false);
+    expect(endless.sent()).toBeLessThan(32 * SMALL_CAP);
+  });
+
+  it('stops decompressing a gzip bomb as soon as its output passes the cap', async () => {
+    const bomb = await streamingMaster(64 * SMALL_CAP, true);
+    const good = await master();
+    good.serve(markedState(good, 'good'));
+    const { log, lines } = memoryLogger();
+
+    const result = await fetchState([bomb.address, good.address], capped, log);
+
+    expect(result.master).toBe(good.address);
+    const warning = lines.find((l) => l.level === 40 && l.master === bomb.address);
+    expect(errOf(warning)?.code).toBe('MESOS_DNS_FETCH_TOO_LARGE');
+    expect(errOf(warning)?.message).toContain('once decompressed');
+    await bomb.closed;
+    expect(bomb.finished()).toBe(false);
+  });
+
+  it('accepts a state of exactly the cap', async () => {
+    const a = await master();
+    const state = markedState(a, 'exact');
+    const text = JSON.stringify({ ...state, padding: '' });
+    a.serve(JSON.stringify({ ...state, padding: 'x'.repeat(SMALL_CAP - Buffer.byteLength(text)) }));
+    a.gzip(true);
+    const { log } = memoryLogger();
+
+    const result = await fetchState([a.address], capped, log);
+
+    expect(result.bytes).toBe(SMALL_CAP);
   });
 });
 

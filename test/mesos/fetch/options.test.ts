@@ -32,6 +32,7 @@ function config(overrides: Partial<FetchConfig> = {}): FetchConfig {
   return {
     mesosHTTPSOn: false,
     stateTimeoutSeconds: 300,
+    maxStateBytes: 268_435_456,
     caCertFile: '',
     certFile: '',
     keyFile: '',
@@ -52,8 +53,13 @@ function configErrorKey(overrides: Partial<FetchConfig>): string | undefined {
 }
 
 describe('fetchOptionsFromConfig', () => {
-  it('defaults to plain HTTP, no auth, the state timeout in ms', () => {
-    expect(fetchOptionsFromConfig(config())).toEqual({ https: false, timeoutMs: 300_000, auth: { kind: 'none' } });
+  it('defaults to plain HTTP, no auth, the state timeout in ms, the state size cap', () => {
+    expect(fetchOptionsFromConfig(config())).toEqual({
+      https: false,
+      timeoutMs: 300_000,
+      maxStateBytes: 268_435_456,
+      auth: { kind: 'none' },
+    });
   });
 
   it('reads the TLS files when HTTPS is on, and gives plain clonable data', () => {
@@ -61,6 +67,7 @@ describe('fetchOptionsFromConfig', () => {
       config({
         mesosHTTPSOn: true,
         stateTimeoutSeconds: 5,
+        maxStateBytes: 1_048_576,
         caCertFile: join(dir, 'ca.pem'),
         certFile: join(dir, 'cert.pem'),
         keyFile: join(dir, 'key.pem'),
@@ -71,6 +78,7 @@ describe('fetchOptionsFromConfig', () => {
     expect(options).toEqual({
       https: true,
       timeoutMs: 5000,
+      maxStateBytes: 1_048_576,
       ca: 'CA-PEM',
       cert: 'CERT-PEM',
       key: 'KEY-PEM',

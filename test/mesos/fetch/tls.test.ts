@@ -59,6 +59,7 @@ function config(overrides: Partial<FetchConfig>): FetchConfig {
   return {
     mesosHTTPSOn: true,
     stateTimeoutSeconds: 10,
+    maxStateBytes: 268_435_456,
     caCertFile: file('ca.crt'),
     certFile: '',
     keyFile: '',
@@ -136,7 +137,12 @@ describe('fetchState over HTTPS', () => {
   it('skips verification without a CA (as Go does) and warns once', async () => {
     await closeFetchAgents();
     const m = await tlsMaster('wrong-ip');
-    const options: FetchOptions = { https: true, timeoutMs: 10_000, auth: { kind: 'none' } };
+    const options: FetchOptions = {
+      https: true,
+      timeoutMs: 10_000,
+      maxStateBytes: 268_435_456,
+      auth: { kind: 'none' },
+    };
     const { log, lines } = memoryLogger();
 
     await fetchState([m.address], options, log);

@@ -1,0 +1,141 @@
+import { Transform, Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createInflate, createInflateRaw } from 'node:zlib';
+import { FetchFailure } from '../../errors.js';
+
+/** The reply headers that decide how a body is read. */
+export interface BodyHeaders {
+  'content-encoding'?: string | string[];
+  'content-length'?: string | string[];
+}
+
+/**
+ * A state body, decompressed while it streams in. Reading stops as soon as the
+ * bytes received, or the bytes decompressed, pass `maxBytes`: a huge body or a
+ * gzip bomb costs at most `maxBytes` (plus one chunk) of memory, never its whole
+ * size. Over the cap the body is abandoned, and the connection with it. The
+ * bytes stay off the JavaScript heap until the caller decides it has room for them.
+ */
+export async function readStateBody(body: Readable, headers: BodyHeaders, maxBytes: number): Promise<Buffer> {
+  const encoding = headerText(headers['content-encoding']).trim().toLowerCase();
+  const declared = Number(headerText(headers['content-length']) || '0');
+  if (declared > maxBytes) {
+    body.destroy();
+    throw tooLarge(maxBytes, `by its Content-Length (${declared})`);
+  }
+  const inflater = inflaterFor(encoding);
+  if (inflater === null) {
+    body.destroy();
+    throw new FetchFailure('MESOS_DNS_FETCH_BAD_ENCODING', `unsupported Content-Encoding "${encoding}"`);
+  }
+
+  const chunks: Buffer[] = [];
+  let length = 0;
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk);
+      length += chunk.length;
+      done();
+    },
+  });
+  const stages: Array<Readable | Transform | Writable> = [body, cap(maxBytes, 'as received')];
+  if (inflater !== 'identity') stages.push(inflater, cap(maxBytes, 'once decompressed'));
+  await pipeline([...stages, sink]);
+  return Buffer.concat(chunks, length);
+}
+
+function headerText(value: string | string[] | undefined): string {
+  return Array.isArray(value) ? value.join(',') : (value ?? '');
+}
+
+function tooLarge(maxBytes: number, what: string): FetchFailure {
+  return new FetchFailure('MESOS_DNS_FETCH_TOO_LARGE', `state larger than maxStateBytes (${maxBytes}) ${what}`);
+}
+
+/** Passes chunks on until their total passes `maxBytes`, then fails the pipeline (which stops the reading). */
+function cap(maxBytes: number, what: string): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen > maxBytes) done(tooLarge(maxBytes, what));
+      else done(null, chunk);
+    },
+  });
+}
+
+/** `'identity'` for no decompression, null for an encoding we cannot decode. */
+function inflaterFor(encoding: string): Transform | 'identity' | null {
+  switch (encoding) {
+    case '':
+    case 'identity':
+      return 'identity';
+    case 'gzip':
+    case 'x-gzip':
+      return new LazyInflater(encoding, () => createGunzip());
+    case 'deflate':
+      // "deflate" is meant to be zlib-wrapped, but some servers send it raw; the zlib header tells.
+      return new LazyInflater(encoding, (head) => (isZlibHeader(head) ? createInflate() : createInflateRaw()));
+    default:
+      return null;
+  }
+}
+
+/** RFC 1950: compression method 8 in the low nibble, and the first two bytes a multiple of 31. */
+function isZlibHeader(head: Buffer): boolean {
+  return head.length >= 2 && (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0;
+}
+
+/**
+ * A decompressor chosen by the first chunk, and none at all for an empty body
+ * (which then fails as empty, as an uncompressed one does, rather than as a
+ * truncated stream). It keeps zlib's back-pressure: the inner stream pauses
+ * while our output is not being read, so a bomb inflates no faster than the
+ * size cap behind it consumes.
+ */
+class LazyInflater extends Transform {
+  private inner: Transform | undefined;
+
+  constructor(
+    private readonly encoding: string,
+    private readonly choose: (head: Buffer) => Transform,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
+    if (this.inner === undefined) this.inner = this.start(chunk);
+    this.inner.write(chunk, () => done());
+  }
+
+  override _flush(done: (err?: Error | null) => void): void {
+    if (this.inner === undefined) {
+      done();
+      return;
+    }
+    this.inner.once('end', () => done());
+    this.inner.end();
+  }
+
+  override _read(size: number): void {
+    this.inner?.resume();
+    super._read(size);
+  }
+
+  override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
+    this.inner?.destroy();
+    done(err);
+  }
+
+  private start(head: Buffer): Transform {
+    const inner = this.choose(head);
+    inner.on('data', (out: Buffer) => {
+      if (!this.push(out)) inner.pause();
+    });
+    inner.on('error', (err) => {
+      const message = `cannot decode ${this.encoding} body: ${err.message}`;
+      this.destroy(new FetchFailure('MESOS_DNS_FETCH_BAD_ENCODING', message, { cause: err }));
+    });
+    return inner;
+  }
+}
