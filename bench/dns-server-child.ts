@@ -8,6 +8,7 @@ import { defaultConfig } from '../src/config/defaults.js';
 import { startDnsService } from '../src/dns/listen/primary.js';
 import { DnsStats } from '../src/dns/stats/counters.js';
 import { RecordTable } from '../src/table/table.js';
+import { RecordStore } from '../src/records/store.js';
 import { syntheticCluster } from './synthetic-records.js';
 import { tableMetaFor } from '../src/table/meta.js';
 
@@ -15,7 +16,7 @@ const tasks = Number(process.argv[2] ?? 5000);
 const workers = Number(process.argv[3] ?? 1);
 const cluster = syntheticCluster(tasks);
 const started = performance.now();
-const table = RecordTable.build(cluster.records, tableMetaFor(defaultConfig(), 1));
+const table = RecordTable.build(RecordStore.fromRecordSet(cluster.records), tableMetaFor(defaultConfig(), 1));
 const buildMs = performance.now() - started;
 const stats = new DnsStats();
 const service = await startDnsService({

@@ -5,7 +5,7 @@
  */
 import { validateState, type MesosState } from '../src/state/state.js';
 import { generate } from '../src/records/generator.js';
-import { recordCount } from '../src/records/record-set.js';
+import { TYPE_A, TYPE_AAAA, TYPE_SRV } from '../src/records/store.js';
 import { RecordTable } from '../src/table/table.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -69,7 +69,7 @@ const generated = generate(state, {
 // eslint-disable-next-line no-useless-assignment -- as above, for the validated state
 state = null;
 const t2 = performance.now();
-const table = RecordTable.build(generated.records, tableMetaFor(defaultConfig(), 1));
+const table = RecordTable.build(generated.store, tableMetaFor(defaultConfig(), 1));
 const t3 = performance.now();
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 clearInterval(sample);
@@ -85,9 +85,9 @@ console.log(
       tableBuildMs: Math.round(t3 - t2),
       totalMs: Math.round(t3 - t0),
       records: {
-        a: recordCount(generated.records.a),
-        aaaa: recordCount(generated.records.aaaa),
-        srv: recordCount(generated.records.srv),
+        a: generated.store.valueCount(TYPE_A),
+        aaaa: generated.store.valueCount(TYPE_AAAA),
+        srv: generated.store.valueCount(TYPE_SRV),
         names: table.counts.names,
       },
       tableBytes: table.buffer.byteLength,

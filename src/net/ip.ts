@@ -154,3 +154,21 @@ export function parseIP(s: string): ParsedIP | null {
 export function canonicalIp(s: string): string | null {
   return parseIP(s)?.text ?? null;
 }
+
+/** An address as numbers: IPv4 as an unsigned 32-bit value, IPv6 as 16 bytes. */
+export type Addr = { family: 4; v4: number } | { family: 6; v6: Uint8Array };
+
+/** `parseIP` as numbers (an IPv4-mapped IPv6 address is IPv4), or null. */
+export function parseAddr(s: string): Addr | null {
+  if (!s.includes(':')) {
+    const v4 = ipv4Value(s);
+    return v4 < 0 ? null : { family: 4, v4 };
+  }
+  const v6 = new Uint8Array(16);
+  if (!parseIPv6Into(s, v6, 0)) return null;
+  let mapped = v6[10] === 0xff && v6[11] === 0xff;
+  for (let i = 0; i < 10 && mapped; i++) mapped = v6[i] === 0;
+  return mapped
+    ? { family: 4, v4: ((v6[12]! << 24) | (v6[13]! << 16) | (v6[14]! << 8) | v6[15]!) >>> 0 }
+    : { family: 6, v6 };
+}

@@ -1,4 +1,4 @@
-import { NameSets } from './record-builder.js';
+import type { RecordStore } from './store.js';
 
 /** A framework's domains, and the per-application names shared by all its tasks (built once, not per task). */
 export class FrameworkNames {
@@ -6,7 +6,11 @@ export class FrameworkNames {
   readonly slaveFd: string;
   private readonly apps = new Map<string, AppNames>();
 
-  constructor(f: string, d: string) {
+  constructor(
+    f: string,
+    d: string,
+    readonly store: RecordStore,
+  ) {
     this.fd = `${f}.${d}.`;
     this.slaveFd = `${f}.slave.${d}.`;
   }
@@ -21,63 +25,54 @@ export class FrameworkNames {
   }
 }
 
-/** An application's names, built once and shared by its tasks (their hashes are computed once, too). */
+/** An application's name ids, interned once and shared by its tasks. */
 export class AppNames {
   /** `<t>.<f>.<d>.` */
-  readonly inFd: NameSets;
+  readonly inFd: number;
   /** `<t>.<f>.slave.<d>.` */
-  readonly inSlaveFd: NameSets;
-  readonly tcpSlave: NameSets;
-  readonly udpSlave: NameSets;
-  readonly tcp: NameSets;
-  readonly udp: NameSets;
-  private byProto: Map<string, NameSets> | undefined;
-  private byPortName: Map<string, NameSets> | undefined;
+  readonly inSlaveFd: number;
+  readonly tcpSlave: number;
+  readonly udpSlave: number;
+  readonly tcp: number;
+  readonly udp: number;
+  private byProto: Map<string, number> | undefined;
+  private byPortName: Map<string, number> | undefined;
 
   constructor(
     private readonly t: string,
     private readonly fw: FrameworkNames,
   ) {
-    this.inFd = new NameSets(flat(`${t}.${fw.fd}`));
-    this.inSlaveFd = new NameSets(flat(`${t}.${fw.slaveFd}`));
-    this.tcpSlave = new NameSets(flat(`_${t}._tcp.${fw.slaveFd}`));
-    this.udpSlave = new NameSets(flat(`_${t}._udp.${fw.slaveFd}`));
-    this.tcp = new NameSets(flat(`_${t}._tcp.${fw.fd}`));
-    this.udp = new NameSets(flat(`_${t}._udp.${fw.fd}`));
+    const s = fw.store;
+    this.inFd = s.id(`${t}.${fw.fd}`);
+    this.inSlaveFd = s.id(`${t}.${fw.slaveFd}`);
+    this.tcpSlave = s.id(`_${t}._tcp.${fw.slaveFd}`);
+    this.udpSlave = s.id(`_${t}._udp.${fw.slaveFd}`);
+    this.tcp = s.id(`_${t}._tcp.${fw.fd}`);
+    this.udp = s.id(`_${t}._udp.${fw.fd}`);
   }
 
   /** `_<t>._<proto>.<f>.<d>.` */
-  srv(proto: string): NameSets {
+  srv(proto: string): number {
     if (proto === 'tcp') return this.tcp;
     if (proto === 'udp') return this.udp;
     this.byProto ??= new Map();
-    let sets = this.byProto.get(proto);
-    if (sets === undefined) {
-      sets = new NameSets(`_${this.t}._${proto}.${this.fw.fd}`);
-      this.byProto.set(proto, sets);
+    let id = this.byProto.get(proto);
+    if (id === undefined) {
+      id = this.fw.store.id(`_${this.t}._${proto}.${this.fw.fd}`);
+      this.byProto.set(proto, id);
     }
-    return sets;
+    return id;
   }
 
   /** `_<n>._<t>._<proto>.<f>.<d>.` (labels hold no `/`, so the cache key is unambiguous) */
-  namedSrv(n: string, proto: string): NameSets {
+  namedSrv(n: string, proto: string): number {
     this.byPortName ??= new Map();
     const key = `${n}/${proto}`;
-    let sets = this.byPortName.get(key);
-    if (sets === undefined) {
-      sets = new NameSets(`_${n}._${this.t}._${proto}.${this.fw.fd}`);
-      this.byPortName.set(key, sets);
+    let id = this.byPortName.get(key);
+    if (id === undefined) {
+      id = this.fw.store.id(`_${n}._${this.t}._${proto}.${this.fw.fd}`);
+      this.byPortName.set(key, id);
     }
-    return sets;
+    return id;
   }
-}
-
-/**
- * Makes V8 flatten a concatenated string now, while it is young: stored as a
- * rope, it would be flattened later by whoever reads its characters (the table
- * build), straight into the old generation, doubling its memory.
- */
-export function flat(s: string): string {
-  s.charCodeAt(0);
-  return s;
 }

@@ -1,35 +1,80 @@
-import type { RecordSet, Values } from './types.js';
+import { TYPE_A, TYPE_AAAA, TYPE_SRV, type RecordStore, type StoreType } from './store.js';
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const MUR = 0x5bd1e995;
+
+/** One 32-bit word into both running hashes. */
+function step(h: [number, number], w: number): void {
+  h[0] = Math.imul(h[0] ^ w, FNV_PRIME);
+  h[1] = Math.imul(h[1] ^ w, MUR) ^ (h[1] >>> 15);
+}
+
+function textHash(s: string, h: [number, number]): void {
+  for (let i = 0; i < s.length; i++) step(h, s.charCodeAt(i));
+}
 
 /**
- * An order-independent digest of a record set: two refreshes that produce the
- * same records (in any order) get the same digest, so the SOA serial only moves
- * when the content does. Two 32-bit FNV-1a variants summed over all records make
- * an accidental collision vanishingly unlikely for this purpose.
+ * An order-independent digest of a record store: two refreshes that produce
+ * the same records (in any order) get the same digest, so the SOA serial only
+ * moves when the content does. Each record is hashed from its type, its
+ * name's text and its value's numbers (or kept text) by two 32-bit hashes,
+ * and the records' hashes are summed; an accidental collision is vanishingly
+ * unlikely for this purpose.
  */
-export function recordDigest(records: RecordSet): string {
+export function recordDigest(store: RecordStore): string {
+  const n = store.nameCount;
+  const names1 = new Uint32Array(n);
+  const names2 = new Uint32Array(n);
+  const known = new Uint8Array(n);
+  const h: [number, number] = [0, 0];
+  const nameHash = (id: number): void => {
+    if (known[id] === 0) {
+      h[0] = FNV_OFFSET;
+      h[1] = FNV_PRIME;
+      textHash(store.names[id]!, h);
+      names1[id] = h[0];
+      names2[id] = h[1];
+      known[id] = 1;
+    }
+  };
   let sum1 = 0;
   let sum2 = 0;
   let count = 0;
-  const one = (tag: string, name: string, v: string) => {
-    const s = `${tag}\u0000${name}\u0000${v}`;
-    let h1 = 0x811c9dc5;
-    let h2 = 0x01000193;
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 0x01000193);
-      h2 = Math.imul(h2 ^ c, 0x5bd1e995) ^ (h2 >>> 15);
+  const bytes = store.aaaaBytes();
+  for (const type of [TYPE_A, TYPE_AAAA, TYPE_SRV] as StoreType[]) {
+    for (let id = 0; id < n; id++) {
+      if (store.count(type, id) === 0) continue;
+      nameHash(id);
+      const n1 = names1[id]!;
+      const n2 = names2[id]!;
+      for (let node = store.firstNode(type, id); node >= 0; node = store.nextNode(type, node)) {
+        const r: [number, number] = [n1 ^ (type + 1), n2 ^ (type + 1)];
+        const raw = store.rawOf(type, node);
+        if (raw !== undefined) {
+          step(r, 0xffffffff);
+          textHash(raw, r);
+        } else if (type === TYPE_A) {
+          step(r, store.aOf(node));
+        } else if (type === TYPE_AAAA) {
+          for (let i = node * 16; i < node * 16 + 16; i += 4) {
+            step(r, (bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!);
+          }
+        } else {
+          const target = store.srvTargetOf(node);
+          nameHash(target);
+          const port = store.srvPortOf(node);
+          step(r, names1[target]!);
+          step(r, names2[target]!);
+          step(r, port >>> 0);
+          step(r, Math.floor(port / 0x100000000));
+        }
+        sum1 = (sum1 + (r[0] >>> 0)) >>> 0;
+        sum2 = (sum2 + (r[1] >>> 0)) >>> 0;
+        count++;
+      }
     }
-    sum1 = (sum1 + (h1 >>> 0)) >>> 0;
-    sum2 = (sum2 + (h2 >>> 0)) >>> 0;
-    count++;
-  };
-  const add = (tag: string, name: string, values: Values) => {
-    if (typeof values === 'string') one(tag, name, values);
-    else for (const v of values) one(tag, name, v);
-  };
-  for (const [n, v] of records.a) add('A', n, v);
-  for (const [n, v] of records.aaaa) add('AAAA', n, v);
-  for (const [n, v] of records.srv) add('SRV', n, v);
+  }
   return `${count}:${sum1.toString(16)}:${sum2.toString(16)}`;
 }
 

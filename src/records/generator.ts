@@ -2,14 +2,13 @@ import type { IPSource } from '../config/types.js';
 import type { MesosState, Task } from '../state/state.js';
 import { MAX_PORTS_PER_TASK, parsePortRanges } from '../state/ports.js';
 import { splitHostPort } from '../net/host-port.js';
-import { parseIP, type ParsedIP } from '../net/ip.js';
-import { domainFrag, labelFor, type LabelFn } from './labels.js';
+import { parseAddr, type Addr } from '../net/ip.js';
+import { type AppNames, FrameworkNames } from './app-names.js';
 import { slaveIdTail, taskHash } from './hash.js';
+import { domainFrag, labelFor, type LabelFn } from './labels.js';
+import { RecordStore } from './store.js';
 import { latestRunningStatus, taskIPs } from './task-ips.js';
-import { valuesOf } from './record-set.js';
 import type { EnumFramework, EnumTask, Generated } from './types.js';
-import { RecordBuilder } from './record-builder.js';
-import { type AppNames, FrameworkNames, flat } from './app-names.js';
 
 export interface GenerateInput {
   /** lower-case, no trailing dot */
@@ -30,7 +29,7 @@ export interface GenerateInput {
 
 interface Agent {
   /** Go remembers an unresolved host as a bogus "IP"; it can never be served, so we keep nothing. */
-  ips: ParsedIP[];
+  ips: Addr[];
   /** `slaveIdTail` of the agent id */
   tail: string;
 }
@@ -43,13 +42,13 @@ interface Agent {
 export function generate(state: MesosState, input: GenerateInput, warn: (msg: string) => void = () => {}): Generated {
   const d = input.domain;
   const label = cachedLabel(labelFor(input.enforceRFC952));
-  const b = new RecordBuilder();
-  const hostIPs = (host: string): ParsedIP[] => {
-    const lit = parseIP(host);
+  const store = new RecordStore();
+  const hostIPs = (host: string): Addr[] => {
+    const lit = parseAddr(host);
     if (lit) return [lit];
-    const out: ParsedIP[] = [];
+    const out: Addr[] = [];
     for (const a of input.resolved.get(host) ?? []) {
-      const ip = parseIP(a);
+      const ip = parseAddr(a);
       if (ip) out.push(ip);
     }
     return out;
@@ -60,24 +59,26 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
     const ips = hostIPs(host);
     if (ips.length === 0) continue;
     const f = domainFrag(fw.name, label);
-    for (const ip of ips) b.insertIP(`${f}.${d}.`, ip);
-    if (fw.pid) b.insert('SRV', `_framework._tcp.${f}.${d}.`, `${f}.${d}.:${fw.pid.port}`);
+    const name = store.id(`${f}.${d}.`);
+    for (const ip of ips) store.addAddr(name, ip);
+    if (fw.pid) addSrvText(store, store.id(`_framework._tcp.${f}.${d}.`), name, fw.pid.port);
   }
 
   const agents = new Map<string, Agent>();
+  const slaveName = store.id(`slave.${d}.`);
   for (const slave of state.slaves) {
     const ips = hostIPs(slave.pid.host);
-    for (const ip of ips) b.insertIP(`slave.${d}.`, ip);
-    if (ips.length > 0) b.insert('SRV', `_slave._tcp.${d}.`, `slave.${d}.:${slave.pid.port}`);
+    for (const ip of ips) store.addAddr(slaveName, ip);
+    if (ips.length > 0) addSrvText(store, store.id(`_slave._tcp.${d}.`), slaveName, slave.pid.port);
     agents.set(slave.id, { ips, tail: slaveIdTail(slave.id) });
   }
 
-  insertNameServer(b, input);
-  insertLeaderAndMasters(b, state.leader, input, warn);
+  insertNameServer(store, input);
+  insertLeaderAndMasters(store, state.leader, input, warn);
 
   const frameworks: EnumFramework[] = [];
   for (const fw of state.frameworks) {
-    const names = new FrameworkNames(domainFrag(fw.name, label), d);
+    const names = new FrameworkNames(domainFrag(fw.name, label), d, store);
     const tasks: EnumTask[] = [];
     for (const task of fw.tasks) {
       if (task.state !== 'TASK_RUNNING') continue;
@@ -85,15 +86,25 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
       if (!agent) continue;
       const status = latestRunningStatus(task);
       if (input.healthyOnly && status?.healthy === false) continue;
-      b.beginTask();
+      const from = store.beginTask();
       const ports = taskPorts(task, warn);
-      insertTask(b, task, taskIPs(status, input.ipSources, agent.ips), ports, agent, names, label);
-      tasks.push({ name: task.name, id: task.id, records: b.endTask() });
+      insertTask(task, taskIPs(status, input.ipSources, agent.ips), ports, agent, names, label);
+      tasks.push({ name: task.name, id: task.id, from, to: store.endTask() });
     }
     frameworks.push({ tasks, name: fw.name });
   }
 
-  return { records: b.records, enumeration: { frameworks: frameworks.length > 0 ? frameworks : null } };
+  return { store, enumeration: { frameworks: frameworks.length > 0 ? frameworks : null } };
+}
+
+/**
+ * An SRV value whose port comes as text (a UPID's): a number when it is one
+ * in its shortest form, else kept as the text the Go program stores (a
+ * service name such as `http` can never go on the wire).
+ */
+function addSrvText(store: RecordStore, name: number, target: number, port: string): void {
+  if (/^(0|[1-9][0-9]{0,14})$/.test(port)) store.addSrv(name, target, Number(port));
+  else store.addSrv(name, target, NaN, `${store.names[target]!}:${port}`);
 }
 
 /** Task and port names repeat across tasks: sanitise each distinct one once per refresh. */
@@ -109,21 +120,17 @@ function cachedLabel(label: LabelFn): LabelFn {
   };
 }
 
-function insertNameServer(b: RecordBuilder, input: GenerateInput): void {
-  if (input.listener === '0.0.0.0') {
-    for (const a of input.interfaceAddrs) {
-      const ip = parseIP(a);
-      if (ip) b.insertIP(input.soaMname, ip);
-    }
-    return;
+function insertNameServer(store: RecordStore, input: GenerateInput): void {
+  const addrs = input.listener === '0.0.0.0' ? input.interfaceAddrs : [input.listener];
+  for (const a of addrs) {
+    const ip = parseAddr(a);
+    if (ip) store.addAddr(store.id(input.soaMname), ip);
   }
-  const ip = parseIP(input.listener);
-  if (ip) b.insertIP(input.soaMname, ip);
 }
 
 /** Leader and master records (docs/compatibility.md, Leader and master records), including Go's `masterN` numbering quirks. */
 function insertLeaderAndMasters(
-  b: RecordBuilder,
+  store: RecordStore,
   leader: string,
   input: GenerateInput,
   warn: (msg: string) => void,
@@ -136,39 +143,40 @@ function insertLeaderAndMasters(
   }
   const l = at[1]!;
   const hp = splitLoose(l);
-  const leaderIP = hp ? parseIP(hp.host) : null;
+  const leaderIP = hp ? parseAddr(hp.host) : null;
   if (!hp || !leaderIP) {
     warn(`leader ${JSON.stringify(leader)} has no IP address; no leader or master records`);
     return;
   }
-  b.insertIP(`leader.${d}.`, leaderIP);
-  b.insertIP(`master.${d}.`, leaderIP);
-  b.insert('SRV', `_leader._tcp.${d}.`, `leader.${d}.:${hp.port}`);
-  b.insert('SRV', `_leader._udp.${d}.`, `leader.${d}.:${hp.port}`);
+  const leaderName = store.id(`leader.${d}.`);
+  const masterName = store.id(`master.${d}.`);
+  store.addAddr(leaderName, leaderIP);
+  store.addAddr(masterName, leaderIP);
+  addSrvText(store, store.id(`_leader._tcp.${d}.`), leaderName, hp.port);
+  addSrvText(store, store.id(`_leader._udp.${d}.`), leaderName, hp.port);
 
   let idx = 0;
   let leaderSeen = false;
   for (const m of input.masters) {
     const mhp = splitHostPort(m);
-    const ip = mhp ? parseIP(mhp.host) : null;
+    const ip = mhp ? parseAddr(mhp.host) : null;
     if (!ip) {
       if (m !== '') warn(`unable to parse master ${JSON.stringify(m)}`);
       continue;
     }
     if (m !== l) {
-      const values = (ip.family === 4 ? b.records.a : b.records.aaaa).get(`master.${d}.`);
-      if (values !== undefined && valuesOf(values).includes(ip.text)) continue;
-      b.insertIP(`master.${d}.`, ip);
+      if (store.hasAddr(masterName, ip)) continue;
+      store.addAddr(masterName, ip);
     } else if (leaderSeen) {
       continue;
     }
-    b.insertIP(`master${idx}.${d}.`, ip);
+    store.addAddr(store.id(`master${idx}.${d}.`), ip);
     idx++;
     if (m === l) leaderSeen = true;
   }
   if (!leaderSeen) {
     if (input.masters.some((m) => m !== '')) warn(`leader ${JSON.stringify(leader)} is not in master list`);
-    b.insertIP(`master${idx}.${d}.`, leaderIP);
+    store.addAddr(store.id(`master${idx}.${d}.`), leaderIP);
   }
 }
 
@@ -209,9 +217,8 @@ function taskPorts(task: Task, warn: (msg: string) => void): number[] {
 }
 
 function insertTask(
-  b: RecordBuilder,
   task: Task,
-  ips: ParsedIP[],
+  ips: readonly Addr[],
   ports: readonly number[],
   agent: Agent,
   names: FrameworkNames,
@@ -220,56 +227,54 @@ function insertTask(
   const hash = taskHash(task.id);
   if (!task.discovery) {
     const t = label(task.name);
-    emit(b, names.app(t), `${t}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, null, label);
+    emit(names.app(t), `${t}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, null, label);
     return;
   }
   const raw = task.discovery.name;
   const clean = label(raw);
-  emit(b, names.app(raw), `${raw}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
-  emit(b, names.app(clean), `${clean}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
+  emit(names.app(raw), `${raw}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
+  emit(names.app(clean), `${clean}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
 }
 
 function emit(
-  b: RecordBuilder,
   app: AppNames,
   canonical: string,
   fw: FrameworkNames,
-  ips: readonly ParsedIP[],
-  slaveIPs: readonly ParsedIP[],
+  ips: readonly Addr[],
+  slaveIPs: readonly Addr[],
   ports: readonly number[],
   discovery: Task['discovery'],
   label: LabelFn,
 ): void {
-  const target = flat(`${canonical}.${fw.fd}`);
-  const slaveTarget = flat(`${canonical}.${fw.slaveFd}`);
+  const store = fw.store;
+  const target = store.id(`${canonical}.${fw.fd}`);
+  const slaveTarget = store.id(`${canonical}.${fw.slaveFd}`);
   for (const ip of ips) {
-    app.inFd.insertIP(b, ip);
-    b.insertIP(target, ip);
+    store.addAddr(app.inFd, ip);
+    store.addAddr(target, ip);
   }
   for (const ip of slaveIPs) {
-    app.inSlaveFd.insertIP(b, ip);
-    b.insertIP(slaveTarget, ip);
+    store.addAddr(app.inSlaveFd, ip);
+    store.addAddr(slaveTarget, ip);
   }
   for (const p of ports) {
-    const v = flat(`${slaveTarget}:${p}`);
-    app.tcpSlave.insertSRV(b, v);
-    app.udpSlave.insertSRV(b, v);
+    store.addSrv(app.tcpSlave, slaveTarget, p);
+    store.addSrv(app.udpSlave, slaveTarget, p);
     if (!discovery) {
-      app.tcp.insertSRV(b, v);
-      app.udp.insertSRV(b, v);
+      store.addSrv(app.tcp, slaveTarget, p);
+      store.addSrv(app.udp, slaveTarget, p);
     }
   }
   if (!discovery) return;
   for (const port of discovery.ports) {
-    const v = flat(`${target}:${port.number}`);
     const p = label(port.protocol);
     const n = label(port.name);
     // An empty protocol means both (docs/compatibility.md, Task records).
     const first = p !== '' ? p : 'tcp';
-    app.srv(first).insertSRV(b, v);
-    if (p === '') app.udp.insertSRV(b, v);
+    store.addSrv(app.srv(first), target, port.number);
+    if (p === '') store.addSrv(app.udp, target, port.number);
     if (n === '') continue;
-    app.namedSrv(n, first).insertSRV(b, v);
-    if (p === '') app.namedSrv(n, 'udp').insertSRV(b, v);
+    store.addSrv(app.namedSrv(n, first), target, port.number);
+    if (p === '') store.addSrv(app.namedSrv(n, 'udp'), target, port.number);
   }
 }

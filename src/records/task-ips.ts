@@ -1,6 +1,6 @@
 import type { IPSource } from '../config/types.js';
 import type { Task, TaskStatus } from '../state/state.js';
-import { parseIP, type ParsedIP } from '../net/ip.js';
+import { parseAddr, type Addr } from '../net/ip.js';
 
 const MESOS_LABEL = 'MesosContainerizer.NetworkSettings.IPAddress';
 const DOCKER_LABEL = 'Docker.NetworkSettings.IPAddress';
@@ -18,14 +18,14 @@ export function latestRunningStatus(task: Task): TaskStatus | undefined {
   return best;
 }
 
-function parsedInto(out: ParsedIP[], text: string): void {
-  const ip = parseIP(text);
+function parsedInto(out: Addr[], text: string): void {
+  const ip = parseAddr(text);
   if (ip) out.push(ip);
 }
 
 /** Parseable addresses from one source, in the order the Go program lists them. */
-function fromSource(source: IPSource, status: TaskStatus | undefined, slaveIPs: readonly ParsedIP[]): ParsedIP[] {
-  const out: ParsedIP[] = [];
+function fromSource(source: IPSource, status: TaskStatus | undefined, slaveIPs: readonly Addr[]): Addr[] {
+  const out: Addr[] = [];
   switch (source) {
     case 'host':
       out.push(...slaveIPs);
@@ -54,8 +54,8 @@ function fromSource(source: IPSource, status: TaskStatus | undefined, slaveIPs: 
 export function taskIPs(
   status: TaskStatus | undefined,
   sources: readonly IPSource[],
-  slaveIPs: readonly ParsedIP[],
-): ParsedIP[] {
+  slaveIPs: readonly Addr[],
+): Addr[] {
   for (const source of sources) {
     const ips = fromSource(source, status, slaveIPs);
     if (ips.length > 0) return ips;

@@ -1,3 +1,5 @@
+import type { RecordStore } from './store.js';
+
 /**
  * A generated record set, exactly as the Go program's three maps: name → its
  * distinct string values. Names are absolute (end in `.`) and stored as
@@ -25,16 +27,16 @@ export type Values = string | string[];
 
 export type RecordType = 'A' | 'AAAA' | 'SRV';
 
-/** `/v1/enumerate` shapes (docs/compatibility.md, Enumeration), with each task's records flattened. */
+/**
+ * `/v1/enumerate` shapes (docs/compatibility.md, Enumeration). A task's records
+ * are `store.journal[from, to)`: the records it added that no earlier task or
+ * pass had, in generation order (none: Go's nil slice).
+ */
 export interface EnumTask {
   name: string;
   id: string;
-  /**
-   * The task's records, flattened: `name, host, rtype` for each record in turn
-   * (one object per record would be ~600,000 objects at 50,000 tasks). `null`
-   * when it has none, as Go's nil slice.
-   */
-  records: string[] | null;
+  from: number;
+  to: number;
 }
 export interface EnumFramework {
   tasks: EnumTask[];
@@ -45,6 +47,6 @@ export interface Enumeration {
 }
 
 export interface Generated {
-  records: RecordSet;
+  store: RecordStore;
   enumeration: Enumeration;
 }

@@ -1,11 +1,12 @@
 /**
- * The `/v1/axfr` and `/v1/enumerate` bodies. Rendered once per refresh (in the
- * refresh worker) and stored in the Snapshot as strings, so serving them costs
- * nothing per request.
+ * The `/v1/axfr` and `/v1/enumerate` bodies, byte for byte as the Go program
+ * writes them (`json.MarshalIndent(v, " ", " ")`), produced on request from a
+ * record store in chunks of about CHUNK_CHARS characters, so a 100 MB body is
+ * never one string and the caller can yield between chunks.
  */
-import { valuesOf } from './record-set.js';
-import type { EnumFramework, EnumTask, Enumeration, RecordSet, Values } from './types.js';
-import { allPlain, goJsonIndent, goNewline, goQuote, goStringArray, sortUtf8 } from '../json/go-json.js';
+import { goJsonIndent, goNewline, goQuote, sortUtf8 } from '../json/go-json.js';
+import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore, type StoreType } from './store.js';
+import type { EnumFramework, EnumTask, Enumeration } from './types.js';
 
 export interface AxfrMeta {
   ttl: number;
@@ -18,154 +19,149 @@ export interface AxfrMeta {
   domain: string;
 }
 
-/**
- * Go's `/v1/axfr` body: names sorted as Go sorts map keys (UTF-8 bytes), values in
- * set order. Written directly instead of through `goJsonIndent` because a large
- * cluster has hundreds of thousands of values and this runs on every refresh.
- */
-export function renderAxfr(records: RecordSet, meta: AxfrMeta): string {
-  const nl1 = goNewline(1);
-  return (
-    '{' +
-    nl1 +
-    '"TTL": ' +
-    goJsonIndent(meta.ttl) +
-    ',' +
-    nl1 +
-    '"Serial": ' +
-    goJsonIndent(meta.serial) +
-    ',' +
-    nl1 +
-    '"RefreshSeconds": ' +
-    goJsonIndent(meta.refreshSeconds) +
-    ',' +
-    nl1 +
-    '"Mname": ' +
-    goQuote(meta.mname) +
-    ',' +
-    nl1 +
-    '"Rname": ' +
-    goQuote(meta.rname) +
-    ',' +
-    nl1 +
-    '"Domain": ' +
-    goQuote(meta.domain) +
-    ',' +
-    nl1 +
-    '"Records": {' +
-    goNewline(2) +
-    '"As": ' +
-    renderNameMap(records.a) +
-    ',' +
-    goNewline(2) +
-    '"AAAAs": ' +
-    renderNameMap(records.aaaa) +
-    ',' +
-    goNewline(2) +
-    '"SRVs": ' +
-    renderNameMap(records.srv) +
-    nl1 +
-    '}' +
-    goNewline(0) +
-    '}'
-  );
+/** About how much text a chunk holds before it is handed out. */
+const CHUNK_CHARS = 256 * 1024;
+
+/** Collects parts and hands them out joined, about CHUNK_CHARS at a time. */
+class Chunker {
+  private parts: string[] = [];
+  private size = 0;
+
+  add(s: string): string | null {
+    this.parts.push(s);
+    this.size += s.length;
+    return this.size >= CHUNK_CHARS ? this.take() : null;
+  }
+
+  take(): string {
+    const out = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    return out;
+  }
 }
 
-/** One `name → [values]` map at depth 2 of the AXFR document. */
-function renderNameMap(m: ReadonlyMap<string, Values>): string {
-  if (m.size === 0) return '{}';
-  const names = sortUtf8([...m.keys()]);
-  const quote = allPlain(names) ? plainQuote : goQuote;
+/**
+ * Go's `/v1/axfr` body: for each type, the names that hold values of it,
+ * sorted as Go sorts map keys (UTF-8 bytes), each with its values in set
+ * order; names that can never go on the wire included.
+ */
+export function* axfrChunks(store: RecordStore, meta: AxfrMeta): Generator<string> {
+  const nl1 = goNewline(1);
+  const c = new Chunker();
+  c.add(
+    `{${nl1}"TTL": ${goJsonIndent(meta.ttl)},${nl1}"Serial": ${goJsonIndent(meta.serial)},` +
+      `${nl1}"RefreshSeconds": ${goJsonIndent(meta.refreshSeconds)},${nl1}"Mname": ${goQuote(meta.mname)},` +
+      `${nl1}"Rname": ${goQuote(meta.rname)},${nl1}"Domain": ${goQuote(meta.domain)},${nl1}"Records": {`,
+  );
+  const sections: [string, StoreType][] = [
+    ['As', TYPE_A],
+    ['AAAAs', TYPE_AAAA],
+    ['SRVs', TYPE_SRV],
+  ];
+  const nl2 = goNewline(2);
   const nl3 = goNewline(3);
-  const parts = new Array<string>(names.length);
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    parts[i] = nl3 + quote(name) + ': ' + goStringArray(valuesOf(m.get(name)!), 3);
+  const nl4 = goNewline(4);
+  for (const [i, [title, type]] of sections.entries()) {
+    c.add(`${i === 0 ? '' : ','}${nl2}"${title}": `);
+    const ids = namesWith(store, type);
+    if (ids.length === 0) {
+      c.add('{}');
+      continue;
+    }
+    c.add('{');
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[k]!;
+      let entry = `${k === 0 ? '' : ','}${nl3}${goQuote(store.names[id]!)}: [`;
+      for (let n = store.firstNode(type, id), first = true; n >= 0; n = store.nextNode(type, n), first = false) {
+        entry += `${first ? '' : ','}${nl4}${goQuote(store.text(type, n))}`;
+      }
+      const out = c.add(`${entry}${nl3}]`);
+      if (out !== null) yield out;
+    }
+    c.add(`${nl2}}`);
   }
-  return '{' + parts.join(',') + goNewline(2) + '}';
+  c.add(`${nl1}}${goNewline(0)}}`);
+  yield c.take();
 }
 
-const plainQuote = (s: string): string => '"' + s + '"';
+/** The ids of the names holding values of `type`, in Go's map-key order. */
+function namesWith(store: RecordStore, type: StoreType): number[] {
+  const names: string[] = [];
+  const byName = new Map<string, number>();
+  for (let id = 0; id < store.nameCount; id++) {
+    if (store.count(type, id) === 0) continue;
+    names.push(store.names[id]!);
+    byName.set(store.names[id]!, id);
+  }
+  return sortUtf8(names).map((n) => byName.get(n)!);
+}
 
 /**
- * Go's `/v1/enumerate` body. Key order is written out here rather than taken from
- * the objects, so it stays Go's whatever order the generator built them in.
+ * Go's `/v1/enumerate` body: every framework in state order with its counted
+ * tasks, each with the records it added (`null` when none, as Go's nil
+ * slice). Key order is Go's: framework `tasks, name`; task `name, id,
+ * records`; record `name, host, rtype`.
  */
-export function renderEnumerate(e: Enumeration): string {
-  const nl1 = goNewline(1);
-  return '{' + nl1 + '"frameworks": ' + renderList(e.frameworks, 1, renderFramework) + goNewline(0) + '}';
-}
-
-function renderFramework(f: EnumFramework, depth: number): string {
-  const nl = goNewline(depth + 1);
-  return (
-    '{' +
-    nl +
-    '"tasks": ' +
-    renderList(f.tasks, depth + 1, renderTask) +
-    ',' +
-    nl +
-    '"name": ' +
-    goQuote(f.name) +
-    goNewline(depth) +
-    '}'
-  );
-}
-
-function renderTask(t: EnumTask, depth: number): string {
-  const nl = goNewline(depth + 1);
-  const quote = allPlain([t.name, t.id]) && (t.records === null || allPlain(t.records)) ? plainQuote : goQuote;
-  return (
-    '{' +
-    nl +
-    '"name": ' +
-    quote(t.name) +
-    ',' +
-    nl +
-    '"id": ' +
-    quote(t.id) +
-    ',' +
-    nl +
-    '"records": ' +
-    renderRecords(t.records, depth + 1, quote) +
-    goNewline(depth) +
-    '}'
-  );
-}
-
-/** A task's flattened `name, host, rtype` triples as Go's slice of record objects at `depth`. */
-function renderRecords(flat: readonly string[] | null, depth: number, quote: (s: string) => string): string {
-  if (flat === null) return 'null';
-  if (flat.length === 0) return '[]';
-  const nl = goNewline(depth + 1);
-  const nlr = goNewline(depth + 2);
-  const parts = new Array<string>(flat.length / 3);
-  for (let i = 0; i < flat.length; i += 3) {
-    parts[i / 3] =
-      '{' +
-      nlr +
-      '"name": ' +
-      quote(flat[i]!) +
-      ',' +
-      nlr +
-      '"host": ' +
-      quote(flat[i + 1]!) +
-      ',' +
-      nlr +
-      '"rtype": ' +
-      quote(flat[i + 2]!) +
-      nl +
-      '}';
+export function* enumerateChunks(store: RecordStore, e: Enumeration): Generator<string> {
+  const c = new Chunker();
+  c.add(`{${goNewline(1)}"frameworks": `);
+  const frameworks = e.frameworks;
+  if (frameworks === null || frameworks.length === 0) {
+    c.add(`${frameworks === null ? 'null' : '[]'}${goNewline(0)}}`);
+    yield c.take();
+    return;
   }
-  return '[' + nl + parts.join(',' + nl) + goNewline(depth) + ']';
+  c.add('[');
+  for (let f = 0; f < frameworks.length; f++) {
+    c.add(`${f === 0 ? '' : ','}${goNewline(2)}`);
+    for (const part of frameworkParts(store, frameworks[f]!)) {
+      const out = c.add(part);
+      if (out !== null) yield out;
+    }
+  }
+  c.add(`${goNewline(1)}]${goNewline(0)}}`);
+  yield c.take();
 }
 
-/** A Go slice at `depth`: `null` when nil, `[]` when empty. */
-function renderList<T>(items: readonly T[] | null, depth: number, one: (item: T, depth: number) => string): string {
-  if (items === null) return 'null';
-  if (items.length === 0) return '[]';
-  const nl = goNewline(depth + 1);
-  const parts = new Array<string>(items.length);
-  for (let i = 0; i < items.length; i++) parts[i] = one(items[i]!, depth + 1);
-  return '[' + nl + parts.join(',' + nl) + goNewline(depth) + ']';
+/** One framework object at depth 2, in parts of a task each. */
+function* frameworkParts(store: RecordStore, f: EnumFramework): Generator<string> {
+  const nl3 = goNewline(3);
+  yield `{${nl3}"tasks": `;
+  if (f.tasks.length === 0) {
+    yield '[]';
+  } else {
+    yield '[';
+    for (let t = 0; t < f.tasks.length; t++)
+      yield `${t === 0 ? '' : ','}${goNewline(4)}${taskJson(store, f.tasks[t]!)}`;
+    yield `${nl3}]`;
+  }
+  yield `,${nl3}"name": ${goQuote(f.name)}${goNewline(2)}}`;
+}
+
+/** One task object at depth 4. */
+function taskJson(store: RecordStore, t: EnumTask): string {
+  const nl5 = goNewline(5);
+  let out = `{${nl5}"name": ${goQuote(t.name)},${nl5}"id": ${goQuote(t.id)},${nl5}"records": `;
+  if (t.from === t.to) return `${out}null${goNewline(4)}}`;
+  const nl6 = goNewline(6);
+  const nl7 = goNewline(7);
+  const journal = store.journal.items;
+  out += '[';
+  for (let j = t.from; j < t.to; j++) {
+    const ref = journal[j]!;
+    const type = (ref >>> 30) as StoreType;
+    const node = ref & 0x3fffffff;
+    out +=
+      `${j === t.from ? '' : ','}${nl6}{${nl7}"name": ${goQuote(store.names[store.ownerOf(type, node)]!)},` +
+      `${nl7}"host": ${goQuote(store.text(type, node))},${nl7}"rtype": "${TYPE_NAMES[type]!}"${nl6}}`;
+  }
+  return `${out}${nl5}]${goNewline(4)}}`;
+}
+
+/** A whole body from its chunks (tests, small sets). */
+export function joinChunks(chunks: Iterable<string>): string {
+  let out = '';
+  for (const c of chunks) out += c;
+  return out;
 }

@@ -7,9 +7,8 @@ import { validateState, type MesosState } from '../state/state.js';
 import { generate } from '../records/generator.js';
 import { RecordTable } from '../table/table.js';
 import { tableMetaFor } from '../table/meta.js';
-import { recordCount, valuesOf } from '../records/record-set.js';
-import type { RecordSet } from '../records/types.js';
-import { renderAxfr, renderEnumerate } from '../records/views.js';
+import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore } from '../records/store.js';
+import { axfrChunks, enumerateChunks, joinChunks } from '../records/views.js';
 import { nextSerial, recordDigest } from '../records/digest.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
 
@@ -37,14 +36,13 @@ function nonLoopbackAddresses(): string[] {
   return out;
 }
 
-function logRecords(log: Logger, records: RecordSet): void {
-  for (const [tag, map] of [
-    ['A', records.a],
-    ['AAAA', records.aaaa],
-    ['SRV', records.srv],
-  ] as const) {
-    for (const [name, values] of map)
-      for (const v of valuesOf(values)) log.trace({ rtype: tag, name, value: v }, 'record');
+function logRecords(log: Logger, store: RecordStore): void {
+  for (const type of [TYPE_A, TYPE_AAAA, TYPE_SRV] as const) {
+    for (let id = 0; id < store.nameCount; id++) {
+      for (let n = store.firstNode(type, id); n >= 0; n = store.nextNode(type, n)) {
+        log.trace({ rtype: TYPE_NAMES[type], name: store.names[id], value: store.text(type, n) }, 'record');
+      }
+    }
   }
 }
 
@@ -111,26 +109,29 @@ export class RefreshPipeline {
     );
     // eslint-disable-next-line no-useless-assignment -- a dropped reference lets GC reclaim the state before the build allocates
     state = null;
-    if (this.log.isLevelEnabled('trace')) logRecords(this.log, generated.records);
+    if (this.log.isLevelEnabled('trace')) logRecords(this.log, generated.store);
     const t2 = performance.now();
 
-    const digest = recordDigest(generated.records);
+    const digest = recordDigest(generated.store);
     const serial = nextSerial(this.previous, digest, Math.floor(Date.now() / 1000));
-    const table = RecordTable.build(generated.records, tableMetaFor(c, serial));
+    const table = RecordTable.build(generated.store, tableMetaFor(c, serial));
     const t3 = performance.now();
 
     const utf8 = new TextEncoder();
     const axfrBody = utf8.encode(
-      renderAxfr(generated.records, {
-        ttl: c.ttl,
-        serial,
-        refreshSeconds: c.refreshSeconds,
-        mname: c.soaMname,
-        rname: c.soaRname,
-        domain: c.domain,
-      }),
+      joinChunks(
+        axfrChunks(generated.store, {
+          ttl: c.ttl,
+          serial,
+          refreshSeconds: c.refreshSeconds,
+          mname: c.soaMname,
+          rname: c.soaRname,
+          domain: c.domain,
+        }),
+      ),
     ).buffer as ArrayBuffer;
-    const enumerateBody = utf8.encode(renderEnumerate(generated.enumeration)).buffer as ArrayBuffer;
+    const enumerateBody = utf8.encode(joinChunks(enumerateChunks(generated.store, generated.enumeration)))
+      .buffer as ArrayBuffer;
     const t4 = performance.now();
     // A reconfigure during this run changes TTLs or SOA fields the next table will carry: force a new serial then.
     this.previous = { serial, digest: this.config === c ? digest : '' };
@@ -145,9 +146,9 @@ export class RefreshPipeline {
       leader,
       master: fetched.master,
       counts: {
-        a: recordCount(generated.records.a),
-        aaaa: recordCount(generated.records.aaaa),
-        srv: recordCount(generated.records.srv),
+        a: generated.store.valueCount(TYPE_A),
+        aaaa: generated.store.valueCount(TYPE_AAAA),
+        srv: generated.store.valueCount(TYPE_SRV),
         names: table.counts.names,
         tasks,
       },

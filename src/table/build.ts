@@ -6,7 +6,7 @@
  * one buffer — no per-name or per-RR objects, which matters at 50,000 tasks.
  */
 import { ConfigError } from '../errors.js';
-import type { RecordSet } from '../records/types.js';
+import type { RecordStore } from '../records/store.js';
 import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION } from './layout.js';
 import {
   AAAA_RDATA_LEN,
@@ -43,7 +43,7 @@ function u32(value: number, key: string): number {
 }
 
 /** Builds the table buffer; throws ConfigError only for unusable meta (domain, SOA names, numbers). */
-export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuffer {
+export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuffer {
   const domain = meta.domain.toLowerCase().replace(/\.$/, '');
   const apexKey = domain === '' ? '.' : `${domain}.`;
   const domainWire = hostNameToWire(apexKey);
@@ -65,20 +65,20 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
     srvWeight: u32(meta.srvWeight, 'srvRecordDefaultWeight') & 0xffff,
   };
 
-  const plan = new TablePlan(records, apexKey);
+  const plan = new TablePlan(store, apexKey);
   const keys = plan.names.keys;
   const count = plan.count.items;
   const start = plan.start.items;
-  const srvText = plan.srvText;
+  const srvRRs = plan.srvTarget.length;
   const aList = plan.aList.items;
   const aaaaList = plan.aaaaList.items;
   const srvList = plan.srvList.items;
   const srvPortLen = plan.srvPortLen.items;
-  // Each SRV value id is encoded once; every name holding it points there (the
+  // Each SRV RR id is encoded once; every name holding it points there (the
   // readers only follow rrOff/rrLen). Sizing counts each id reached once.
-  const srvWritten = new Uint32Array(srvText.length);
-  const srvGlue = new Uint32Array(srvText.length);
-  const counted = new Uint8Array(srvText.length);
+  const srvWritten = new Uint32Array(srvRRs);
+  const srvGlue = new Uint32Array(srvRRs);
+  const counted = new Uint8Array(srvRRs);
   let srvTotal = 0;
   let rrBytes = plan.nameBytes;
   for (let i = 0; i < keys.length; i++) {
@@ -177,7 +177,7 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
       const id = srvList[k]!;
       const len = SRV_TARGET_AT + (srvPortLen[id]! & 0xff);
       if (srvWritten[id] === 0) {
-        const v = srvText[id]!;
+        const target = plan.srvTargetName(id);
         const port = srvPortLen[id]! >>> 8;
         const at = writeRRHead(u8, off, QTYPE.SRV, ttl, len - RR_FIXED_LEN);
         u8[at] = 0;
@@ -186,8 +186,7 @@ export function buildTableBuffer(records: RecordSet, meta: TableMeta): ArrayBuff
         u8[at + 3] = nums.srvWeight & 0xff;
         u8[at + 4] = port >> 8;
         u8[at + 5] = port & 0xff;
-        const colon = v.lastIndexOf(':');
-        writeHostWire(v, colon, u8, at + SRV_FIXED_LEN);
+        writeHostWire(target, target.length, u8, at + SRV_FIXED_LEN);
         srvWritten[id] = off;
         srvGlue[id] = plan.srvTargetEntry(id);
         off += len;

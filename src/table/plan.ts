@@ -1,25 +1,22 @@
 /**
- * First pass of the table build: which names become entries, in which order,
- * and the RRs of each, parsed once into flat typed lists — so the second pass
- * (table-build.ts) writes straight into one exactly sized buffer without
- * touching a value string again. No per-name or per-RR objects, and no large
- * JS arrays (their growth garbage alone costs a major GC at 50,000 tasks):
- * only names whose values need de-duplication (never the generator's output)
- * get Sets.
+ * First pass of the table build: which names of the record store become
+ * entries (host names inside the domain), the RRs of each as flat typed
+ * lists, and the empty non-terminals and apex around them — so the second
+ * pass (build.ts) writes straight into one exactly sized buffer. The store
+ * already holds values as numbers, so nothing here parses text; only names
+ * are validated and hashed, once each.
  */
-import type { RecordSet, Values } from '../records/types.js';
-import { formatIPv6, ipv4Value, parseIPv6Into } from '../net/ip.js';
+import { formatIPv6 } from '../net/ip.js';
+import { TYPE_A, TYPE_AAAA, TYPE_SRV, type RecordStore, type StoreType } from '../records/store.js';
 import { NameIndex } from './name-index.js';
-import { valuesOf } from '../records/record-set.js';
-import { hostNameHash, parseSrvValue, type SrvParts } from './encode.js';
+import { hostNameHash, hostWireLength } from './encode.js';
 
-export const T_A = 0;
-export const T_AAAA = 1;
-export const T_SRV = 2;
-type RType = typeof T_A | typeof T_AAAA | typeof T_SRV;
+export const T_A = TYPE_A;
+export const T_AAAA = TYPE_AAAA;
+export const T_SRV = TYPE_SRV;
 
-const srvParts: SrvParts = { colon: 0, port: 0, wireLen: 0, hash: 0, canonical: false };
-const ipv6 = new Uint8Array(16);
+/** The largest port an SRV RR can carry; the Go program wrote larger ones modulo 2^16. */
+const PORT_SPACE = 0x10000;
 
 /** A growable typed list; `items` is valid up to `length`. */
 class List<T extends Uint8Array | Uint32Array> {
@@ -57,45 +54,40 @@ export class TablePlan {
   readonly aList = u32List(1024);
   /** IPv6 addresses, 16 bytes each */
   readonly aaaaList = u8List(1024);
-  /** SRV value ids */
+  /** SRV RR ids, per entry */
   readonly srvList = u32List(1024);
-  /**
-   * SRV values by id. The generator stores each value under several names
-   * (TCP and UDP, framework and agent domain) whose lists then hold the same
-   * values: such lists share one run of ids, so each value is parsed and
-   * encoded once.
-   */
-  readonly srvText: string[] = [];
-  /** by id: the port << 8 | the target's wire length */
+  /** by SRV RR id: the target's store name id */
+  readonly srvTarget = u32List(1024);
+  /** by SRV RR id: the port << 8 | the target's wire length */
   readonly srvPortLen = u32List(1024);
-  /** by id: `hostNameHash` of the target */
-  private readonly srvHash = u32List(1024);
-
-  /** entry × 3 + type → the values of every source name, when two stored names map to one key */
-  private readonly merged = new Map<number, Values[]>();
-  /** entry × 3 + type → the values of its one source name, when they are not all canonical */
-  private readonly nonCanonical = new Map<number, Values>();
-
-  /** The values of the last SRV name appended, to share their run with the next name when both hold the same values. */
-  private readonly lastSrv: string[] = [];
-  private lastSrvStart = 0;
-  private lastSrvUsable = 0;
-  private lastSrvCanonical = true;
-  private appendedCanonical = true;
+  /** store name id → its entry, or -1 (not a host name in the domain, or no values) */
+  private readonly entryOf: Int32Array;
+  /** (target name id, port) → SRV RR id: names holding the same value share one encoded RR */
+  private readonly srvIds = new Map<number, number>();
+  /** store name id → 1 when it is a usable SRV target (a host name other than the root) */
+  private readonly targetOk: Uint8Array;
 
   constructor(
-    records: RecordSet,
+    private readonly store: RecordStore,
     private readonly apexKey: string,
   ) {
-    // Room for every stored name; ancestors grow the lists.
-    const names = records.a.size + records.aaaa.size + records.srv.size + 16;
-    this.count = u32List(names * 3);
-    this.start = u32List(names * 3);
-    this.addAll(records.a, T_A);
-    this.addAll(records.aaaa, T_AAAA);
-    this.addAll(records.srv, T_SRV);
-    for (const [slot, values] of this.nonCanonical) if (!this.merged.has(slot)) this.dedupe(slot, [values]);
-    for (const [slot, sources] of this.merged) this.dedupe(slot, sources);
+    const n = store.nameCount;
+    this.entryOf = new Int32Array(n).fill(-1);
+    this.targetOk = new Uint8Array(n);
+    this.count = u32List(n * 3 + 48);
+    this.start = u32List(n * 3 + 48);
+    const sources = new Map<number, number[]>();
+    for (let id = 0; id < n; id++) {
+      if (!this.hasUsable(id)) continue;
+      const e = this.entryFor(id);
+      if (e < 0) continue;
+      const merged = sources.get(e);
+      if (merged === undefined) sources.set(e, [id]);
+      else merged.push(id);
+    }
+    for (const [e, ids] of sources) {
+      for (const type of [T_A, T_AAAA, T_SRV] as const) this.fill(e, type, ids);
+    }
     this.addAncestors();
     if (this.find(apexKey) < 0) this.entry(apexKey, hostNameHash(apexKey, 0, apexKey.length));
   }
@@ -110,11 +102,14 @@ export class TablePlan {
     return this.glue(this.find(key));
   }
 
-  /** Glue of the target of an SRV value. */
+  /** Glue of the target of SRV RR `id`. */
   srvTargetEntry(id: number): number {
-    const v = this.srvText[id]!;
-    const colon = v.lastIndexOf(':');
-    return this.glue(this.names.findPrefix(v, colon, this.srvHash.items[id]!));
+    return this.glue(this.entryOf[this.srvTarget.items[id]!]!);
+  }
+
+  /** The target name of SRV RR `id`, as stored (a trailing dot optional). */
+  srvTargetName(id: number): string {
+    return this.store.names[this.srvTarget.items[id]!]!;
   }
 
   private glue(e: number): number {
@@ -131,135 +126,124 @@ export class TablePlan {
     return this.names.add(key, hash);
   }
 
-  private addAll(map: Map<string, Values>, type: RType): void {
+  /**
+   * The entry of store name `id`, made on first use; -1 for names that must
+   * not reach DNS (not host names, or outside the domain). A name stored with
+   * and without its trailing dot is one entry.
+   */
+  private entryFor(id: number): number {
+    const name = this.store.names[id]!;
+    const h = hostNameHash(name, 0, name.length);
+    if (h < 0) return -1;
+    const key = name.endsWith('.') ? name : `${name}.`;
     const apex = this.apexKey;
-    for (const [name, values] of map) {
-      // Names that must not reach DNS: not host names, or outside the domain.
-      const h = hostNameHash(name, 0, name.length);
-      if (h < 0) continue;
-      const key = name.endsWith('.') ? name : `${name}.`;
-      const at = key.length - apex.length;
-      if (apex !== '.' && key !== apex && !(at > 0 && key.charCodeAt(at - 1) === 0x2e && key.endsWith(apex))) continue;
-
-      let listStart: number;
-      let usable: number;
-      if (type === T_SRV && this.sameAsLastSrv(values)) {
-        listStart = this.lastSrvStart;
-        usable = this.lastSrvUsable;
-        this.appendedCanonical = this.lastSrvCanonical;
-      } else {
-        listStart = this.listLength(type);
-        usable = this.append(values, type);
-      }
-      if (usable === 0) continue;
-      let i = this.names.find(key, h);
-      if (i < 0) i = this.entry(key, h);
-      const slot = i * 3 + type;
-      if (this.count.items[slot] === 0) {
-        this.count.items[slot] = usable;
-        this.start.items[slot] = listStart;
-        if (!this.appendedCanonical) this.nonCanonical.set(slot, values);
-      } else {
-        // The same name stored with and without its trailing dot; the other spelling came first.
-        const sources = this.merged.get(slot);
-        if (sources) sources.push(values);
-        else this.merged.set(slot, [map.get(name === key ? key.slice(0, -1) : key)!, values]);
-      }
-    }
-  }
-
-  /** True when `values` are exactly the values of the last SRV name appended, in the same order. */
-  private sameAsLastSrv(values: Values): boolean {
-    const last = this.lastSrv;
-    if (typeof values === 'string') return last.length === 1 && last[0] === values;
-    if (values.length !== last.length || last.length === 0) return false;
-    for (let k = 0; k < last.length; k++) if (values[k] !== last[k]) return false;
-    return true;
-  }
-
-  private listLength(type: RType): number {
-    return type === T_A ? this.aList.length : type === T_AAAA ? this.aaaaList.length / 16 : this.srvList.length;
+    const at = key.length - apex.length;
+    if (apex !== '.' && key !== apex && !(at > 0 && key.charCodeAt(at - 1) === 0x2e && key.endsWith(apex))) return -1;
+    let e = this.names.find(key, h);
+    if (e < 0) e = this.entry(key, h);
+    this.entryOf[id] = e;
+    return e;
   }
 
   /**
-   * Appends the usable values of a name to the type's list; returns how many.
-   * Notes whether they were all canonical text (then distinct text ⇒
-   * distinct RR, so no de-duplication is needed).
+   * Appends the DNS-usable values of `type` of the entry's source names to
+   * the type's list. Values that cannot go on the wire (kept as text only,
+   * SRV targets that are not host names, SRV ports that are not numbers) are
+   * left out; values that are one RR in DNS (the same address written two
+   * ways, SRV ports equal modulo 2^16, a target with and without its dot)
+   * are kept once, the first time.
    */
-  private append(values: Values, type: RType): number {
-    let usable = 0;
-    let canonical = true;
-    if (type === T_SRV) {
-      this.lastSrv.length = 0;
-      this.lastSrvStart = this.srvList.length;
-    }
-    const single = typeof values === 'string';
-    for (let i = 0, n = single ? 1 : values.length; i < n; i++) {
-      const v = single ? values : values[i]!;
-      if (type === T_A) {
-        const ip = ipv4Value(v);
-        if (ip < 0) continue;
-        this.aList.push(ip);
-      } else if (type === T_AAAA) {
-        const list = this.aaaaList;
-        list.reserve(16);
-        if (!parseIPv6Into(v, list.items, list.length)) continue;
-        if (canonical && formatIPv6(list.items, list.length) !== v) canonical = false;
-        list.length += 16;
-      } else {
-        this.lastSrv.push(v);
-        const id = this.srvId(v);
-        if (id < 0) continue;
-        this.srvList.push(id);
-        if (!srvParts.canonical) canonical = false;
+  private fill(e: number, type: StoreType, ids: readonly number[]): void {
+    const s = this.store;
+    const slot = e * 3 + type;
+    let n = 0;
+    let seen: Set<number | string> | null = null;
+    const distinct = (key: number | string): boolean => {
+      seen ??= new Set();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    };
+    // One source name whose values are all numbers is the generator's case: distinct already.
+    const check = ids.length > 1 || s.hasRawValues(type) || (type === T_SRV && s.srvPortWraps);
+    if (type === T_A) {
+      this.start.items[slot] = this.aList.length;
+      for (const id of ids) {
+        for (let node = s.firstNode(type, id); node >= 0; node = s.nextNode(type, node)) {
+          if (!this.usable(type, node)) continue;
+          const ip = s.aOf(node);
+          if (check && !distinct(ip)) continue;
+          this.aList.push(ip);
+          n++;
+        }
       }
-      usable++;
-    }
-    this.appendedCanonical = canonical;
-    if (type === T_SRV) {
-      this.lastSrvUsable = usable;
-      this.lastSrvCanonical = canonical;
-    }
-    return usable;
-  }
-
-  /** Id of a newly parsed SRV value, or -1 when it is unusable. */
-  private srvId(v: string): number {
-    if (!parseSrvValue(v, srvParts)) return -1;
-    this.srvText.push(v);
-    this.srvPortLen.push((srvParts.port << 8) | srvParts.wireLen);
-    this.srvHash.push(srvParts.hash);
-    return this.srvText.length - 1;
-  }
-
-  /**
-   * The slow path, for names stored twice (with and without the trailing dot)
-   * or values in a non-canonical form: keeps the first value of each distinct
-   * RR across every source, appended to the list as a new run.
-   */
-  private dedupe(slot: number, sources: readonly Values[]): void {
-    const type = (slot % 3) as RType;
-    const seen = new Set<string>();
-    const distinct: string[] = [];
-    for (const values of sources) {
-      for (const v of valuesOf(values)) {
-        const k = this.dedupeKey(type, v);
-        if (k === null || seen.has(k)) continue;
-        seen.add(k);
-        distinct.push(v);
+    } else if (type === T_AAAA) {
+      this.start.items[slot] = this.aaaaList.length / 16;
+      const bytes = s.aaaaBytes();
+      for (const id of ids) {
+        for (let node = s.firstNode(type, id); node >= 0; node = s.nextNode(type, node)) {
+          if (!this.usable(type, node)) continue;
+          if (check && !distinct(formatIPv6(bytes, node * 16))) continue;
+          const list = this.aaaaList;
+          list.reserve(16);
+          list.items.set(bytes.subarray(node * 16, node * 16 + 16), list.length);
+          list.length += 16;
+          n++;
+        }
+      }
+    } else {
+      this.start.items[slot] = this.srvList.length;
+      for (const id of ids) {
+        for (let node = s.firstNode(type, id); node >= 0; node = s.nextNode(type, node)) {
+          if (!this.usable(type, node)) continue;
+          const rr = this.srvId(s.srvTargetOf(node), s.srvDnsPort(node));
+          if (check && !distinct(rr)) continue;
+          this.srvList.push(rr);
+          n++;
+        }
       }
     }
-    this.start.items[slot] = this.listLength(type);
-    this.count.items[slot] = this.append(distinct, type);
+    this.count.items[slot] = n;
   }
 
-  /** What makes two values one RR, or null for an unusable value. */
-  private dedupeKey(type: RType, v: string): string | null {
-    if (type === T_A) return ipv4Value(v) < 0 ? null : v;
-    if (type === T_AAAA) return parseIPv6Into(v, ipv6, 0) ? formatIPv6(ipv6, 0) : null;
-    if (!parseSrvValue(v, srvParts)) return null;
-    const target = v.slice(0, srvParts.colon);
-    return `${target}${target.endsWith('.') ? '' : '.'}:${srvParts.port}`;
+  /** True when name `id` has a value that can go on the wire. */
+  private hasUsable(id: number): boolean {
+    for (const type of [T_A, T_AAAA, T_SRV] as const) {
+      for (let node = this.store.firstNode(type, id); node >= 0; node = this.store.nextNode(type, node)) {
+        if (this.usable(type, node)) return true;
+      }
+    }
+    return false;
+  }
+
+  private usable(type: StoreType, node: number): boolean {
+    const s = this.store;
+    if (type !== T_SRV) return !s.isTextOnly(type, node);
+    return s.srvDnsPort(node) >= 0 && this.usableTarget(s.srvTargetOf(node));
+  }
+
+  private usableTarget(id: number): boolean {
+    if (this.targetOk[id] === 0) {
+      const name = this.store.names[id]!;
+      this.targetOk[id] = hostWireLength(name, name.length) > 1 && hostNameHash(name, 0, name.length) >= 0 ? 1 : 2;
+    }
+    return this.targetOk[id] === 1;
+  }
+
+  /** The SRV RR id of (target, port), one per distinct pair; a target written with and without its dot is one. */
+  private srvId(target: number, port: number): number {
+    const name = this.store.names[target]!;
+    const canonicalTarget = name.endsWith('.') ? target : this.store.find(`${name}.`);
+    const t = canonicalTarget >= 0 ? canonicalTarget : target;
+    const key = t * PORT_SPACE + port;
+    let rr = this.srvIds.get(key);
+    if (rr === undefined) {
+      rr = this.srvTarget.length;
+      this.srvTarget.push(t);
+      this.srvPortLen.push((port << 8) | hostWireLength(this.store.names[t]!, this.store.names[t]!.length));
+      this.srvIds.set(key, rr);
+    }
+    return rr;
   }
 
   /** Every ancestor of a stored name exists (RFC 8020), down to the apex. */

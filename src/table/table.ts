@@ -5,7 +5,7 @@
  * build; this file is the reader.
  */
 import { MesosDnsError } from '../errors.js';
-import type { RecordSet } from '../records/types.js';
+import type { RecordStore } from '../records/store.js';
 import { buildTableBuffer, type TableMeta } from './build.js';
 import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION, hashWire } from './layout.js';
 import { formatIPv4, formatIPv6 } from '../net/ip.js';
@@ -83,8 +83,8 @@ export class RecordTable {
     this.nsGlueEntry = u32[H.nsGlueEntry]! - 1;
   }
 
-  static build(records: RecordSet, meta: TableMeta): RecordTable {
-    return new RecordTable(buildTableBuffer(records, meta));
+  static build(store: RecordStore, meta: TableMeta): RecordTable {
+    return new RecordTable(buildTableBuffer(store, meta));
   }
 
   /** Adopts a buffer made by `build` (e.g. transferred from the worker). O(1): checks the header only. */

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { parseConfigText } from '../../src/config/load.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import type { Config } from '../../src/config/types.js';
-import type { Enumeration } from '../../src/records/types.js';
+import { RecordStore } from '../../src/records/store.js';
+import type { RecordSet } from '../../src/records/types.js';
 import type { Snapshot } from '../../src/serving.js';
 import { tableMetaFor } from '../../src/table/meta.js';
 import { RecordTable, type TableMeta } from '../../src/table/table.js';
-import { fromGoEnumeration, type GoEnumeration } from './enumeration.js';
 
 export const FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures');
 
@@ -92,10 +92,6 @@ export function parseAxfr(text: string): { doc: AxfrDoc; records: ListRecordSet 
   return { doc, records: axfrRecords(doc) };
 }
 
-export function parseEnumerate(text: string): Enumeration {
-  return fromGoEnumeration(JSON.parse(text) as GoEnumeration);
-}
-
 /** The Go program's records for a fixture (its `axfr.json`) as a RecordSet. */
 export function fixtureRecords(name: string = 'upstream-fake'): ListRecordSet {
   return parseAxfr(fixtureText(name, 'axfr.json')).records;
@@ -110,9 +106,14 @@ export const withGoPrefix = (golden: string): string => golden.replaceAll('\n', 
 
 export const TEST_META: TableMeta = tableMetaFor(defaultConfig(), 1);
 
+/** A table of records given as text (a golden file, a test's literal set). */
+export function tableOf(records: RecordSet | ListRecordSet, meta: TableMeta = TEST_META): RecordTable {
+  return RecordTable.build(RecordStore.fromRecordSet(records), meta);
+}
+
 /** A table of a fixture's golden records. */
 export function fixtureTable(name: string = 'upstream-fake', meta: Partial<TableMeta> = {}): RecordTable {
-  return RecordTable.build(fixtureRecords(name), { ...TEST_META, ...meta });
+  return tableOf(fixtureRecords(name), { ...TEST_META, ...meta });
 }
 
 /** A Snapshot around a table, for ServingState.swap in tests. */

@@ -4,12 +4,14 @@ import { afterEach } from 'vitest';
 import type { Config } from '../../src/config/types.js';
 import { DnsStats } from '../../src/dns/stats/counters.js';
 import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../../src/http/server.js';
-import { renderAxfr, renderEnumerate } from '../../src/records/views.js';
+import { RecordStore } from '../../src/records/store.js';
+import { axfrChunks, enumerateChunks, joinChunks } from '../../src/records/views.js';
+import { fromGoEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
 import { RecordTable } from '../../src/table/table.js';
 import type { RecordSet } from '../../src/records/types.js';
 import { ServingState, type Snapshot } from '../../src/serving.js';
 import { memoryLogger, type MemoryLogger } from '../helpers/memory-logger.js';
-import { fixtureConfig, fixtureText, parseAxfr, parseEnumerate, type AxfrDoc } from '../helpers/fixtures.js';
+import { fixtureConfig, fixtureText, parseAxfr, type AxfrDoc } from '../helpers/fixtures.js';
 
 export const SERIAL = 1795301043;
 export const LEADER = 'master@127.0.0.1:5050';
@@ -32,7 +34,8 @@ export interface FixtureData {
 export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureData {
   const config = httpFixtureConfig(name);
   const { doc, records } = parseAxfr(fixtureText(name, 'axfr.json'));
-  const table = RecordTable.build(records, {
+  const store = RecordStore.fromRecordSet(records);
+  const table = RecordTable.build(store, {
     domain: config.domain,
     ttl: config.ttl,
     serial: SERIAL,
@@ -47,16 +50,25 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
   const snapshot: Snapshot = {
     table,
     axfrBody: Buffer.from(
-      renderAxfr(records, {
-        ttl: config.ttl,
-        serial: SERIAL,
-        refreshSeconds: config.refreshSeconds,
-        mname: config.soaMname,
-        rname: config.soaRname,
-        domain: config.domain,
-      }),
+      joinChunks(
+        axfrChunks(store, {
+          ttl: config.ttl,
+          serial: SERIAL,
+          refreshSeconds: config.refreshSeconds,
+          mname: config.soaMname,
+          rname: config.soaRname,
+          domain: config.domain,
+        }),
+      ),
     ),
-    enumerateBody: Buffer.from(renderEnumerate(parseEnumerate(fixtureText(name, 'enumerate.json')))),
+    enumerateBody: Buffer.from(
+      joinChunks(
+        enumerateChunks(
+          store,
+          fromGoEnumeration(JSON.parse(fixtureText(name, 'enumerate.json')) as GoEnumeration, store),
+        ),
+      ),
+    ),
     serial: SERIAL,
     leader: LEADER,
     master: '127.0.0.1:5050',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextSerial, recordDigest } from '../../src/records/digest.js';
+import { nextSerial, recordDigest as digestOfStore } from '../../src/records/digest.js';
+import { RecordStore } from '../../src/records/store.js';
 import type { RecordSet, Values } from '../../src/records/types.js';
 
 /** A RecordSet as the generator stores it: a single value as the string itself. */
@@ -8,6 +9,8 @@ function rs(a: Array<[string, string[]]>, srv: Array<[string, string[]]> = []): 
     new Map<string, Values>(xs.map(([k, v]) => [k, v.length === 1 ? v[0]! : v]));
   return { a: m(a), aaaa: new Map(), srv: m(srv) };
 }
+
+const recordDigest = (records: RecordSet): string => digestOfStore(RecordStore.fromRecordSet(records));
 
 describe('recordDigest', () => {
   it('ignores the order of names and values', () => {

@@ -3,6 +3,7 @@ import { validateState } from '../../src/state/state.js';
 import { generate, type GenerateInput } from '../../src/records/generator.js';
 import { taskHash } from '../../src/records/hash.js';
 import { valuesOf } from '../../src/records/record-set.js';
+import { taskRecords } from '../helpers/enumeration.js';
 
 const S1 = '20140803-125133-3041283216-5050-2410-S1';
 
@@ -48,17 +49,18 @@ describe('generator value lists', () => {
     const ips = Array.from({ length: 60 }, (_, i) => `10.1.0.${i % 40}`);
     const g = run(ips.map((ip, i) => task(`web.${i}`, 'web', ip)));
     const want = Array.from({ length: 40 }, (_, i) => `10.1.0.${i}`);
-    expect(valuesOf(g.records.a.get('web.marathon.mesos.')!)).toEqual(want);
-    expect(g.records.a.get('web.marathon.slave.mesos.')).toBe('10.0.0.1');
+    expect(valuesOf(g.store.toRecordSet().a.get('web.marathon.mesos.')!)).toEqual(want);
+    expect(g.store.toRecordSet().a.get('web.marathon.slave.mesos.')).toBe('10.0.0.1');
     const tasks = g.enumeration.frameworks![0]!.tasks;
     // A task journals only the records it was first to add.
-    expect(tasks[0]!.records!.filter((_, k) => k % 3 === 0)).toEqual([
+    const names = (t: (typeof tasks)[number]) => taskRecords(g.store, t.from, t.to)!.map((r) => r.name);
+    expect(names(tasks[0]!)).toEqual([
       'web.marathon.mesos.',
       `web-${taskHash('web.0')}-s1.marathon.mesos.`,
       'web.marathon.slave.mesos.',
       `web-${taskHash('web.0')}-s1.marathon.slave.mesos.`,
     ]);
-    expect(tasks[45]!.records!.filter((_, k) => k % 3 === 0)).toEqual([
+    expect(names(tasks[45]!)).toEqual([
       `web-${taskHash('web.45')}-s1.marathon.mesos.`,
       `web-${taskHash('web.45')}-s1.marathon.slave.mesos.`,
     ]);
@@ -75,7 +77,7 @@ describe('generator value lists', () => {
       task('b4', app, '10.1.0.4'),
       task('b5', app, '10.1.0.1'),
     ]);
-    expect(valuesOf(g.records.a.get(`${app}.marathon.mesos.`)!)).toEqual([
+    expect(valuesOf(g.store.toRecordSet().a.get(`${app}.marathon.mesos.`)!)).toEqual([
       '10.1.0.1',
       '10.1.0.2',
       '10.1.0.3',

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { renderAxfr, renderEnumerate } from '../../src/records/views.js';
-import type { Enumeration, RecordSet, Values } from '../../src/records/types.js';
-import { fixtureNames, fixtureText } from '../helpers/fixtures.js';
-import { parseAxfr, parseEnumerate, withGoPrefix } from '../helpers/fixtures.js';
-import { goEnumeration } from '../helpers/enumeration.js';
+import { RecordStore } from '../../src/records/store.js';
+import type { RecordSet, Values } from '../../src/records/types.js';
+import { axfrChunks, enumerateChunks, joinChunks, type AxfrMeta } from '../../src/records/views.js';
+import { fromGoEnumeration, goEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
+import { fixtureNames, fixtureText, parseAxfr, withGoPrefix } from '../helpers/fixtures.js';
+
+const renderAxfr = (rs: RecordSet, meta: AxfrMeta): string =>
+  joinChunks(axfrChunks(RecordStore.fromRecordSet(rs), meta));
 
 describe('renderAxfr', () => {
   for (const name of fixtureNames()) {
@@ -61,37 +64,68 @@ describe('renderAxfr', () => {
 describe('renderEnumerate', () => {
   for (const name of fixtureNames()) {
     it(`reproduces ${name}/enumerate.json byte for byte (prefix aside)`, () => {
+      const store = RecordStore.fromRecordSet(parseAxfr(fixtureText(name, 'axfr.json')).records);
       const golden = fixtureText(name, 'enumerate.json');
-      expect(renderEnumerate(parseEnumerate(golden))).toBe(withGoPrefix(golden));
+      const e = fromGoEnumeration(JSON.parse(golden) as GoEnumeration, store);
+      expect(joinChunks(enumerateChunks(store, e))).toBe(withGoPrefix(golden));
     });
   }
 
-  it('writes Go key order whatever order the objects were built in, records one object each, and null slices', () => {
-    const e: Enumeration = {
+  it('writes Go key order, one object per record, escapes, and null slices', () => {
+    const store = RecordStore.fromRecordSet({
+      a: new Map<string, Values>([
+        ['a.x.mesos.', '10.0.0.1'],
+        ['b&c.x.mesos.', '10.0.0.2'],
+      ]),
+      aaaa: new Map(),
+      srv: new Map([['_a._tcp.x.mesos.', 'a.x.mesos.:80']]),
+    });
+    const doc: GoEnumeration = {
       frameworks: [
-        { name: 'marathon', tasks: [{ records: null, id: 'web.1', name: 'web' }] },
-        { name: 'nopid', tasks: [] },
+        { tasks: [{ name: 'web', id: 'web.1', records: null }], name: 'marathon' },
+        { tasks: [], name: 'nopid' },
         {
-          name: 'x',
           tasks: [
             {
-              id: 'a<b',
               name: 'a',
-              records: ['a.x.mesos.', '10.0.0.1', 'A', '_a._tcp.x.mesos.', 'a.x.mesos.:80', 'SRV'],
+              id: 'a<b',
+              records: [
+                { name: 'a.x.mesos.', host: '10.0.0.1', rtype: 'A' },
+                { name: '_a._tcp.x.mesos.', host: 'a.x.mesos.:80', rtype: 'SRV' },
+              ],
             },
-            { id: 'b.1', name: 'b', records: ['b&c.x.mesos.', '10.0.0.2', 'A'] },
+            { name: 'b', id: 'b.1', records: [{ name: 'b&c.x.mesos.', host: '10.0.0.2', rtype: 'A' }] },
           ],
+          name: 'x',
         },
       ],
     };
-    expect(JSON.parse(renderEnumerate(e))).toEqual(goEnumeration(e));
-    expect(renderEnumerate(e)).toBe(
+    const e = fromGoEnumeration(doc, store);
+    const body = joinChunks(enumerateChunks(store, e));
+    expect(JSON.parse(body)).toEqual(goEnumeration(store, e));
+    expect(body).toBe(
       '{\n  "frameworks": [\n   {\n    "tasks": [\n     {\n      "name": "web",\n      "id": "web.1",\n      "records": null\n     }\n    ],\n    "name": "marathon"\n   },\n' +
         '   {\n    "tasks": [],\n    "name": "nopid"\n   },\n' +
         '   {\n    "tasks": [\n     {\n      "name": "a",\n      "id": "a\\u003cb",\n      "records": [\n       {\n        "name": "a.x.mesos.",\n        "host": "10.0.0.1",\n        "rtype": "A"\n       },\n' +
         '       {\n        "name": "_a._tcp.x.mesos.",\n        "host": "a.x.mesos.:80",\n        "rtype": "SRV"\n       }\n      ]\n     },\n' +
         '     {\n      "name": "b",\n      "id": "b.1",\n      "records": [\n       {\n        "name": "b\\u0026c.x.mesos.",\n        "host": "10.0.0.2",\n        "rtype": "A"\n       }\n      ]\n     }\n    ],\n    "name": "x"\n   }\n  ]\n }',
     );
-    expect(renderEnumerate({ frameworks: null })).toBe('{\n  "frameworks": null\n }');
+    expect(joinChunks(enumerateChunks(store, { frameworks: null }))).toBe('{\n  "frameworks": null\n }');
+  });
+
+  it('hands a large body out in chunks that join to the whole', () => {
+    const rs: RecordSet = { a: new Map(), aaaa: new Map(), srv: new Map() };
+    for (let i = 0; i < 20_000; i++) rs.a.set(`host-${i}.mesos.`, `10.0.${i >> 8}.${i & 255}`);
+    const meta = {
+      ttl: 60,
+      serial: 1,
+      refreshSeconds: 60,
+      mname: 'ns1.mesos.',
+      rname: 'root.ns1.mesos.',
+      domain: 'mesos',
+    };
+    const chunks = [...axfrChunks(RecordStore.fromRecordSet(rs), meta)];
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(JSON.parse(chunks.join('')).Records.As['host-19999.mesos.']).toEqual(['10.0.78.31']);
   });
 });

@@ -83,8 +83,8 @@ describe('validateState', () => {
     ]);
     expect(warnings).toHaveLength(2);
     const g = generate(state, input);
-    expect(valuesOf(g.records.a.get('nullpid.mesos.')!)).toEqual(['10.0.0.7']);
-    expect(g.records.srv.has('_framework._tcp.nullpid.mesos.')).toBe(false);
+    expect(valuesOf(g.store.toRecordSet().a.get('nullpid.mesos.')!)).toEqual(['10.0.0.7']);
+    expect(g.store.toRecordSet().srv.has('_framework._tcp.nullpid.mesos.')).toBe(false);
   });
 
   it('skips a framework that is not an object or has a non-array task list', () => {
@@ -111,16 +111,16 @@ describe('validateState', () => {
       { state: 'TASK_KILLING', timestamp: 300, container_status: netinfo('10.1.0.3') },
     ];
     const g = generate(validateState(s).state, input);
-    expect(valuesOf(g.records.a.get('web.marathon.mesos.')!)).toEqual(['10.1.0.2']);
-    expect(valuesOf(g.records.a.get('web-e844k-s1.marathon.mesos.')!)).toEqual(['10.1.0.2']);
-    expect(valuesOf(g.records.a.get('web-e844k-s1.marathon.slave.mesos.')!)).toEqual(['10.0.0.1']);
+    expect(valuesOf(g.store.toRecordSet().a.get('web.marathon.mesos.')!)).toEqual(['10.1.0.2']);
+    expect(valuesOf(g.store.toRecordSet().a.get('web-e844k-s1.marathon.mesos.')!)).toEqual(['10.1.0.2']);
+    expect(valuesOf(g.store.toRecordSet().a.get('web-e844k-s1.marathon.slave.mesos.')!)).toEqual(['10.0.0.1']);
     for (const n of [
       '_web._tcp.marathon.slave.mesos.',
       '_web._udp.marathon.slave.mesos.',
       '_web._tcp.marathon.mesos.',
       '_web._udp.marathon.mesos.',
     ]) {
-      expect(valuesOf(g.records.srv.get(n)!)).toEqual(
+      expect(valuesOf(g.store.toRecordSet().srv.get(n)!)).toEqual(
         [31000, 31001, 31002].map((p) => `web-e844k-s1.marathon.slave.mesos.:${p}`),
       );
     }
@@ -131,7 +131,11 @@ describe('validateState', () => {
     const task = (s.frameworks as Array<{ tasks: Array<Record<string, unknown>> }>)[0]!.tasks[0]!;
     task.statuses = [{ state: 'TASK_RUNNING', timestamp: 1, healthy: false }];
     const { state } = validateState(s);
-    expect(generate(state, input).records.a.has('web.marathon.mesos.')).toBe(true);
-    expect(generate(state, { ...input, healthyOnly: true }).records.a.has('web.marathon.mesos.')).toBe(false);
+    expect(generate(state, input).store.toRecordSet().a.has('web.marathon.mesos.')).toBe(true);
+    expect(
+      generate(state, { ...input, healthyOnly: true })
+        .store.toRecordSet()
+        .a.has('web.marathon.mesos.'),
+    ).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { RecordTable, type TableMeta } from '../../src/table/table.js';
 import type { RecordSet, Values } from '../../src/records/types.js';
-import { fixtureRecords } from '../helpers/fixtures.js';
+import { fixtureRecords, tableOf } from '../helpers/fixtures.js';
 
 export const META: TableMeta = {
   domain: 'mesos',
@@ -57,7 +57,7 @@ describe('RecordTable.build and lookup', () => {
       ],
     },
   );
-  const table = RecordTable.build(records, META);
+  const table = tableOf(records, META);
 
   it('stores deduplicated, validated values', () => {
     expect(table.lookup('web.marathon.mesos.')).toEqual({
@@ -115,10 +115,10 @@ describe('RecordTable.build and lookup', () => {
         ['_a._udp.mesos.', ['a.mesos.:80']],
       ]),
     };
-    const built = RecordTable.build(single, META);
+    const built = tableOf(single, META);
     expect(built.lookup('a.mesos.')).toEqual({ a: ['10.0.0.1', '10.0.0.2'], aaaa: ['2001:db8::1'], srv: [] });
     expect(built.lookup('_a._udp.mesos.')?.srv).toEqual([{ target: 'a.mesos.', port: 80 }]);
-    expect(Buffer.from(built.buffer)).toEqual(Buffer.from(RecordTable.build(listed, META).buffer));
+    expect(Buffer.from(built.buffer)).toEqual(Buffer.from(tableOf(listed, META).buffer));
   });
 
   it('keeps the meta inside the buffer', () => {
@@ -128,7 +128,7 @@ describe('RecordTable.build and lookup', () => {
 
 describe('RecordTable.fromBuffer', () => {
   it('works on a buffer transferred between threads (zero-copy)', async () => {
-    const built = RecordTable.build(fixtureRecords('upstream-fake'), META);
+    const built = tableOf(fixtureRecords('upstream-fake'), META);
     const expected = built.lookup('_liquor-store._tcp.marathon.mesos.');
     const { port1, port2 } = new MessageChannel();
     const received = new Promise<ArrayBuffer>((resolve) => port2.once('message', resolve));
@@ -146,7 +146,7 @@ describe('RecordTable.fromBuffer', () => {
     for (const bad of [new ArrayBuffer(0), new ArrayBuffer(160), new Uint8Array(400).fill(7).buffer]) {
       expect(() => RecordTable.fromBuffer(bad)).toThrow(expect.objectContaining({ code: 'MESOS_DNS_TABLE_INVALID' }));
     }
-    const good = RecordTable.build(recordSet({}), META).buffer;
+    const good = tableOf(recordSet({}), META).buffer;
     expect(() => RecordTable.fromBuffer(good.slice(0, good.byteLength - 4))).toThrow(
       expect.objectContaining({ code: 'MESOS_DNS_TABLE_INVALID' }),
     );
@@ -156,7 +156,7 @@ describe('RecordTable.fromBuffer', () => {
 describe('illegal names never enter the table', () => {
   it('skips upper case, spaces, empty labels, long labels and long names', () => {
     const long = `${'a'.repeat(63)}.`.repeat(4);
-    const table = RecordTable.build(
+    const table = tableOf(
       recordSet({
         'Upper.mesos.': ['10.0.0.1'],
         'has space.mesos.': ['10.0.0.2'],
@@ -175,22 +175,20 @@ describe('illegal names never enter the table', () => {
   });
 
   it('rejects unusable meta with the config key named', () => {
-    expect(() => RecordTable.build(recordSet({}), { ...META, domain: 'bad domain' })).toThrow(
+    expect(() => tableOf(recordSet({}), { ...META, domain: 'bad domain' })).toThrow(
       expect.objectContaining({ key: 'domain' }),
     );
-    expect(() => RecordTable.build(recordSet({}), { ...META, soaMname: 'a..b' })).toThrow(
+    expect(() => tableOf(recordSet({}), { ...META, soaMname: 'a..b' })).toThrow(
       expect.objectContaining({ key: 'soaMname' }),
     );
-    expect(() => RecordTable.build(recordSet({}), { ...META, ttl: -1 })).toThrow(
-      expect.objectContaining({ key: 'ttl' }),
-    );
+    expect(() => tableOf(recordSet({}), { ...META, ttl: -1 })).toThrow(expect.objectContaining({ key: 'ttl' }));
   });
 });
 
 describe('golden fixtures', () => {
   function expectMatchesFixture(name: string): RecordTable {
     const rs = fixtureRecords(name);
-    const table = RecordTable.build(rs, META);
+    const table = tableOf(rs, META);
     const counted = { a: 0, aaaa: 0, srv: 0 };
     const names = new Set<string>();
     for (const [kind, map] of [

@@ -11,9 +11,9 @@ import {
   type DecodedSoa,
   type QueryOptions,
 } from '../../helpers/dns-msg.js';
-import { RecordTable, type TableMeta } from '../../../src/table/table.js';
+import { type RecordTable, type TableMeta } from '../../../src/table/table.js';
 import type { RecordSet } from '../../../src/records/types.js';
-import { fixtureRecords } from '../../helpers/fixtures.js';
+import { fixtureRecords, tableOf } from '../../helpers/fixtures.js';
 import { prng as seeded } from '../../../bench/prng.js';
 
 const META: TableMeta = {
@@ -40,7 +40,7 @@ function recordSet(
 }
 
 const sixty = Array.from({ length: 60 }, (_, i) => `10.2.${i >> 8}.${i & 0xff}`);
-const table = RecordTable.build(
+const table = tableOf(
   recordSet(
     {
       'web.marathon.mesos.': ['10.1.0.2', '10.1.0.3'],
@@ -478,7 +478,7 @@ describe('truncation', () => {
 
   it('keeps only whole glue RRsets and sets TC when glue is left out', () => {
     const ips = (n: number) => Array.from({ length: 15 }, (_, i) => `10.${n}.0.${i}`);
-    const t = RecordTable.build(
+    const t = tableOf(
       recordSet(
         { 'one.mesos.': ips(1), 'two.mesos.': ips(2) },
         {},
@@ -514,7 +514,7 @@ describe('truncation', () => {
   it('writes glue owners in full once a compression pointer cannot reach the target', () => {
     const n = 600;
     const targets = Array.from({ length: n }, (_, i) => `target-${i}.marathon.slave.mesos.`);
-    const t = RecordTable.build(
+    const t = tableOf(
       recordSet(
         Object.fromEntries(targets.map((name, i) => [name, [`10.3.${i >> 8}.${i & 0xff}`]])),
         {},
@@ -581,7 +581,7 @@ describe('statistics', () => {
 describe('golden fixtures through answer()', () => {
   it('upstream-fake: every A, AAAA and SRV RRset comes back complete over TCP', () => {
     const rs = fixtureRecords('upstream-fake');
-    const t = RecordTable.build(rs, { ...META, srvWeight: 1 });
+    const t = tableOf(rs, { ...META, srvWeight: 1 });
     const c = ctx({ transport: 'tcp' });
     const check = (map: Map<string, string[]>, type: number, render: (r: DecodedRecord) => string) => {
       for (const [name, vals] of map) {
@@ -601,7 +601,7 @@ describe('golden fixtures through answer()', () => {
 
   it('nasty-300: every name, legal or not, with every type gets a parseable reply', () => {
     const rs = fixtureRecords('nasty-300');
-    const t = RecordTable.build(rs, META);
+    const t = tableOf(rs, META);
     const c = ctx();
     const names = new Set([...rs.a.keys(), ...rs.aaaa.keys(), ...rs.srv.keys()]);
     let replies = 0;

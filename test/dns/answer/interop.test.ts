@@ -2,14 +2,13 @@ import dns2 from 'dns2';
 import { describe, expect, it } from 'vitest';
 import { answer } from '../../../src/dns/answer/answer.js';
 import { DnsStats } from '../../../src/dns/stats/counters.js';
-import { RecordTable } from '../../../src/table/table.js';
 import { QTYPE } from '../../../src/wire/constants.js';
 import { buildQuery } from '../../helpers/dns-msg.js';
-import { TEST_META } from '../../helpers/fixtures.js';
+import { TEST_META, tableOf } from '../../helpers/fixtures.js';
 
 describe('interoperability', () => {
   it('dns2 parses our replies', () => {
-    const table = RecordTable.build(
+    const table = tableOf(
       {
         a: new Map([['t.marathon.slave.mesos.', '10.0.0.1']]),
         aaaa: new Map(),

@@ -7,10 +7,9 @@ import { defaultConfig } from '../../../src/config/defaults.js';
 import { runDnsWorkers, type DnsWorkersHandle } from '../../../src/dns/listen/primary.js';
 import { ForwardLatency } from '../../../src/dns/stats/latency.js';
 import { DnsStats } from '../../../src/dns/stats/counters.js';
-import { RecordTable } from '../../../src/table/table.js';
 import { buildQuery, counts, rcodeOf } from '../../helpers/dns-msg.js';
 import { tcpQueries, udpQuery } from '../../helpers/dns-client.js';
-import { TEST_META, fixtureRecords, fixtureTable } from '../../helpers/fixtures.js';
+import { TEST_META, fixtureRecords, fixtureTable, tableOf } from '../../helpers/fixtures.js';
 import { waitFor } from '../../helpers/wait.js';
 
 /** Workers run compiled JavaScript: build dist/ first if `npm run build` has not. */
@@ -64,7 +63,7 @@ describe('multi-core serving (node:cluster)', () => {
   it('serves a published table', async () => {
     const recs = fixtureRecords();
     recs.a.set('leader.mesos.', ['10.1.2.3']);
-    handle.publish(RecordTable.build(recs, { ...TEST_META, serial: 2 }));
+    handle.publish(tableOf(recs, { ...TEST_META, serial: 2 }));
     // Each worker gets it; ask enough times to reach both.
     await waitFor(
       'the new table',

@@ -11,8 +11,7 @@ import { ServingState } from '../../../src/serving.js';
 import { aRR, buildQuery, buildReply, counts, idOf, rcodeOf, tcOf } from '../../helpers/dns-msg.js';
 import { digAnswers, digFlags, digStatus, runDig } from '../../helpers/dig.js';
 import { tcpConnect, tcpQueries, udpQuery } from '../../helpers/dns-client.js';
-import { RecordTable } from '../../../src/table/table.js';
-import { TEST_META, fixtureRecords, fixtureTable, snapshotOf } from '../../helpers/fixtures.js';
+import { TEST_META, fixtureRecords, fixtureTable, snapshotOf, tableOf } from '../../helpers/fixtures.js';
 import { startUpstream, type StandInUpstream } from '../../helpers/upstream.js';
 import { sleep, waitFor } from '../../helpers/wait.js';
 
@@ -125,7 +124,7 @@ describe('DNS server: local answers', () => {
     expect(await r.resolve4('leader.mesos')).toEqual(['127.0.0.1']);
     const recs = fixtureRecords();
     recs.a.set('leader.mesos.', ['10.9.8.7']);
-    serving.swap(snapshotOf(RecordTable.build(recs, { ...TEST_META, serial: 2 })));
+    serving.swap(snapshotOf(tableOf(recs, { ...TEST_META, serial: 2 })));
     expect(await r.resolve4('leader.mesos')).toEqual(['10.9.8.7']);
   });
 
