@@ -150,121 +150,135 @@ export class RecordStore {
 
   /** Adds an IPv4 value (as `ipv4Value` gives it) unless present; true when it was new. */
   addA(id: number, ip: number, raw?: string): boolean {
-    const list = this.lists[TYPE_A];
-    const v = this.aValue.items;
-    const same = raw === undefined ? (n: number) => v[n] === ip && !this.hasRaw(TYPE_A, n) : this.sameRaw(TYPE_A, raw);
-    if (this.has(TYPE_A, id, same, () => raw ?? ip)) return false;
-    this.link(TYPE_A, list, id, this.aValue.push(ip), raw ?? ip, raw);
+    if (this.holdsA(id, ip, raw)) return false;
+    this.link(TYPE_A, id, this.aValue.push(ip), raw, raw === undefined ? ip : undefined);
     return true;
   }
 
   /** Adds the IPv6 value `bytes[off, off + 16)` unless present; true when it was new. */
   addAAAA(id: number, bytes: Uint8Array, off: number, raw?: string): boolean {
-    const list = this.lists[TYPE_AAAA];
+    if (this.holdsAAAA(id, bytes, off, raw)) return false;
     const v = this.aaaaValue;
-    const sameBytes = (n: number): boolean => {
-      for (let i = 0; i < 16; i++) if (v.items[n * 16 + i] !== bytes[off + i]) return false;
-      return !this.hasRaw(TYPE_AAAA, n);
-    };
-    const key = () => raw ?? formatIPv6(bytes, off);
-    if (this.has(TYPE_AAAA, id, raw === undefined ? sameBytes : this.sameRaw(TYPE_AAAA, raw), key)) return false;
     v.reserve(16);
     const node = v.length / 16;
     v.items.set(bytes.subarray(off, off + 16), v.length);
     v.length += 16;
-    this.link(TYPE_AAAA, list, id, node, list.index.has(id) ? key() : '', raw);
+    this.link(TYPE_AAAA, id, node, raw, undefined);
     return true;
   }
 
   /** Adds the SRV value `<names[target]>:<port>` unless present; true when it was new. */
   addSrv(id: number, target: number, port: number, raw?: string): boolean {
-    const list = this.lists[TYPE_SRV];
-    const t = this.srvTarget.items;
-    const p = this.srvPort.items;
-    const same =
-      raw === undefined
-        ? (n: number) => t[n] === target && p[n] === port && !this.hasRaw(TYPE_SRV, n)
-        : this.sameRaw(TYPE_SRV, raw);
-    const key = () => (raw === undefined ? `${target}:${port}` : `\u0000${raw}`);
-    if (this.has(TYPE_SRV, id, same, key)) return false;
+    if (this.holdsSrv(id, target, port, raw)) return false;
     const node = this.srvTarget.push(target);
     this.srvPort.push(port);
     if (!(port >= 0 && port < 0x10000)) this.srvPortWraps = true;
-    this.link(TYPE_SRV, list, id, node, list.index.has(id) ? key() : '', raw);
+    this.link(TYPE_SRV, id, node, raw, undefined);
     return true;
   }
 
-  private hasRaw(type: StoreType, node: number): boolean {
-    return this.rawText.size > 0 && this.rawText.has(rawKey(type, node));
-  }
+  // The three `holds*` scan a short list and ask the index of a long one; they
+  // are written out per type, without callbacks, because they run for every
+  // value the generator inserts.
 
-  private sameRaw(type: StoreType, raw: string): (node: number) => boolean {
-    return (n) => this.rawText.get(rawKey(type, n)) === raw;
-  }
-
-  /**
-   * True when name `id` already holds the value: a scan of a short list, a
-   * Set of keys (`key()`, as `keyOf` makes them) once the list is long.
-   */
-  private has(type: StoreType, id: number, same: (node: number) => boolean, key: () => number | string): boolean {
-    const list = this.lists[type];
+  private holdsA(id: number, ip: number, raw: string | undefined): boolean {
+    const list = this.lists[TYPE_A];
     const count = list.count.items[id]!;
     if (count === 0) return false;
-    if (count < INDEXED_FROM) {
-      for (let n = list.head.items[id]!; n !== NONE; n = list.next.items[n]!) if (same(n)) return true;
-      return false;
+    if (count >= INDEXED_FROM) return this.indexOf(TYPE_A, id).has(raw === undefined ? ip : rawIndexKey(raw));
+    const next = list.next.items;
+    if (raw !== undefined) return this.rawInList(TYPE_A, list.head.items[id]!, next, raw);
+    const v = this.aValue.items;
+    const checkRaw = this.rawSeen[TYPE_A];
+    for (let n = list.head.items[id]!; n !== NONE; n = next[n]!) {
+      if (v[n] === ip && !(checkRaw && this.hasRaw(TYPE_A, n))) return true;
     }
+    return false;
+  }
+
+  private holdsAAAA(id: number, bytes: Uint8Array, off: number, raw: string | undefined): boolean {
+    const list = this.lists[TYPE_AAAA];
+    const count = list.count.items[id]!;
+    if (count === 0) return false;
+    if (count >= INDEXED_FROM) {
+      return this.indexOf(TYPE_AAAA, id).has(raw === undefined ? formatIPv6(bytes, off) : rawIndexKey(raw));
+    }
+    const next = list.next.items;
+    if (raw !== undefined) return this.rawInList(TYPE_AAAA, list.head.items[id]!, next, raw);
+    const v = this.aaaaValue.items;
+    const checkRaw = this.rawSeen[TYPE_AAAA];
+    for (let n = list.head.items[id]!; n !== NONE; n = next[n]!) {
+      let i = 0;
+      while (i < 16 && v[n * 16 + i] === bytes[off + i]) i++;
+      if (i === 16 && !(checkRaw && this.hasRaw(TYPE_AAAA, n))) return true;
+    }
+    return false;
+  }
+
+  private holdsSrv(id: number, target: number, port: number, raw: string | undefined): boolean {
+    const list = this.lists[TYPE_SRV];
+    const count = list.count.items[id]!;
+    if (count === 0) return false;
+    if (count >= INDEXED_FROM) {
+      return this.indexOf(TYPE_SRV, id).has(raw === undefined ? `${target}:${port}` : rawIndexKey(raw));
+    }
+    const next = list.next.items;
+    if (raw !== undefined) return this.rawInList(TYPE_SRV, list.head.items[id]!, next, raw);
+    const t = this.srvTarget.items;
+    const p = this.srvPort.items;
+    const checkRaw = this.rawSeen[TYPE_SRV];
+    for (let n = list.head.items[id]!; n !== NONE; n = next[n]!) {
+      if (t[n] === target && p[n] === port && !(checkRaw && this.hasRaw(TYPE_SRV, n))) return true;
+    }
+    return false;
+  }
+
+  private rawInList(type: StoreType, head: number, next: Int32Array, raw: string): boolean {
+    for (let n = head; n !== NONE; n = next[n]!) if (this.rawText.get(rawKey(type, n)) === raw) return true;
+    return false;
+  }
+
+  private hasRaw(type: StoreType, node: number): boolean {
+    return this.rawText.has(rawKey(type, node));
+  }
+
+  /** The index of a long list: the keys of its values, built when it first reaches INDEXED_FROM. */
+  private indexOf(type: StoreType, id: number): Set<number | string> {
+    const list = this.lists[type];
     let set = list.index.get(id);
     if (set === undefined) {
       set = new Set();
       for (let n = list.head.items[id]!; n !== NONE; n = list.next.items[n]!) set.add(this.keyOf(type, n));
       list.index.set(id, set);
     }
-    return set.has(key());
+    return set;
   }
 
-  /** The de-duplication key of a node: its text where it kept one, else its number (or canonical text). */
+  /** The index key of a node: its kept text, else its number (A) or canonical text. */
   private keyOf(type: StoreType, node: number): number | string {
     const raw = this.rawOf(type, node);
-    if (type === TYPE_A) return raw ?? this.aValue.items[node]!;
-    if (type === TYPE_AAAA) return raw ?? formatIPv6(this.aaaaValue.items, node * 16);
-    return raw === undefined ? `${this.srvTarget.items[node]}:${this.srvPort.items[node]}` : `\u0000${raw}`;
+    if (raw !== undefined) return rawIndexKey(raw);
+    if (type === TYPE_A) return this.aValue.items[node]!;
+    if (type === TYPE_AAAA) return formatIPv6(this.aaaaValue.items, node * 16);
+    return `${this.srvTarget.items[node]}:${this.srvPort.items[node]}`;
   }
 
-  private link(
-    type: StoreType,
-    list: ValueLists,
-    id: number,
-    node: number,
-    key: number | string,
-    raw: string | undefined,
-  ): void {
+  /** Appends a new node to name `id`'s list, its index (when it has one) and the journal. */
+  private link(type: StoreType, id: number, node: number, raw: string | undefined, key: number | undefined): void {
+    const list = this.lists[type];
     list.append(id, node);
-    list.index.get(id)?.add(key);
     if (raw !== undefined) {
       this.rawText.set(rawKey(type, node), raw);
       this.rawSeen[type] = true;
     }
+    const index = list.index.get(id);
+    if (index !== undefined) index.add(key ?? this.keyOf(type, node));
     if (this.journaling) this.journal.push((type << 30) | node);
   }
 
   /** True when name `id` holds the address. */
   hasAddr(id: number, addr: Addr): boolean {
-    if (addr.family === 4) {
-      const v = this.aValue.items;
-      return this.has(
-        TYPE_A,
-        id,
-        (n) => v[n] === addr.v4 && !this.hasRaw(TYPE_A, n),
-        () => addr.v4,
-      );
-    }
-    const v = this.aaaaValue.items;
-    const same = (n: number): boolean => {
-      for (let i = 0; i < 16; i++) if (v[n * 16 + i] !== addr.v6[i]) return false;
-      return !this.hasRaw(TYPE_AAAA, n);
-    };
-    return this.has(TYPE_AAAA, id, same, () => formatIPv6(addr.v6, 0));
+    return addr.family === 4 ? this.holdsA(id, addr.v4, undefined) : this.holdsAAAA(id, addr.v6, 0, undefined);
   }
 
   /** Adds an address to name `id`: A or AAAA by its family. */
@@ -419,6 +433,11 @@ export class RecordStore {
     }
     return s;
   }
+}
+
+/** Index keys of kept text start with a character no number's text or canonical value has. */
+function rawIndexKey(raw: string): string {
+  return `\u0000${raw}`;
 }
 
 function rawKey(type: StoreType, node: number): number {
