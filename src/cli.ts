@@ -136,6 +136,7 @@ async function run(initial: Config, configPath: string, root: Logger, logOptions
       serving,
       stats,
       log: componentLogger(root, 'http'),
+      views: (view) => refresher.view(view),
       extraMetrics: (registry) =>
         registerSnapshotHistogram(registry, {
           name: 'mesos_dns_forward_latency_seconds',

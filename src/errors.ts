@@ -52,6 +52,8 @@ export type ErrorCode =
   | 'MESOS_DNS_STALE'
   /** the program is stopping; the operation was abandoned */
   | 'MESOS_DNS_STOPPED'
+  /** an HTTP view (`/v1/axfr`, `/v1/enumerate`) was cut short: its client read slower than the records changed */
+  | 'MESOS_DNS_VIEW_DROPPED'
   /** a buffer handed over as a record table is not one */
   | 'MESOS_DNS_TABLE_INVALID'
   /** a DNS socket could not be bound */

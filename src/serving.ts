@@ -3,10 +3,6 @@ import type { RecordTable } from './table/table.js';
 /** Everything one successful refresh produced; replaced as a whole, never mutated. */
 export interface Snapshot {
   table: RecordTable;
-  /** `/v1/axfr` body (UTF-8 JSON), rendered in the refresh worker */
-  axfrBody: Buffer;
-  /** `/v1/enumerate` body (UTF-8 JSON), rendered in the refresh worker */
-  enumerateBody: Buffer;
   serial: number;
   /** the state's `leader` UPID, e.g. `master@10.0.0.1:5050` */
   leader: string;

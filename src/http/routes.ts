@@ -5,6 +5,8 @@
  * `/metrics` are ours.
  */
 import type { Config } from '../config/types.js';
+import { hasCode } from '../errors.js';
+import type { ViewName } from '../records/views.js';
 import { configForDisplay } from '../config/display.js';
 import type { ServingState, Snapshot } from '../serving.js';
 import { goJsonIndent, sortUtf8 } from '../json/go-json.js';
@@ -15,8 +17,15 @@ import { cleanPath, escapePath, parseTarget } from './path.js';
 export interface HttpReply {
   status: number;
   headers: Record<string, string>;
-  body: string | Buffer;
+  /** a stream is sent chunked, as it comes, with backpressure */
+  body: string | Buffer | AsyncIterable<Buffer>;
 }
+
+/**
+ * A view's body, made on request in chunks; it fails with `MESOS_DNS_NOT_LOADED`
+ * before its first chunk when there are no records to render.
+ */
+export type ViewSource = (view: ViewName) => AsyncIterable<Buffer>;
 
 export interface RouteContext {
   /** read on every request: a reload may change it in place */
@@ -26,6 +35,7 @@ export interface RouteContext {
   version: string;
   now: () => number;
   metrics: () => Promise<{ contentType: string; body: string }>;
+  views: ViewSource;
 }
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -82,8 +92,8 @@ function matchRoute(path: string, config: Config): Route | null {
     case 2:
       if (what === 'version') return { go: true, handle: (ctx) => json(200, versionBody(ctx.version)) };
       if (what === 'config') return { go: true, handle: configRoute };
-      if (what === 'enumerate' && config.enumerationOn) return { go: true, handle: bulk('enumerateBody') };
-      if (what === 'axfr' && config.enumerationOn) return { go: true, handle: bulk('axfrBody') };
+      if (what === 'enumerate' && config.enumerationOn) return { go: true, handle: bulk('enumerate') };
+      if (what === 'axfr' && config.enumerationOn) return { go: true, handle: bulk('axfr') };
       return null;
     case 3:
       if (what === 'hosts') return { go: true, handle: withSnapshot((s) => hostsBody(s.table, param!)) };
@@ -134,13 +144,33 @@ function withSnapshot(body: (s: Snapshot) => string): Handler {
   };
 }
 
-/** The AXFR and enumerate bodies arrive encoded from the refresh worker: nothing to do per request. */
-function bulk(field: 'axfrBody' | 'enumerateBody'): Handler {
-  return (ctx) => {
-    const s = ctx.serving.current;
-    if (s === null) return NO_STATE;
-    return { status: 200, headers: { 'Content-Type': JSON_TYPE }, body: s[field] };
+/**
+ * `/v1/axfr` and `/v1/enumerate` are rendered on request (up to 100 MB at 50,000
+ * tasks), so they never delay a table swap and are never held whole. The first
+ * chunk is awaited here: with no records yet the answer is still a clean 503.
+ */
+function bulk(view: ViewName): Handler {
+  return async (ctx) => {
+    if (ctx.serving.current === null) return NO_STATE;
+    const chunks = ctx.views(view)[Symbol.asyncIterator]();
+    let first: IteratorResult<Buffer>;
+    try {
+      first = await chunks.next();
+    } catch (err) {
+      if (hasCode(err, 'MESOS_DNS_NOT_LOADED')) return NO_STATE;
+      throw err;
+    }
+    return { status: 200, headers: { 'Content-Type': JSON_TYPE }, body: prepend(first, chunks) };
   };
+}
+
+async function* prepend(first: IteratorResult<Buffer>, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    for (let r = first; r.done !== true; r = await rest.next()) yield r.value;
+  } finally {
+    // Ends the render at its source when the reader goes away early.
+    await rest.return?.();
+  }
 }
 
 function ready(ctx: RouteContext): HttpReply {

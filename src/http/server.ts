@@ -4,14 +4,17 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/types.js';
 import type { DnsStats } from '../dns/stats/counters.js';
 import type { ServingState } from '../serving.js';
 import { VERSION } from '../version.js';
+import { hasCode } from '../errors.js';
 import { createMetricsRegistry } from './metrics.js';
-import { INTERNAL_ERROR, handleRequest, type HttpReply, type RouteContext } from './routes.js';
+import { INTERNAL_ERROR, handleRequest, type HttpReply, type RouteContext, type ViewSource } from './routes.js';
 
 /** How long a peer may take before its connection is closed. */
 export interface HttpTimeouts {
@@ -53,6 +56,8 @@ export interface HttpServerOptions {
   version?: string;
   /** defaults to `HTTP_TIMEOUTS`; tests shorten them */
   timeouts?: HttpTimeouts;
+  /** renders `/v1/axfr` and `/v1/enumerate` (the refresher's worker) */
+  views: ViewSource;
 }
 
 export interface RunningHttpServer {
@@ -71,6 +76,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     version: opts.version ?? VERSION,
     now: Date.now,
     metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+    views: opts.views,
   };
 
   const timeouts = opts.timeouts ?? HTTP_TIMEOUTS;
@@ -86,12 +92,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       const method = req.method ?? 'GET';
       const fail = (err: unknown): void => {
         log.error({ err, method, url: req.url }, 'HTTP handler failed');
-        send(req, res, INTERNAL_ERROR);
+        send(req, res, INTERNAL_ERROR, log);
       };
       try {
         const reply = handleRequest(method, req.url ?? '/', req.headers.accept, ctx);
-        if (reply instanceof Promise) reply.then((r) => send(req, res, r), fail);
-        else send(req, res, reply);
+        if (reply instanceof Promise) reply.then((r) => send(req, res, r, log), fail);
+        else send(req, res, reply, log);
       } catch (err) {
         fail(err);
       }
@@ -133,12 +139,33 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
   };
 }
 
-function send(req: IncomingMessage, res: ServerResponse, reply: HttpReply): void {
-  if (res.headersSent) {
-    res.destroy();
+function send(req: IncomingMessage, res: ServerResponse, reply: HttpReply, log: Logger): void {
+  const { status, headers, body } = reply;
+  if (typeof body === 'string' || Buffer.isBuffer(body)) {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.writeHead(status, { ...headers, 'Content-Length': Buffer.byteLength(body) });
+    res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }
-  const length = typeof reply.body === 'string' ? Buffer.byteLength(reply.body) : reply.body.length;
-  res.writeHead(reply.status, { ...reply.headers, 'Content-Length': length });
-  res.end(req.method === 'HEAD' ? undefined : reply.body);
+  // A stream may only start on a fresh response; ending it early ends its source (the render) too.
+  const stream = Readable.from(body, { objectMode: false });
+  if (res.headersSent || req.method === 'HEAD') {
+    stream.destroy();
+    if (res.headersSent) res.destroy();
+    else res.writeHead(status, headers).end();
+    return;
+  }
+  // No Content-Length: Node sends it chunked. A reader that stops reading pauses the
+  // render (the socket's idle timeout ends it); one that leaves ends it at once.
+  res.writeHead(status, headers);
+  pipeline(stream, res).catch((err: unknown) => {
+    const gone = (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
+    if (!gone && !hasCode(err, 'MESOS_DNS_VIEW_DROPPED')) {
+      log.error({ err, url: req.url }, 'HTTP body failed midway; connection closed');
+    }
+    res.destroy();
+  });
 }

@@ -8,6 +8,9 @@ import { goJsonIndent, goNewline, goQuote, sortUtf8 } from '../json/go-json.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore, type StoreType } from './store.js';
 import type { EnumFramework, EnumTask, Enumeration } from './types.js';
 
+/** The HTTP bodies rendered from a record store: `/v1/axfr` and `/v1/enumerate`. */
+export type ViewName = 'axfr' | 'enumerate';
+
 export interface AxfrMeta {
   ttl: number;
   serial: number;

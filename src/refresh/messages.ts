@@ -3,6 +3,7 @@ import { MasterUnavailableError, MesosDnsError, StateError, errorCode, errorMess
 import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
 import type { RefreshFailure } from '../serving.js';
+import type { ViewName } from '../records/views.js';
 import type { PipelineResult } from './pipeline.js';
 
 /** What the refresh worker is started with (`workerData`). */
@@ -16,11 +17,21 @@ export interface WorkerInit {
 
 export type ToWorker =
   | { type: 'refresh'; id: number; masters: string[] }
-  | { type: 'reconfigure'; config: Config; fetchOptions: FetchOptions };
+  | { type: 'reconfigure'; config: Config; fetchOptions: FetchOptions }
+  /** start rendering a view; the worker answers with its first chunk */
+  | { type: 'render'; id: number; view: ViewName }
+  /** the previous chunk was written: send the next */
+  | { type: 'more'; id: number }
+  /** the client is gone: drop the render */
+  | { type: 'cancel'; id: number };
 
 export type FromWorker =
   | { type: 'result'; id: number; ok: true; result: PipelineResult }
-  | { type: 'result'; id: number; ok: false; error: RefreshFailure };
+  | { type: 'result'; id: number; ok: false; error: RefreshFailure }
+  /** a piece of a view's body (UTF-8, transferred), of generation `generation`; `done` on the last */
+  | { type: 'chunk'; id: number; generation: number; data: ArrayBuffer; done: boolean }
+  /** nothing (more) to render: no refresh has produced records in this worker yet, or the render's generation was dropped */
+  | { type: 'no-view'; id: number };
 
 /** A thrown error as plain data that can cross to the main thread, with the context `/ready` shows. */
 export function refreshFailure(err: unknown): RefreshFailure {

@@ -7,6 +7,13 @@ import type { LogOptions } from '../log.js';
 import { RecordTable } from '../table/table.js';
 import type { ServingState, Snapshot } from '../serving.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
+import type { ViewName } from '../records/views.js';
+
+/** A rendered view body up to this size is kept for the next request of the same generation. */
+const VIEW_CACHE_MAX_BYTES = 4 * 1024 * 1024;
+
+type RenderReply = Extract<FromWorker, { type: 'chunk' | 'no-view' }>;
+type RefreshReply = Extract<FromWorker, { type: 'result' }>;
 
 export interface RefresherOptions {
   config: Config;
@@ -34,9 +41,15 @@ export class Refresher {
   private running = false;
   private pending = false;
   private nextId = 1;
-  private inFlight: { id: number; resolve: (msg: FromWorker) => void } | null = null;
+  private inFlight: { id: number; resolve: (msg: RefreshReply) => void } | null = null;
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
+  /** renders of the HTTP views in progress, by id: each waits for its next chunk (null: the worker is gone) */
+  private readonly renders = new Map<number, (reply: RenderReply | null) => void>();
+  /** the generation of records the worker renders views from, as of the last successful refresh */
+  private generation = 0;
+  /** small bodies of the current generation, so repeated requests cost nothing */
+  private readonly viewCache = new Map<ViewName, { generation: number; body: Buffer }>();
 
   constructor(private readonly opts: RefresherOptions) {}
 
@@ -123,7 +136,11 @@ export class Refresher {
       // Idle between refreshes: nothing to wait for. Its exit is ignored, as it is no longer `this.worker`.
       void this.worker.terminate();
       this.worker = null;
+      this.generation = 0;
+      for (const wake of this.renders.values()) wake(null);
     }
+    // Generation numbers start again in a new worker: a cached body could match a number it never had.
+    this.viewCache.clear();
     const init: WorkerInit = {
       config: this.opts.config,
       fetchOptions: this.opts.fetchOptions,
@@ -138,11 +155,17 @@ export class Refresher {
       resourceLimits: { maxOldGenerationSizeMb: heapMiB },
     });
     w.on('message', (msg: FromWorker) => {
-      if (this.inFlight && msg.id === this.inFlight.id) this.inFlight.resolve(msg);
+      if (msg.type === 'result') {
+        if (this.inFlight && msg.id === this.inFlight.id) this.inFlight.resolve(msg);
+      } else {
+        this.renders.get(msg.id)?.(msg);
+      }
     });
     const died = (err: MesosDnsError) => {
       if (this.worker !== w) return;
       this.worker = null;
+      this.generation = 0;
+      for (const wake of this.renders.values()) wake(null);
       this.opts.log.error({ err }, 'refresh worker died; a new one starts with the next refresh');
       this.inFlight?.resolve({
         type: 'result',
@@ -164,7 +187,7 @@ export class Refresher {
     const started = Date.now();
     const masters = this.opts.serving.masters;
     const id = this.nextId++;
-    const reply = await new Promise<FromWorker>((resolve) => {
+    const reply = await new Promise<RefreshReply>((resolve) => {
       this.inFlight = { id, resolve };
       const msg: ToWorker = { type: 'refresh', id, masters };
       this.ensureWorker().postMessage(msg);
@@ -179,11 +202,19 @@ export class Refresher {
       return;
     }
     const r = reply.result;
+    this.generation = r.generation;
+    if (r.kind === 'unchanged') {
+      // The served table is still current: that is a successful refresh, without a swap.
+      serving.recordOutcome({ at: Date.now(), ok: true, durationMs });
+      log.debug(
+        { serial: r.serial, master: r.master, unchanged: r.reason, ...r.timings, stateBytes: r.stateBytes },
+        'refresh done',
+      );
+      return;
+    }
     const previous = serving.current;
     const snapshot: Snapshot = {
       table: RecordTable.fromBuffer(r.tableBuffer),
-      axfrBody: Buffer.from(r.axfrBody),
-      enumerateBody: Buffer.from(r.enumerateBody),
       serial: r.serial,
       leader: r.leader,
       master: r.master,
@@ -208,6 +239,66 @@ export class Refresher {
     );
     this.opts.onSwap?.(snapshot);
   }
+
+  /**
+   * A view's body (`/v1/axfr`, `/v1/enumerate`), rendered by the worker from
+   * its latest records one chunk at a time: the next chunk is asked for only
+   * when the caller takes the previous one, so a slow client holds one chunk,
+   * and a render never stands between the worker and a refresh for longer
+   * than a chunk. Small bodies are kept for the next request of the same
+   * generation. Fails with `MESOS_DNS_NOT_LOADED` when the worker has no
+   * records (none loaded yet, or its worker died since).
+   */
+  async *view(view: ViewName): AsyncGenerator<Buffer> {
+    const cached = this.viewCache.get(view);
+    if (cached !== undefined && cached.generation === this.generation && this.generation > 0) {
+      yield cached.body;
+      return;
+    }
+    const w = this.worker;
+    if (w === null || this.generation === 0) throw notLoaded();
+    const id = this.nextId++;
+    const parts: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    try {
+      let ask: ToWorker = { type: 'render', id, view };
+      while (!done) {
+        const reply = await new Promise<RenderReply | null>((resolve) => {
+          this.renders.set(id, resolve);
+          w.postMessage(ask);
+        });
+        if (reply === null || reply.type === 'no-view') throw ask.type === 'render' ? notLoaded() : viewDropped();
+        const chunk = Buffer.from(reply.data);
+        done = reply.done;
+        size += chunk.length;
+        if (size <= VIEW_CACHE_MAX_BYTES) parts.push(chunk);
+        else parts.length = 0;
+        if (done && size <= VIEW_CACHE_MAX_BYTES) {
+          this.viewCache.set(view, { generation: reply.generation, body: Buffer.concat(parts, size) });
+        }
+        yield chunk;
+        ask = { type: 'more', id };
+      }
+    } finally {
+      this.renders.delete(id);
+      if (!done && this.worker === w) w.postMessage({ type: 'cancel', id } satisfies ToWorker);
+    }
+  }
+}
+
+function notLoaded(): MesosDnsError {
+  return new MesosDnsError(
+    'MESOS_DNS_NOT_LOADED',
+    'no records to render: no refresh has finished since the worker started',
+  );
+}
+
+function viewDropped(): MesosDnsError {
+  return new MesosDnsError(
+    'MESOS_DNS_VIEW_DROPPED',
+    'the render was cut short: its worker stopped, or two newer generations of records exist',
+  );
 }
 
 /** Why a worker died: out of its heap (the operator can raise `refreshHeapMiB`), or anything else. */

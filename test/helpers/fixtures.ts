@@ -120,8 +120,6 @@ export function fixtureTable(name: string = 'upstream-fake', meta: Partial<Table
 export function snapshotOf(table: RecordTable): Snapshot {
   return {
     table,
-    axfrBody: Buffer.from('{}'),
-    enumerateBody: Buffer.from('{}'),
     serial: table.meta.serial,
     leader: 'master@127.0.0.1:5050',
     master: '127.0.0.1:5050',

@@ -1,9 +1,20 @@
 import { readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { MesosDnsError } from '../../src/errors.js';
 import { ServingState } from '../../src/serving.js';
-import { fixtureNames, fixtureText } from '../helpers/fixtures.js';
-import { withGoPrefix } from '../helpers/fixtures.js';
-import { SERIAL, httpFixtureConfig, fixtureSnapshot, loadedServing, request, serve } from './support.js';
+import { fixtureNames, fixtureText, withGoPrefix } from '../helpers/fixtures.js';
+import { waitFor } from '../helpers/wait.js';
+import {
+  SERIAL,
+  httpFixtureConfig,
+  fixtureSnapshot,
+  loadedServing,
+  noViews,
+  request,
+  serve,
+  viewText,
+} from './support.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -18,8 +29,8 @@ function servable(names: string[], domain: string): string[] {
 
 describe.each(fixtureNames())('HTTP API on fixture %s', (name) => {
   it('serves /v1/axfr and /v1/enumerate as the Go program wrote them', { timeout: TIMEOUT }, async () => {
-    const { config, snapshot } = fixtureSnapshot(name);
-    const { base } = await serve(config, loadedServing(snapshot));
+    const { config, snapshot, views } = fixtureSnapshot(name);
+    const { base } = await serve(config, loadedServing(snapshot), { views });
     const axfr = await request(base, '/v1/axfr');
     expect(axfr.status).toBe(200);
     expect(axfr.headers['content-type']).toBe('application/json');
@@ -246,16 +257,71 @@ describe('HTTP API routes', () => {
     expect((await request(base, '/health', { method: 'HEAD' })).status).toBe(200);
   });
 
-  it('serves the bodies of the snapshot current at request time', async () => {
-    const first = fixtureSnapshot(fixture);
-    const { base, serving } = await serve(first.config, loadedServing(first.snapshot));
-    expect((await request(base, '/v1/axfr')).body).toBe(first.snapshot.axfrBody.toString());
-    expect((await request(base, '/v1/axfr')).body).toBe(first.snapshot.axfrBody.toString());
-    const next = fixtureSnapshot('docker-mesos-120');
-    serving.swap(next.snapshot);
-    expect(next.snapshot.axfrBody.toString()).not.toBe(first.snapshot.axfrBody.toString());
-    expect((await request(base, '/v1/axfr')).body).toBe(next.snapshot.axfrBody.toString());
-    expect((await request(base, '/v1/enumerate')).body).toBe(next.snapshot.enumerateBody.toString());
+  it('renders the bodies from the records current at request time', async () => {
+    let current = fixtureSnapshot(fixture);
+    const { base, serving } = await serve(current.config, loadedServing(current.snapshot), {
+      views: (view) => current.views(view),
+    });
+    const firstAxfr = await viewText(current.views, 'axfr');
+    expect((await request(base, '/v1/axfr')).body).toBe(firstAxfr);
+    expect((await request(base, '/v1/axfr')).body).toBe(firstAxfr);
+    current = fixtureSnapshot('docker-mesos-120');
+    serving.swap(current.snapshot);
+    const nextAxfr = await viewText(current.views, 'axfr');
+    expect(nextAxfr).not.toBe(firstAxfr);
+    expect((await request(base, '/v1/axfr')).body).toBe(nextAxfr);
+    expect((await request(base, '/v1/enumerate')).body).toBe(await viewText(current.views, 'enumerate'));
+  });
+
+  it('streams a body chunk by chunk, and a client that leaves ends the render', async () => {
+    const { config, snapshot } = fixtureSnapshot(fixture);
+    let pulled = 0;
+    let ended = false;
+    const endless = async function* (): AsyncGenerator<Buffer> {
+      try {
+        for (;;) {
+          pulled++;
+          yield Buffer.alloc(64 * 1024, 0x20);
+        }
+      } finally {
+        ended = true;
+      }
+    };
+    const { base } = await serve(config, loadedServing(snapshot), { views: () => endless() });
+    const url = new URL('/v1/axfr', base);
+    await new Promise<void>((resolve, reject) => {
+      const req = httpGet(url, (res) => {
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['transfer-encoding']).toBe('chunked');
+        let got = 0;
+        res.on('data', (c: Buffer) => {
+          got += c.length;
+          if (got > 1024 * 1024) {
+            req.destroy();
+            resolve();
+          }
+        });
+      });
+      req.on('error', (err) => (ended ? resolve() : reject(err)));
+    });
+    await waitFor('the render to end', () => ended);
+    // Backpressure: the render went no further than the socket's buffers ahead of the reader.
+    expect(pulled).toBeLessThan(200);
+  });
+
+  it('answers 503 when the records to render are gone, and cuts a body short when they go midway', async () => {
+    const { config, snapshot } = fixtureSnapshot(fixture);
+    const { base } = await serve(config, loadedServing(snapshot));
+    const r = await request(base, '/v1/axfr');
+    expect([r.status, r.body]).toEqual([503, '{"error":"no state loaded yet"}']);
+
+    const cut = async function* (): AsyncGenerator<Buffer> {
+      yield Buffer.from('{"partial":');
+      throw new MesosDnsError('MESOS_DNS_VIEW_DROPPED', 'dropped');
+    };
+    const s2 = await serve(config, loadedServing(snapshot), { views: () => cut() });
+    await expect(request(s2.base, '/v1/enumerate')).rejects.toThrow();
+    expect(s2.logger.text()).not.toContain('HTTP body failed');
   });
 
   it('has no /v1/axfr or /v1/enumerate unless EnumerationOn', async () => {
@@ -283,7 +349,8 @@ describe('HTTP API routes', () => {
       },
       durationMs: 5,
     });
-    const { base } = await serve(config, serving);
+    let views = noViews;
+    const { base } = await serve(config, serving, { views: (view) => views(view) });
     for (const path of [
       '/v1/axfr',
       '/v1/enumerate',
@@ -310,7 +377,9 @@ describe('HTTP API routes', () => {
     const cfg = JSON.parse((await request(base, '/v1/config')).body) as { SOASerial: number };
     expect(cfg.SOASerial).toBe(config.soaSerial);
 
-    const { snapshot } = fixtureSnapshot(fixture);
+    const loaded = fixtureSnapshot(fixture);
+    const { snapshot } = loaded;
+    views = loaded.views;
     serving.swap(snapshot);
     serving.recordOutcome({ at: snapshot.loadedAt, ok: true, durationMs: 5 });
     const ready = await request(base, '/ready');

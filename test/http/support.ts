@@ -5,7 +5,9 @@ import type { Config } from '../../src/config/types.js';
 import { DnsStats } from '../../src/dns/stats/counters.js';
 import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../../src/http/server.js';
 import { RecordStore } from '../../src/records/store.js';
-import { axfrChunks, enumerateChunks, joinChunks } from '../../src/records/views.js';
+import { axfrChunks, enumerateChunks, type ViewName } from '../../src/records/views.js';
+import { MesosDnsError } from '../../src/errors.js';
+import type { ViewSource } from '../../src/http/routes.js';
 import { fromGoEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
 import { RecordTable } from '../../src/table/table.js';
 import type { RecordSet } from '../../src/records/types.js';
@@ -29,6 +31,8 @@ export interface FixtureData {
   doc: AxfrDoc;
   records: RecordSet;
   snapshot: Snapshot;
+  /** renders the fixture's `/v1/axfr` and `/v1/enumerate` as the refresh worker does */
+  views: ViewSource;
 }
 
 export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureData {
@@ -47,28 +51,19 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
     soaMinttl: config.soaMinttl,
     srvWeight: config.srvRecordDefaultWeight,
   });
+  const axfr = {
+    ttl: config.ttl,
+    serial: SERIAL,
+    refreshSeconds: config.refreshSeconds,
+    mname: config.soaMname,
+    rname: config.soaRname,
+    domain: config.domain,
+  };
+  const enumeration = fromGoEnumeration(JSON.parse(fixtureText(name, 'enumerate.json')) as GoEnumeration, store);
+  const views: ViewSource = (view) =>
+    chunksOf(view === 'axfr' ? axfrChunks(store, axfr) : enumerateChunks(store, enumeration));
   const snapshot: Snapshot = {
     table,
-    axfrBody: Buffer.from(
-      joinChunks(
-        axfrChunks(store, {
-          ttl: config.ttl,
-          serial: SERIAL,
-          refreshSeconds: config.refreshSeconds,
-          mname: config.soaMname,
-          rname: config.soaRname,
-          domain: config.domain,
-        }),
-      ),
-    ),
-    enumerateBody: Buffer.from(
-      joinChunks(
-        enumerateChunks(
-          store,
-          fromGoEnumeration(JSON.parse(fixtureText(name, 'enumerate.json')) as GoEnumeration, store),
-        ),
-      ),
-    ),
     serial: SERIAL,
     leader: LEADER,
     master: '127.0.0.1:5050',
@@ -76,7 +71,25 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
     buildMs: 12,
     counts: { ...table.counts, tasks: 0 },
   };
-  return { config, doc, records, snapshot };
+  return { config, doc, records, snapshot, views };
+}
+
+async function* chunksOf(texts: Iterable<string>): AsyncGenerator<Buffer> {
+  for (const t of texts) yield Buffer.from(t);
+}
+
+/** A view source with nothing loaded, as the refresher's before its first refresh. */
+export const noViews: ViewSource = () => ({
+  [Symbol.asyncIterator]: () => ({
+    next: () => Promise.reject(new MesosDnsError('MESOS_DNS_NOT_LOADED', 'no records to render')),
+  }),
+});
+
+/** A view's whole body, as `/v1/axfr` or `/v1/enumerate` sends it. */
+export async function viewText(views: ViewSource, view: ViewName): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const c of views(view)) parts.push(c);
+  return Buffer.concat(parts).toString('utf8');
 }
 
 export interface TestServer {
@@ -101,7 +114,7 @@ export async function serve(
 ): Promise<TestServer> {
   const stats = new DnsStats();
   const logger = memoryLogger('info');
-  const server = await startHttpServer({ config, serving, stats, log: logger.log, ...extra });
+  const server = await startHttpServer({ config, serving, stats, log: logger.log, views: noViews, ...extra });
   running.push(server);
   return { base: `http://127.0.0.1:${server.port}`, config, serving, stats, logger, server };
 }

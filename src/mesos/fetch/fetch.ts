@@ -13,13 +13,28 @@ export { closeFetchAgents } from './agent.js';
 export { fetchOptionsFromConfig } from './options.js';
 export type { FetchAuth, FetchOptions } from './options.js';
 
-export interface FetchResult {
-  /** the parsed state document: a JSON object with a non-empty `leader` */
-  body: unknown;
-  /** `host:port` the state came from (the leader's, when the leader was followed) */
+/**
+ * A state, or word that the master whose state was used last time sent the
+ * same bytes again (`unchanged`, nothing parsed).
+ */
+export type FetchResult =
+  | {
+      unchanged: false;
+      /** the parsed state document: a JSON object with a non-empty `leader`; null once the caller let go of it */
+      body: unknown;
+      /** `host:port` the state came from (the leader's, when the leader was followed) */
+      master: string;
+      /** length of the decoded body */
+      bytes: number;
+      /** SHA-1 of the decoded body, hex */
+      digest: string;
+    }
+  | { unchanged: true; master: string; bytes: number; digest: string };
+
+/** The state used last time: from this master, with this digest. */
+export interface PreviousState {
   master: string;
-  /** length of the decoded JSON text */
-  bytes: number;
+  digest: string;
 }
 
 interface Attempt {
@@ -32,7 +47,12 @@ interface Attempt {
  * masters are tried in order (`""` = unknown leader, skipped); the first usable
  * state wins, after following its `leader` once to the leader's own address.
  */
-export async function fetchState(masters: string[], options: FetchOptions, log: Logger): Promise<FetchResult> {
+export async function fetchState(
+  masters: string[],
+  options: FetchOptions,
+  log: Logger,
+  previous: PreviousState | null = null,
+): Promise<FetchResult> {
   const dispatcher = dispatcherFor(options, log);
   const attempts: Attempt[] = [];
   const tried = new Set<string>();
@@ -40,7 +60,7 @@ export async function fetchState(masters: string[], options: FetchOptions, log: 
     if (master === '' || tried.has(master)) continue;
     tried.add(master);
     try {
-      return await failover(master, options, dispatcher, log);
+      return await failover(master, options, dispatcher, log, previous);
     } catch (err) {
       const failure = toFetchFailure(err, false, options.timeoutMs);
       attempts.push({ master, failure });
@@ -62,24 +82,46 @@ async function failover(
   options: FetchOptions,
   dispatcher: Dispatcher,
   log: Logger,
+  previous: PreviousState | null,
 ): Promise<FetchResult> {
   const address = parseEndpoint(master);
   if (address === null) {
     throw new FetchFailure('MESOS_DNS_FETCH_BAD_ADDRESS', `"${master}" is not a host:port address`);
   }
-  const state = await fetchOnce(address, options, dispatcher, log);
+  const state = await fetchOnce(
+    address,
+    options,
+    dispatcher,
+    log,
+    previous?.master === master ? previous.digest : null,
+  );
+  if (state.same) return { unchanged: true, master, bytes: state.bytes, digest: state.digest };
   const leader = parseLeader(state.leader);
   if (leader === null) {
     throw new FetchFailure('MESOS_DNS_FETCH_BAD_LEADER', `leader "${state.leader}" is not name@host:port`);
   }
-  const here: FetchResult = { body: state.body, master, bytes: state.bytes };
+  const here: FetchResult = { unchanged: false, body: state.body, master, bytes: state.bytes, digest: state.digest };
   if (await isSameEndpoint(address, leader, options.timeoutMs)) return here;
 
   const leaderText = joinHostPort(leader.host, leader.port);
   log.debug({ master, leader: leaderText }, 'state names another leader; fetching from it');
   try {
-    const leaderState = await fetchOnce(leader, options, dispatcher, log);
-    return { body: leaderState.body, master: leaderText, bytes: leaderState.bytes };
+    const leaderState = await fetchOnce(
+      leader,
+      options,
+      dispatcher,
+      log,
+      previous?.master === leaderText ? previous.digest : null,
+    );
+    if (leaderState.same)
+      return { unchanged: true, master: leaderText, bytes: leaderState.bytes, digest: leaderState.digest };
+    return {
+      unchanged: false,
+      body: leaderState.body,
+      master: leaderText,
+      bytes: leaderState.bytes,
+      digest: leaderState.digest,
+    };
   } catch (err) {
     // The first state is complete and valid; a stale leader view beats no view.
     const failure = toFetchFailure(err, false, options.timeoutMs);
@@ -96,6 +138,7 @@ async function fetchOnce(
   options: FetchOptions,
   dispatcher: Dispatcher,
   log: Logger,
+  previousDigest: string | null,
 ): Promise<StateDocument> {
   const url = `${options.https ? 'https' : 'http'}://${joinHostPort(address.host, address.port)}/master/state`;
   log.debug({ master: joinHostPort(address.host, address.port), url }, 'fetching master state');
@@ -106,7 +149,7 @@ async function fetchOnce(
     controller.abort(new FetchFailure('MESOS_DNS_FETCH_TIMEOUT', `no complete answer within ${options.timeoutMs} ms`));
   }, options.timeoutMs);
   try {
-    return await getState(url, options.auth, options.maxStateBytes, dispatcher, controller.signal);
+    return await getState(url, options.auth, options.maxStateBytes, dispatcher, controller.signal, previousDigest);
   } catch (err) {
     throw toFetchFailure(err, timedOut, options.timeoutMs);
   } finally {

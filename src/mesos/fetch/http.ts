@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { authorizationFor } from './auth.js';
@@ -6,13 +7,21 @@ import { ensureRoomToParse } from './heap-room.js';
 import { FetchFailure } from '../../errors.js';
 import type { FetchAuth } from './options.js';
 
-/** A state document that passed the checks every master reply must pass. */
-export interface StateDocument {
-  body: Record<string, unknown>;
-  leader: string;
-  /** length of the decoded JSON text */
-  bytes: number;
-}
+/**
+ * A state document that passed the checks every master reply must pass, or
+ * (`same`) a body whose digest is the one the caller already has.
+ */
+export type StateDocument =
+  | {
+      same: false;
+      body: Record<string, unknown>;
+      leader: string;
+      /** length of the decoded body */
+      bytes: number;
+      /** SHA-1 of the decoded body, hex */
+      digest: string;
+    }
+  | { same: true; bytes: number; digest: string };
 
 /**
  * `GET <url>` with the headers the Go program sends, and the checks that decide
@@ -25,6 +34,7 @@ export async function getState(
   maxBytes: number,
   dispatcher: Dispatcher,
   signal: AbortSignal,
+  previousDigest: string | null = null,
 ): Promise<StateDocument> {
   const headers: Record<string, string> = {
     'user-agent': 'Mesos-DNS',
@@ -42,12 +52,15 @@ export async function getState(
     throw new FetchFailure('MESOS_DNS_FETCH_HTTP_STATUS', `HTTP status ${response.statusCode}`);
   }
   const raw = await readStateBody(response.body, response.headers, maxBytes);
+  const digest = createHash('sha1').update(raw).digest('hex');
+  // The same bytes as last time make the same records: no need to parse them again.
+  if (digest === previousDigest) return { same: true, bytes: raw.length, digest };
   ensureRoomToParse(raw);
-  return checkState(raw.toString('utf8'));
+  return { ...checkState(raw.toString('utf8')), same: false, bytes: raw.length, digest };
 }
 
 /** The checks on a reply body, separate from I/O so they can be tested directly. */
-export function checkState(text: string): StateDocument {
+export function checkState(text: string): { body: Record<string, unknown>; leader: string } {
   if (text.trim() === '') throw new FetchFailure('MESOS_DNS_FETCH_EMPTY_BODY', 'empty body');
   let body: unknown;
   try {
@@ -62,7 +75,7 @@ export function checkState(text: string): StateDocument {
   if (leader === '') {
     throw new FetchFailure('MESOS_DNS_FETCH_NO_LEADER', 'fetched state does not contain leader information');
   }
-  return { body: body as Record<string, unknown>, leader, bytes: Buffer.byteLength(text) };
+  return { body: body as Record<string, unknown>, leader };
 }
 
 /** Keys match case-insensitively and the last one wins (Go encoding/json). */

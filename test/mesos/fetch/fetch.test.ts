@@ -6,7 +6,14 @@ import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MasterUnavailableError } from '../../../src/errors.js';
-import { closeFetchAgents, fetchState } from '../../../src/mesos/fetch/fetch.js';
+import { closeFetchAgents, fetchState as fetchAny } from '../../../src/mesos/fetch/fetch.js';
+
+/** Without a previous state a fetch always parses: these tests look at what it parsed. */
+async function fetchState(...args: Parameters<typeof fetchAny>) {
+  const result = await fetchAny(...args);
+  if (result.unchanged) throw new Error('a fetch without a previous state reported it unchanged');
+  return result;
+}
 import type { FetchOptions } from '../../../src/mesos/fetch/fetch.js';
 import { errOf, memoryLogger } from '../../helpers/memory-logger.js';
 import { startStandInMaster } from '../../helpers/stand-in-master.js';
@@ -124,6 +131,38 @@ describe('fetchState: success paths', () => {
 
     expect(hostnameOf(result.body)).toBe('beta');
     expect(b.requests).toHaveLength(1);
+  });
+});
+
+describe('fetchState: the same bytes as last time', () => {
+  it('reports a body with the previous digest from the previous master as unchanged, without parsing it', async () => {
+    const a = await master();
+    a.serve(markedState(a, 'alpha'));
+    const { log } = memoryLogger();
+    const first = await fetchState([a.address], plain, log);
+    expect(first.digest).toMatch(/^[0-9a-f]{40}$/);
+
+    const again = await fetchAny([a.address], plain, log, { master: first.master, digest: first.digest });
+
+    expect(again).toEqual({ unchanged: true, master: a.address, bytes: first.bytes, digest: first.digest });
+  });
+
+  it('parses a changed body, and the same body from another master', async () => {
+    const a = await master();
+    const b = await master();
+    a.serve(markedState(a, 'alpha'));
+    b.serve(markedState(a, 'alpha'));
+    const { log } = memoryLogger();
+    const first = await fetchState([a.address], plain, log);
+
+    a.serve(markedState(a, 'alpha2'));
+    const changed = await fetchAny([a.address], plain, log, { master: first.master, digest: first.digest });
+    expect(changed.unchanged).toBe(false);
+    expect(changed.digest).not.toBe(first.digest);
+
+    // b serves a's state naming a as the leader: the answer is followed to a, whose bytes changed.
+    const elsewhere = await fetchAny([b.address], plain, log, { master: b.address, digest: 'not-this-one' });
+    expect(elsewhere.unchanged).toBe(false);
   });
 });
 

@@ -88,7 +88,8 @@ describe('fetchState over HTTPS', () => {
     const result = await fetchState([m.address], options, log);
 
     expect(result.master).toBe(m.address);
-    expect((result.body as Record<string, unknown>).leader).toBe(m.upid);
+    expect(result.unchanged).toBe(false);
+    expect(!result.unchanged && (result.body as Record<string, unknown>).leader).toBe(m.upid);
     expect(m.requests).toHaveLength(1);
     expect(text()).not.toContain(SECRET);
   });
