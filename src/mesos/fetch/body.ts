@@ -20,12 +20,12 @@ export async function readStateBody(body: Readable, headers: BodyHeaders, maxByt
   const encoding = headerText(headers['content-encoding']).trim().toLowerCase();
   const declared = Number(headerText(headers['content-length']) || '0');
   if (declared > maxBytes) {
-    body.destroy();
+    abandon(body);
     throw tooLarge(maxBytes, `by its Content-Length (${declared})`);
   }
   const inflater = inflaterFor(encoding);
   if (inflater === null) {
-    body.destroy();
+    abandon(body);
     throw new FetchFailure('MESOS_DNS_FETCH_BAD_ENCODING', `unsupported Content-Encoding "${encoding}"`);
   }
 
@@ -42,6 +42,16 @@ export async function readStateBody(body: Readable, headers: BodyHeaders, maxByt
   if (inflater !== 'identity') stages.push(inflater, cap(maxBytes, 'once decompressed'));
   await pipeline([...stages, sink]);
   return Buffer.concat(chunks, length);
+}
+
+/**
+ * Drops a body we will not read. undici's body fails with "Request aborted"
+ * when destroyed before its end; nobody listens for that, and an unhandled
+ * error would end the refresh worker instead of this one fetch.
+ */
+function abandon(body: Readable): void {
+  body.on('error', () => {});
+  body.destroy();
 }
 
 function headerText(value: string | string[] | undefined): string {
