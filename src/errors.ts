@@ -43,7 +43,10 @@ export type ErrorCode =
   | 'MESOS_DNS_REFRESH_FAILED'
   /** the refresh worker thread died during a refresh (a crash; running out of heap has its own code) */
   | 'MESOS_DNS_REFRESH_WORKER_DIED'
-  /** the refresh needed more heap than `refreshHeapMiB`; its worker was stopped, the process lives on */
+  /**
+   * the refresh needed more than `refreshHeapMiB`: of heap (its worker was stopped), or for its records and
+   * table (the refresh stopped before allocating them); either way the process and its table live on
+   */
   | 'MESOS_DNS_REFRESH_OUT_OF_MEMORY'
   // Readiness (`/ready`) when no failed refresh explains it.
   /** no refresh has finished yet */

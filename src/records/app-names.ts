@@ -1,9 +1,17 @@
+import { ROOT } from './names.js';
 import type { RecordStore } from './store.js';
 
-/** A framework's domains, and the per-application names shared by all its tasks (built once, not per task). */
+/** A framework's domains, and the per-application names shared by all its tasks (made once, not per task). */
 export class FrameworkNames {
-  readonly fd: string;
-  readonly slaveFd: string;
+  /** `<f>.<d>.` */
+  readonly fd: number;
+  /** `<f>.slave.<d>.` */
+  readonly slaveFd: number;
+  /** `_tcp.<f>.<d>.`, `_udp.<f>.<d>.` and the same below `slaveFd` */
+  readonly tcpFd: number;
+  readonly udpFd: number;
+  readonly tcpSlaveFd: number;
+  readonly udpSlaveFd: number;
   private readonly apps = new Map<string, AppNames>();
 
   constructor(
@@ -11,8 +19,13 @@ export class FrameworkNames {
     d: string,
     readonly store: RecordStore,
   ) {
-    this.fd = `${f}.${d}.`;
-    this.slaveFd = `${f}.slave.${d}.`;
+    const domain = store.below(ROOT, d);
+    this.fd = store.below(domain, f);
+    this.slaveFd = store.below(store.below(domain, 'slave'), f);
+    this.tcpFd = store.below(this.fd, '_tcp');
+    this.udpFd = store.below(this.fd, '_udp');
+    this.tcpSlaveFd = store.below(this.slaveFd, '_tcp');
+    this.udpSlaveFd = store.below(this.slaveFd, '_udp');
   }
 
   app(t: string): AppNames {
@@ -25,12 +38,13 @@ export class FrameworkNames {
   }
 }
 
-/** An application's name ids, interned once and shared by its tasks. */
+/** An application's name ids, made once and shared by its tasks. */
 export class AppNames {
   /** `<t>.<f>.<d>.` */
   readonly inFd: number;
   /** `<t>.<f>.slave.<d>.` */
   readonly inSlaveFd: number;
+  /** `_<t>._tcp.<f>.slave.<d>.` and so on */
   readonly tcpSlave: number;
   readonly udpSlave: number;
   readonly tcp: number;
@@ -43,12 +57,12 @@ export class AppNames {
     private readonly fw: FrameworkNames,
   ) {
     const s = fw.store;
-    this.inFd = s.id(`${t}.${fw.fd}`);
-    this.inSlaveFd = s.id(`${t}.${fw.slaveFd}`);
-    this.tcpSlave = s.id(`_${t}._tcp.${fw.slaveFd}`);
-    this.udpSlave = s.id(`_${t}._udp.${fw.slaveFd}`);
-    this.tcp = s.id(`_${t}._tcp.${fw.fd}`);
-    this.udp = s.id(`_${t}._udp.${fw.fd}`);
+    this.inFd = s.below(fw.fd, t);
+    this.inSlaveFd = s.below(fw.slaveFd, t);
+    this.tcpSlave = s.below(fw.tcpSlaveFd, `_${t}`);
+    this.udpSlave = s.below(fw.udpSlaveFd, `_${t}`);
+    this.tcp = s.below(fw.tcpFd, `_${t}`);
+    this.udp = s.below(fw.udpFd, `_${t}`);
   }
 
   /** `_<t>._<proto>.<f>.<d>.` */
@@ -58,7 +72,8 @@ export class AppNames {
     this.byProto ??= new Map();
     let id = this.byProto.get(proto);
     if (id === undefined) {
-      id = this.fw.store.id(`_${this.t}._${proto}.${this.fw.fd}`);
+      const s = this.fw.store;
+      id = s.below(s.below(this.fw.fd, `_${proto}`), `_${this.t}`);
       this.byProto.set(proto, id);
     }
     return id;
@@ -70,7 +85,7 @@ export class AppNames {
     const key = `${n}/${proto}`;
     let id = this.byPortName.get(key);
     if (id === undefined) {
-      id = this.fw.store.id(`_${n}._${this.t}._${proto}.${this.fw.fd}`);
+      id = this.fw.store.below(this.srv(proto), `_${n}`);
       this.byPortName.set(key, id);
     }
     return id;

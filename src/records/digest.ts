@@ -24,20 +24,21 @@ function textHash(s: string, h: [number, number]): void {
  */
 export function recordDigest(store: RecordStore): string {
   const n = store.nameCount;
+  const tree = store.names;
+  // A name's hash continues its parent's over its label and a separator: a function of its text
+  // (names.ts), computed once per name in id order, parents first.
   const names1 = new Uint32Array(n);
   const names2 = new Uint32Array(n);
-  const known = new Uint8Array(n);
   const h: [number, number] = [0, 0];
-  const nameHash = (id: number): void => {
-    if (known[id] === 0) {
-      h[0] = FNV_OFFSET;
-      h[1] = FNV_PRIME;
-      textHash(store.names[id]!, h);
-      names1[id] = h[0];
-      names2[id] = h[1];
-      known[id] = 1;
-    }
-  };
+  for (let id = 0; id < n; id++) {
+    const parent = tree.parent(id);
+    h[0] = parent < 0 ? FNV_OFFSET ^ id : names1[parent]!;
+    h[1] = parent < 0 ? FNV_PRIME ^ id : names2[parent]!;
+    textHash(tree.label(id), h);
+    step(h, 0x2e);
+    names1[id] = h[0];
+    names2[id] = h[1];
+  }
   let sum1 = 0;
   let sum2 = 0;
   let count = 0;
@@ -45,7 +46,6 @@ export function recordDigest(store: RecordStore): string {
   for (const type of [TYPE_A, TYPE_AAAA, TYPE_SRV] as StoreType[]) {
     for (let id = 0; id < n; id++) {
       if (store.count(type, id) === 0) continue;
-      nameHash(id);
       const n1 = names1[id]!;
       const n2 = names2[id]!;
       for (let node = store.firstNode(type, id); node >= 0; node = store.nextNode(type, node)) {
@@ -62,7 +62,6 @@ export function recordDigest(store: RecordStore): string {
           }
         } else {
           const target = store.srvTargetOf(node);
-          nameHash(target);
           const port = store.srvPortOf(node);
           step(r, names1[target]!);
           step(r, names2[target]!);

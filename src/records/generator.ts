@@ -6,7 +6,8 @@ import { parseAddr, type Addr } from '../net/ip.js';
 import { type AppNames, FrameworkNames } from './app-names.js';
 import { slaveIdTail, taskHash } from './hash.js';
 import { domainFrag, labelFor, type LabelFn } from './labels.js';
-import { RecordStore } from './store.js';
+import type { MemoryBudget } from './budget.js';
+import { RecordStore, type StoreSize } from './store.js';
 import { latestRunningStatus, taskIPs } from './task-ips.js';
 import type { EnumFramework, EnumTask, Generated } from './types.js';
 
@@ -25,6 +26,8 @@ export interface GenerateInput {
   resolved: ReadonlyMap<string, readonly string[]>;
   /** non-loopback interface addresses, used when the listener is 0.0.0.0 */
   interfaceAddrs: readonly string[];
+  /** caps what the records and their table may allocate (none when absent) */
+  budget?: MemoryBudget;
 }
 
 interface Agent {
@@ -42,7 +45,7 @@ interface Agent {
 export function generate(state: MesosState, input: GenerateInput, warn: (msg: string) => void = () => {}): Generated {
   const d = input.domain;
   const label = cachedLabel(labelFor(input.enforceRFC952));
-  const store = new RecordStore();
+  const store = new RecordStore(input.budget, expectedSize(state));
   const hostIPs = (host: string): Addr[] => {
     const lit = parseAddr(host);
     if (lit) return [lit];
@@ -98,13 +101,24 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
 }
 
 /**
+ * About how large the store of `state` gets, from the task count: each task
+ * makes its own two or four canonical names and adds to its application's
+ * shared ones (counts measured on the synthetic state of bench/synthetic-state.ts).
+ */
+function expectedSize(state: MesosState): StoreSize {
+  let tasks = 0;
+  for (const fw of state.frameworks) tasks += fw.tasks.length;
+  return { names: 1024 + tasks * 9, values: [1024 + tasks * 4, 256 + (tasks >> 1), 1024 + tasks * 13] };
+}
+
+/**
  * An SRV value whose port comes as text (a UPID's): a number when it is one
  * in its shortest form, else kept as the text the Go program stores (a
  * service name such as `http` can never go on the wire).
  */
 function addSrvText(store: RecordStore, name: number, target: number, port: string): void {
   if (/^(0|[1-9][0-9]{0,14})$/.test(port)) store.addSrv(name, target, Number(port));
-  else store.addSrv(name, target, NaN, `${store.names[target]!}:${port}`);
+  else store.addSrv(name, target, NaN, `${store.nameText(target)}:${port}`);
 }
 
 /** Task and port names repeat across tasks: sanitise each distinct one once per refresh. */
@@ -247,8 +261,8 @@ function emit(
   label: LabelFn,
 ): void {
   const store = fw.store;
-  const target = store.id(`${canonical}.${fw.fd}`);
-  const slaveTarget = store.id(`${canonical}.${fw.slaveFd}`);
+  const target = store.below(fw.fd, canonical);
+  const slaveTarget = store.below(fw.slaveFd, canonical);
   for (const ip of ips) {
     store.addAddr(app.inFd, ip);
     store.addAddr(target, ip);

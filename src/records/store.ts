@@ -1,7 +1,7 @@
 /**
  * The generator's output: every name with its A, AAAA and SRV values, as the
- * Go program's three maps hold them, but stored compactly. Names are interned
- * once (an id each); values are numbers in typed arrays (IPv4 as a u32, IPv6
+ * Go program's three maps hold them, but stored compactly. Names are nodes of
+ * a label tree (names.ts), an id each; values are numbers in typed arrays (IPv4 as a u32, IPv6
  * as 16 bytes, SRV as target name id + port), kept per name in insertion
  * order in a singly linked list, and de-duplicated as Go's sets are. At
  * 50,000 tasks this replaces hundreds of thousands of small strings and
@@ -13,6 +13,9 @@
  * HTTP views; DNS uses the number.
  */
 import { formatIPv6, ipv4Value, parseIPv6Into, type Addr } from '../net/ip.js';
+import { type MemoryBudget, unlimited } from './budget.js';
+import { f64s, i32s, u32s, u8s } from './growable.js';
+import { NameTree } from './names.js';
 import type { RecordSet, RecordType, Values } from './types.js';
 import { valuesOf } from './record-set.js';
 
@@ -22,49 +25,44 @@ export const TYPE_SRV = 2;
 export type StoreType = typeof TYPE_A | typeof TYPE_AAAA | typeof TYPE_SRV;
 export const TYPE_NAMES: readonly RecordType[] = ['A', 'AAAA', 'SRV'];
 
-/** From this many values on, a side Set answers "already there?" instead of a scan. */
-const INDEXED_FROM = 16;
 const NONE = -1;
+const TYPE_SHIFT = 30;
+const NODE_MASK = (1 << TYPE_SHIFT) - 1;
 
-/** A growable typed array; `items` is valid up to `length`. */
-class Growable<T extends Uint32Array | Int32Array | Uint8Array | Float64Array> {
-  length = 0;
-  constructor(
-    public items: T,
-    private readonly make: (size: number) => T,
-  ) {}
-
-  reserve(n: number): void {
-    if (this.length + n <= this.items.length) return;
-    const grown = this.make(Math.max(this.items.length * 2, this.length + n));
-    grown.set(this.items);
-    this.items = grown;
-  }
-
-  push(v: number): number {
-    if (this.length === this.items.length) this.reserve(1);
-    this.items[this.length] = v;
-    return this.length++;
-  }
+const PRIME = 0x01000193;
+function mix(h: number, w: number): number {
+  return Math.imul(h ^ w, PRIME);
 }
-
-const u32s = (n: number) => new Growable(new Uint32Array(n), (m) => new Uint32Array(m));
-const i32s = (n: number) => new Growable(new Int32Array(n), (m) => new Int32Array(m));
-const f64s = (n: number) => new Growable(new Float64Array(n), (m) => new Float64Array(m));
-const u8s = (n: number) => new Growable(new Uint8Array(n), (m) => new Uint8Array(m));
+function finish(h: number): number {
+  h ^= h >>> 15;
+  return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
+}
+function textKey(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = mix(h, text.charCodeAt(i));
+  return h;
+}
 
 /** The value nodes of one type: per name a list (head, tail), per node its successor. */
 class ValueLists {
   /** by name id */
-  readonly head = i32s(1024);
-  readonly tail = i32s(1024);
-  readonly count = u32s(1024);
+  readonly head;
+  readonly tail;
+  readonly count;
   /** by node id */
-  readonly next = i32s(1024);
+  readonly next;
   /** by node id: the name it belongs to */
-  readonly owner = u32s(1024);
-  /** name id → the keys of its values, once it has INDEXED_FROM or more */
-  readonly index = new Map<number, Set<number | string>>();
+  readonly owner;
+  /** by node id: its value index key */
+  readonly key;
+
+  constructor(names: number, values: number, budget: MemoryBudget) {
+    this.head = i32s(names, budget);
+    this.tail = i32s(names, budget);
+    this.count = u32s(names, budget);
+    this.next = i32s(values, budget);
+    this.owner = u32s(values, budget);
+    this.key = i32s(values, budget);
+  }
 
   growNames(names: number): void {
     for (const g of [this.head, this.tail]) {
@@ -77,9 +75,10 @@ class ValueLists {
   }
 
   /** Links node `node` at the end of name `id`'s list. */
-  append(id: number, node: number): void {
+  append(id: number, node: number, key: number): void {
     this.next.push(NONE);
     this.owner.push(id);
+    this.key.push(key);
     const tail = this.tail.items[id]!;
     if (tail === NONE) this.head.items[id] = node;
     else this.next.items[tail] = node;
@@ -88,22 +87,40 @@ class ValueLists {
   }
 }
 
+/** How large a store starts: enough for its expected size, so its arrays rarely grow (growth copies them). */
+export interface StoreSize {
+  names: number;
+  /** per type: A, AAAA, SRV */
+  values: readonly [number, number, number];
+}
+
+const SMALL: StoreSize = { names: 1024, values: [1024, 256, 1024] };
+
 export class RecordStore {
-  /** by name id: the name as generated (absolute; may hold upper case or spaces, see docs/compatibility.md) */
-  readonly names: string[] = [];
-  private readonly ids = new Map<string, number>();
-  private readonly lists: [ValueLists, ValueLists, ValueLists] = [new ValueLists(), new ValueLists(), new ValueLists()];
+  /** the names, as generated (absolute; may hold upper case or spaces, see docs/compatibility.md) */
+  readonly names: NameTree;
+  /** what the store's arrays, and the table built from it, may allocate */
+  readonly budget: MemoryBudget;
+  private readonly lists: [ValueLists, ValueLists, ValueLists];
   /** A nodes: the address as an unsigned 32-bit number */
-  private readonly aValue = u32s(1024);
+  private readonly aValue;
   /** AAAA nodes: 16 bytes each */
-  private readonly aaaaValue = u8s(16 * 1024);
+  private readonly aaaaValue;
   /** SRV nodes: the target's name id and the port */
-  private readonly srvTarget = u32s(1024);
-  private readonly srvPort = f64s(1024);
+  private readonly srvTarget;
+  private readonly srvPort;
   /** node key `type:node` → the value's text where it is not the canonical form of the number */
   private readonly rawText = new Map<number, string>();
   /** node keys of values kept as text only: their number means nothing */
   private readonly textOnly = new Set<number>();
+  /**
+   * The value index, over every value of every name: `(type << 30 | node) + 1`
+   * per slot (0 = empty), open addressing with linear probing, at most half
+   * full. It answers "does this name hold this value already?" (Go's sets) in
+   * one probe, without a scan of a long list or a Set per name.
+   */
+  private valueSlots: Uint32Array;
+  private values = 0;
   /** per type: some value of that type kept its text */
   private readonly rawSeen = [false, false, false];
   /** some SRV port is outside 0–65535: DNS writes it modulo 2^16, so two values may become one RR */
@@ -112,28 +129,53 @@ export class RecordStore {
    * While a task is generated: the records it added that did not exist
    * before, as `type << 30 | node` per record. /v1/enumerate lists them.
    */
-  readonly journal = u32s(4096);
+  readonly journal;
   private journaling = false;
 
+  constructor(budget: MemoryBudget = unlimited(), size: StoreSize = SMALL) {
+    this.budget = budget;
+    this.names = new NameTree(budget, size.names);
+    const [a, aaaa, srv] = size.values;
+    this.lists = [
+      new ValueLists(size.names, a, budget),
+      new ValueLists(size.names, aaaa, budget),
+      new ValueLists(size.names, srv, budget),
+    ];
+    for (const l of this.lists) l.growNames(size.names);
+    this.aValue = u32s(a, budget);
+    this.aaaaValue = u8s(16 * aaaa, budget);
+    this.srvTarget = u32s(srv, budget);
+    this.srvPort = f64s(srv, budget);
+    this.journal = u32s(a + aaaa + srv, budget);
+    let slots = 8192;
+    while (slots < 2 * (a + aaaa + srv)) slots *= 2;
+    budget.charge(slots * 4);
+    this.valueSlots = new Uint32Array(slots);
+  }
+
   get nameCount(): number {
-    return this.names.length;
+    return this.names.size;
   }
 
-  /** The id of `name`, interned on first use. */
-  id(name: string): number {
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.names.push(name);
-      this.ids.set(name, id);
-      if (id >= this.lists[0].head.length) for (const l of this.lists) l.growNames(Math.max(1024, id * 2));
-    }
+  /** The id of the name written `text`, made on first use. */
+  id(text: string): number {
+    return this.room(this.names.intern(text));
+  }
+
+  /** The id of the name `<text>.<parent>` (`text` may hold dots), made on first use. */
+  below(parent: number, text: string): number {
+    return this.room(this.names.below(parent, text));
+  }
+
+  /** The name's text, as interned. */
+  nameText(id: number): string {
+    return this.names.text(id);
+  }
+
+  /** Makes the value lists cover name `id`. */
+  private room(id: number): number {
+    if (id >= this.lists[0].head.length) for (const l of this.lists) l.growNames(Math.max(1024, id * 2));
     return id;
-  }
-
-  /** The id of `name`, or -1 when it was never interned. */
-  find(name: string): number {
-    return this.ids.get(name) ?? NONE;
   }
 
   /** Starts recording what the next insertions add (one task). */
@@ -150,135 +192,142 @@ export class RecordStore {
 
   /** Adds an IPv4 value (as `ipv4Value` gives it) unless present; true when it was new. */
   addA(id: number, ip: number, raw?: string): boolean {
-    if (this.holdsA(id, ip, raw)) return false;
-    this.link(TYPE_A, id, this.aValue.push(ip), raw, raw === undefined ? ip : undefined);
+    const key = raw === undefined ? finish(mix(mix(id, TYPE_A), ip)) : rawKeyOf(id, TYPE_A, raw);
+    const list = this.lists[TYPE_A];
+    const v = this.aValue.items;
+    const slots = this.valueSlots;
+    const mask = slots.length - 1;
+    let p = key & mask;
+    for (let ref = slots[p]!; ref !== 0; p = (p + 1) & mask, ref = slots[p]!) {
+      const node = (ref - 1) & NODE_MASK;
+      if ((ref - 1) >>> TYPE_SHIFT !== TYPE_A || list.key.items[node] !== key || list.owner.items[node] !== id)
+        continue;
+      if (raw === undefined ? v[node] === ip && !this.hasRaw(TYPE_A, node) : this.rawOf(TYPE_A, node) === raw) {
+        return false;
+      }
+    }
+    this.link(TYPE_A, id, this.aValue.push(ip), raw, key, p);
     return true;
   }
 
   /** Adds the IPv6 value `bytes[off, off + 16)` unless present; true when it was new. */
   addAAAA(id: number, bytes: Uint8Array, off: number, raw?: string): boolean {
-    if (this.holdsAAAA(id, bytes, off, raw)) return false;
+    let key: number;
+    if (raw === undefined) {
+      let h = mix(id, TYPE_AAAA);
+      for (let i = off; i < off + 16; i += 4) {
+        h = mix(h, (bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!);
+      }
+      key = finish(h);
+    } else {
+      key = rawKeyOf(id, TYPE_AAAA, raw);
+    }
+    const list = this.lists[TYPE_AAAA];
+    const slots = this.valueSlots;
+    const mask = slots.length - 1;
+    let p = key & mask;
+    for (let ref = slots[p]!; ref !== 0; p = (p + 1) & mask, ref = slots[p]!) {
+      const node = (ref - 1) & NODE_MASK;
+      if ((ref - 1) >>> TYPE_SHIFT !== TYPE_AAAA || list.key.items[node] !== key || list.owner.items[node] !== id) {
+        continue;
+      }
+      if (raw !== undefined) {
+        if (this.rawOf(TYPE_AAAA, node) === raw) return false;
+        continue;
+      }
+      const v = this.aaaaValue.items;
+      let i = 0;
+      while (i < 16 && v[node * 16 + i] === bytes[off + i]) i++;
+      if (i === 16 && !this.hasRaw(TYPE_AAAA, node)) return false;
+    }
     const v = this.aaaaValue;
     v.reserve(16);
     const node = v.length / 16;
     v.items.set(bytes.subarray(off, off + 16), v.length);
     v.length += 16;
-    this.link(TYPE_AAAA, id, node, raw, undefined);
+    this.link(TYPE_AAAA, id, node, raw, key, p);
     return true;
   }
 
-  /** Adds the SRV value `<names[target]>:<port>` unless present; true when it was new. */
+  /** Adds the SRV value `<target's text>:<port>` unless present; true when it was new. */
   addSrv(id: number, target: number, port: number, raw?: string): boolean {
-    if (this.holdsSrv(id, target, port, raw)) return false;
+    const key =
+      raw === undefined
+        ? finish(mix(mix(mix(mix(id, TYPE_SRV), target), port | 0), Math.floor(port / 0x100000000)))
+        : rawKeyOf(id, TYPE_SRV, raw);
+    const list = this.lists[TYPE_SRV];
+    const t = this.srvTarget.items;
+    const ports = this.srvPort.items;
+    const slots = this.valueSlots;
+    const mask = slots.length - 1;
+    let p = key & mask;
+    for (let ref = slots[p]!; ref !== 0; p = (p + 1) & mask, ref = slots[p]!) {
+      const node = (ref - 1) & NODE_MASK;
+      if ((ref - 1) >>> TYPE_SHIFT !== TYPE_SRV || list.key.items[node] !== key || list.owner.items[node] !== id) {
+        continue;
+      }
+      if (
+        raw === undefined
+          ? t[node] === target && ports[node] === port && !this.hasRaw(TYPE_SRV, node)
+          : this.rawOf(TYPE_SRV, node) === raw
+      ) {
+        return false;
+      }
+    }
     const node = this.srvTarget.push(target);
     this.srvPort.push(port);
     if (!(port >= 0 && port < 0x10000)) this.srvPortWraps = true;
-    this.link(TYPE_SRV, id, node, raw, undefined);
+    this.link(TYPE_SRV, id, node, raw, key, p);
     return true;
   }
 
-  // The three `holds*` scan a short list and ask the index of a long one; they
-  // are written out per type, without callbacks, because they run for every
-  // value the generator inserts.
-
-  private holdsA(id: number, ip: number, raw: string | undefined): boolean {
-    const list = this.lists[TYPE_A];
-    const count = list.count.items[id]!;
-    if (count === 0) return false;
-    if (count >= INDEXED_FROM) return this.indexOf(TYPE_A, id).has(raw === undefined ? ip : rawIndexKey(raw));
-    const next = list.next.items;
-    if (raw !== undefined) return this.rawInList(TYPE_A, list.head.items[id]!, next, raw);
-    const v = this.aValue.items;
-    const checkRaw = this.rawSeen[TYPE_A];
-    for (let n = list.head.items[id]!; n !== NONE; n = next[n]!) {
-      if (v[n] === ip && !(checkRaw && this.hasRaw(TYPE_A, n))) return true;
-    }
-    return false;
-  }
-
-  private holdsAAAA(id: number, bytes: Uint8Array, off: number, raw: string | undefined): boolean {
-    const list = this.lists[TYPE_AAAA];
-    const count = list.count.items[id]!;
-    if (count === 0) return false;
-    if (count >= INDEXED_FROM) {
-      return this.indexOf(TYPE_AAAA, id).has(raw === undefined ? formatIPv6(bytes, off) : rawIndexKey(raw));
-    }
-    const next = list.next.items;
-    if (raw !== undefined) return this.rawInList(TYPE_AAAA, list.head.items[id]!, next, raw);
-    const v = this.aaaaValue.items;
-    const checkRaw = this.rawSeen[TYPE_AAAA];
-    for (let n = list.head.items[id]!; n !== NONE; n = next[n]!) {
-      let i = 0;
-      while (i < 16 && v[n * 16 + i] === bytes[off + i]) i++;
-      if (i === 16 && !(checkRaw && this.hasRaw(TYPE_AAAA, n))) return true;
-    }
-    return false;
-  }
-
-  private holdsSrv(id: number, target: number, port: number, raw: string | undefined): boolean {
-    const list = this.lists[TYPE_SRV];
-    const count = list.count.items[id]!;
-    if (count === 0) return false;
-    if (count >= INDEXED_FROM) {
-      return this.indexOf(TYPE_SRV, id).has(raw === undefined ? `${target}:${port}` : rawIndexKey(raw));
-    }
-    const next = list.next.items;
-    if (raw !== undefined) return this.rawInList(TYPE_SRV, list.head.items[id]!, next, raw);
-    const t = this.srvTarget.items;
-    const p = this.srvPort.items;
-    const checkRaw = this.rawSeen[TYPE_SRV];
-    for (let n = list.head.items[id]!; n !== NONE; n = next[n]!) {
-      if (t[n] === target && p[n] === port && !(checkRaw && this.hasRaw(TYPE_SRV, n))) return true;
-    }
-    return false;
-  }
-
-  private rawInList(type: StoreType, head: number, next: Int32Array, raw: string): boolean {
-    for (let n = head; n !== NONE; n = next[n]!) if (this.rawText.get(rawKey(type, n)) === raw) return true;
-    return false;
-  }
-
   private hasRaw(type: StoreType, node: number): boolean {
-    return this.rawText.has(rawKey(type, node));
+    return this.rawSeen[type]! && this.rawText.has(rawKey(type, node));
   }
 
-  /** The index of a long list: the keys of its values, built when it first reaches INDEXED_FROM. */
-  private indexOf(type: StoreType, id: number): Set<number | string> {
+  /** Appends a new node to name `id`'s list, the value index (at `slot`, found free for `key`) and the journal. */
+  private link(type: StoreType, id: number, node: number, raw: string | undefined, key: number, slot: number): void {
     const list = this.lists[type];
-    let set = list.index.get(id);
-    if (set === undefined) {
-      set = new Set();
-      for (let n = list.head.items[id]!; n !== NONE; n = list.next.items[n]!) set.add(this.keyOf(type, n));
-      list.index.set(id, set);
-    }
-    return set;
-  }
-
-  /** The index key of a node: its kept text, else its number (A) or canonical text. */
-  private keyOf(type: StoreType, node: number): number | string {
-    const raw = this.rawOf(type, node);
-    if (raw !== undefined) return rawIndexKey(raw);
-    if (type === TYPE_A) return this.aValue.items[node]!;
-    if (type === TYPE_AAAA) return formatIPv6(this.aaaaValue.items, node * 16);
-    return `${this.srvTarget.items[node]}:${this.srvPort.items[node]}`;
-  }
-
-  /** Appends a new node to name `id`'s list, its index (when it has one) and the journal. */
-  private link(type: StoreType, id: number, node: number, raw: string | undefined, key: number | undefined): void {
-    const list = this.lists[type];
-    list.append(id, node);
+    list.append(id, node, key);
     if (raw !== undefined) {
       this.rawText.set(rawKey(type, node), raw);
       this.rawSeen[type] = true;
     }
-    const index = list.index.get(id);
-    if (index !== undefined) index.add(key ?? this.keyOf(type, node));
+    this.valueSlots[slot] = ((type << TYPE_SHIFT) | node) + 1;
+    if (++this.values * 2 > this.valueSlots.length) this.rehashValues();
     if (this.journaling) this.journal.push((type << 30) | node);
+  }
+
+  private rehashValues(): void {
+    this.budget.charge(this.valueSlots.byteLength * 2);
+    const slots = new Uint32Array(this.valueSlots.length * 2);
+    const mask = slots.length - 1;
+    for (const type of [TYPE_A, TYPE_AAAA, TYPE_SRV] as const) {
+      const keys = this.lists[type].key;
+      for (let node = 0; node < keys.length; node++) {
+        let p = keys.items[node]! & mask;
+        while (slots[p] !== 0) p = (p + 1) & mask;
+        slots[p] = ((type << TYPE_SHIFT) | node) + 1;
+      }
+    }
+    this.valueSlots = slots;
   }
 
   /** True when name `id` holds the address. */
   hasAddr(id: number, addr: Addr): boolean {
-    return addr.family === 4 ? this.holdsA(id, addr.v4, undefined) : this.holdsAAAA(id, addr.v6, 0, undefined);
+    if (addr.family === 4) {
+      for (let n = this.firstNode(TYPE_A, id); n >= 0; n = this.nextNode(TYPE_A, n)) {
+        if (this.aValue.items[n] === addr.v4 && !this.hasRaw(TYPE_A, n)) return true;
+      }
+      return false;
+    }
+    const v = this.aaaaValue.items;
+    for (let n = this.firstNode(TYPE_AAAA, id); n >= 0; n = this.nextNode(TYPE_AAAA, n)) {
+      let i = 0;
+      while (i < 16 && v[n * 16 + i] === addr.v6[i]) i++;
+      if (i === 16 && !this.hasRaw(TYPE_AAAA, n)) return true;
+    }
+    return false;
   }
 
   /** Adds an address to name `id`: A or AAAA by its family. */
@@ -367,7 +416,7 @@ export class RecordStore {
     if (raw !== undefined) return raw;
     if (type === TYPE_A) return formatIPv4Value(this.aValue.items[node]!);
     if (type === TYPE_AAAA) return formatIPv6(this.aaaaValue.items, node * 16);
-    return `${this.names[this.srvTarget.items[node]!]!}:${this.srvPort.items[node]!}`;
+    return `${this.names.text(this.srvTarget.items[node]!)}:${this.srvPort.items[node]!}`;
   }
 
   private markTextOnly(type: StoreType, node: number): void {
@@ -382,11 +431,11 @@ export class RecordStore {
   toRecordSet(): RecordSet {
     const out: RecordSet = { a: new Map(), aaaa: new Map(), srv: new Map() };
     const maps = [out.a, out.aaaa, out.srv];
-    for (let id = 0; id < this.names.length; id++) {
+    for (let id = 0; id < this.names.size; id++) {
       for (const type of [TYPE_A, TYPE_AAAA, TYPE_SRV] as const) {
         const values: string[] = [];
         for (let n = this.firstNode(type, id); n !== NONE; n = this.nextNode(type, n)) values.push(this.text(type, n));
-        if (values.length > 0) maps[type]!.set(this.names[id]!, values.length === 1 ? values[0]! : values);
+        if (values.length > 0) maps[type]!.set(this.names.text(id), values.length === 1 ? values[0]! : values);
       }
     }
     return out;
@@ -435,9 +484,9 @@ export class RecordStore {
   }
 }
 
-/** Index keys of kept text start with a character no number's text or canonical value has. */
-function rawIndexKey(raw: string): string {
-  return `\u0000${raw}`;
+/** The value index key of a value kept as text. */
+function rawKeyOf(id: number, type: StoreType, raw: string): number {
+  return finish(textKey(mix(mix(id, type), 0x7fffffff), raw));
 }
 
 function rawKey(type: StoreType, node: number): number {

@@ -46,8 +46,8 @@ class Chunker {
 
 /**
  * Go's `/v1/axfr` body: for each type, the names that hold values of it,
- * sorted as Go sorts map keys (UTF-8 bytes), each with its values in set
- * order; names that can never go on the wire included.
+ * sorted as Go sorts map keys (UTF-8 bytes), each with its values sorted
+ * the same way; names that can never go on the wire included.
  */
 export function* axfrChunks(store: RecordStore, meta: AxfrMeta): Generator<string> {
   const nl1 = goNewline(1);
@@ -75,10 +75,12 @@ export function* axfrChunks(store: RecordStore, meta: AxfrMeta): Generator<strin
     c.add('{');
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!;
-      let entry = `${k === 0 ? '' : ','}${nl3}${goQuote(store.names[id]!)}: [`;
-      for (let n = store.firstNode(type, id), first = true; n >= 0; n = store.nextNode(type, n), first = false) {
-        entry += `${first ? '' : ','}${nl4}${goQuote(store.text(type, n))}`;
-      }
+      let entry = `${k === 0 ? '' : ','}${nl3}${goQuote(store.nameText(id))}: [`;
+      const values: string[] = [];
+      for (let n = store.firstNode(type, id); n >= 0; n = store.nextNode(type, n)) values.push(store.text(type, n));
+      // Go lists a set's values in random order; sorted, the body is the same on every request and every instance.
+      if (values.length > 1) sortUtf8(values);
+      for (let v = 0; v < values.length; v++) entry += `${v === 0 ? '' : ','}${nl4}${goQuote(values[v]!)}`;
       const out = c.add(`${entry}${nl3}]`);
       if (out !== null) yield out;
     }
@@ -94,8 +96,9 @@ function namesWith(store: RecordStore, type: StoreType): number[] {
   const byName = new Map<string, number>();
   for (let id = 0; id < store.nameCount; id++) {
     if (store.count(type, id) === 0) continue;
-    names.push(store.names[id]!);
-    byName.set(store.names[id]!, id);
+    const name = store.nameText(id);
+    names.push(name);
+    byName.set(name, id);
   }
   return sortUtf8(names).map((n) => byName.get(n)!);
 }
@@ -156,7 +159,7 @@ function taskJson(store: RecordStore, t: EnumTask): string {
     const type = (ref >>> 30) as StoreType;
     const node = ref & 0x3fffffff;
     out +=
-      `${j === t.from ? '' : ','}${nl6}{${nl7}"name": ${goQuote(store.names[store.ownerOf(type, node)]!)},` +
+      `${j === t.from ? '' : ','}${nl6}{${nl7}"name": ${goQuote(store.nameText(store.ownerOf(type, node)))},` +
       `${nl7}"host": ${goQuote(store.text(type, node))},${nl7}"rtype": "${TYPE_NAMES[type]!}"${nl6}}`;
   }
   return `${out}${nl5}]${goNewline(4)}}`;

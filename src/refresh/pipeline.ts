@@ -4,6 +4,7 @@ import type { Config } from '../config/types.js';
 import { componentLogger } from '../log.js';
 import { fetchState, type FetchOptions, type PreviousState } from '../mesos/fetch/fetch.js';
 import { nextSerial, recordDigest } from '../records/digest.js';
+import { MemoryBudget } from '../records/budget.js';
 import { generate } from '../records/generator.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore } from '../records/store.js';
 import type { Enumeration } from '../records/types.js';
@@ -74,7 +75,7 @@ function logRecords(log: Logger, store: RecordStore): void {
   for (const type of [TYPE_A, TYPE_AAAA, TYPE_SRV] as const) {
     for (let id = 0; id < store.nameCount; id++) {
       for (let n = store.firstNode(type, id); n >= 0; n = store.nextNode(type, n)) {
-        log.trace({ rtype: TYPE_NAMES[type], name: store.names[id], value: store.text(type, n) }, 'record');
+        log.trace({ rtype: TYPE_NAMES[type], name: store.nameText(id), value: store.text(type, n) }, 'record');
       }
     }
   }
@@ -161,6 +162,7 @@ export class RefreshPipeline {
         healthyOnly: c.healthyOnly,
         resolved,
         interfaceAddrs: c.listener === '0.0.0.0' ? nonLoopbackAddresses() : [],
+        budget: new MemoryBudget(c.refreshHeapMiB * 1024 * 1024),
       },
       (msg) => this.log.warn({ leader }, msg),
     );

@@ -18,7 +18,8 @@ import {
   SRV_FIXED_LEN,
   SRV_TARGET_AT,
 } from '../wire/constants.js';
-import { anyNameToWire, encodeRR, hostNameToWire, soaRdata, writeHostWire, writeRRHead } from './encode.js';
+import { anyNameToWire, encodeRR, hostNameToWire, soaRdata, writeRRHead } from './encode.js';
+import { ROOT } from '../records/names.js';
 import { T_A, T_AAAA, T_SRV, TablePlan } from './plan.js';
 
 export interface TableMeta {
@@ -66,9 +67,9 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
   };
 
   const plan = new TablePlan(store, apexKey);
-  const keys = plan.names.keys;
-  const count = plan.count.items;
-  const start = plan.start.items;
+  const entries = plan.entryNode.length;
+  const count = plan.count;
+  const start = plan.start;
   const srvRRs = plan.srvTarget.length;
   const aList = plan.aList.items;
   const aaaaList = plan.aaaaList.items;
@@ -81,7 +82,7 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
   const counted = new Uint8Array(srvRRs);
   let srvTotal = 0;
   let rrBytes = plan.nameBytes;
-  for (let i = 0; i < keys.length; i++) {
+  for (let i = 0; i < entries; i++) {
     rrBytes += count[i * 3 + T_A]! * RR_A_LEN + count[i * 3 + T_AAAA]! * RR_AAAA_LEN;
     const srvCount = count[i * 3 + T_SRV]!;
     srvTotal += srvCount;
@@ -117,13 +118,14 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
   const rnameStr = text.encode(meta.soaRname);
   const trailer = [domainStr, mnameStr, rnameStr, domainWire, soaAnswer, soaNegative, ns];
 
-  const hashRegion = plan.names.slots;
+  const hashRegion = plan.slots;
   const hashCap = hashRegion.length;
   const hashOff = HEADER_SLOTS;
   const entriesOff = hashOff + hashCap;
-  const srvListOff = entriesOff + keys.length * ENTRY_SLOTS;
+  const srvListOff = entriesOff + entries * ENTRY_SLOTS;
   const bytesBase = (srvListOff + srvTotal * SRV_SLOTS) * 4;
   const total = (bytesBase + rrBytes + trailer.reduce((n, b) => n + b.length, 0) + 3) & ~3;
+  store.budget.charge(total);
   const out = new ArrayBuffer(total);
   const slots = new Uint32Array(out, 0, bytesBase / 4);
   const u8 = new Uint8Array(out);
@@ -135,14 +137,37 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
   let countA = 0;
   let countAAAA = 0;
   let srvAt = srvListOff;
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
+  const tree = store.names;
+  /**
+   * Writes node's wire name at `at`, label by label up to the first ancestor
+   * whose name is already in the buffer (an entry before `written`), whose
+   * bytes are copied: entries come parents first, so that is usually the
+   * parent. Returns the offset after the name.
+   */
+  const writeName = (node: number, at: number, written: number): number => {
+    for (let x = node; ; x = tree.parent(x)) {
+      const e = plan.entryOf[x]!;
+      if (e >= 0 && e < written) {
+        const from = slots[entriesOff + e * ENTRY_SLOTS + E.nameOff]!;
+        const len = slots[entriesOff + e * ENTRY_SLOTS + E.nameLen]!;
+        u8.copyWithin(at, from, from + len);
+        return at + len;
+      }
+      if (x === ROOT) {
+        u8[at] = 0;
+        return at + 1;
+      }
+      const label = tree.label(x);
+      u8[at++] = label.length;
+      for (let k = 0; k < label.length; k++) u8[at++] = label.charCodeAt(k);
+    }
+  };
+  for (let i = 0; i < entries; i++) {
     const e = entriesOff + i * ENTRY_SLOTS;
     const nameOff = off;
-    off = writeHostWire(key, key.length, u8, off);
-    const nameLen = off - nameOff;
+    off = writeName(plan.entryNode[i]!, off, i);
     slots[e + E.nameOff] = nameOff;
-    slots[e + E.nameLen] = nameLen;
+    slots[e + E.nameLen] = off - nameOff;
 
     const aCount = count[i * 3 + T_A]!;
     slots[e + E.aCount] = aCount;
@@ -177,7 +202,6 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
       const id = srvList[k]!;
       const len = SRV_TARGET_AT + (srvPortLen[id]! & 0xff);
       if (srvWritten[id] === 0) {
-        const target = plan.srvTargetName(id);
         const port = srvPortLen[id]! >>> 8;
         const at = writeRRHead(u8, off, QTYPE.SRV, ttl, len - RR_FIXED_LEN);
         u8[at] = 0;
@@ -186,7 +210,7 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
         u8[at + 3] = nums.srvWeight & 0xff;
         u8[at + 4] = port >> 8;
         u8[at + 5] = port & 0xff;
-        writeHostWire(target, target.length, u8, at + SRV_FIXED_LEN);
+        writeName(plan.srvTarget.items[id]!, at + SRV_FIXED_LEN, i + 1);
         srvWritten[id] = off;
         srvGlue[id] = plan.srvTargetEntry(id);
         off += len;
@@ -234,9 +258,9 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
   set(H.hashOff, hashOff);
   set(H.hashCap, hashCap);
   set(H.entriesOff, entriesOff);
-  set(H.entryCount, keys.length);
+  set(H.entryCount, entries);
   set(H.srvListOff, srvListOff);
-  set(H.apexEntry, plan.find(apexKey));
+  set(H.apexEntry, plan.apexEntry);
   blob(H.domainWireOff, H.domainWireLen, domainWire);
   blob(H.soaAnswerOff, H.soaAnswerLen, soaAnswer);
   blob(H.soaNegativeOff, H.soaNegativeLen, soaNegative);

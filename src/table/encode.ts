@@ -14,43 +14,42 @@ import {
   RR_TYPE_AT,
   SOA_FIXED_LEN,
 } from '../wire/constants.js';
-import { FNV_OFFSET, FNV_PRIME } from './layout.js';
+
+/** True when `label` can be a label of a host name in the table: 1–63 octets of `[a-z0-9_-]`. */
+export function isHostLabel(label: string): boolean {
+  if (label.length === 0 || label.length > MAX_LABEL_LEN) return false;
+  for (let i = 0; i < label.length; i++) {
+    const c = label.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f)) return false;
+  }
+  return true;
+}
 
 /**
- * Checks `s[start, end)` as a host name (one trailing dot optional) whose every
- * label is 1–63 octets of `[a-z0-9_-]`, at most 255 octets on the wire, and
- * returns `hashWire` of its wire form — or -1 when it is not such a name. The
- * empty body is the root. One charCode loop: this runs for every name and SRV
- * target of a refresh, and the hash doubles as the table's index key.
+ * True when `s[start, end)` is a host name (one trailing dot optional) whose
+ * every label passes `isHostLabel`, at most 255 octets on the wire. The empty
+ * body is the root.
  */
-export function hostNameHash(s: string, start: number, end: number): number {
+export function isHostName(s: string, start: number, end: number): boolean {
   if (end > start && s.charCodeAt(end - 1) === 0x2e) end--;
   // Text of at most 253 octets: with its length octets and the root label it fills 255 on the wire.
-  if (end - start > MAX_NAME_LEN - 2 || (end > start && s.charCodeAt(end - 1) === 0x2e)) return -1;
-  let h = FNV_OFFSET;
+  if (end - start > MAX_NAME_LEN - 2 || (end > start && s.charCodeAt(end - 1) === 0x2e)) return false;
   for (let pos = start; pos < end;) {
     let dot = s.indexOf('.', pos);
     if (dot < 0 || dot > end) dot = end;
-    const len = dot - pos;
-    if (len === 0 || len > MAX_LABEL_LEN) return -1;
-    h = Math.imul(h ^ len, FNV_PRIME);
-    for (let i = pos; i < dot; i++) {
-      const c = s.charCodeAt(i);
-      if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f)) return -1;
-      h = Math.imul(h ^ c, FNV_PRIME);
-    }
+    if (!isHostLabel(s.slice(pos, dot))) return false;
     pos = dot + 1;
   }
-  return Math.imul(h, FNV_PRIME) >>> 0;
+  return true;
 }
 
-/** Wire length of `s[0, end)` once `hostNameHash` accepted it. */
+/** Wire length of `s[0, end)` once `isHostName` accepted it. */
 export function hostWireLength(s: string, end: number): number {
   if (end > 0 && s.charCodeAt(end - 1) === 0x2e) end--;
   return end === 0 ? 1 : end + 2;
 }
 
-/** Writes `s[0, end)`, already checked by `hostNameHash`, as a wire name at `off`; returns the offset after it. */
+/** Writes `s[0, end)`, already checked by `isHostName`, as a wire name at `off`; returns the offset after it. */
 export function writeHostWire(s: string, end: number, out: Uint8Array, off: number): number {
   if (end > 0 && s.charCodeAt(end - 1) === 0x2e) end--;
   if (end > 0) {
@@ -77,7 +76,7 @@ export function writeHostWire(s: string, end: number, out: Uint8Array, off: numb
  * never answer them, so they stay out of DNS.
  */
 export function hostNameToWire(name: string): Uint8Array | null {
-  if (hostNameHash(name, 0, name.length) < 0) return null;
+  if (!isHostName(name, 0, name.length)) return null;
   const out = new Uint8Array(hostWireLength(name, name.length));
   writeHostWire(name, name.length, out, 0);
   return out;
@@ -162,45 +161,4 @@ function writeU32(out: Uint8Array, off: number, v: number): void {
   out[off + 1] = (v >>> 16) & 0xff;
   out[off + 2] = (v >>> 8) & 0xff;
   out[off + 3] = v & 0xff;
-}
-
-/** The parts of an SRV value `<target>:<port>`, filled by `parseSrvValue`. */
-export interface SrvParts {
-  /** index of the colon; the target is `[0, colon)` */
-  colon: number;
-  /** the port as the table stores it: the decimal value modulo 65536 */
-  port: number;
-  /** wire length of the target */
-  wireLen: number;
-  /** `hostNameHash` of the target */
-  hash: number;
-  /** true when the text is exactly `<target with trailing dot>:<port in shortest decimal>`, so two different canonical texts are two different RRs */
-  canonical: boolean;
-}
-
-/**
- * Parses an SRV value as the table stores it: a port of 1–15 ASCII digits
- * after the last colon, and a host-name target that is not the root. Fills
- * `out` (no allocation) and returns false for an unusable value.
- */
-export function parseSrvValue(v: string, out: SrvParts): boolean {
-  const colon = v.lastIndexOf(':');
-  const digits = v.length - colon - 1;
-  if (colon < 0 || digits < 1 || digits > 15) return false;
-  let value = 0;
-  for (let i = colon + 1; i < v.length; i++) {
-    const d = v.charCodeAt(i) - 0x30;
-    if (d < 0 || d > 9) return false;
-    value = value * 10 + d;
-  }
-  const wireLen = hostWireLength(v, colon);
-  const hash = wireLen === 1 ? -1 : hostNameHash(v, 0, colon);
-  if (hash < 0) return false;
-  out.colon = colon;
-  out.port = value % 65536;
-  out.wireLen = wireLen;
-  out.hash = hash;
-  out.canonical =
-    value <= 65535 && (digits === 1 || v.charCodeAt(colon + 1) !== 0x30) && v.charCodeAt(colon - 1) === 0x2e;
-  return true;
 }

@@ -84,13 +84,51 @@ export const SRV_SLOTS = 3;
 export const FNV_OFFSET = 0x811c9dc5;
 export const FNV_PRIME = 0x01000193;
 
-/** FNV-1a over ASCII-lower-cased bytes; label length octets (≤ 63) are never letters. */
-export function hashWire(buf: Uint8Array, start: number, end: number): number {
-  let h = FNV_OFFSET;
-  for (let i = start; i < end; i++) {
-    let b = buf[i]!;
-    if (b >= 0x41 && b <= 0x5a) b |= 0x20;
-    h = Math.imul(h ^ b, FNV_PRIME);
-  }
+/**
+ * The running hash of a name: FNV-1a over its labels from the root down (the
+ * reverse of their order on the wire), each as its length octet then its
+ * bytes, ASCII-lower-cased. Hashing from the root lets the table build carry
+ * on from a parent's hash for each child (plan.ts) instead of hashing every
+ * full name. The root's running hash is FNV_OFFSET.
+ */
+export function hashLabel(h: number, label: string): number {
+  h = Math.imul(h ^ label.length, FNV_PRIME);
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/** The index key of a running hash: mixed so that its low bits, which pick the slot, depend on every byte. */
+export function indexKey(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x45d9f3b);
+  h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** Label starts of the name being hashed; a name of at most 255 octets has at most 127 labels. */
+const labelAt = new Int32Array(128);
+
+/**
+ * `indexKey` of the wire name at `buf[start, end)` (uncompressed, ending in
+ * the root octet), compared case-insensitively as `hashLabel` does; -1 when
+ * it has more labels than a valid name can.
+ */
+export function hashWireName(buf: Uint8Array, start: number, end: number): number {
+  let labels = 0;
+  for (let at = start; at < end - 1; at += buf[at]! + 1) {
+    if (labels === labelAt.length) return -1;
+    labelAt[labels++] = at;
+  }
+  let h = FNV_OFFSET;
+  for (let k = labels - 1; k >= 0; k--) {
+    const at = labelAt[k]!;
+    const len = buf[at]!;
+    h = Math.imul(h ^ len, FNV_PRIME);
+    for (let i = at + 1; i <= at + len; i++) {
+      let b = buf[i]!;
+      if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+      h = Math.imul(h ^ b, FNV_PRIME);
+    }
+  }
+  return indexKey(h);
 }

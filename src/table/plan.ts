@@ -1,105 +1,160 @@
 /**
  * First pass of the table build: which names of the record store become
- * entries (host names inside the domain), the RRs of each as flat typed
- * lists, and the empty non-terminals and apex around them — so the second
- * pass (build.ts) writes straight into one exactly sized buffer. The store
- * already holds values as numbers, so nothing here parses text; only names
- * are validated and hashed, once each.
+ * entries (host names inside the domain, with the empty non-terminals and
+ * the apex around them), the RRs of each as flat typed lists, and the hash
+ * index — so the second pass (build.ts) writes straight into one exactly
+ * sized buffer. Names are nodes of the store's label tree: a node's wire
+ * length, validity and index hash follow from its parent's and its own
+ * label, in one pass over the nodes in id order (parents first). Nothing
+ * here parses text or builds a full name.
  */
 import { formatIPv6 } from '../net/ip.js';
+import { RELATIVE, ROOT } from '../records/names.js';
+import { u32s, u8s } from '../records/growable.js';
 import { TYPE_A, TYPE_AAAA, TYPE_SRV, type RecordStore, type StoreType } from '../records/store.js';
-import { NameIndex } from './name-index.js';
-import { hostNameHash, hostWireLength } from './encode.js';
+import { MAX_NAME_LEN } from '../wire/constants.js';
+import { isHostLabel } from './encode.js';
+import { FNV_OFFSET, hashLabel, indexKey } from './layout.js';
 
 export const T_A = TYPE_A;
 export const T_AAAA = TYPE_AAAA;
 export const T_SRV = TYPE_SRV;
 
-/** The largest port an SRV RR can carry; the Go program wrote larger ones modulo 2^16. */
-const PORT_SPACE = 0x10000;
-
-/** A growable typed list; `items` is valid up to `length`. */
-class List<T extends Uint8Array | Uint32Array> {
-  length = 0;
-  constructor(
-    public items: T,
-    private readonly make: (size: number) => T,
-  ) {}
-
-  /** Makes room for `n` more items. */
-  reserve(n: number): void {
-    if (this.length + n <= this.items.length) return;
-    const grown = this.make(Math.max(this.items.length * 2, this.length + n));
-    grown.set(this.items);
-    this.items = grown;
-  }
-
-  push(v: number): void {
-    if (this.length === this.items.length) this.reserve(1);
-    this.items[this.length++] = v;
-  }
-}
-
-const u32List = (size: number): List<Uint32Array> => new List(new Uint32Array(size), (n) => new Uint32Array(n));
-const u8List = (size: number): List<Uint8Array> => new List(new Uint8Array(size), (n) => new Uint8Array(n));
+const NONE = -1;
 
 export class TablePlan {
-  readonly names = new NameIndex();
+  /** by entry: its name's node; entries are in node order, so an entry's parent comes before it */
+  readonly entryNode: Uint32Array;
+  /** by node: its entry, or -1 */
+  readonly entryOf: Int32Array;
+  /** by node: the name's wire length when it is an absolute host name, else 0 */
+  readonly wireLen: Uint16Array;
   /** total wire length of the entry names */
-  nameBytes = 0;
+  readonly nameBytes: number;
   /** entry × 3 + type → number of RRs, then first index of the entry's RRs in the type's list */
-  readonly count: List<Uint32Array>;
-  readonly start: List<Uint32Array>;
+  readonly count: Uint32Array;
+  readonly start: Uint32Array;
   /** IPv4 addresses as unsigned 32-bit numbers */
-  readonly aList = u32List(1024);
+  readonly aList;
   /** IPv6 addresses, 16 bytes each */
-  readonly aaaaList = u8List(1024);
+  readonly aaaaList;
   /** SRV RR ids, per entry */
-  readonly srvList = u32List(1024);
-  /** by SRV RR id: the target's store name id */
-  readonly srvTarget = u32List(1024);
+  readonly srvList;
+  /** by SRV RR id: the target's node */
+  readonly srvTarget;
   /** by SRV RR id: the port << 8 | the target's wire length */
-  readonly srvPortLen = u32List(1024);
-  /** store name id → its entry, or -1 (not a host name in the domain, or no values) */
-  private readonly entryOf: Int32Array;
-  /** (target name id, port) → SRV RR id: names holding the same value share one encoded RR */
-  private readonly srvIds = new Map<number, number>();
-  /** store name id → 1 when it is a usable SRV target (a host name other than the root) */
-  private readonly targetOk: Uint8Array;
+  readonly srvPortLen;
+  /** the hash index: entry + 1 per slot (0 = empty), open addressing, linear probing */
+  readonly slots: Uint32Array;
+  /** the apex's entry */
+  readonly apexEntry: number;
+  /** by SRV target node: its first SRV RR id, or -1; `srvNext` chains the others */
+  private readonly srvFirst: Int32Array;
+  private readonly srvNext;
+  /** a name written without its trailing dot → the absolute name it is in DNS */
+  private readonly twin = new Map<number, number>();
+  private readonly single = [0];
 
   constructor(
     private readonly store: RecordStore,
-    private readonly apexKey: string,
+    apexText: string,
   ) {
-    const n = store.nameCount;
-    this.entryOf = new Int32Array(n).fill(-1);
-    this.targetOk = new Uint8Array(n);
-    this.count = u32List(n * 3 + 48);
-    this.start = u32List(n * 3 + 48);
+    const tree = store.names;
+    const budget = store.budget;
+    const apex = store.id(apexText);
+    this.findTwins();
+    const n = tree.size;
+    // Per node: wireLen, runHash, inDomain, needed, entryOf, srvFirst.
+    budget.charge(n * 16);
+    const wireLen = new Uint16Array(n);
+    const runHash = new Int32Array(n);
+    const inDomain = new Uint8Array(n);
+    wireLen[ROOT] = 1;
+    runHash[ROOT] = FNV_OFFSET;
+    inDomain[ROOT] = apex === ROOT ? 1 : 0;
+    for (let id = RELATIVE + 1; id < n; id++) {
+      const parent = tree.parent(id);
+      const up = wireLen[parent]!;
+      if (up === 0) continue;
+      const label = tree.label(id);
+      const len = up + 1 + label.length;
+      if (len > MAX_NAME_LEN || !isHostLabel(label)) continue;
+      wireLen[id] = len;
+      runHash[id] = hashLabel(runHash[parent]!, label);
+      inDomain[id] = id === apex || inDomain[parent] === 1 ? 1 : 0;
+    }
+    this.wireLen = wireLen;
+
+    // Entries: the names with values DNS can use, and every name between them and the apex (RFC 8020).
+    const needed = new Uint8Array(n);
+    needed[apex] = 1;
     const sources = new Map<number, number[]>();
+    for (const [relative, absolute] of this.twin) {
+      const list = sources.get(absolute);
+      if (list === undefined) sources.set(absolute, [absolute, relative]);
+      else list.push(relative);
+    }
     for (let id = 0; id < n; id++) {
-      if (!this.hasUsable(id)) continue;
-      const e = this.entryFor(id);
-      if (e < 0) continue;
-      const merged = sources.get(e);
-      if (merged === undefined) sources.set(e, [id]);
-      else merged.push(id);
+      if (inDomain[id] === 0 || needed[id] === 1) continue;
+      if (!this.hasUsable(id) && !(sources.get(id)?.some((s) => this.hasUsable(s)) ?? false)) continue;
+      for (let x = id; needed[x] === 0; x = tree.parent(x)) needed[x] = 1;
     }
-    for (const [e, ids] of sources) {
-      for (const type of [T_A, T_AAAA, T_SRV] as const) this.fill(e, type, ids);
+    const entryOf = new Int32Array(n).fill(NONE);
+    let entries = 0;
+    let nameBytes = 0;
+    for (let id = 0; id < n; id++) {
+      if (needed[id] === 0) continue;
+      entryOf[id] = entries++;
+      nameBytes += wireLen[id]!;
     }
-    this.addAncestors();
-    if (this.find(apexKey) < 0) this.entry(apexKey, hostNameHash(apexKey, 0, apexKey.length));
+    budget.charge(entries * 28);
+    const entryNode = new Uint32Array(entries);
+    for (let id = 0; id < n; id++) if (entryOf[id]! >= 0) entryNode[entryOf[id]!] = id;
+    this.entryOf = entryOf;
+    this.entryNode = entryNode;
+    this.nameBytes = nameBytes;
+    this.apexEntry = entryOf[apex]!;
+
+    this.count = new Uint32Array(entries * 3);
+    this.start = new Uint32Array(entries * 3);
+    this.srvFirst = new Int32Array(n).fill(NONE);
+    const values = (type: StoreType): number => store.valueCount(type);
+    this.aList = u32s(values(T_A), budget);
+    this.aaaaList = u8s(16 * values(T_AAAA), budget);
+    this.srvList = u32s(values(T_SRV), budget);
+    this.srvTarget = u32s(values(T_SRV), budget);
+    this.srvPortLen = u32s(values(T_SRV), budget);
+    this.srvNext = u32s(values(T_SRV), budget);
+    for (let e = 0; e < entries; e++) {
+      const node = entryNode[e]!;
+      const from = sources.get(node);
+      this.fillA(e, node, from);
+      this.fillAAAA(e, node, from);
+      this.fillSrv(e, node, from);
+    }
+
+    let cap = 8;
+    while (cap < entries * 2) cap *= 2;
+    budget.charge(cap * 4);
+    const slots = new Uint32Array(cap);
+    const mask = cap - 1;
+    for (let e = 0; e < entries; e++) {
+      let p = indexKey(runHash[entryNode[e]!]!) & mask;
+      while (slots[p] !== 0) p = (p + 1) & mask;
+      slots[p] = e + 1;
+    }
+    this.slots = slots;
   }
 
-  /** Entry index of an absolute lower-case name, or -1. */
-  find(key: string): number {
-    return this.names.find(key, hostNameHash(key, 0, key.length));
+  /** Entry of the absolute lower-case name `text`, or -1. */
+  find(text: string): number {
+    const node = this.store.names.find(text);
+    return node < 0 ? NONE : this.entryOf[node]!;
   }
 
   /** Glue of an absolute lower-case name: its entry index + 1 when it has A or AAAA records, else 0. */
-  addressEntry(key: string): number {
-    return this.glue(this.find(key));
+  addressEntry(text: string): number {
+    return this.glue(this.find(text));
   }
 
   /** Glue of the target of SRV RR `id`. */
@@ -107,169 +162,153 @@ export class TablePlan {
     return this.glue(this.entryOf[this.srvTarget.items[id]!]!);
   }
 
-  /** The target name of SRV RR `id`, as stored (a trailing dot optional). */
-  srvTargetName(id: number): string {
-    return this.store.names[this.srvTarget.items[id]!]!;
-  }
-
   private glue(e: number): number {
-    const count = this.count.items;
-    return e >= 0 && count[e * 3 + T_A]! + count[e * 3 + T_AAAA]! > 0 ? e + 1 : 0;
-  }
-
-  private entry(key: string, hash: number): number {
-    this.nameBytes += key === '.' ? 1 : key.length + 1;
-    this.count.reserve(3);
-    this.start.reserve(3);
-    this.count.length += 3;
-    this.start.length += 3;
-    return this.names.add(key, hash);
+    return e >= 0 && this.count[e * 3 + T_A]! + this.count[e * 3 + T_AAAA]! > 0 ? e + 1 : 0;
   }
 
   /**
-   * The entry of store name `id`, made on first use; -1 for names that must
-   * not reach DNS (not host names, or outside the domain). A name stored with
-   * and without its trailing dot is one entry.
+   * Names written without their trailing dot (only in stores made from text)
+   * answer in DNS as the absolute name: each one with values, or named as an
+   * SRV target, gets its absolute twin, made now so the per-node arrays cover it.
    */
-  private entryFor(id: number): number {
-    const name = this.store.names[id]!;
-    const h = hostNameHash(name, 0, name.length);
-    if (h < 0) return -1;
-    const key = name.endsWith('.') ? name : `${name}.`;
-    const apex = this.apexKey;
-    const at = key.length - apex.length;
-    if (apex !== '.' && key !== apex && !(at > 0 && key.charCodeAt(at - 1) === 0x2e && key.endsWith(apex))) return -1;
-    let e = this.names.find(key, h);
-    if (e < 0) e = this.entry(key, h);
-    this.entryOf[id] = e;
-    return e;
-  }
-
-  /**
-   * Appends the DNS-usable values of `type` of the entry's source names to
-   * the type's list. Values that cannot go on the wire (kept as text only,
-   * SRV targets that are not host names, SRV ports that are not numbers) are
-   * left out; values that are one RR in DNS (the same address written two
-   * ways, SRV ports equal modulo 2^16, a target with and without its dot)
-   * are kept once, the first time.
-   */
-  private fill(e: number, type: StoreType, ids: readonly number[]): void {
+  private findTwins(): void {
     const s = this.store;
-    const slot = e * 3 + type;
-    let n = 0;
-    let seen: Set<number | string> | null = null;
-    const distinct = (key: number | string): boolean => {
-      seen ??= new Set();
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    };
-    // One source name whose values are all numbers is the generator's case: distinct already.
-    const check = ids.length > 1 || s.hasRawValues(type) || (type === T_SRV && s.srvPortWraps);
-    if (type === T_A) {
-      this.start.items[slot] = this.aList.length;
-      for (const id of ids) {
-        for (let node = s.firstNode(type, id); node >= 0; node = s.nextNode(type, node)) {
-          if (!this.usable(type, node)) continue;
-          const ip = s.aOf(node);
-          if (check && !distinct(ip)) continue;
-          this.aList.push(ip);
-          n++;
-        }
-      }
-    } else if (type === T_AAAA) {
-      this.start.items[slot] = this.aaaaList.length / 16;
-      const bytes = s.aaaaBytes();
-      for (const id of ids) {
-        for (let node = s.firstNode(type, id); node >= 0; node = s.nextNode(type, node)) {
-          if (!this.usable(type, node)) continue;
-          if (check && !distinct(formatIPv6(bytes, node * 16))) continue;
-          const list = this.aaaaList;
-          list.reserve(16);
-          list.items.set(bytes.subarray(node * 16, node * 16 + 16), list.length);
-          list.length += 16;
-          n++;
-        }
-      }
-    } else {
-      this.start.items[slot] = this.srvList.length;
-      for (const id of ids) {
-        for (let node = s.firstNode(type, id); node >= 0; node = s.nextNode(type, node)) {
-          if (!this.usable(type, node)) continue;
-          const rr = this.srvId(s.srvTargetOf(node), s.srvDnsPort(node));
-          if (check && !distinct(rr)) continue;
-          this.srvList.push(rr);
-          n++;
-        }
-      }
+    const tree = s.names;
+    const n = tree.size;
+    const relative = new Uint8Array(n);
+    relative[RELATIVE] = 1;
+    let any = false;
+    for (let id = RELATIVE + 1; id < n; id++) {
+      if (relative[tree.parent(id)] === 1) relative[id] = 1;
+      any ||= relative[id] === 1;
     }
-    this.count.items[slot] = n;
+    if (!any) return;
+    const twinOf = (id: number): void => {
+      if (relative[id] === 1 && !this.twin.has(id)) this.twin.set(id, s.id(`${tree.text(id)}.`));
+    };
+    for (let id = 0; id < n; id++) {
+      if (s.count(TYPE_A, id) + s.count(TYPE_AAAA, id) + s.count(TYPE_SRV, id) > 0) twinOf(id);
+    }
+    for (let node = 0; node < s.valueCount(TYPE_SRV); node++) twinOf(s.srvTargetOf(node));
   }
 
   /** True when name `id` has a value that can go on the wire. */
   private hasUsable(id: number): boolean {
+    const s = this.store;
     for (const type of [T_A, T_AAAA, T_SRV] as const) {
-      for (let node = this.store.firstNode(type, id); node >= 0; node = this.store.nextNode(type, node)) {
+      for (let node = s.firstNode(type, id); node >= 0; node = s.nextNode(type, node)) {
         if (this.usable(type, node)) return true;
       }
     }
     return false;
   }
 
+  /**
+   * Values that cannot go on the wire are left out: values kept as text only,
+   * SRV targets that are not host names (or the root), SRV ports that are not
+   * numbers.
+   */
   private usable(type: StoreType, node: number): boolean {
     const s = this.store;
     if (type !== T_SRV) return !s.isTextOnly(type, node);
-    return s.srvDnsPort(node) >= 0 && this.usableTarget(s.srvTargetOf(node));
+    return s.srvDnsPort(node) >= 0 && this.wireLen[this.dnsName(s.srvTargetOf(node))]! > 1;
   }
 
-  private usableTarget(id: number): boolean {
-    if (this.targetOk[id] === 0) {
-      const name = this.store.names[id]!;
-      this.targetOk[id] = hostWireLength(name, name.length) > 1 && hostNameHash(name, 0, name.length) >= 0 ? 1 : 2;
-    }
-    return this.targetOk[id] === 1;
+  /** The names whose values an entry holds: its own name, or that and its twins. */
+  private sourcesOf(node: number, from: readonly number[] | undefined): readonly number[] {
+    if (from !== undefined) return from;
+    this.single[0] = node;
+    return this.single;
   }
 
-  /** The SRV RR id of (target, port), one per distinct pair; a target written with and without its dot is one. */
-  private srvId(target: number, port: number): number {
-    const name = this.store.names[target]!;
-    const canonicalTarget = name.endsWith('.') ? target : this.store.find(`${name}.`);
-    const t = canonicalTarget >= 0 ? canonicalTarget : target;
-    const key = t * PORT_SPACE + port;
-    let rr = this.srvIds.get(key);
-    if (rr === undefined) {
-      rr = this.srvTarget.length;
-      this.srvTarget.push(t);
-      this.srvPortLen.push((port << 8) | hostWireLength(this.store.names[t]!, this.store.names[t]!.length));
-      this.srvIds.set(key, rr);
-    }
-    return rr;
+  private dnsName(id: number): number {
+    return this.twin.get(id) ?? id;
   }
 
-  /** Every ancestor of a stored name exists (RFC 8020), down to the apex. */
-  private addAncestors(): void {
-    const keys = this.names.keys;
-    const stored = keys.length;
-    // Names come grouped by parent: remember the last two parents found.
-    let known1 = '';
-    let known2 = '';
-    for (let i = 0; i < stored; i++) {
-      const key = keys[i]!;
-      if (key === '.') continue;
-      for (let from = key.indexOf('.') + 1; ; from = key.indexOf('.', from) + 1) {
-        const len = from === key.length ? 1 : key.length - from;
-        if ((known1.length === len && key.endsWith(known1)) || (known2.length === len && key.endsWith(known2))) break;
-        const h = hostNameHash(key, from, key.length);
-        const e = this.names.findSuffix(key, from, h);
-        if (e >= 0) {
-          known2 = known1;
-          known1 = keys[e]!;
-          break;
+  // The three fills append the entry's usable values to their type's list.
+  // Values that are one RR in DNS (the same address written two ways, SRV
+  // ports equal modulo 2^16, a target with and without its dot) are kept
+  // once, the first time; that can only happen when a name has a twin or the
+  // store was made from text, so the generator's case skips the check.
+
+  private fillA(e: number, node: number, from: readonly number[] | undefined): void {
+    const s = this.store;
+    const slot = e * 3 + T_A;
+    const seen = from !== undefined || s.hasRawValues(T_A) ? new Set<number>() : null;
+    this.start[slot] = this.aList.length;
+    let n = 0;
+    for (const id of this.sourcesOf(node, from)) {
+      for (let v = s.firstNode(T_A, id); v >= 0; v = s.nextNode(T_A, v)) {
+        if (!this.usable(T_A, v)) continue;
+        const ip = s.aOf(v);
+        if (seen !== null) {
+          if (seen.has(ip)) continue;
+          seen.add(ip);
         }
-        const parent = from === key.length ? '.' : key.slice(from);
-        this.entry(parent, h);
-        if (parent === this.apexKey || parent === '.') break;
+        this.aList.push(ip);
+        n++;
       }
     }
+    this.count[slot] = n;
+  }
+
+  private fillAAAA(e: number, node: number, from: readonly number[] | undefined): void {
+    const s = this.store;
+    const slot = e * 3 + T_AAAA;
+    const seen = from !== undefined || s.hasRawValues(T_AAAA) ? new Set<string>() : null;
+    const bytes = s.aaaaBytes();
+    const list = this.aaaaList;
+    this.start[slot] = list.length / 16;
+    let n = 0;
+    for (const id of this.sourcesOf(node, from)) {
+      for (let v = s.firstNode(T_AAAA, id); v >= 0; v = s.nextNode(T_AAAA, v)) {
+        if (!this.usable(T_AAAA, v)) continue;
+        if (seen !== null) {
+          const key = formatIPv6(bytes, v * 16);
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
+        list.reserve(16);
+        list.items.set(bytes.subarray(v * 16, v * 16 + 16), list.length);
+        list.length += 16;
+        n++;
+      }
+    }
+    this.count[slot] = n;
+  }
+
+  private fillSrv(e: number, node: number, from: readonly number[] | undefined): void {
+    const s = this.store;
+    const slot = e * 3 + T_SRV;
+    const seen = from !== undefined || s.hasRawValues(T_SRV) || s.srvPortWraps ? new Set<number>() : null;
+    this.start[slot] = this.srvList.length;
+    let n = 0;
+    for (const id of this.sourcesOf(node, from)) {
+      for (let v = s.firstNode(T_SRV, id); v >= 0; v = s.nextNode(T_SRV, v)) {
+        if (!this.usable(T_SRV, v)) continue;
+        const rr = this.srvId(this.dnsName(s.srvTargetOf(v)), s.srvDnsPort(v));
+        if (seen !== null) {
+          if (seen.has(rr)) continue;
+          seen.add(rr);
+        }
+        this.srvList.push(rr);
+        n++;
+      }
+    }
+    this.count[slot] = n;
+  }
+
+  /** The SRV RR id of (target, port): names holding the same value share one encoded RR. */
+  private srvId(target: number, port: number): number {
+    const portLen = this.srvPortLen;
+    for (let rr = this.srvFirst[target]!; rr !== NONE; rr = this.srvNext.items[rr]! - 1) {
+      if (portLen.items[rr]! >>> 8 === port) return rr;
+    }
+    const rr = this.srvTarget.length;
+    this.srvTarget.push(target);
+    portLen.push((port << 8) | this.wireLen[target]!);
+    this.srvNext.push(this.srvFirst[target]! + 1);
+    this.srvFirst[target] = rr;
+    return rr;
   }
 }

@@ -7,7 +7,7 @@
 import { MesosDnsError } from '../errors.js';
 import type { RecordStore } from '../records/store.js';
 import { buildTableBuffer, type TableMeta } from './build.js';
-import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION, hashWire } from './layout.js';
+import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION, hashWireName } from './layout.js';
 import { formatIPv4, formatIPv6 } from '../net/ip.js';
 import { RR_AAAA_LEN, RR_A_LEN, RR_FIXED_LEN, SRV_TARGET_AT } from '../wire/constants.js';
 import { hostNameToWire, wireToName } from './encode.js';
@@ -110,7 +110,9 @@ export class RecordTable {
     const u8 = this.u8;
     const len = end - start;
     const mask = this.hashMask;
-    let h = hashWire(buf, start, end) & mask;
+    const key = hashWireName(buf, start, end);
+    if (key < 0) return -1;
+    let h = key & mask;
     for (;;) {
       const slot = u32[this.hashOff + h]!;
       if (slot === 0) return -1;

@@ -22,7 +22,11 @@ export function taskRecords(store: RecordStore, from: number, to: number): GoEnu
     const ref = store.journal.items[j]!;
     const type = (ref >>> 30) as StoreType;
     const node = ref & 0x3fffffff;
-    out.push({ name: store.names[store.ownerOf(type, node)]!, host: store.text(type, node), rtype: TYPE_NAMES[type]! });
+    out.push({
+      name: store.nameText(store.ownerOf(type, node)),
+      host: store.text(type, node),
+      rtype: TYPE_NAMES[type]!,
+    });
   }
   return out;
 }
@@ -48,7 +52,7 @@ const TYPES: Record<RecordType, StoreType> = { A: TYPE_A, AAAA: TYPE_AAAA, SRV: 
 export function fromGoEnumeration(doc: GoEnumeration, store: RecordStore): Enumeration {
   const nodeOf = (r: GoEnumRecord): number => {
     const type = TYPES[r.rtype];
-    const id = store.find(r.name);
+    const id = store.names.find(r.name);
     for (let n = store.firstNode(type, id); n >= 0; n = store.nextNode(type, n)) {
       if (store.text(type, n) === r.host) return (type << 30) | n;
     }

@@ -29,7 +29,7 @@ describe('renderAxfr', () => {
     });
   }
 
-  it('renders empty maps as {} and sorts upper case and astral characters as Go does', () => {
+  it('renders empty maps as {} and sorts names and values by UTF-8 bytes, upper case and astral characters as Go does', () => {
     const rs: RecordSet = {
       a: new Map<string, Values>([
         ['b.mesos.', ['10.0.0.2', '10.0.0.1']],
@@ -52,7 +52,7 @@ describe('renderAxfr', () => {
       '{\n  "TTL": 60,\n  "Serial": 7,\n  "RefreshSeconds": 30,\n  "Mname": "ns1.mesos.",\n  "Rname": "root.ns1.mesos.",\n  "Domain": "mesos",\n' +
         '  "Records": {\n   "As": {\n' +
         '    "My DB.mesos.": [\n     "10.0.0.3"\n    ],\n' +
-        '    "b.mesos.": [\n     "10.0.0.2",\n     "10.0.0.1"\n    ],\n' +
+        '    "b.mesos.": [\n     "10.0.0.1",\n     "10.0.0.2"\n    ],\n' +
         '    "\uFF21.mesos.": [\n     "10.0.0.5"\n    ],\n' +
         '    "\u{1F600}.mesos.": [\n     "10.0.0.4"\n    ]\n   },\n' +
         '   "AAAAs": {},\n' +

@@ -1,0 +1,174 @@
+/**
+ * Every name of a record store, as a tree of labels. A refresh at 50,000
+ * tasks makes ~400,000 names, most of them one new label under a shared
+ * parent (`<task>-<hash>-<agent>` under `<framework>.<domain>.`). Interning
+ * the label under its parent hashes a short string that is reused (for the
+ * `.slave.` twin too) instead of building and hashing every full name, and
+ * the table build derives each name's wire form, validity and index hash
+ * from its parent's in one pass, without parsing text again.
+ *
+ * A name's text and its place in the tree map one to one: the labels are the
+ * text split at its dots. Absolute names (ending in `.`) hang below ROOT,
+ * names written without the trailing dot below RELATIVE: the Go program keeps
+ * `a.mesos` and `a.mesos.` as two map keys, and so do we. A parent's id is
+ * always smaller than its children's.
+ */
+import type { MemoryBudget } from './budget.js';
+
+/** The root, `.`; every absolute name descends from it. */
+export const ROOT = 0;
+/** The empty text; names written without a trailing dot descend from it. */
+export const RELATIVE = 1;
+const NONE = -1;
+
+/** FNV-1a of a label, seeded with its parent: the key of the child index. */
+function childKey(parent: number, label: string): number {
+  let h = Math.imul(0x811c9dc5 ^ parent, 0x01000193);
+  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
+  h ^= h >>> 15;
+  return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
+}
+
+export class NameTree {
+  private parents: Int32Array;
+  /** by id: `childKey` of the name */
+  private keys: Int32Array;
+  /** by id: 1 once the name has a child */
+  private internal: Uint8Array;
+  private readonly labels: string[] = ['', ''];
+  /**
+   * The child index, over all names: id + 1 per slot (0 = empty), open
+   * addressing with linear probing, at most half full. Typed arrays, not a
+   * Map per parent: ~400,000 names a refresh then cost no garbage and no
+   * rehashing of string keys.
+   */
+  private slots: Int32Array;
+  /** by id: the text of names that have children, kept because every child's text starts from it */
+  private readonly texts: Array<string | undefined> = ['.', ''];
+
+  /** `size`: about how many names there will be */
+  constructor(
+    private readonly budget: MemoryBudget,
+    size = 1024,
+  ) {
+    const n = Math.max(size, 16);
+    let slots = 16;
+    while (slots < 2 * n) slots *= 2;
+    budget.charge(n * 9 + slots * 4);
+    this.parents = new Int32Array(n);
+    this.keys = new Int32Array(n);
+    this.internal = new Uint8Array(n);
+    this.slots = new Int32Array(slots);
+    this.parents[ROOT] = NONE;
+    this.parents[RELATIVE] = NONE;
+  }
+
+  get size(): number {
+    return this.labels.length;
+  }
+
+  parent(id: number): number {
+    return this.parents[id]!;
+  }
+
+  label(id: number): string {
+    return this.labels[id]!;
+  }
+
+  /** The child of `parent` with `label`, which holds no dot; made on first use. */
+  child(parent: number, label: string): number {
+    const key = childKey(parent, label);
+    const mask = this.slots.length - 1;
+    let p = key & mask;
+    for (let slot = this.slots[p]!; slot !== 0; slot = this.slots[p]!) {
+      const id = slot - 1;
+      if (this.keys[id] === key && this.parents[id] === parent && this.labels[id] === label) return id;
+      p = (p + 1) & mask;
+    }
+    const id = this.labels.length;
+    if (id === this.parents.length) this.grow();
+    this.parents[id] = parent;
+    this.keys[id] = key;
+    this.labels.push(label);
+    this.texts.push(undefined);
+    this.internal[parent] = 1;
+    this.slots[p] = id + 1;
+    if ((id + 1) * 2 > this.slots.length) this.rehash();
+    return id;
+  }
+
+  /** The child of `parent` with `label`, or -1. */
+  private findChild(parent: number, label: string): number {
+    const key = childKey(parent, label);
+    const mask = this.slots.length - 1;
+    for (let p = key & mask, slot = this.slots[p]!; slot !== 0; p = (p + 1) & mask, slot = this.slots[p]!) {
+      const id = slot - 1;
+      if (this.keys[id] === key && this.parents[id] === parent && this.labels[id] === label) return id;
+    }
+    return NONE;
+  }
+
+  private grow(): void {
+    const size = this.parents.length * 2;
+    this.budget.charge((size - this.parents.length) * 9);
+    const parents = new Int32Array(size);
+    parents.set(this.parents);
+    this.parents = parents;
+    const keys = new Int32Array(size);
+    keys.set(this.keys);
+    this.keys = keys;
+    const internal = new Uint8Array(size);
+    internal.set(this.internal);
+    this.internal = internal;
+  }
+
+  private rehash(): void {
+    this.budget.charge(this.slots.byteLength * 2);
+    const slots = new Int32Array(this.slots.length * 2);
+    const mask = slots.length - 1;
+    for (let id = RELATIVE + 1; id < this.labels.length; id++) {
+      let p = this.keys[id]! & mask;
+      while (slots[p] !== 0) p = (p + 1) & mask;
+      slots[p] = id + 1;
+    }
+    this.slots = slots;
+  }
+
+  /** The name `<text>.<parent>`: `text`'s labels, the last one nearest `parent`. */
+  below(parent: number, text: string): number {
+    if (!text.includes('.')) return this.child(parent, text);
+    const labels = text.split('.');
+    let id = parent;
+    for (let i = labels.length - 1; i >= 0; i--) id = this.child(id, labels[i]!);
+    return id;
+  }
+
+  /** The id of the name written `text`, made on first use. */
+  intern(text: string): number {
+    if (text === '.') return ROOT;
+    if (text === '') return RELATIVE;
+    return text.endsWith('.') ? this.below(ROOT, text.slice(0, -1)) : this.below(RELATIVE, text);
+  }
+
+  /** The id of the name written `text`, or -1 when it was never made. */
+  find(text: string): number {
+    if (text === '.') return ROOT;
+    if (text === '') return RELATIVE;
+    const absolute = text.endsWith('.');
+    const labels = (absolute ? text.slice(0, -1) : text).split('.');
+    let id = absolute ? ROOT : RELATIVE;
+    for (let i = labels.length - 1; i >= 0 && id !== NONE; i--) id = this.findChild(id, labels[i]!);
+    return id;
+  }
+
+  /** The name's text, exactly as it was interned. */
+  text(id: number): string {
+    const known = this.texts[id];
+    if (known !== undefined) return known;
+    const parent = this.parents[id]!;
+    const label = this.labels[id]!;
+    const text = parent === ROOT ? `${label}.` : parent === RELATIVE ? label : `${label}.${this.text(parent)}`;
+    if (this.internal[id] === 1) this.texts[id] = text;
+    return text;
+  }
+}
