@@ -46,6 +46,8 @@ export class ServingState {
   /** ordered master list currently used (leader candidate first), `host:port` or `""` */
   masters: string[] = [];
   zkConnected: boolean | null = null;
+  /** renders of the HTTP views (`/v1/axfr`, `/v1/enumerate`) started, by view; a cached body is not one */
+  readonly viewRenders = { axfr: 0, enumerate: 0 };
 
   swap(next: Snapshot): void {
     this.current = next;

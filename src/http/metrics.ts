@@ -141,6 +141,16 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
       this.inc({ result: 'failure' }, serving.refreshFailures);
     },
   });
+  new Counter({
+    name: 'mesos_dns_view_renders_total',
+    help: 'Renders of /v1/axfr and /v1/enumerate from the records, by view (a cached body is not counted)',
+    labelNames: ['view'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [view, n] of Object.entries(serving.viewRenders)) this.inc({ view }, n);
+    },
+  });
   plainGauge(registry, 'mesos_dns_refresh_duration_seconds', 'Duration of the last refresh attempt', () =>
     serving.lastOutcome ? serving.lastOutcome.durationMs / 1000 : 0,
   );

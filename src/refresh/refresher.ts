@@ -257,6 +257,7 @@ export class Refresher {
     }
     const w = this.worker;
     if (w === null || this.generation === 0) throw notLoaded();
+    this.opts.serving.viewRenders[view]++;
     const id = this.nextId++;
     const parts: Buffer[] = [];
     let size = 0;

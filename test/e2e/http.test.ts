@@ -1,8 +1,11 @@
 import { lookup } from 'node:dns/promises';
+import { get as httpGet, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureRecords, fixtureNames, readFixture } from '../helpers/fixtures.js';
+import { fixtureRecords, fixtureNames, fixtureText, readFixture, withGoPrefix } from '../helpers/fixtures.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
 import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+import { dig } from '../helpers/dig.js';
+import { waitFor } from '../helpers/wait.js';
 import { fixtureState } from '../helpers/fixtures.js';
 import type { GoEnumeration } from '../helpers/enumeration.js';
 
@@ -86,6 +89,14 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
     expect(sortedRecords(Records)).toEqual(want);
   });
 
+  it("/v1/axfr and /v1/enumerate are byte for byte the Go program's, when localhost is only 127.0.0.1", async (ctx) => {
+    if ((await localhostExtras()).length > 0) ctx.skip();
+    const axfr = await (await fetch(`${base}/v1/axfr`)).text();
+    expect(axfr.replace(/\n {2}"Serial": \d+,/, '')).toBe(withGoPrefix(fixtureText(name, 'axfr.json')));
+    const enumerate = await (await fetch(`${base}/v1/enumerate`)).text();
+    expect(enumerate).toBe(withGoPrefix(fixtureText(name, 'enumerate.json')));
+  });
+
   it('/v1/enumerate equals the Go enumerate.json (order of list items aside)', async () => {
     const body = (await (await fetch(`${base}/v1/enumerate`)).json()) as GoEnumeration;
     expect(sortedEnumeration(body)).toEqual(sortedEnumeration(readFixture(name, 'enumerate.json') as GoEnumeration));
@@ -140,4 +151,65 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
     const version = (await (await fetch(`${base}/v1/version`)).json()) as Record<string, string>;
     expect(Object.keys(version)).toEqual(['Service', 'URL', 'Version']);
   });
+});
+
+/** `tasks` running tasks of one app on ten agents, plus one named `extra` when given. */
+function bigState(leader: string, tasks: number, extra?: string): Record<string, unknown> {
+  const slaves = Array.from({ length: 10 }, (_, i) => ({ id: `agent-S${i}`, pid: `slave(1)@10.0.0.${i + 1}:5051` }));
+  const names = Array.from({ length: tasks }, (_, i) => `app-${i % 100}`);
+  if (extra !== undefined) names.push(extra);
+  const list = names.map((name, i) => ({
+    id: `${name}.${i}`,
+    name,
+    slave_id: `agent-S${i % 10}`,
+    state: 'TASK_RUNNING',
+    resources: { ports: `[${31000 + (i % 500)}-${31000 + (i % 500)}]` },
+  }));
+  return { leader, slaves, frameworks: [{ name: 'marathon', pid: 'scheduler(1)@10.0.0.99:8080', tasks: list }] };
+}
+
+describe('HTTP bodies never hold up DNS', () => {
+  it('answers from a new table while a body of the old records is still being read, and renders new ones on request', async () => {
+    const master = await startStandInMaster();
+    master.serve(bigState(master.upid, 3000));
+    const server = await startMesosDns(testConfig({ masters: [master.address], refreshSeconds: 1 }));
+    try {
+      await server.waitForRefresh();
+      // A reader that takes the first chunk of /v1/enumerate (about 4 MB in all) and then stops reading.
+      const reply = await new Promise<IncomingMessage>((resolve, reject) =>
+        httpGet(`http://127.0.0.1:${server.httpPort}/v1/enumerate`, resolve).on('error', reject),
+      );
+      const chunks: Buffer[] = [];
+      await new Promise<void>((resolve) => reply.once('data', (c: Buffer) => (chunks.push(c), resolve())));
+      reply.pause();
+
+      master.serve(bigState(master.upid, 3000, 'fresh-task'));
+      await waitFor(
+        'fresh-task in DNS',
+        async () => (await dig(server.udpPort, ['fresh-task.marathon.mesos.', 'A'])).answer.length,
+        { until: (n) => n === 1, timeoutMs: 15_000 },
+      );
+      // The swap did not wait for the body: it is still being sent, from the records it started with.
+      expect(reply.complete).toBe(false);
+      reply.on('data', (c: Buffer) => chunks.push(c));
+      reply.resume();
+      await new Promise((resolve) => reply.once('end', resolve));
+      const old = Buffer.concat(chunks).toString('utf8');
+      expect(JSON.parse(old)).toHaveProperty('frameworks');
+      expect(old).not.toContain('fresh-task');
+
+      // No body of the new records existed until asked for: one render so far, the one just read.
+      const renders = async (): Promise<string> => {
+        const text = await (await fetch(`http://127.0.0.1:${server.httpPort}/metrics`)).text();
+        return /^mesos_dns_view_renders_total\{view="enumerate"\} (\d+)$/m.exec(text)?.[1] ?? '';
+      };
+      expect(await renders()).toBe('1');
+      const now = await (await fetch(`http://127.0.0.1:${server.httpPort}/v1/enumerate`)).text();
+      expect(now).toContain('"fresh-task"');
+      expect(await renders()).toBe('2');
+    } finally {
+      await server.stop();
+      await master.close();
+    }
+  }, 60_000);
 });

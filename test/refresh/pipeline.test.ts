@@ -1,4 +1,5 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { hasCode } from '../../src/errors.js';
 import { closeFetchAgents, fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
 import { RefreshPipeline } from '../../src/refresh/pipeline.js';
 import { fixtureConfig, fixtureState, stateWithLeader } from '../helpers/fixtures.js';
@@ -19,6 +20,109 @@ async function master(): Promise<StandInMaster> {
   open.push(m);
   return m;
 }
+
+/** A state whose every host is an IP address: a host name would have to be looked up again each refresh. */
+function ipOnlyState(leader: string, extra: Record<string, unknown> = {}, agents = 2): Record<string, unknown> {
+  const slaves = Array.from({ length: agents }, (_, i) => ({
+    id: `agent-S${i}`,
+    pid: `slave(1)@10.0.0.${i + 1}:5051`,
+  }));
+  const tasks = Array.from({ length: 4 }, (_, i) => ({
+    id: `web.${i}`,
+    name: 'web',
+    slave_id: `agent-S${i % agents}`,
+    state: 'TASK_RUNNING',
+    resources: { ports: '[31000-31001]' },
+  }));
+  return { leader, slaves, frameworks: [{ name: 'marathon', pid: 'scheduler(1)@10.0.0.9:8080', tasks }], ...extra };
+}
+
+function pipeline(refreshHeapMiB?: number): RefreshPipeline {
+  const config = fixtureConfig('upstream-fake');
+  if (refreshHeapMiB !== undefined) config.refreshHeapMiB = refreshHeapMiB;
+  return new RefreshPipeline(config, fetchOptionsFromConfig(config), memoryLogger().log);
+}
+
+describe('RefreshPipeline skips work that changes nothing', () => {
+  it('ends at the fetch when the body is byte for byte the last one', async () => {
+    const m = await master();
+    m.serve(ipOnlyState(m.upid));
+    const p = pipeline();
+    const first = await p.run([m.address]);
+    expect(first.kind).toBe('table');
+
+    const again = await p.run([m.address]);
+    expect(again).toMatchObject({ kind: 'unchanged', reason: 'same state', serial: first.serial });
+    expect(again.timings.generateMs).toBe(0);
+    expect(again.timings.buildMs).toBe(0);
+    // The records the HTTP views render stay those of the last generation.
+    expect(again.generation).toBe(first.generation);
+  });
+
+  it('builds no table when other bytes make the same records, and a new one when a record changes', async () => {
+    const m = await master();
+    m.serve(ipOnlyState(m.upid));
+    const p = pipeline();
+    const first = await p.run([m.address]);
+
+    // A field the generator never reads: new bytes, same records.
+    m.serve(ipOnlyState(m.upid, { build_time: 12345 }));
+    const same = await p.run([m.address]);
+    expect(same).toMatchObject({ kind: 'unchanged', reason: 'same records', serial: first.serial });
+    expect(same.timings.generateMs).toBeGreaterThan(0);
+    expect(same.timings.buildMs).toBe(0);
+
+    m.serve(ipOnlyState(m.upid, {}, 3));
+    const changed = await p.run([m.address]);
+    expect(changed.kind).toBe('table');
+    expect(changed.serial).toBeGreaterThan(first.serial);
+  });
+
+  it('parses the same bytes again after a reconfigure, and for another masters list', async () => {
+    const m = await master();
+    m.serve(ipOnlyState(m.upid));
+    const p = pipeline();
+    await p.run([m.address]);
+    const config = fixtureConfig('upstream-fake');
+    config.ttl = 7;
+    p.reconfigure(config, fetchOptionsFromConfig(config));
+    const afterReload = await p.run([m.address]);
+    expect(afterReload.kind).toBe('table');
+    // Parsed again (generateMs > 0), though the records come out the same.
+    expect(await p.run(['', m.address])).toMatchObject({ kind: 'unchanged', reason: 'same records' });
+  });
+});
+
+describe('RefreshPipeline memory budget', () => {
+  it('parses the same bytes again when the state names hosts, whose addresses may have moved', async () => {
+    const m = await master();
+    const p = pipeline();
+    await p.run([m.address]);
+    expect(await p.run([m.address])).toMatchObject({ kind: 'unchanged', reason: 'same records' });
+  });
+
+  it('fails a refresh whose records would pass refreshHeapMiB, before allocating them', async () => {
+    const m = await master();
+    const tasks = Array.from({ length: 40 }, (_, i) => ({
+      id: `heavy-${i}.1`,
+      name: `heavy-${i}`,
+      slave_id: 'agent-S0',
+      state: 'TASK_RUNNING',
+      resources: { ports: '[1-1024]' },
+    }));
+    m.serve({
+      leader: m.upid,
+      slaves: [{ id: 'agent-S0', pid: 'slave(1)@10.0.0.1:5051' }],
+      frameworks: [{ name: 'marathon', pid: 'scheduler(1)@10.0.0.2:8080', tasks }],
+    });
+    const err = await pipeline(4)
+      .run([m.address])
+      .catch((e: unknown) => e);
+    expect(hasCode(err, 'MESOS_DNS_REFRESH_OUT_OF_MEMORY')).toBe(true);
+    // The same state fits a larger budget.
+    expect((await pipeline(256).run([m.address])).kind).toBe('table');
+  });
+});
 
 describe('RefreshPipeline', () => {
   it('a pipeline replacing a dead worker serves a serial above the one being served, never below', async () => {

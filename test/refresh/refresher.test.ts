@@ -1,0 +1,118 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { closeFetchAgents, fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
+import { Refresher } from '../../src/refresh/refresher.js';
+import { ServingState } from '../../src/serving.js';
+import { fixtureConfig } from '../helpers/fixtures.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
+import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const WORKER = new URL('../../dist/src/refresh/worker.js', import.meta.url);
+const MiB = 1024 * 1024;
+const LOG = { verbosity: 0, pretty: false, toStderr: true };
+
+const open: Array<{ close(): Promise<void> } | { stop(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((o) => ('close' in o ? o.close() : o.stop())));
+});
+afterAll(async () => {
+  await closeFetchAgents();
+});
+
+function refresher(
+  masters: string[],
+  refreshHeapMiB: number,
+  workerUrl = WORKER,
+): { r: Refresher; serving: ServingState } {
+  const config = fixtureConfig('upstream-fake');
+  config.refreshHeapMiB = refreshHeapMiB;
+  const serving = new ServingState();
+  serving.masters = masters;
+  const r = new Refresher({
+    config,
+    fetchOptions: fetchOptionsFromConfig(config),
+    serving,
+    log: memoryLogger().log,
+    logOptions: LOG,
+    workerUrl,
+  });
+  open.push(r);
+  return { r, serving };
+}
+
+/** A state of `tasks` tasks in which generation `g` moves one task to another agent: every refresh has new records. */
+function changingState(leader: string, tasks: number, g: number): Record<string, unknown> {
+  const agents = 20;
+  const slaves = Array.from({ length: agents }, (_, i) => ({ id: `agent-S${i}`, pid: `slave(1)@10.0.${i}.1:5051` }));
+  const list = Array.from({ length: tasks }, (_, i) => ({
+    id: `app-${i % 50}.${i}`,
+    name: `app-${i % 50}`,
+    slave_id: `agent-S${(i + (i === g % tasks ? g : 0)) % agents}`,
+    state: 'TASK_RUNNING',
+    resources: { ports: `[${31000 + (i % 100)}-${31001 + (i % 100)}]` },
+    discovery: { name: `app-${i % 50}`, ports: { ports: [{ number: 80, name: 'http', protocol: 'tcp' }] } },
+  }));
+  return { leader, slaves, frameworks: [{ name: 'marathon', pid: 'scheduler(1)@10.0.99.1:8080', tasks: list }] };
+}
+
+async function refreshOnce(r: Refresher): Promise<void> {
+  r.request();
+  await r.whenIdle();
+}
+
+async function readView(r: Refresher, view: 'axfr' | 'enumerate'): Promise<number> {
+  let bytes = 0;
+  for await (const chunk of r.view(view)) bytes += chunk.length;
+  return bytes;
+}
+
+describe('Refresher', () => {
+  it('survives a worker that runs out of heap: the refresh fails with its code, the next one starts a new worker', async () => {
+    const { r, serving } = refresher(['127.0.0.1:1'], 16, new URL('./oom-worker.mjs', import.meta.url));
+    for (let i = 1; i <= 2; i++) {
+      await refreshOnce(r);
+      expect(serving.lastOutcome?.error?.code).toBe('MESOS_DNS_REFRESH_OUT_OF_MEMORY');
+      expect(serving.refreshFailures).toBe(i);
+    }
+    expect(serving.current).toBeNull();
+  }, 60_000);
+
+  it('holds no more memory after 200 refreshes of a changing state than after the first 20', async () => {
+    const m: StandInMaster = await startStandInMaster();
+    open.push(m);
+    const tasks = 1500;
+    const { r, serving } = refresher([m.address], 64);
+    let tableBytes = 0;
+    const run = async (g: number): Promise<void> => {
+      m.serve(changingState(m.upid, tasks, g));
+      const before = serving.current?.serial;
+      await refreshOnce(r);
+      expect(serving.lastOutcome?.ok).toBe(true);
+      expect(serving.current?.serial).not.toBe(before);
+      tableBytes += serving.current!.table.buffer.byteLength;
+      // The HTTP views render from the worker's records, and small ones are cached per generation.
+      if (g % 10 === 0) expect(await readView(r, g % 20 === 0 ? 'axfr' : 'enumerate')).toBeGreaterThan(0);
+    };
+    for (let g = 0; g < 20; g++) await run(g);
+    gc();
+    const base = process.memoryUsage();
+    tableBytes = 0;
+    for (let g = 20; g < 120; g++) await run(g);
+    gc();
+    const mid = process.memoryUsage();
+    for (let g = 120; g < 220; g++) await run(g);
+    gc();
+    const end = process.memoryUsage();
+
+    // Had the tables (or anything of their size) been kept, memory would have grown by at least this much.
+    expect(tableBytes).toBeGreaterThan(100 * MiB);
+    expect((end.heapUsed - base.heapUsed) / MiB).toBeLessThan(8);
+    // The worker's heap settles within its limit over the first hundred; after that nothing grows.
+    expect((end.rss - base.rss) / MiB).toBeLessThan(48);
+    expect((end.rss - mid.rss) / MiB).toBeLessThan(16);
+  }, 180_000);
+});
