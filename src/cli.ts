@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { loadConfig } from './config/load.js';
 import { parseFlags, usage } from './config/flags.js';
 import type { Config } from './config/types.js';
+import { dnsListenAddresses } from './config/listeners.js';
 import { startDnsService, type DnsService } from './dns/listen/primary.js';
 import { ForwardLatency } from './dns/stats/latency.js';
 import { DnsStats } from './dns/stats/counters.js';
@@ -23,6 +24,7 @@ import { VERSION } from './version.js';
 const RESTART_KEYS = [
   'port',
   'listener',
+  'listeners',
   'dnsOn',
   'httpOn',
   'httpPort',
@@ -126,7 +128,12 @@ async function run(initial: Config, configPath: string, root: Logger, logOptions
     dns = await startDnsService({ config, serving, stats, log: root, logOptions, latency });
     running.push(dns);
     log.info(
-      { listener: config.listener, udpPort: dns.udpPort, tcpPort: dns.tcpPort, workers: config.workers },
+      {
+        addresses: dnsListenAddresses(config),
+        udpPort: dns.udpPort,
+        tcpPort: dns.tcpPort,
+        workers: config.workers,
+      },
       'DNS listening',
     );
   }

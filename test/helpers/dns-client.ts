@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { FrameDecoder, frame } from '../../src/wire/framing.js';
 
-/** One UDP query to 127.0.0.1:port; rejects after `timeoutMs` without a reply. */
+/** One UDP query to host:port; rejects after `timeoutMs` without a reply. */
 export function udpQuery(port: number, msg: Buffer, timeoutMs = 5000, host = '127.0.0.1'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
@@ -19,14 +19,17 @@ export function udpQuery(port: number, msg: Buffer, timeoutMs = 5000, host = '12
   });
 }
 
-/** Opens a TCP connection to 127.0.0.1:port and collects framed replies. */
-export async function tcpConnect(port: number): Promise<{
+/** Opens a TCP connection to host:port and collects framed replies. */
+export async function tcpConnect(
+  port: number,
+  host = '127.0.0.1',
+): Promise<{
   sock: net.Socket;
   replies: Buffer[];
   closed: Promise<void>;
   waitFor(n: number, timeoutMs?: number): Promise<Buffer[]>;
 }> {
-  const sock = net.connect({ port, host: '127.0.0.1' });
+  const sock = net.connect({ port, host });
   sock.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     sock.once('connect', resolve);
@@ -63,8 +66,8 @@ export async function tcpConnect(port: number): Promise<{
   };
 }
 
-export async function tcpQueries(port: number, msgs: Buffer[]): Promise<Buffer[]> {
-  const c = await tcpConnect(port);
+export async function tcpQueries(port: number, msgs: Buffer[], host = '127.0.0.1'): Promise<Buffer[]> {
+  const c = await tcpConnect(port, host);
   c.sock.write(Buffer.concat(msgs.map(frame)));
   try {
     return await c.waitFor(msgs.length);
