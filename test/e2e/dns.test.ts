@@ -173,7 +173,7 @@ describe('mesos-dns over real UDP and TCP (upstream-fake fixture)', () => {
   });
 });
 
-describe('truncation, EDNS0 and start-up', () => {
+describe('truncation and EDNS0', () => {
   let master: StandInMaster;
   let server: MesosDnsProcess;
 
@@ -241,23 +241,5 @@ describe('truncation, EDNS0 and start-up', () => {
     const d = await dig(server.tcpPort, ['+tcp', 'big.marathon.mesos.', 'A']);
     expect(d.answer).toHaveLength(60);
     expect(d.flags).not.toContain('tc');
-  });
-
-  it('answers SERVFAIL in the domain before the first state load, and serves once it arrives', async () => {
-    const slow = await startStandInMaster();
-    slow.hang();
-    const early = await startMesosDns(testConfig({ masters: [slow.address], stateTimeoutSeconds: 2 }));
-    try {
-      const d = await dig(early.udpPort, ['big.marathon.mesos.', 'A']);
-      expect(d.status).toBe('SERVFAIL');
-      slow.serve(bigState(slow.upid, 3));
-      const from = early.logs.length;
-      early.proc.kill('SIGHUP');
-      await early.waitForRefresh(from, 30_000);
-      expect((await dig(early.udpPort, ['big.marathon.mesos.', 'A'])).answer).toHaveLength(3);
-    } finally {
-      await early.stop();
-      await slow.close();
-    }
   });
 });

@@ -19,6 +19,44 @@ export function udpQuery(port: number, msg: Buffer, timeoutMs = 5000, host = '12
   });
 }
 
+/**
+ * What one UDP query to host:port meets: a reply, `refused` (an ICMP port unreachable: nothing is bound
+ * there; the socket is connected so the kernel reports it), or `silence` after `timeoutMs`.
+ */
+export function udpProbe(
+  port: number,
+  msg: Buffer,
+  host = '127.0.0.1',
+  timeoutMs = 2000,
+): Promise<'reply' | 'refused' | 'silence'> {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    const done = (outcome: 'reply' | 'refused' | 'silence'): void => {
+      clearTimeout(timer);
+      sock.removeAllListeners();
+      sock.on('error', () => undefined);
+      sock.close();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => done('silence'), timeoutMs);
+    sock.on('message', () => done('reply'));
+    sock.on('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? 'refused' : 'silence'));
+    sock.connect(port, host, () => sock.send(msg));
+  });
+}
+
+/** The error code of a TCP connection attempt to host:port (`ECONNREFUSED` when nothing listens), or null. */
+export function tcpConnectError(port: number, host = '127.0.0.1'): Promise<string | null> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ port, host });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(null);
+    });
+    sock.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
+}
+
 /** Opens a TCP connection to host:port and collects framed replies. */
 export async function tcpConnect(
   port: number,
