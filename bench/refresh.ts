@@ -79,11 +79,12 @@ child.stdout!.on('data', (chunk: string) => {
     } catch {
       continue;
     }
-    if (rec.msg === 'DNS listening') dnsPort = Number(rec.udpPort);
-    if (rec.msg === 'refresh done') {
-      refreshes.push(rec as unknown as (typeof refreshes)[number]);
+    // DNS listens only once the first refresh has loaded a table.
+    if (rec.msg === 'DNS listening') {
+      dnsPort = Number(rec.udpPort);
       firstRefresh();
     }
+    if (rec.msg === 'refresh done') refreshes.push(rec as unknown as (typeof refreshes)[number]);
   }
 });
 await loaded;

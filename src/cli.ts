@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import { loadConfig } from './config/load.js';
 import { parseFlags, usage } from './config/flags.js';
 import type { Config } from './config/types.js';
-import { startDnsService, type DnsService } from './dns/listen/primary.js';
+import { dnsListenAddresses } from './config/listeners.js';
+import { DnsOnFirstTable } from './dns/listen/first-table.js';
+import { startDnsService } from './dns/listen/primary.js';
 import { ForwardLatency } from './dns/stats/latency.js';
 import { DnsStats } from './dns/stats/counters.js';
 import { FlagError, errorMessage } from './errors.js';
@@ -23,6 +25,7 @@ import { VERSION } from './version.js';
 const RESTART_KEYS = [
   'port',
   'listener',
+  'listeners',
   'dnsOn',
   'httpOn',
   'httpPort',
@@ -112,7 +115,27 @@ async function run(initial: Config, configPath: string, root: Logger, logOptions
   const running: Running[] = [];
 
   const latency = new ForwardLatency();
-  let dns: DnsService | null = null;
+  const addresses = dnsListenAddresses(config);
+  const dns = config.dnsOn
+    ? new DnsOnFirstTable(() => startDnsService({ config, serving, stats, log: root, logOptions, latency }), {
+        listening: (service) =>
+          log.info(
+            { addresses, udpPort: service.udpPort, tcpPort: service.tcpPort, workers: config.workers },
+            'DNS listening',
+          ),
+        failed: (err) => {
+          // As at start-up: a port that cannot be bound is fatal, and the supervisor sees exit 1.
+          log.fatal({ err, addresses, port: config.port }, 'DNS could not listen after the first state load');
+          log.flush();
+          process.stderr.write(`mesos-dns: ${errorMessage(err)}\n`);
+          process.exit(1);
+        },
+      })
+    : null;
+  if (dns !== null) {
+    running.push(dns);
+    log.info({ addresses, port: config.port }, 'DNS listens once the first state has loaded');
+  }
   const refresher = new Refresher({
     config,
     fetchOptions: fetchOptionsFromConfig(config),
@@ -121,15 +144,6 @@ async function run(initial: Config, configPath: string, root: Logger, logOptions
     logOptions,
     onSwap: (snapshot) => dns?.publish(snapshot.table),
   });
-
-  if (config.dnsOn) {
-    dns = await startDnsService({ config, serving, stats, log: root, logOptions, latency });
-    running.push(dns);
-    log.info(
-      { listener: config.listener, udpPort: dns.udpPort, tcpPort: dns.tcpPort, workers: config.workers },
-      'DNS listening',
-    );
-  }
   if (config.httpOn) {
     const http = await startHttpServer({
       config,

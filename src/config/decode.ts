@@ -64,6 +64,7 @@ const FIELDS: readonly Field[] = [
   { goKey: 'IAMConfigFile', field: 'iamConfigFile', type: 'string' },
   { goKey: 'MesosAuthentication', field: 'mesosAuthentication', type: 'string' },
   // Ours: the JSON key is the field name, matched case-insensitively like Go's.
+  { goKey: 'Listeners', field: 'listeners', type: '[]string' },
   { goKey: 'EdnsMaxUdpSize', field: 'ednsMaxUdpSize', type: 'int' },
   { goKey: 'Workers', field: 'workers', type: 'int' },
   { goKey: 'HealthyOnly', field: 'healthyOnly', type: 'bool' },
@@ -202,6 +203,7 @@ export function decodeConfig(doc: JsonValue, base: RawConfig, file: string): Raw
     ...base,
     masters: base.masters === null ? null : [...base.masters],
     resolvers: [...base.resolvers],
+    listeners: [...base.listeners],
     ipSources: [...base.ipSources],
     zoneResolvers: { ...base.zoneResolvers },
     mesosCredentials: { ...base.mesosCredentials },

@@ -70,6 +70,7 @@ export function defaultConfig(): Config {
     mesosCredentials: { principal: '', secret: '' },
     iamConfigFile: '',
     file: '',
+    listeners: [],
     ednsMaxUdpSize: 1232,
     workers: 1,
     healthyOnly: false,

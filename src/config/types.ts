@@ -57,6 +57,8 @@ export interface Config {
   file: string;
 
   // Beyond the Go program (docs/compatibility.md).
+  /** DNS listen addresses, canonical IP text (default none: `listener` alone); read through `dnsListenAddresses` */
+  listeners: string[];
   /** largest UDP reply we send to an EDNS0 client (default 1232, never below 512) */
   ednsMaxUdpSize: number;
   /** node:cluster workers serving DNS (default 1 = no cluster) */

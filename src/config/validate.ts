@@ -12,6 +12,7 @@ import { EXTRA_LIMITS, MAX_TIMER_SECONDS } from './defaults.js';
 import type { RawConfig } from './decode.js';
 import { canonicalIp } from '../net/ip.js';
 import { localAddresses, parseNameservers, withoutLocal } from './resolv-conf.js';
+import { checkListeners } from './listeners.js';
 import { checkCaCertFile, checkClientKeyPair } from './tls-files.js';
 import type { Config, IPSource } from './types.js';
 import { DOMAIN_PATTERN, normalizeMasters, normalizeResolvers, normalizeZoneResolvers } from './validate-net.js';
@@ -165,6 +166,7 @@ export function validateConfig(raw: RawConfig, opts: ValidateOptions = {}): Vali
   warnings.push(...auth.warnings);
 
   checkBeyondGo(raw);
+  const listeners = checkListeners(raw.listeners, raw.listener);
 
   const config: Config = {
     ...raw,
@@ -173,6 +175,7 @@ export function validateConfig(raw: RawConfig, opts: ValidateOptions = {}): Vali
     resolvers,
     zoneResolvers,
     ipSources,
+    listeners,
     domain,
     soaMname,
     soaRname,

@@ -97,7 +97,7 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
   plainCounter(
     registry,
     'mesos_dns_truncated_total',
-    'Replies sent with TC=1 or with records left out',
+    'Replies that left out an answer or authority record (TC=1 unless SetTruncateBit is off); glue left out is not counted',
     () => stats.truncated,
   );
   plainCounter(

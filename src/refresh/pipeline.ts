@@ -2,6 +2,7 @@ import { networkInterfaces } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { componentLogger } from '../log.js';
+import { nameServerAddresses } from '../net/interface-addresses.js';
 import { fetchState, type FetchOptions, type PreviousState } from '../mesos/fetch/fetch.js';
 import { nextSerial, recordDigest } from '../records/digest.js';
 import { MemoryBudget } from '../records/budget.js';
@@ -61,14 +62,6 @@ export interface Generation {
   store: RecordStore;
   enumeration: Enumeration;
   axfr: AxfrMeta;
-}
-
-function nonLoopbackAddresses(): string[] {
-  const out: string[] = [];
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (!a.internal) out.push(a.address.split('%')[0]!);
-  }
-  return out;
 }
 
 function logRecords(log: Logger, store: RecordStore): void {
@@ -161,7 +154,7 @@ export class RefreshPipeline {
         masters,
         healthyOnly: c.healthyOnly,
         resolved,
-        interfaceAddrs: c.listener === '0.0.0.0' ? nonLoopbackAddresses() : [],
+        interfaceAddrs: c.listener === '0.0.0.0' ? nameServerAddresses(networkInterfaces()) : [],
         budget: new MemoryBudget(c.refreshHeapMiB * 1024 * 1024),
       },
       (msg) => this.log.warn({ leader }, msg),

@@ -2,6 +2,16 @@
  * Writes one reply into a reusable scratch buffer under a size limit, whole
  * RRs only, then copies out exactly the bytes used. One instance serves every
  * query of a thread (answer() is synchronous, so it is never shared mid-reply).
+ *
+ * Truncation follows RFC 2181 §9, with the section walk of miekg/dns
+ * `Msg.Truncate`: sections are filled in order (ANSWER, AUTHORITY,
+ * ADDITIONAL) and a record that does not fit ends its section. Unlike that
+ * model, which cannot tell required records from extra ones and so sets TC
+ * for any omission, we know: an ANSWER or AUTHORITY record left out makes the
+ * reply truncated (TC, and nothing more is written), while ADDITIONAL records
+ * are extra information whose absence "should not" set TC. A client that sees
+ * TC discards the reply and asks again over TCP, so TC for glue alone would
+ * cost every client a TCP round trip for records it can do without.
  */
 import {
   HDR_ANCOUNT,
@@ -28,8 +38,11 @@ export class ReplyWriter {
   pos = 0;
   /** bytes usable by RRs (the limit minus room kept for the OPT RR) */
   avail = 0;
-  /** set once an RR did not fit: nothing more is written, so no later RR jumps the queue */
-  full = false;
+  /**
+   * An ANSWER or AUTHORITY RR did not fit: the reply gets TC, and nothing more is written, so no later RR
+   * jumps the queue. An ADDITIONAL RR that does not fit is only refused (see the class comment).
+   */
+  truncated = false;
   an = 0;
   ns = 0;
   ar = 0;
@@ -41,11 +54,17 @@ export class ReplyWriter {
     for (let i = HEADER_LEN; i < questionEnd; i++) out[i] = query[i]!;
     this.pos = questionEnd;
     this.avail = Math.min(limit, TCP_LIMIT) - (withOpt ? OPT_RR_LEN : 0);
-    this.full = false;
+    this.truncated = false;
     this.an = 0;
     this.ns = 0;
     this.ar = 0;
     this.section = SECTION_ANSWER;
+  }
+
+  /** An RR that does not fit: the end of the reply, unless it is extra information (ADDITIONAL). */
+  private refuse(): false {
+    if (this.section !== SECTION_ADDITIONAL) this.truncated = true;
+    return false;
   }
 
   private count(): void {
@@ -57,10 +76,7 @@ export class ReplyWriter {
   /** Appends an RR whose owner is the compression pointer `ptr` and whose rest is `src[off, off+len)`. */
   rr(ptr: number, src: Uint8Array, off: number, len: number): boolean {
     let p = this.pos;
-    if (this.full || p + POINTER_LEN + len > this.avail) {
-      this.full = true;
-      return false;
-    }
+    if (this.truncated || p + POINTER_LEN + len > this.avail) return this.refuse();
     const out = this.out;
     writeU16(out, p, POINTER_TAG | ptr);
     p += POINTER_LEN;
@@ -77,10 +93,7 @@ export class ReplyWriter {
   /** Appends an RR with an uncompressed owner name copied from `src[nameOff, nameOff+nameLen)`. */
   rrNamed(src: Uint8Array, nameOff: number, nameLen: number, off: number, len: number): boolean {
     const p = this.pos;
-    if (this.full || p + nameLen + len > this.avail) {
-      this.full = true;
-      return false;
-    }
+    if (this.truncated || p + nameLen + len > this.avail) return this.refuse();
     this.out.set(src.subarray(nameOff, nameOff + nameLen), p);
     this.out.set(src.subarray(off, off + len), p + nameLen);
     this.pos = p + nameLen + len;

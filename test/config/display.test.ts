@@ -43,6 +43,7 @@ const GO_KEYS = [
   'MesosAuthentication',
 ];
 const OUR_KEYS = [
+  'Listeners',
   'EdnsMaxUdpSize',
   'Workers',
   'HealthyOnly',
@@ -77,6 +78,7 @@ describe('configForDisplay', () => {
       IPSources: ['netinfo', 'mesos', 'host'],
       MesosCredentials: { Principal: '', Secret: '' },
       MesosAuthentication: '',
+      Listeners: [],
       EdnsMaxUdpSize: 1232,
       Workers: 1,
     });

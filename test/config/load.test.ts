@@ -50,6 +50,7 @@ describe('defaults', () => {
       mesosCredentials: { principal: '', secret: '' },
       iamConfigFile: '',
       file: FILE,
+      listeners: [],
       ednsMaxUdpSize: 1232,
       workers: 1,
       healthyOnly: false,

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dnsListenAddresses } from '../../src/config/listeners.js';
 import { NO_HOST, expectConfigError, load, loadText, tempDir, tempFile } from './support.js';
 
 describe('services', () => {
@@ -303,6 +304,68 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
 
   it.each(['0.0.0.0', '::', '127.0.0.1', '::1', 'fd00::2'])('accepts listener %s', (listener) => {
     expect(load({ listener, httpListener: listener }).config.listener).toBe(listener);
+  });
+
+  describe('listeners', () => {
+    it('defaults to none: DNS listens on listener alone', () => {
+      const { config } = load({ listener: '127.0.0.1' });
+      expect(config.listeners).toEqual([]);
+      expect(dnsListenAddresses(config)).toEqual(['127.0.0.1']);
+    });
+
+    it('takes a list of IPv4 and IPv6 literals, in canonical text, and wins over listener for binding', () => {
+      const { config } = load({ listeners: ['127.0.0.1', '0:0::1', '::ffff:10.0.0.5', 'FD00::2'] });
+      expect(config.listeners).toEqual(['127.0.0.1', '::1', '10.0.0.5', 'fd00::2']);
+      expect(config.listener).toBe('0.0.0.0');
+      expect(dnsListenAddresses(config)).toEqual(['127.0.0.1', '::1', '10.0.0.5', 'fd00::2']);
+    });
+
+    it('accepts both wildcards together (IPv6 sockets are IPv6-only) and null or [] as none', () => {
+      expect(load({ listeners: ['0.0.0.0', '::'] }).config.listeners).toEqual(['0.0.0.0', '::']);
+      expect(load({ listeners: null }).config.listeners).toEqual([]);
+      expect(load({ listeners: [] }).config.listeners).toEqual([]);
+    });
+
+    it('accepts a listener that is one of listeners', () => {
+      const { config } = load({ listener: '::1', listeners: ['127.0.0.1', '0::1'] });
+      expect(config.listener).toBe('::1');
+      expect(dnsListenAddresses(config)).toEqual(['127.0.0.1', '::1']);
+    });
+
+    it.each<[Record<string, unknown>, string, string | RegExp]>([
+      [{ listeners: ['127.0.0.1', 'localhost'] }, 'listeners', 'listeners: "localhost" is not an IP address'],
+      [{ listeners: [''] }, 'listeners', 'listeners: "" is not an IP address'],
+      [{ listeners: ['fe80::1%eth0'] }, 'listeners', 'listeners: "fe80::1%eth0" is not an IP address'],
+      [{ listeners: ['127.0.0.1', '127.0.0.1'] }, 'listeners', 'listeners: "127.0.0.1" is listed twice'],
+      [{ listeners: ['::1', '0:0::1'] }, 'listeners', 'listeners: "0:0::1" is listed twice (as ::1)'],
+      [
+        { listeners: ['10.0.0.5', '::ffff:10.0.0.5'] },
+        'listeners',
+        'listeners: "::ffff:10.0.0.5" is listed twice (as 10.0.0.5)',
+      ],
+      [
+        { listeners: ['0.0.0.0', '127.0.0.1'] },
+        'listeners',
+        'listeners: 0.0.0.0 already listens on every IPv4 address, so 127.0.0.1 cannot be added beside it',
+      ],
+      [
+        { listeners: ['::1', '::'] },
+        'listeners',
+        'listeners: :: already listens on every IPv6 address, so ::1 cannot be added beside it',
+      ],
+      [
+        { listener: '10.0.0.9', listeners: ['127.0.0.1', '::1'] },
+        'listener',
+        'listener "10.0.0.9" is not one of listeners; with listeners set, listener only gives SOAMname its address: make it one of them, or 0.0.0.0 for every usable interface address',
+      ],
+      [
+        { listeners: '127.0.0.1' },
+        'listeners',
+        /cannot unmarshal string into Go struct field Config\.Listeners of type \[\]string/,
+      ],
+    ])('rejects %j naming the key', (fields, key, message) => {
+      expectConfigError(() => load(fields), key, message);
+    });
   });
 
   it('accepts port 0 (ephemeral) and the range ends of our settings', () => {

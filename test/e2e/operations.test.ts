@@ -21,8 +21,9 @@ async function master(): Promise<StandInMaster> {
   return m;
 }
 
-async function server(config: Record<string, unknown>): Promise<MesosDnsProcess> {
-  const s = await startMesosDns(testConfig(config));
+/** With `waitDns: false` for a program whose master fails at first (DNS listens after the first load). */
+async function server(config: Record<string, unknown>, opts: { waitDns?: boolean } = {}): Promise<MesosDnsProcess> {
+  const s = await startMesosDns(testConfig(config), opts);
   cleanup.push(() => s.stop());
   return s;
 }
@@ -135,7 +136,7 @@ describe('/ready and /metrics', () => {
   it('/ready names a failure by code and master, never quoting what the master sent', async () => {
     const m = await master();
     m.serve('s3cr3t-token=hunter2, and not JSON');
-    const s = await server({ masters: [m.address] });
+    const s = await server({ masters: [m.address] }, { waitDns: false });
     await s.waitForLog((r) => r.msg === 'refresh failed; keeping the current table');
     const r = await fetch(`http://127.0.0.1:${s.httpPort}/ready`);
     const text = await r.text();
@@ -153,11 +154,12 @@ describe('/ready and /metrics', () => {
   it('/ready goes 503 → 200 → 503 as the master appears and then disappears for more than 3 refresh periods', async () => {
     const m = await master();
     m.fail(500);
-    const s = await server({ masters: [m.address], refreshSeconds: 1, stateTimeoutSeconds: 1 });
+    const s = await server({ masters: [m.address], refreshSeconds: 1, stateTimeoutSeconds: 1 }, { waitDns: false });
     const ready = async () => (await fetch(`http://127.0.0.1:${s.httpPort}/ready`)).status;
     expect(await ready()).toBe(503);
     m.serve(stateWithLeader(fixtureState('upstream-fake'), m.upid));
     await s.waitForRefresh(0, 10_000);
+    await s.waitForDns();
     expect(await ready()).toBe(200);
     m.fail(500);
     const deadline = Date.now() + 15_000;

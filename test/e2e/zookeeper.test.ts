@@ -123,7 +123,9 @@ describe('leader detection through a real ZooKeeper', () => {
 
   it('exits non-zero with a clear log line when no leader is known for zkDetectionTimeout', async () => {
     await ensurePath(client, '/empty');
-    const s = await startMesosDns(testConfig({ zk: `zk://${zk.connect}/empty`, zkDetectionTimeout: 2 }));
+    const s = await startMesosDns(testConfig({ zk: `zk://${zk.connect}/empty`, zkDetectionTimeout: 2 }), {
+      waitDns: false,
+    });
     const { code } = await s.exited;
     expect(code).not.toBe(0);
     expect(s.logs.some((r) => /master detection timed out after 2s/.test(String(r.msg)))).toBe(true);

@@ -56,7 +56,7 @@ export function parseDig(out: string): DigResult {
   };
 }
 
-/** Queries 127.0.0.1:`port` with the real `dig` and parses its sections (fields split on whitespace). */
-export async function dig(port: number, args: string[]): Promise<DigResult> {
-  return parseDig(await runDig(['@127.0.0.1', '-p', String(port), ...args]));
+/** Queries `host`:`port` (default 127.0.0.1) with the real `dig` and parses its sections (fields split on whitespace). */
+export async function dig(port: number, args: string[], host = '127.0.0.1'): Promise<DigResult> {
+  return parseDig(await runDig([`@${host}`, '-p', String(port), ...args]));
 }

@@ -2,7 +2,7 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import { FrameDecoder, frame } from '../../src/wire/framing.js';
 
-/** One UDP query to 127.0.0.1:port; rejects after `timeoutMs` without a reply. */
+/** One UDP query to host:port; rejects after `timeoutMs` without a reply. */
 export function udpQuery(port: number, msg: Buffer, timeoutMs = 5000, host = '127.0.0.1'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
@@ -19,14 +19,55 @@ export function udpQuery(port: number, msg: Buffer, timeoutMs = 5000, host = '12
   });
 }
 
-/** Opens a TCP connection to 127.0.0.1:port and collects framed replies. */
-export async function tcpConnect(port: number): Promise<{
+/**
+ * What one UDP query to host:port meets: a reply, `refused` (an ICMP port unreachable: nothing is bound
+ * there; the socket is connected so the kernel reports it), or `silence` after `timeoutMs`.
+ */
+export function udpProbe(
+  port: number,
+  msg: Buffer,
+  host = '127.0.0.1',
+  timeoutMs = 2000,
+): Promise<'reply' | 'refused' | 'silence'> {
+  return new Promise((resolve) => {
+    const sock = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    const done = (outcome: 'reply' | 'refused' | 'silence'): void => {
+      clearTimeout(timer);
+      sock.removeAllListeners();
+      sock.on('error', () => undefined);
+      sock.close();
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => done('silence'), timeoutMs);
+    sock.on('message', () => done('reply'));
+    sock.on('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? 'refused' : 'silence'));
+    sock.connect(port, host, () => sock.send(msg));
+  });
+}
+
+/** The error code of a TCP connection attempt to host:port (`ECONNREFUSED` when nothing listens), or null. */
+export function tcpConnectError(port: number, host = '127.0.0.1'): Promise<string | null> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ port, host });
+    sock.once('connect', () => {
+      sock.destroy();
+      resolve(null);
+    });
+    sock.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+  });
+}
+
+/** Opens a TCP connection to host:port and collects framed replies. */
+export async function tcpConnect(
+  port: number,
+  host = '127.0.0.1',
+): Promise<{
   sock: net.Socket;
   replies: Buffer[];
   closed: Promise<void>;
   waitFor(n: number, timeoutMs?: number): Promise<Buffer[]>;
 }> {
-  const sock = net.connect({ port, host: '127.0.0.1' });
+  const sock = net.connect({ port, host });
   sock.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     sock.once('connect', resolve);
@@ -63,8 +104,8 @@ export async function tcpConnect(port: number): Promise<{
   };
 }
 
-export async function tcpQueries(port: number, msgs: Buffer[]): Promise<Buffer[]> {
-  const c = await tcpConnect(port);
+export async function tcpQueries(port: number, msgs: Buffer[], host = '127.0.0.1'): Promise<Buffer[]> {
+  const c = await tcpConnect(port, host);
   c.sock.write(Buffer.concat(msgs.map(frame)));
   try {
     return await c.waitFor(msgs.length);

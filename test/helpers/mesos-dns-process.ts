@@ -11,6 +11,7 @@ export type LogRecord = Record<string, unknown> & { msg?: string; level?: number
 export interface MesosDnsProcess {
   readonly proc: ChildProcess;
   readonly configFile: string;
+  /** the DNS ports from the latest "DNS listening" line (0 before it: DNS binds after the first state load) */
   readonly udpPort: number;
   readonly tcpPort: number;
   readonly httpPort: number;
@@ -20,6 +21,8 @@ export interface MesosDnsProcess {
   waitForLog(pred: (r: LogRecord) => boolean, timeoutMs?: number, from?: number): Promise<LogRecord>;
   /** waits for the next successful refresh after log index `from` */
   waitForRefresh(from?: number, timeoutMs?: number): Promise<LogRecord>;
+  /** waits until DNS listens (after the first state load) */
+  waitForDns(timeoutMs?: number): Promise<void>;
   writeConfig(config: Record<string, unknown>): void;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -42,11 +45,13 @@ export function testConfig(overrides: Record<string, unknown>): Record<string, u
 /**
  * Starts the real program (`bin/mesos-dns`, built by `npm test`) with a config
  * file in a temp dir, reads its JSON log lines, and learns the bound ports
- * from the "listening" lines.
+ * from the "listening" lines. By default it waits for HTTP and for DNS, which
+ * listens only after the first state load: `waitDns: false` for a program
+ * whose masters fail at first, `waitListening: false` to wait for nothing.
  */
 export async function startMesosDns(
   config: Record<string, unknown>,
-  opts: { args?: string[]; waitListening?: boolean; env?: Record<string, string> } = {},
+  opts: { args?: string[]; waitListening?: boolean; waitDns?: boolean; env?: Record<string, string> } = {},
 ): Promise<MesosDnsProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-e2e-'));
   const configFile = join(dir, 'config.json');
@@ -111,28 +116,31 @@ export async function startMesosDns(
     }
   };
 
-  let udpPort = 0;
-  let tcpPort = 0;
+  const dnsLine = () => [...logs].reverse().find((r) => r.msg === 'DNS listening');
+  const waitForDns = async (timeoutMs = 20_000) => {
+    await waitForLog((r) => r.msg === 'DNS listening', timeoutMs);
+  };
   let httpPort = 0;
   if (opts.waitListening !== false) {
-    if (config.dnsOn !== false) {
-      const dns = await waitForLog((r) => r.msg === 'DNS listening');
-      udpPort = Number(dns.udpPort);
-      tcpPort = Number(dns.tcpPort);
-    }
     if (config.httpOn !== false) httpPort = Number((await waitForLog((r) => r.msg === 'HTTP listening')).port);
+    if (config.dnsOn !== false && opts.waitDns !== false) await waitForDns();
   }
 
   return {
     proc,
     configFile,
-    udpPort,
-    tcpPort,
+    get udpPort() {
+      return Number(dnsLine()?.udpPort ?? 0);
+    },
+    get tcpPort() {
+      return Number(dnsLine()?.tcpPort ?? 0);
+    },
     httpPort,
     logs,
     stderr: () => stderr,
     waitForLog,
     waitForRefresh: (from = 0, timeoutMs = 20_000) => waitForLog((r) => r.msg === 'refresh done', timeoutMs, from),
+    waitForDns,
     writeConfig: (c) => writeFileSync(configFile, JSON.stringify(c, null, 1)),
     exited,
     stop: async () => {

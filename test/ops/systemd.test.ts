@@ -40,16 +40,31 @@ describe('systemd/mesos-dns.service', () => {
 });
 
 describe('deploy/marathon.json', () => {
-  it('is a host-networked app with a hostname constraint and a /health check', () => {
-    const app = JSON.parse(readFileSync(join(root, 'deploy', 'marathon.json'), 'utf8')) as {
-      networks: Array<{ mode: string }>;
-      constraints: string[][];
-      healthChecks: Array<{ path: string }>;
-      portDefinitions: Array<{ port: number }>;
-    };
+  const app = JSON.parse(readFileSync(join(root, 'deploy', 'marathon.json'), 'utf8')) as {
+    networks: Array<{ mode: string }>;
+    constraints: string[][];
+    healthChecks: Array<{ path: string; port?: number; portIndex?: number }>;
+    portDefinitions?: Array<{ port: number }>;
+    requirePorts?: boolean;
+    readinessChecks?: unknown[];
+  };
+
+  it('is a host-networked app pinned to its hosts with a hostname constraint', () => {
     expect(app.networks).toEqual([{ mode: 'host' }]);
     expect(app.constraints.some((c) => c[0] === 'hostname')).toBe(true);
-    expect(app.healthChecks.map((h) => h.path)).toContain('/health');
-    expect(app.portDefinitions.map((p) => p.port)).toContain(53);
+  });
+
+  it('reserves no ports, so it starts on agents that offer only the default port range (31000-32000)', () => {
+    // Reserving 53 and 8123 with requirePorts needs agents started with --resources=ports:[53-53,8123-8123,...];
+    // on any other agent Marathon waits for an offer forever.
+    expect(app.requirePorts ?? false).toBe(false);
+    expect(app.portDefinitions ?? []).toEqual([]);
+    // A readiness check needs a port definition to name.
+    expect(app.readinessChecks ?? []).toEqual([]);
+  });
+
+  it('checks /health on the fixed HTTP port, not /ready (a master outage must not get the servers killed)', () => {
+    expect(app.healthChecks).toEqual([expect.objectContaining({ path: '/health', port: 8123 })]);
+    expect(app.healthChecks[0]!.portIndex).toBeUndefined();
   });
 });

@@ -180,7 +180,28 @@ function putGlueRR(t: RecordTable, k: number, off: number, len: number): boolean
   return ptr <= MAX_POINTER ? w.rr(ptr, t.u8, off, len) : w.rrNamed(t.u8, glueNameOff[k]!, glueNameLen[k]!, off, len);
 }
 
-/** The complete A and AAAA RRsets of each target, in visit order, while whole RRsets fit. */
+/**
+ * One glue RRset (the A or the AAAA records of target `k`), whole or not at all: a partial RRset would
+ * look complete to a cache (RFC 2181 §5). Returns nothing: glue that does not fit is left out without TC.
+ */
+function putGlueRRset(t: RecordTable, k: number, off: number, count: number, rrLen: number): void {
+  const markPos = w.pos;
+  const markAr = w.ar;
+  for (let i = 0; i < count; i++) {
+    if (!putGlueRR(t, k, off + i * rrLen, rrLen)) {
+      w.pos = markPos;
+      w.ar = markAr;
+      return;
+    }
+  }
+}
+
+/**
+ * The complete A and AAAA RRsets of each target, in visit order. An RRset that does not fit is skipped and
+ * the next one tried, so a small RRset after a large one still helps the client; none of this sets TC
+ * (RFC 2181 §9: "The TC bit should not be set merely because some extra information could have been
+ * included, but there was insufficient room. This includes the results of additional section processing.").
+ */
 function putGlue(t: RecordTable): void {
   w.section = SECTION_ADDITIONAL;
   if (seen.length < t.entryCount) seen = new Uint32Array(Math.max(seen.length * 2, t.entryCount));
@@ -188,23 +209,14 @@ function putGlue(t: RecordTable): void {
     seen.fill(0);
     stamp = 1;
   }
-  for (let k = 0; k < glueCount && !w.full; k++) {
+  const u32 = t.u32;
+  for (let k = 0; k < glueCount; k++) {
     const idx = glueEntry[k]!;
     if (seen[idx] === stamp) continue;
     seen[idx] = stamp;
     const e = t.entriesOff + idx * ENTRY_SLOTS;
-    const markPos = w.pos;
-    const markAr = w.ar;
-    const aOff = t.u32[e + E.aOff]!;
-    const aaaaOff = t.u32[e + E.aaaaOff]!;
-    let ok = true;
-    for (let i = 0; ok && i < t.u32[e + E.aCount]!; i++) ok = putGlueRR(t, k, aOff + i * RR_A_LEN, RR_A_LEN);
-    for (let i = 0; ok && i < t.u32[e + E.aaaaCount]!; i++)
-      ok = putGlueRR(t, k, aaaaOff + i * RR_AAAA_LEN, RR_AAAA_LEN);
-    if (!ok) {
-      w.pos = markPos;
-      w.ar = markAr;
-    }
+    putGlueRRset(t, k, u32[e + E.aOff]!, u32[e + E.aCount]!, RR_A_LEN);
+    putGlueRRset(t, k, u32[e + E.aaaaOff]!, u32[e + E.aaaaCount]!, RR_AAAA_LEN);
   }
 }
 
@@ -332,7 +344,8 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
     const answers = idx < 0 ? 0 : putAnswer(table, idx, qtype);
     if (answers > 0) {
       stats.answered++;
-      if (glueCount > 0) putGlue(table);
+      // A truncated reply is discarded by its client (RFC 2181 §9), so it carries no glue.
+      if (glueCount > 0 && !w.truncated) putGlue(table);
     } else {
       if (idx < 0) {
         rcode = RCODE.NXDOMAIN;
@@ -346,7 +359,8 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
     }
   }
 
-  const truncated = w.full;
+  // TC only when an ANSWER or AUTHORITY record was left out (ReplyWriter); missing glue never sets it.
+  const truncated = w.truncated;
   if (truncated) stats.truncated++;
   const tc = truncated && ctx.setTruncateBit;
   const flags2 = QR | (aa ? AA : 0) | (tc ? TC : 0) | (query[HDR_FLAGS_HI]! & RD);

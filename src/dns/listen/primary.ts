@@ -24,7 +24,7 @@ export interface DnsWorkersOptions {
   log: Logger;
   /** how the workers log (as this process does) */
   logOptions: LogOptions;
-  /** the table to hand to each worker at start (later ones go through publish()) */
+  /** the table to hand to each worker at start (later ones go through publish()); a worker binds once it has one */
   table?: RecordTable | null;
   /** script the workers run; default: `worker-entry.js` next to this module (i.e. in dist/) */
   exec?: string;

@@ -10,12 +10,20 @@ export interface TcpServer {
   close(): Promise<void>;
 }
 
+/** Open connections against their bound, shared by the listeners of one process. */
+export interface TcpConnectionLimit {
+  readonly max: number;
+  open: number;
+}
+
 export interface TcpServerOptions {
   host: string;
   port: number;
+  /** this IPv6 listener takes IPv6 only, so `::` and `0.0.0.0` can both be bound (false for IPv4) */
+  ipv6Only: boolean;
   dispatcher: QueryDispatcher;
   log: Logger;
-  maxConnections: number;
+  limit: TcpConnectionLimit;
   idleTimeoutMs: number;
 }
 
@@ -158,8 +166,8 @@ function replyLater(reply: Buffer, conn: TcpConnection): void {
 }
 
 /**
- * The DNS TCP listener: at most `maxConnections` open (extra ones are closed
- * at once), each with the idle timeout above.
+ * One DNS TCP listener: while `limit` is reached (over all listeners), new
+ * connections are closed at once; each connection has the idle timeout above.
  */
 export function startTcpServer(opts: TcpServerOptions): Promise<TcpServer> {
   const conns = new Set<TcpConnection>();
@@ -167,23 +175,28 @@ export function startTcpServer(opts: TcpServerOptions): Promise<TcpServer> {
   // allowHalfOpen: a client may send its queries and then FIN; replies to
   // forwarded queries still have to reach it (RFC 7766 §6.2.4).
   const server = net.createServer({ noDelay: true, allowHalfOpen: true }, (sock) => {
-    if (conns.size >= opts.maxConnections) {
+    const limit = opts.limit;
+    if (limit.open >= limit.max) {
       sock.on('error', () => undefined);
       sock.destroy();
       const now = Date.now();
       if (now - refusedLogged > 10_000) {
         refusedLogged = now;
-        opts.log.warn({ maxConnections: opts.maxConnections }, 'TCP connection limit reached; closing new connections');
+        opts.log.warn({ maxConnections: limit.max }, 'TCP connection limit reached; closing new connections');
       }
       return;
     }
     const conn = new TcpConnection(sock, opts.dispatcher, opts.idleTimeoutMs, sock.remoteAddress ?? '');
     conns.add(conn);
-    sock.on('close', () => conns.delete(conn));
+    limit.open++;
+    sock.on('close', () => {
+      conns.delete(conn);
+      limit.open--;
+    });
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port: opts.port, host: opts.host, exclusive: false }, () => {
+    server.listen({ port: opts.port, host: opts.host, ipv6Only: opts.ipv6Only, exclusive: false }, () => {
       server.off('error', reject);
       server.on('error', (err) => opts.log.error({ err }, 'DNS TCP listener failed'));
       const addr = server.address() as net.AddressInfo;

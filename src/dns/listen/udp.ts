@@ -11,6 +11,8 @@ export interface UdpServer {
 export interface UdpServerOptions {
   host: string;
   port: number;
+  /** this IPv6 socket takes IPv6 only, so `::` and `0.0.0.0` can both be bound (false for IPv4) */
+  ipv6Only: boolean;
   dispatcher: QueryDispatcher;
   log: Logger;
 }
@@ -29,6 +31,7 @@ const ERROR_LOG_INTERVAL_MS = 10_000;
 export function startUdpServer(opts: UdpServerOptions): Promise<UdpServer> {
   const socket = dgram.createSocket({
     type: isIPv6(opts.host) ? 'udp6' : 'udp4',
+    ipv6Only: opts.ipv6Only,
     recvBufferSize: RECV_BUFFER,
     sendBufferSize: SEND_BUFFER,
   });

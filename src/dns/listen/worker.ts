@@ -9,9 +9,10 @@ import { STATS_INTERVAL_MS, type FromWorker, type ToWorker } from './ipc.js';
 import { startDnsServer } from './server.js';
 
 /**
- * Worker side: waits for its config, serves DNS from the latest table the
- * primary sent, reports counters every second, and exits when the primary
- * disconnects.
+ * Worker side: waits for its config and a first table, then binds and serves
+ * DNS from the latest table the primary sent (so its sockets, like the
+ * primary's, open only once a state has loaded), reports counters every
+ * second, and exits when the primary disconnects.
  */
 export function dnsWorkerMain(): void {
   const holder: { current: { table: RecordTable } | null } = { current: null };
@@ -22,22 +23,11 @@ export function dnsWorkerMain(): void {
   const reply = (m: FromWorker): void => {
     if (process.connected) process.send?.(m);
   };
-  process.on('message', (m: ToWorker) => {
-    if (m.t === 'table') {
-      try {
-        holder.current = { table: RecordTable.fromBuffer(m.buffer) };
-      } catch (err) {
-        componentLogger(root, 'dns-worker').error(
-          { err },
-          'DNS worker got an unusable table; keeping the previous one',
-        );
-      }
-      return;
-    }
-    if (m.t !== 'init' || stop !== null) return;
-    root = createLogger(m.log).child({ worker: cluster.worker?.id });
+  let init: Extract<ToWorker, { t: 'init' }> | null = null;
+  const startOnce = (): void => {
+    if (init === null || holder.current === null || stop !== null) return;
     stop = () => Promise.resolve();
-    startDnsServer({ config: m.config, serving: holder, stats, log: root, latency }).then(
+    startDnsServer({ config: init.config, serving: holder, stats, log: root, latency }).then(
       (server) => {
         const timer = setInterval(
           () => reply({ t: 'stats', report: statsReport(stats, latency.snapshot()) }),
@@ -55,6 +45,22 @@ export function dnsWorkerMain(): void {
         process.disconnect?.();
       },
     );
+  };
+  process.on('message', (m: ToWorker) => {
+    if (m.t === 'table') {
+      try {
+        holder.current = { table: RecordTable.fromBuffer(m.buffer) };
+      } catch (err) {
+        componentLogger(root, 'dns-worker').error(
+          { err },
+          'DNS worker got an unusable table; keeping the previous one',
+        );
+      }
+    } else if (m.t === 'init' && init === null) {
+      init = m;
+      root = createLogger(m.log).child({ worker: cluster.worker?.id });
+    }
+    startOnce();
   });
   // Once the primary is gone and the sockets are closed, nothing keeps the process alive: it ends.
   process.on('disconnect', () => {

@@ -15,7 +15,7 @@ export class DnsStats {
   notimp = 0;
   /** queries dropped without a reply (QR=1, shorter than a header) */
   dropped = 0;
-  /** replies sent with TC=1 or with records left out */
+  /** replies that left out an answer or authority record: TC=1, unless SetTruncateBit is off (glue left out does not count) */
   truncated = 0;
   /** forwarded queries answered SERVFAIL: every upstream failed, or a limit was reached */
   forwardFailures = 0;

@@ -476,7 +476,7 @@ describe('truncation', () => {
     expect(c.stats.truncated).toBe(1);
   });
 
-  it('keeps only whole glue RRsets and sets TC when glue is left out', () => {
+  it('keeps only whole glue RRsets and does not set TC when glue alone is left out (RFC 2181 §9)', () => {
     const ips = (n: number) => Array.from({ length: 15 }, (_, i) => `10.${n}.0.${i}`);
     const t = tableOf(
       recordSet(
@@ -489,15 +489,105 @@ describe('truncation', () => {
     const c = ctx();
     const m = ask('_s._tcp.mesos.', { qtype: QTYPE.SRV }, c, t);
     expect(m.answers).toHaveLength(2);
-    expect(m.tc).toBe(true);
+    expect(m.tc).toBe(false);
     expect(m.additionals).toHaveLength(15);
     expect(new Set(m.additionals.map((r) => r.name))).toEqual(
       new Set([(m.answers[0]!.data as { target: string }).target]),
     );
-    expect(c.stats.truncated).toBe(1);
+    expect(c.stats.truncated).toBe(0);
     const tcp = ask('_s._tcp.mesos.', { qtype: QTYPE.SRV }, ctx({ transport: 'tcp' }), t);
     expect(tcp.additionals).toHaveLength(30);
     expect(tcp.tc).toBe(false);
+  });
+
+  describe('seven SRV records whose glue does not all fit in 512 bytes', () => {
+    // As `_web-80._tcp.marathon.mesos.` with seven instances, each on its own agent.
+    const targets = Array.from({ length: 7 }, (_, i) => `web-80-abcde-s${i}.marathon.slave.mesos.`);
+    const t = tableOf(
+      recordSet(
+        Object.fromEntries(targets.map((n, i) => [n, [`10.7.0.${i}`]])),
+        {},
+        { '_web-80._tcp.marathon.mesos.': targets.map((n) => `${n}:31080`) },
+      ),
+      META,
+    );
+    const srv = (opts: QueryOptions = {}, c = ctx()) =>
+      ask('_web-80._tcp.marathon.mesos.', { qtype: QTYPE.SRV, ...opts }, c, t);
+
+    it('without EDNS: every SRV record, the glue that fits, no TC', () => {
+      const c = ctx();
+      const m = srv({}, c);
+      expect(m.size).toBeLessThanOrEqual(512);
+      expect(m.answers).toHaveLength(7);
+      expect(m.tc).toBe(false);
+      expect(c.stats.truncated).toBe(0);
+      expect(m.additionals.length).toBeGreaterThan(0);
+      expect(m.additionals.length).toBeLessThan(7);
+      // Glue follows the answer order, each target's address complete.
+      const order = m.answers.map((r) => (r.data as { target: string }).target);
+      expect(m.additionals.map((r) => r.name)).toEqual(order.slice(0, m.additionals.length));
+      for (const g of m.additionals) expect(g.data).toBe(`10.7.0.${/-s(\d)\./.exec(g.name)![1]}`);
+    });
+
+    it('with EDNS 1232: every SRV record and all the glue', () => {
+      const m = srv({ edns: 1232 });
+      expect(m.tc).toBe(false);
+      expect(m.answers).toHaveLength(7);
+      expect(m.additionals.filter((r) => r.type === QTYPE.A)).toHaveLength(7);
+    });
+  });
+
+  it('skips a glue RRset that does not fit and still adds a later one that does', () => {
+    const t = tableOf(
+      recordSet(
+        {
+          'big.mesos.': Array.from({ length: 40 }, (_, i) => `10.8.0.${i}`),
+          'small.mesos.': ['10.9.0.1'],
+        },
+        {},
+        { '_s._tcp.mesos.': ['big.mesos.:1', 'small.mesos.:2'] },
+      ),
+      META,
+    );
+    // Seeds until the big target is visited first.
+    for (let seed = 1; seed < 50; seed++) {
+      const m = ask('_s._tcp.mesos.', { qtype: QTYPE.SRV }, ctx({ random: seeded(seed) }), t);
+      if ((m.answers[0]!.data as { target: string }).target !== 'big.mesos.') continue;
+      expect(m.tc).toBe(false);
+      expect(m.additionals.map((r) => [r.name, r.data])).toEqual([['small.mesos.', '10.9.0.1']]);
+      return;
+    }
+    throw new Error('no seed visited big.mesos. first');
+  });
+
+  it('treats a target’s A and AAAA records as two RRsets: A kept when only the AAAA set does not fit', () => {
+    const t = tableOf(
+      recordSet(
+        { 'dual.mesos.': ['10.10.0.1'] },
+        { 'dual.mesos.': Array.from({ length: 30 }, (_, i) => `2001:db8::${i + 1}`) },
+        { '_s._tcp.mesos.': ['dual.mesos.:1'] },
+      ),
+      META,
+    );
+    const m = ask('_s._tcp.mesos.', { qtype: QTYPE.SRV }, ctx(), t);
+    expect(m.tc).toBe(false);
+    expect(m.additionals.map((r) => [r.type, r.data])).toEqual([[QTYPE.A, '10.10.0.1']]);
+  });
+
+  it('sets TC when the AUTHORITY SOA of a negative answer does not fit', () => {
+    const long = (c: string) => `${Array.from({ length: 4 }, () => c.repeat(60)).join('.')}.`;
+    const t = tableOf(recordSet({ 'x.mesos.': ['10.0.0.1'] }), {
+      ...META,
+      soaMname: long('m'),
+      soaRname: long('r'),
+    });
+    const c = ctx();
+    const m = ask('nothere.mesos.', { qtype: QTYPE.A }, c, t);
+    expect(m.rcode).toBe(RCODE.NXDOMAIN);
+    expect(m.authorities).toHaveLength(0);
+    expect(m.tc).toBe(true);
+    expect(c.stats.truncated).toBe(1);
+    expect(ask('nothere.mesos.', { qtype: QTYPE.A, edns: 1232 }, ctx(), t).tc).toBe(false);
   });
 
   it('truncates SRV answers over UDP, with no glue', () => {
