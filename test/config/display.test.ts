@@ -55,6 +55,7 @@ const OUR_KEYS = [
   'MaxStateBytes',
   'RefreshHeapMiB',
   'HttpMaxConnections',
+  'StateSource',
 ];
 
 describe('configForDisplay', () => {

@@ -62,6 +62,7 @@ describe('defaults', () => {
       maxStateBytes: 268435456,
       refreshHeapMiB: 1024,
       httpMaxConnections: 256,
+      stateSource: 'stream',
     });
   });
 
@@ -97,6 +98,7 @@ describe('key matching', () => {
         MAXSTATEBYTES: 1048576,
         refreshheapmib: 64,
         HTTPMAXCONNECTIONS: 8,
+        STATESOURCE: 'poll',
       }),
     );
     expect(config).toMatchObject({
@@ -119,6 +121,7 @@ describe('key matching', () => {
       maxStateBytes: 1048576,
       refreshHeapMiB: 64,
       httpMaxConnections: 8,
+      stateSource: 'poll',
     });
   });
 
