@@ -16,6 +16,24 @@ export type V0Slave = Obj & { id: string; pid: string; hostname?: string };
 
 const id = (value: string): { value: string } => ({ value });
 
+/**
+ * A master keys a framework's tasks by id, so no master can show two tasks
+ * with one id. upstream-fake (the Go project's hand-written fake.json) does:
+ * its second `liquor-store.b8db9f73-…` task. A master holding it would keep
+ * one, in the first one's place, with the last one's content: so do the model
+ * and, for this comparison, the v0 state.
+ */
+export function asAMasterHoldsIt(doc: V0State): V0State {
+  return {
+    ...doc,
+    frameworks: (doc.frameworks ?? []).map((f) => {
+      const byId = new Map<string, V0Task>();
+      for (const t of f.tasks ?? []) byId.set(t.id, t);
+      return { ...f, tasks: [...byId.values()] };
+    }),
+  };
+}
+
 /** v0 `resources.ports` as Mesos writes it (`[a-b, c-d]`) → its ranges. */
 export function portRanges(text: string): Array<{ begin: number; end: number }> {
   const m = /^\[(.*)\]$/.exec(text);

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { type ClusterModel, type Change } from '../../../src/mesos/stream/model.js';
 import { fixtureNames, fixtureState } from '../../helpers/fixtures.js';
 import { V0Cluster } from '../../helpers/v0-cluster.js';
-import { taskToV1, type V0State, type V0Task } from '../../helpers/v0-to-v1.js';
-import { applyEvent, asAMasterHoldsIt, expectSameRecords, generated, polled, streamed } from './support.js';
+import { asAMasterHoldsIt, taskToV1, type V0State, type V0Task } from '../../helpers/v0-to-v1.js';
+import { applyEvent, expectSameRecords, generated, polled, streamed } from './support.js';
 
 /** Generation uses upstream-fake's config (IPSources netinfo first). */
 const CONFIG = 'upstream-fake';

@@ -11,7 +11,7 @@ import { RecordTable } from '../../../src/table/table.js';
 import { goEnumeration, type GoEnumeration } from '../../helpers/enumeration.js';
 import { fixtureGenerateInput, TEST_META } from '../../helpers/fixtures.js';
 import type { V0Cluster, V1Event } from '../../helpers/v0-cluster.js';
-import { frameworksDocument, subscribedEvent, type V0State, type V0Task } from '../../helpers/v0-to-v1.js';
+import { frameworksDocument, subscribedEvent, type V0State } from '../../helpers/v0-to-v1.js';
 
 export interface Generated {
   /** type → name → sorted values, names sorted */
@@ -35,24 +35,6 @@ export function generated(state: MesosState, name: string): Generated {
     records: { a: sorted(rs.a), aaaa: sorted(rs.aaaa), srv: sorted(rs.srv) },
     enumeration: goEnumeration(store, enumeration),
     table: Buffer.from(RecordTable.build(store, TEST_META).buffer),
-  };
-}
-
-/**
- * A master keys a framework's tasks by id, so no master can show two tasks
- * with one id. upstream-fake (the Go project's hand-written fake.json) does:
- * its second `liquor-store.b8db9f73-…` task. A master holding it would keep
- * one, in the first one's place, with the last one's content: so do the model
- * and, for this comparison, the v0 state.
- */
-export function asAMasterHoldsIt(doc: V0State): V0State {
-  return {
-    ...doc,
-    frameworks: (doc.frameworks ?? []).map((f) => {
-      const byId = new Map<string, V0Task>();
-      for (const t of f.tasks ?? []) byId.set(t.id, t);
-      return { ...f, tasks: [...byId.values()] };
-    }),
   };
 }
 

@@ -11,8 +11,9 @@ import {
   taskToV1,
   type V0State,
   type V0Task,
+  asAMasterHoldsIt,
 } from '../../helpers/v0-to-v1.js';
-import { asAMasterHoldsIt, expectSameRecords, generated, polled, streamed, subscribedOf } from './support.js';
+import { expectSameRecords, generated, polled, streamed, subscribedOf } from './support.js';
 
 const FW = 'fw-1';
 const AGENT = 'agent-S1';
