@@ -5,7 +5,7 @@
  */
 import { events, type V0Framework, type V0Slave, type V0State, type V0Status, type V0Task } from './v0-to-v1.js';
 
-/** Terminal states (src/common/protobuf_utils.cpp `isTerminalState`). */
+/** Terminal states (Mesos's `isTerminalState`). */
 const TERMINAL = new Set([
   'TASK_FINISHED',
   'TASK_FAILED',

@@ -30,7 +30,7 @@ export type ModelEvent = Exclude<StreamEvent, { type: 'SUBSCRIBED' }>;
 
 /**
  * States after which the master no longer lists a task in `frameworks[].tasks`:
- * the terminal ones (`isTerminalState` in src/common/protobuf_utils.cpp) once
+ * the terminal ones (Mesos's `isTerminalState`) once
  * acknowledged, and TASK_UNREACHABLE, whose tasks move to `unreachable_tasks`.
  */
 const GONE_STATES: ReadonlySet<string> = new Set([
@@ -186,7 +186,7 @@ export class ClusterModel {
 }
 
 /**
- * The master's rule (`Master::updateTask`, src/master/master.cpp): a status
+ * The master's rule (`Master::updateTask`): a status
  * in the same state as the last one replaces it, any other is appended; so
  * `statuses` ends as v0 shows it.
  */

@@ -313,7 +313,7 @@ function bound(v: unknown): number {
   return n;
 }
 
-/** Mesos's `coalesce` (src/common/values.cpp): sort, then merge ranges that overlap or touch. */
+/** Mesos's `coalesce` of ranges: sort, then merge ranges that overlap or touch. */
 function coalesce(ranges: Array<[number, number]>): Array<[number, number]> {
   ranges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const out: Array<[number, number]> = [];
