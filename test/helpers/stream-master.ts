@@ -8,6 +8,7 @@
  * streams, go silent, and send bytes of the test's choosing.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fixtureState } from './fixtures.js';
 import type { ObservedRequest } from './stand-in-master.js';
@@ -26,6 +27,8 @@ export interface StreamMasterOptions {
   heartbeatSeconds?: number;
   /** requests without exactly these credentials get 401 */
   basicAuth?: { principal: string; secret: string };
+  /** serve HTTPS with this key pair; with `ca`, clients must present a certificate it signed */
+  tls?: { key: string; cert: string; ca?: string };
 }
 
 /** One open SUBSCRIBE stream. */
@@ -56,7 +59,15 @@ export class StreamMaster {
 
   static async start(opts: StreamMasterOptions = {}): Promise<StreamMaster> {
     const made: { master?: StreamMaster } = {};
-    const server = createServer((req, res) => made.master!.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse): void => made.master!.handle(req, res);
+    const { tls } = opts;
+    const server =
+      tls === undefined
+        ? createServer(handler)
+        : createHttpsServer(
+            { ...tls, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined },
+            handler,
+          );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
