@@ -31,6 +31,30 @@ export type ErrorCode =
   | 'MESOS_DNS_MASTER_UNREACHABLE'
   /** a state document that cannot be used at all (bad items are skipped instead) */
   | 'MESOS_DNS_STATE_INVALID'
+  // The operator API event stream (`POST /api/v1` SUBSCRIBE): one failed subscription (`StreamFailure`).
+  // Failures to reach a master at all carry the `MESOS_DNS_FETCH_*` code of the state fetch.
+  /** the master has no event stream (404, 405 or 501: older than Mesos 1.1); polling is the way */
+  | 'MESOS_DNS_STREAM_UNSUPPORTED'
+  /** the master answered the subscription with another status outside 200–299 */
+  | 'MESOS_DNS_STREAM_HTTP_STATUS'
+  /** too many redirects, or a redirect without a usable `Location` */
+  | 'MESOS_DNS_STREAM_REDIRECT'
+  /** the RecordIO framing is broken: a length prefix that is not a decimal number */
+  | 'MESOS_DNS_STREAM_FRAMING'
+  /** one record is longer than `maxStateBytes`; it was refused before being read */
+  | 'MESOS_DNS_STREAM_TOO_LARGE'
+  /** a record that is not a JSON event, or a first event that is not a usable SUBSCRIBED */
+  | 'MESOS_DNS_STREAM_BAD_EVENT'
+  /** the master's `GET_MASTER` reply names no leader UPID */
+  | 'MESOS_DNS_STREAM_NO_LEADER'
+  /** the subscription (SUBSCRIBED, leader and framework pids) took longer than `stateTimeoutSeconds` */
+  | 'MESOS_DNS_STREAM_TIMEOUT'
+  /** the master ended the stream */
+  | 'MESOS_DNS_STREAM_CLOSED'
+  /** nothing arrived for 3 × the heartbeat interval the master announced */
+  | 'MESOS_DNS_STREAM_SILENT'
+  /** a consumer's callback threw; the stream is restarted so the consumer gets a fresh snapshot */
+  | 'MESOS_DNS_STREAM_CONSUMER_FAILED'
   // ZooKeeper leader detection.
   /** ZooKeeper did not answer a request within the session timeout */
   | 'MESOS_DNS_ZK_REQUEST_TIMEOUT'
@@ -124,6 +148,18 @@ export class FetchFailure extends MesosDnsError {
   declare readonly code: FetchFailureCode;
   constructor(code: FetchFailureCode, message: string, options?: ErrorOptions) {
     super(code, message, options);
+  }
+}
+
+export type StreamFailureCode = Extract<ErrorCode, `MESOS_DNS_STREAM_${string}`>;
+
+/** One failed or ended event-stream subscription; `master` is the master it was with. */
+export class StreamFailure extends MesosDnsError {
+  declare readonly code: StreamFailureCode;
+  readonly master: string | undefined;
+  constructor(code: StreamFailureCode, message: string, master?: string, options?: ErrorOptions) {
+    super(code, message, options);
+    this.master = master;
   }
 }
 

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { ConfigError, MasterUnavailableError, MesosDnsError, StateError } from './errors.js';
+import { ConfigError, MasterUnavailableError, MesosDnsError, StateError, StreamFailure } from './errors.js';
 
 export interface LogOptions {
   /** the Go `-v` flag: 0 normal, 1 verbose, 2 very verbose (every record of every refresh) */
@@ -54,7 +54,7 @@ function prettyStream(fd: number): pino.DestinationStream {
 
 /** The parts of a component's name that show in every line it logs (`component` binding). */
 export type Component =
-  'main' | 'config' | 'dns' | 'dns-worker' | 'forwarder' | 'http' | 'refresh' | 'fetch' | 'detector' | 'zk';
+  'main' | 'config' | 'dns' | 'dns-worker' | 'forwarder' | 'http' | 'refresh' | 'fetch' | 'stream' | 'detector' | 'zk';
 
 /**
  * How every `err` field is logged: our errors by code, message and context
@@ -65,7 +65,10 @@ export function serializeError(err: unknown): Record<string, unknown> {
   if (err instanceof MesosDnsError) {
     const out: Record<string, unknown> = { code: err.code, message: err.message };
     if (err instanceof ConfigError && err.key !== undefined) out.key = err.key;
-    if ((err instanceof StateError || err instanceof MasterUnavailableError) && err.master !== undefined)
+    if (
+      (err instanceof StateError || err instanceof MasterUnavailableError || err instanceof StreamFailure) &&
+      err.master !== undefined
+    )
       out.master = err.master;
     return out;
   }

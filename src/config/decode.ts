@@ -9,9 +9,10 @@ import type { JsonValue } from './json-entries.js';
 import type { Config } from './types.js';
 
 /** The decoded file before validation: enumerations are still free text. */
-export type RawConfig = Omit<Config, 'mesosAuthentication' | 'ipSources'> & {
+export type RawConfig = Omit<Config, 'mesosAuthentication' | 'ipSources' | 'stateSource'> & {
   mesosAuthentication: string;
   ipSources: string[];
+  stateSource: string;
 };
 
 type IntType = 'int' | 'int32' | 'uint16' | 'uint32';
@@ -77,6 +78,7 @@ const FIELDS: readonly Field[] = [
   { goKey: 'MaxStateBytes', field: 'maxStateBytes', type: 'int' },
   { goKey: 'RefreshHeapMiB', field: 'refreshHeapMiB', type: 'int' },
   { goKey: 'HttpMaxConnections', field: 'httpMaxConnections', type: 'int' },
+  { goKey: 'StateSource', field: 'stateSource', type: 'string' },
 ];
 
 const BY_FOLDED_KEY = new Map(FIELDS.map((f) => [asciiLower(f.goKey), f]));

@@ -88,5 +88,6 @@ export function defaultConfig(): Config {
     refreshHeapMiB: 1024,
     // Health checks, scrapers and operators' scripts: a few connections each; this bounds what a flood can hold.
     httpMaxConnections: 256,
+    stateSource: 'stream',
   };
 }

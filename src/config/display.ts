@@ -64,5 +64,6 @@ export function configForDisplay(config: Config, serial: number): Record<string,
     MaxStateBytes: c.maxStateBytes,
     RefreshHeapMiB: c.refreshHeapMiB,
     HttpMaxConnections: c.httpMaxConnections,
+    StateSource: c.stateSource,
   };
 }

@@ -3,6 +3,9 @@ export type IPSource = 'host' | 'docker' | 'mesos' | 'netinfo';
 
 export type MesosAuthentication = '' | 'basic' | 'iam';
 
+/** Where the cluster state comes from (docs/compatibility.md, Stream and poll). */
+export type StateSource = 'stream' | 'poll';
+
 /**
  * The effective, validated configuration. Field names are the camelCase forms of
  * the Go Mesos-DNS keys (docs/compatibility.md, Keys); the canonical key for messages and
@@ -83,4 +86,9 @@ export interface Config {
   refreshHeapMiB: number;
   /** open HTTP connections at once; further ones are closed at once (default 256) */
   httpMaxConnections: number;
+  /**
+   * `stream` (default): the master's event stream, with polling whenever the master has none or the stream
+   * keeps failing; `poll`: `GET /master/state` every `refreshSeconds` only, as the Go program
+   */
+  stateSource: StateSource;
 }

@@ -14,7 +14,7 @@ import { canonicalIp } from '../net/ip.js';
 import { localAddresses, parseNameservers, withoutLocal } from './resolv-conf.js';
 import { checkListeners } from './listeners.js';
 import { checkCaCertFile, checkClientKeyPair } from './tls-files.js';
-import type { Config, IPSource } from './types.js';
+import type { Config, IPSource, StateSource } from './types.js';
 import { DOMAIN_PATTERN, normalizeMasters, normalizeResolvers, normalizeZoneResolvers } from './validate-net.js';
 
 export interface ValidateOptions {
@@ -95,6 +95,12 @@ function checkIpSources(sources: readonly string[]): IPSource[] {
   return sources as IPSource[];
 }
 
+/** Values are exact, as `IPSources` and `MesosAuthentication` values are. */
+function checkStateSource(value: string): StateSource {
+  if (value === 'stream' || value === 'poll') return value;
+  throw new ConfigError(`stateSource must be "stream" or "poll", not ${JSON.stringify(value)}`, 'stateSource');
+}
+
 function checkInt(value: number, key: string, min: number, max: number, what: string): void {
   if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${key} ${what}`, key);
 }
@@ -167,6 +173,7 @@ export function validateConfig(raw: RawConfig, opts: ValidateOptions = {}): Vali
 
   checkBeyondGo(raw);
   const listeners = checkListeners(raw.listeners, raw.listener);
+  const stateSource = checkStateSource(raw.stateSource);
 
   const config: Config = {
     ...raw,
@@ -183,6 +190,7 @@ export function validateConfig(raw: RawConfig, opts: ValidateOptions = {}): Vali
     timeout: raw.timeout === 0 ? 5 : raw.timeout,
     mesosAuthentication: auth.mechanism,
     mesosCredentials: { ...raw.mesosCredentials },
+    stateSource,
   };
   return { config, warnings };
 }

@@ -48,8 +48,11 @@ export interface Slave {
 
 type Obj = Record<string, unknown>;
 
-/** A state item that cannot be used; the item is skipped, the reload goes on. */
-class BadItem extends Error {}
+/**
+ * A state item that cannot be used; the item is skipped, the reload goes on.
+ * Exported for the operator API (`mesos/stream/v1.ts`), whose items share these fields.
+ */
+export class BadItem extends Error {}
 
 /**
  * Go's encoding/json matches keys exactly first, then case-insensitively.
@@ -108,7 +111,11 @@ const TASK_STATES = new Map(
 );
 
 function taskState(o: Obj, where: string): string {
-  const s = str(o, 'state', where, o.state);
+  return internTaskState(str(o, 'state', where, o.state));
+}
+
+/** The one shared copy of a task state name. */
+export function internTaskState(s: string): string {
   return TASK_STATES.get(s) ?? s;
 }
 
@@ -139,26 +146,8 @@ function toStatus(v: unknown): TaskStatus {
   const o = obj(v, 'status');
   const ts = get(o, 'timestamp', o.timestamp);
   if (ts !== undefined && ts !== null && typeof ts !== 'number') throw new BadItem('status.timestamp is not a number');
-  const rawLabels = arr(o, 'labels', 'status', o.labels);
-  const labels =
-    rawLabels.length === 0
-      ? NONE
-      : rawLabels.map((l) => {
-          const lo = obj(l, 'status.labels[]');
-          return { key: str(lo, 'key', 'label'), value: str(lo, 'value', 'label') };
-        });
-  let networkInfos: TaskStatus['networkInfos'] = NONE;
-  const cs = get(o, 'container_status', o.container_status);
-  if (cs !== undefined && cs !== null) {
-    for (const ni of arr(obj(cs, 'container_status'), 'network_infos', 'container_status')) {
-      const nio = obj(ni, 'network_info');
-      const ipAddresses = arr(nio, 'ip_addresses', 'network_info').map((a) =>
-        str(obj(a, 'ip_addresses[]'), 'ip_address', 'ip_addresses[]'),
-      );
-      if (networkInfos === NONE) networkInfos = [];
-      networkInfos.push({ ipAddresses, ipAddress: str(nio, 'ip_address', 'network_info') });
-    }
-  }
+  const labels = toLabels(arr(o, 'labels', 'status', o.labels));
+  const networkInfos = toNetworkInfos(get(o, 'container_status', o.container_status));
   const healthy = get(o, 'healthy', o.healthy);
   return {
     state: taskState(o, 'status'),
@@ -169,7 +158,34 @@ function toStatus(v: unknown): TaskStatus {
   };
 }
 
-function toDiscovery(v: unknown): Discovery | null {
+/** A status's `labels` list (`{key, value}` objects); BadItem when one is unusable. */
+export function toLabels(rawLabels: unknown[]): TaskStatus['labels'] {
+  return rawLabels.length === 0
+    ? NONE
+    : rawLabels.map((l) => {
+        const lo = obj(l, 'status.labels[]');
+        return { key: str(lo, 'key', 'label'), value: str(lo, 'value', 'label') };
+      });
+}
+
+/** A status's `container_status` (absent, or the ContainerStatus protobuf as JSON) → its network infos. */
+export function toNetworkInfos(cs: unknown): TaskStatus['networkInfos'] {
+  let networkInfos: TaskStatus['networkInfos'] = NONE;
+  if (cs !== undefined && cs !== null) {
+    for (const ni of arr(obj(cs, 'container_status'), 'network_infos', 'container_status')) {
+      const nio = obj(ni, 'network_info');
+      const ipAddresses = arr(nio, 'ip_addresses', 'network_info').map((a) =>
+        str(obj(a, 'ip_addresses[]'), 'ip_address', 'ip_addresses[]'),
+      );
+      if (networkInfos === NONE) networkInfos = [];
+      networkInfos.push({ ipAddresses, ipAddress: str(nio, 'ip_address', 'network_info') });
+    }
+  }
+  return networkInfos;
+}
+
+/** A task's `discovery` (absent, or the DiscoveryInfo protobuf as JSON); null when it has no name. */
+export function toDiscovery(v: unknown): Discovery | null {
   if (v === undefined || v === null) return null;
   const o = obj(v, 'discovery');
   const name = str(o, 'name', 'discovery');

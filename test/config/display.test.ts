@@ -56,6 +56,7 @@ const OUR_KEYS = [
   'MaxStateBytes',
   'RefreshHeapMiB',
   'HttpMaxConnections',
+  'StateSource',
 ];
 
 describe('configForDisplay', () => {

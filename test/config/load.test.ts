@@ -63,6 +63,7 @@ describe('defaults', () => {
       maxStateBytes: 268435456,
       refreshHeapMiB: 1024,
       httpMaxConnections: 256,
+      stateSource: 'stream',
     });
   });
 
@@ -98,6 +99,7 @@ describe('key matching', () => {
         MAXSTATEBYTES: 1048576,
         refreshheapmib: 64,
         HTTPMAXCONNECTIONS: 8,
+        STATESOURCE: 'poll',
       }),
     );
     expect(config).toMatchObject({
@@ -120,6 +122,7 @@ describe('key matching', () => {
       maxStateBytes: 1048576,
       refreshHeapMiB: 64,
       httpMaxConnections: 8,
+      stateSource: 'poll',
     });
   });
 

@@ -298,6 +298,10 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
     [{ refreshHeapMiB: 15 }, 'refreshHeapMiB', 'refreshHeapMiB must be an integer from 16 to 1048576'],
     [{ refreshHeapMiB: 1048577 }, 'refreshHeapMiB', 'refreshHeapMiB must be an integer from 16 to 1048576'],
     [{ httpMaxConnections: 0 }, 'httpMaxConnections', 'httpMaxConnections must be an integer at least 1'],
+    [{ stateSource: 'events' }, 'stateSource', 'stateSource must be "stream" or "poll", not "events"'],
+    // Values are exact, as IPSources values are; only keys match case-insensitively.
+    [{ stateSource: 'Poll' }, 'stateSource', 'stateSource must be "stream" or "poll", not "Poll"'],
+    [{ stateSource: '' }, 'stateSource', 'stateSource must be "stream" or "poll", not ""'],
   ])('rejects %j', (fields, key, message) => {
     expectConfigError(() => load(fields), key, message);
   });
@@ -382,6 +386,20 @@ describe('what Go accepts and crashes on later, and our own settings', () => {
     };
     expect(load(ends).config).toMatchObject(ends);
     expect(load({ maxStateBytes: 536870888 }).config.maxStateBytes).toBe(536870888);
+  });
+
+  it('takes stateSource "stream" (the default) and "poll"', () => {
+    expect(load({}).config.stateSource).toBe('stream');
+    expect(load({ stateSource: 'poll' }).config.stateSource).toBe('poll');
+    expect(load({ stateSource: 'stream' }).config.stateSource).toBe('stream');
+  });
+
+  it('rejects a stateSource that is not a string, naming the key', () => {
+    expectConfigError(
+      () => load({ stateSource: 1 }),
+      'stateSource',
+      /cannot unmarshal number into Go struct field Config\.StateSource of type string/,
+    );
   });
 
   it('keeps zkDetectionTimeout <= 0 (it disables the timer)', () => {

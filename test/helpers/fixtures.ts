@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigText } from '../../src/config/load.js';
 import { defaultConfig } from '../../src/config/defaults.js';
-import type { Config } from '../../src/config/types.js';
+import type { Config, IPSource } from '../../src/config/types.js';
+import type { GenerateInput } from '../../src/records/generator.js';
 import { RecordStore } from '../../src/records/store.js';
 import type { RecordSet } from '../../src/records/types.js';
 import type { Snapshot } from '../../src/serving.js';
@@ -62,6 +63,26 @@ export function fixtureConfig(name: string): Config {
     localAddresses: () => [],
     now: () => 1_700_000_000_000,
   }).config;
+}
+
+/** The fixture machine's resolver: the Go program resolved `localhost` to 127.0.0.1 only. */
+export const FIXTURE_RESOLVER: ReadonlyMap<string, readonly string[]> = new Map([['localhost', ['127.0.0.1']]]);
+
+/** The generator's input for a fixture, as the Go program ran it (its config.json, the fixture machine's resolver). */
+export function fixtureGenerateInput(name: string): GenerateInput {
+  const raw = readFixture(name, 'config.json') as Record<string, unknown>;
+  const get = (k: string) => Object.entries(raw).find(([key]) => key.toLowerCase() === k.toLowerCase())?.[1];
+  return {
+    domain: String(get('domain') ?? 'mesos').toLowerCase(),
+    enforceRFC952: get('enforceRFC952') === true,
+    ipSources: (get('IPSources') as IPSource[] | undefined) ?? ['netinfo', 'mesos', 'host'],
+    soaMname: String(get('SOAMname') ?? 'ns1.mesos').replace(/\.*$/, '.'),
+    listener: String(get('listener') ?? '0.0.0.0'),
+    masters: (get('masters') as string[] | undefined) ?? [],
+    healthyOnly: false,
+    resolved: FIXTURE_RESOLVER,
+    interfaceAddrs: [],
+  };
 }
 
 /** A `/v1/axfr` document as the Go program writes it. */

@@ -20,9 +20,21 @@ const agents = new Map<string, CachedAgent>();
 
 /** The undici dispatcher (TLS settings + redirect following) for these options. */
 export function dispatcherFor(options: FetchOptions, log: Logger): Dispatcher {
+  return cachedAgent(options, log).dispatcher;
+}
+
+/**
+ * The same TLS settings without redirect following: the event stream follows
+ * a non-leader's redirect itself, since it must know which master it ends at.
+ */
+export function plainDispatcherFor(options: FetchOptions, log: Logger): Dispatcher {
+  return cachedAgent(options, log).agent;
+}
+
+function cachedAgent(options: FetchOptions, log: Logger): CachedAgent {
   const key = agentKey(options);
   const cached = agents.get(key);
-  if (cached !== undefined) return cached.dispatcher;
+  if (cached !== undefined) return cached;
 
   if (options.https && options.ca === undefined) {
     log.warn('MesosHTTPSOn without CACertFile: master certificates are not verified');
@@ -40,8 +52,9 @@ export function dispatcherFor(options: FetchOptions, log: Logger): Dispatcher {
       : {},
   });
   const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
-  agents.set(key, { agent, dispatcher });
-  return dispatcher;
+  const entry = { agent, dispatcher };
+  agents.set(key, entry);
+  return entry;
 }
 
 /** Closes every cached agent, so a worker thread can exit without open handles. */

@@ -1,0 +1,198 @@
+/**
+ * The cluster as the event stream describes it: frameworks, agents and tasks,
+ * built from SUBSCRIBED and kept current by each event, and shown as the
+ * `MesosState` a poll of `GET /master/state` would give (docs/compatibility.md,
+ * Stream and poll). Pure.
+ */
+import type { Framework, MesosState, Slave, Task, TaskStatus } from '../../state/state.js';
+import type { StreamEvent, StreamEventType, Subscribed, V1Framework } from './v1.js';
+
+export interface TaskRef {
+  frameworkId: string;
+  taskId: string;
+}
+
+/**
+ * What one event changed, so a consumer can rebuild the records of these
+ * only. `tasks` lists every task whose records may differ: one added, updated
+ * or removed, and every task of a framework or an agent added, updated or
+ * removed (its names or addresses come from them).
+ */
+export interface Change {
+  type: StreamEventType;
+  tasks: TaskRef[];
+  agents: string[];
+  frameworks: string[];
+}
+
+/** Events after SUBSCRIBED; frameworks carry their scheduler pid by then. */
+export type ModelEvent = Exclude<StreamEvent, { type: 'SUBSCRIBED' }>;
+
+/**
+ * States after which the master no longer lists a task in `frameworks[].tasks`:
+ * the terminal ones (Mesos's `isTerminalState`) once
+ * acknowledged, and TASK_UNREACHABLE, whose tasks move to `unreachable_tasks`.
+ */
+const GONE_STATES: ReadonlySet<string> = new Set([
+  'TASK_FINISHED',
+  'TASK_FAILED',
+  'TASK_KILLED',
+  'TASK_ERROR',
+  'TASK_LOST',
+  'TASK_DROPPED',
+  'TASK_GONE',
+  'TASK_GONE_BY_OPERATOR',
+  'TASK_UNREACHABLE',
+]);
+
+/**
+ * Which tasks the model holds, and why:
+ *
+ * - Only `get_tasks.tasks`: it is the list v0 shows as `frameworks[].tasks`,
+ *   the only task list the Go program reads. `completed_tasks`,
+ *   `unreachable_tasks` and the deprecated `orphan_tasks` and `pending_tasks`
+ *   are v0's `completed_tasks`, `unreachable_tasks` and `orphan_tasks`, which
+ *   it ignores.
+ * - A task whose state becomes terminal or TASK_UNREACHABLE is dropped at
+ *   once. The master keeps a terminal task in `tasks` until the scheduler
+ *   acknowledges the terminal update, then moves it to `completed_tasks`, but
+ *   no event reports that move: kept, such tasks would pile up for the life
+ *   of the stream. Dropping them changes no record, since only TASK_RUNNING
+ *   tasks make records. Terminal tasks present in SUBSCRIBED are left out for
+ *   the same reason.
+ * - AGENT_REMOVED removes the agent only. Its tasks stay as v0 shows them
+ *   (the master sends their own TASK_UPDATED first when it removes them);
+ *   any left make no records, since the generator skips tasks on unknown agents.
+ * - FRAMEWORK_REMOVED removes the framework and its tasks (v0 moves the
+ *   framework to `completed_frameworks`, tasks and all).
+ *
+ * Order is stable: frameworks, agents and each framework's tasks in the order
+ * first seen (SUBSCRIBED order, then new ones appended); an update keeps its
+ * place. A task whose framework is not known yet is held, and shown once the
+ * framework is.
+ */
+export class ClusterModel {
+  private readonly frameworks = new Map<string, V1Framework>();
+  private readonly agents = new Map<string, Slave>();
+  /** by framework id, then task id */
+  private readonly tasks = new Map<string, Map<string, Task>>();
+
+  private constructor(readonly leader: string) {}
+
+  /** The model of a SUBSCRIBED snapshot; `leader` is the master's UPID, as v0's `leader`. */
+  static fromSubscribed(subscribed: Subscribed, leader: string): ClusterModel {
+    const model = new ClusterModel(leader);
+    for (const agent of subscribed.agents) model.agents.set(agent.id, agent);
+    for (const framework of subscribed.frameworks) model.frameworks.set(framework.id, framework);
+    for (const { frameworkId, task } of subscribed.tasks) {
+      if (!GONE_STATES.has(task.state)) model.tasksOf(frameworkId).set(task.id, task);
+    }
+    return model;
+  }
+
+  /** Applies one event; what it changed. */
+  apply(event: ModelEvent): Change {
+    const change: Change = { type: event.type, tasks: [], agents: [], frameworks: [] };
+    switch (event.type) {
+      case 'TASK_ADDED': {
+        const { frameworkId, task } = event.task;
+        if (GONE_STATES.has(task.state)) {
+          if (this.tasks.get(frameworkId)?.delete(task.id) !== true) return change;
+        } else {
+          this.tasksOf(frameworkId).set(task.id, task);
+        }
+        change.tasks.push({ frameworkId, taskId: task.id });
+        return change;
+      }
+      case 'TASK_UPDATED': {
+        const tasks = this.tasks.get(event.frameworkId);
+        const task = tasks?.get(event.taskId);
+        if (tasks === undefined || task === undefined) return change;
+        if (GONE_STATES.has(event.state)) tasks.delete(task.id);
+        else tasks.set(task.id, { ...task, state: event.state, statuses: mergeStatus(task.statuses, event.status) });
+        change.tasks.push({ frameworkId: event.frameworkId, taskId: event.taskId });
+        return change;
+      }
+      case 'AGENT_ADDED':
+        this.agents.set(event.agent.id, event.agent);
+        change.agents.push(event.agent.id);
+        change.tasks = this.tasksOnAgent(event.agent.id);
+        return change;
+      case 'AGENT_REMOVED':
+        if (!this.agents.delete(event.agentId)) return change;
+        change.agents.push(event.agentId);
+        change.tasks = this.tasksOnAgent(event.agentId);
+        return change;
+      case 'FRAMEWORK_ADDED':
+      case 'FRAMEWORK_UPDATED':
+        this.frameworks.set(event.framework.id, event.framework);
+        change.frameworks.push(event.framework.id);
+        change.tasks = this.refsOf(event.framework.id);
+        return change;
+      case 'FRAMEWORK_REMOVED': {
+        const known = this.frameworks.delete(event.frameworkId);
+        change.tasks = this.refsOf(event.frameworkId);
+        this.tasks.delete(event.frameworkId);
+        if (known || change.tasks.length > 0) change.frameworks.push(event.frameworkId);
+        return change;
+      }
+      case 'HEARTBEAT':
+        return change;
+    }
+  }
+
+  /** The cluster now, as the fields of `GET /master/state` the generator reads. */
+  state(): MesosState {
+    const frameworks: Framework[] = [];
+    for (const f of this.frameworks.values()) {
+      const tasks = this.tasks.get(f.id);
+      frameworks.push({ name: f.name, pid: f.pid, hostname: f.hostname, tasks: tasks ? [...tasks.values()] : [] });
+    }
+    return { leader: this.leader, frameworks, slaves: [...this.agents.values()] };
+  }
+
+  /** One task, as the model holds it now. */
+  task(ref: TaskRef): Task | undefined {
+    return this.tasks.get(ref.frameworkId)?.get(ref.taskId);
+  }
+
+  get counts(): { frameworks: number; agents: number; tasks: number } {
+    let tasks = 0;
+    for (const t of this.tasks.values()) tasks += t.size;
+    return { frameworks: this.frameworks.size, agents: this.agents.size, tasks };
+  }
+
+  private tasksOf(frameworkId: string): Map<string, Task> {
+    let tasks = this.tasks.get(frameworkId);
+    if (tasks === undefined) {
+      tasks = new Map();
+      this.tasks.set(frameworkId, tasks);
+    }
+    return tasks;
+  }
+
+  private refsOf(frameworkId: string): TaskRef[] {
+    return [...(this.tasks.get(frameworkId)?.keys() ?? [])].map((taskId) => ({ frameworkId, taskId }));
+  }
+
+  /** Agent events are rare: a scan beats keeping an index current on every task event. */
+  private tasksOnAgent(agentId: string): TaskRef[] {
+    const refs: TaskRef[] = [];
+    for (const [frameworkId, tasks] of this.tasks) {
+      for (const task of tasks.values()) if (task.slaveId === agentId) refs.push({ frameworkId, taskId: task.id });
+    }
+    return refs;
+  }
+}
+
+/**
+ * The master's rule (`Master::updateTask`): a status
+ * in the same state as the last one replaces it, any other is appended; so
+ * `statuses` ends as v0 shows it.
+ */
+function mergeStatus(statuses: readonly TaskStatus[], status: TaskStatus): TaskStatus[] {
+  const last = statuses.at(-1);
+  const kept = last !== undefined && last.state === status.state ? statuses.slice(0, -1) : statuses.slice();
+  kept.push(status);
+  return kept;
+}
