@@ -5,7 +5,7 @@
  * cannot go on the wire, `SOAMname` outside the domain), else from the table.
  */
 import { goToLower } from '../records/lower-case.js';
-import type { HostAddresses, HttpNames } from '../table/http-names.js';
+import { httpHosts, httpServices, type HostAddresses, type HttpNames } from '../table/http-names.js';
 import type { LookupResult } from '../table/table.js';
 import { goJsonIndent } from '../json/go-json.js';
 
@@ -29,7 +29,7 @@ export function lookupKey(param: string): string | null {
 }
 
 function addresses(source: LookupSource, name: string): HostAddresses | LookupResult | null {
-  return source.httpNames.hosts.get(name) ?? source.table.lookup(name);
+  return httpHosts(source.httpNames, name) ?? source.table.lookup(name);
 }
 
 /** A values, then AAAA values, each as `{"host": key, "ip": value}`. */
@@ -51,7 +51,7 @@ export function servicesBody(source: LookupSource, param: string): string {
   const key = lookupKey(param);
   if (key === null) return SERVICES_PLACEHOLDER;
   const out: Array<{ service: string; host: string; ip: string; port: string }> = [];
-  const kept = source.httpNames.services.get(key);
+  const kept = httpServices(source.httpNames, key);
   if (kept !== undefined) {
     for (const { host, ip, port } of kept) out.push({ service: param, host, ip, port });
   } else {

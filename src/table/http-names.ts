@@ -28,12 +28,18 @@ export interface ServiceAddress {
   port: string;
 }
 
-/** Plain data: it crosses from the refresh worker to the main thread by structured clone. */
+/**
+ * Plain data: it crosses from the refresh worker to the main thread by
+ * structured clone, on the thread that answers DNS. Each answer is one JSON
+ * string, read back on request (`httpHosts`, `httpServices`): at 50,000 tasks
+ * with a few thousand such names, strings are copied in a few milliseconds
+ * where the same answers as nested arrays and objects take ten times longer.
+ */
 export interface HttpNames {
-  /** `/v1/hosts` answers by key (an absolute name that `goToLower` leaves unchanged) */
-  hosts: Map<string, HostAddresses>;
-  /** `/v1/services` answers by key */
-  services: Map<string, ServiceAddress[]>;
+  /** `/v1/hosts` answers by key (an absolute name that `goToLower` leaves unchanged): `[[A…], [AAAA…]]` */
+  hosts: Map<string, string>;
+  /** `/v1/services` answers by key: `[[host, ip, port], …]`, one per entry of the body */
+  services: Map<string, string>;
   /** names and values kept */
   size: number;
   /** names left out because `maxValues` was reached */
@@ -61,15 +67,31 @@ export function httpOnlyNames(store: RecordStore, plan: TablePlan, maxValues = H
     const name = store.nameText(id);
     if (!name.endsWith('.') || goToLower(name) !== name) continue;
     if (hosts) {
-      const found = { a: texts(store, TYPE_A, id), aaaa: texts(store, TYPE_AAAA, id) };
-      if (fits(found.a.length + found.aaaa.length)) out.hosts.set(name, found);
+      const a = texts(store, TYPE_A, id);
+      const aaaa = texts(store, TYPE_AAAA, id);
+      if (fits(a.length + aaaa.length)) out.hosts.set(name, JSON.stringify([a, aaaa]));
     }
     if (services) {
       const found = serviceAddresses(store, id);
-      if (fits(found.length)) out.services.set(name, found);
+      if (fits(found.length)) out.services.set(name, JSON.stringify(found));
     }
   }
   return out;
+}
+
+/** The `/v1/hosts` answer kept for `key`, if any. */
+export function httpHosts(names: HttpNames, key: string): HostAddresses | undefined {
+  const kept = names.hosts.get(key);
+  if (kept === undefined) return undefined;
+  const [a, aaaa] = JSON.parse(kept) as [string[], string[]];
+  return { a, aaaa };
+}
+
+/** The `/v1/services` answer kept for `key`, if any. */
+export function httpServices(names: HttpNames, key: string): ServiceAddress[] | undefined {
+  const kept = names.services.get(key);
+  if (kept === undefined) return undefined;
+  return (JSON.parse(kept) as Array<[string, string, string]>).map(([host, ip, port]) => ({ host, ip, port }));
 }
 
 /** True when the table's A and AAAA values of name `id` are the store's, with the same text. */
@@ -122,17 +144,17 @@ function texts(store: RecordStore, type: StoreType, id: number): string[] {
  * host's first A value and its first AAAA value, each with the port as
  * `strconv.Itoa(strconv.Atoi(port))` prints it. A host without addresses adds nothing.
  */
-function serviceAddresses(store: RecordStore, id: number): ServiceAddress[] {
-  const out: ServiceAddress[] = [];
+function serviceAddresses(store: RecordStore, id: number): Array<[string, string, string]> {
+  const out: Array<[string, string, string]> = [];
   for (let v = store.firstNode(TYPE_SRV, id); v >= 0; v = store.nextNode(TYPE_SRV, v)) {
     const hp = splitHostPort(store.text(TYPE_SRV, v)) ?? { host: '', port: '' };
     const target = store.names.find(hp.host);
     if (target < 0) continue;
     const port = goAtoiText(hp.port);
     const a = store.firstNode(TYPE_A, target);
-    if (a >= 0) out.push({ host: hp.host, ip: store.text(TYPE_A, a), port });
+    if (a >= 0) out.push([hp.host, store.text(TYPE_A, a), port]);
     const aaaa = store.firstNode(TYPE_AAAA, target);
-    if (aaaa >= 0) out.push({ host: hp.host, ip: store.text(TYPE_AAAA, aaaa), port });
+    if (aaaa >= 0) out.push([hp.host, store.text(TYPE_AAAA, aaaa), port]);
   }
   return out;
 }
