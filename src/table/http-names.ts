@@ -6,9 +6,10 @@
  * `SOAMname` outside the domain. The table leaves those out, and it may also
  * answer a name differently (SRV values it had to drop). This pass finds the
  * names whose table answer would differ from Go's and keeps their answers,
- * made from the record store, for HTTP only. It is normally a few dozen names;
- * `maxValues` bounds it, and what does not fit is counted and answered from the
- * table as before.
+ * made from the record store, for HTTP only. It is a small share of the names
+ * (none in a cluster without odd task names, 2 % in the 50,000-task benchmark
+ * state); `maxValues` bounds it, and what does not fit is counted and answered
+ * from the table as before.
  */
 import { goToLower } from '../records/lower-case.js';
 import { TYPE_A, TYPE_AAAA, TYPE_SRV, type RecordStore, type StoreType } from '../records/store.js';
