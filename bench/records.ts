@@ -69,7 +69,7 @@ const generated = generate(state, {
 // eslint-disable-next-line no-useless-assignment -- as above, for the validated state
 state = null;
 const t2 = performance.now();
-const table = RecordTable.build(generated.store, tableMetaFor(defaultConfig(), 1));
+const { table, httpNames } = RecordTable.buildWithHttpNames(generated.store, tableMetaFor(defaultConfig(), 1));
 const t3 = performance.now();
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 clearInterval(sample);
@@ -91,6 +91,7 @@ console.log(
         names: table.counts.names,
       },
       tableBytes: table.buffer.byteLength,
+      httpOnlyNames: httpNames.hosts.size + httpNames.services.size,
       peakRssMiB: mib(peakRss),
       rssBeforeMiB: mib(rssBefore),
     },

@@ -1,8 +1,11 @@
+import type { HttpNames } from './table/http-names.js';
 import type { RecordTable } from './table/table.js';
 
 /** Everything one successful refresh produced; replaced as a whole, never mutated. */
 export interface Snapshot {
   table: RecordTable;
+  /** what `/v1/hosts` and `/v1/services` answer that the table cannot */
+  httpNames: HttpNames;
   serial: number;
   /** the state's `leader` UPID, e.g. `master@10.0.0.1:5050` */
   leader: string;

@@ -164,6 +164,19 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
     () => (serving.current ? Math.max(0, now() - freshSince(serving)) / 1000 : 0),
   );
   new Gauge({
+    name: 'mesos_dns_http_only_names',
+    help: 'Names /v1/hosts and /v1/services answer beside the DNS table, kept or left out over the bound',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      this.reset();
+      const h = serving.current?.httpNames;
+      if (!h) return;
+      this.set({ state: 'kept' }, h.hosts.size + h.services.size);
+      this.set({ state: 'left_out' }, h.leftOut);
+    },
+  });
+  new Gauge({
     name: 'mesos_dns_records',
     help: 'Record values in the served table by type',
     labelNames: ['type'],

@@ -12,6 +12,7 @@ import type { Enumeration } from '../records/types.js';
 import type { AxfrMeta } from '../records/views.js';
 import { validateState, type MesosState } from '../state/state.js';
 import { tableMetaFor } from '../table/meta.js';
+import type { HttpNames } from '../table/http-names.js';
 import { RecordTable } from '../table/table.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
 
@@ -21,6 +22,8 @@ export type PipelineResult =
       kind: 'table';
       /** the table's buffer, transferred to the main thread */
       tableBuffer: ArrayBuffer;
+      /** what HTTP lookups answer beside the table (copied to the main thread) */
+      httpNames: HttpNames;
       serial: number;
       leader: string;
       master: string;
@@ -192,7 +195,7 @@ export class RefreshPipeline {
       });
     }
 
-    const table = RecordTable.build(generated.store, tableMetaFor(c, serial));
+    const { table, httpNames } = RecordTable.buildWithHttpNames(generated.store, tableMetaFor(c, serial));
     const t3 = performance.now();
     // A reconfigure during this run changes TTLs or SOA fields the next table will carry: force a new serial then.
     this.previous = { serial, digest: this.config === c ? digest : '' };
@@ -202,6 +205,7 @@ export class RefreshPipeline {
     return {
       kind: 'table',
       tableBuffer: table.buffer,
+      httpNames,
       serial,
       leader,
       master: fetched.master,

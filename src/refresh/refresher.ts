@@ -215,6 +215,7 @@ export class Refresher {
     const previous = serving.current;
     const snapshot: Snapshot = {
       table: RecordTable.fromBuffer(r.tableBuffer),
+      httpNames: r.httpNames,
       serial: r.serial,
       leader: r.leader,
       master: r.master,
@@ -224,6 +225,12 @@ export class Refresher {
     };
     serving.swap(snapshot);
     serving.recordOutcome({ at: snapshot.loadedAt, ok: true, durationMs });
+    if (r.httpNames.leftOut > 0) {
+      log.warn(
+        { leftOut: r.httpNames.leftOut, kept: r.httpNames.size },
+        'too many names only HTTP can answer; /v1/hosts and /v1/services answer the rest from the DNS table',
+      );
+    }
     if (previous?.leader !== snapshot.leader)
       log.info({ leader: snapshot.leader, master: snapshot.master }, 'leader changed');
     log.debug(

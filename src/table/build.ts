@@ -43,8 +43,12 @@ function u32(value: number, key: string): number {
   return value;
 }
 
-/** Builds the table buffer; throws ConfigError only for unusable meta (domain, SOA names, numbers). */
-export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuffer {
+/**
+ * Builds the table buffer, and gives its plan too (which names became entries,
+ * with how many RRs); throws ConfigError only for unusable meta (domain, SOA
+ * names, numbers).
+ */
+export function buildTableBuffer(store: RecordStore, meta: TableMeta): { buffer: ArrayBuffer; plan: TablePlan } {
   const domain = meta.domain.toLowerCase().replace(/\.$/, '');
   const apexKey = domain === '' ? '.' : `${domain}.`;
   const domainWire = hostNameToWire(apexKey);
@@ -268,5 +272,5 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
   set(H.nsGlueEntry, plan.addressEntry(mnameKey));
 
   set(H.byteLength, total);
-  return out;
+  return { buffer: out, plan };
 }

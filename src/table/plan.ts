@@ -53,6 +53,8 @@ export class TablePlan {
   private readonly srvNext;
   /** a name written without its trailing dot → the absolute name it is in DNS */
   private readonly twin = new Map<number, number>();
+  /** an absolute name with twins → the names whose values its entry holds */
+  private readonly sources = new Map<number, number[]>();
   private readonly single = [0];
 
   constructor(
@@ -88,7 +90,7 @@ export class TablePlan {
     // Entries: the names with values DNS can use, and every name between them and the apex (RFC 8020).
     const needed = new Uint8Array(n);
     needed[apex] = 1;
-    const sources = new Map<number, number[]>();
+    const sources = this.sources;
     for (const [relative, absolute] of this.twin) {
       const list = sources.get(absolute);
       if (list === undefined) sources.set(absolute, [absolute, relative]);
@@ -144,6 +146,22 @@ export class TablePlan {
       slots[p] = e + 1;
     }
     this.slots = slots;
+  }
+
+  /** True when some name written without its trailing dot lends its values to its absolute twin. */
+  get hasTwins(): boolean {
+    return this.twin.size > 0;
+  }
+
+  /** True when the entry of name `node` holds its twins' values too. */
+  mergesTwins(node: number): boolean {
+    return this.sources.has(node);
+  }
+
+  /** How many RRs of `type` the entry of name `node` holds; -1 when the name is no entry. */
+  entryValues(node: number, type: StoreType): number {
+    const e = this.entryOf[node]!;
+    return e < 0 ? NONE : this.count[e * 3 + type]!;
   }
 
   /** Entry of the absolute lower-case name `text`, or -1. */

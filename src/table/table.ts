@@ -11,6 +11,7 @@ import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION, hashWire
 import { formatIPv4, formatIPv6 } from '../net/ip.js';
 import { RR_AAAA_LEN, RR_A_LEN, RR_FIXED_LEN, SRV_TARGET_AT } from '../wire/constants.js';
 import { hostNameToWire, wireToName } from './encode.js';
+import { httpOnlyNames, type HttpNames } from './http-names.js';
 
 export type { TableMeta } from './build.js';
 
@@ -84,7 +85,17 @@ export class RecordTable {
   }
 
   static build(store: RecordStore, meta: TableMeta): RecordTable {
-    return new RecordTable(buildTableBuffer(store, meta));
+    return new RecordTable(buildTableBuffer(store, meta).buffer);
+  }
+
+  /** The table, and what HTTP lookups answer beside it (http-names.ts). */
+  static buildWithHttpNames(
+    store: RecordStore,
+    meta: TableMeta,
+    maxHttpValues?: number,
+  ): { table: RecordTable; httpNames: HttpNames } {
+    const { buffer, plan } = buildTableBuffer(store, meta);
+    return { table: new RecordTable(buffer), httpNames: httpOnlyNames(store, plan, maxHttpValues) };
   }
 
   /** Adopts a buffer made by `build` (e.g. transferred from the worker). O(1): checks the header only. */
@@ -131,7 +142,11 @@ export class RecordTable {
     }
   }
 
-  /** For the HTTP API: the values at a name (any case, trailing dot optional), or null if it does not exist. */
+  /**
+   * For the HTTP API: the values at a name (any case, trailing dot optional), or
+   * null if it does not exist. Only names DNS can answer are here; `HttpNames`
+   * holds the others.
+   */
   lookup(name: string): LookupResult | null {
     const wire = hostNameToWire(name.toLowerCase());
     if (!wire) return null;

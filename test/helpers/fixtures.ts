@@ -13,6 +13,7 @@ import { RecordStore } from '../../src/records/store.js';
 import type { RecordSet } from '../../src/records/types.js';
 import type { Snapshot } from '../../src/serving.js';
 import { tableMetaFor } from '../../src/table/meta.js';
+import type { HttpNames } from '../../src/table/http-names.js';
 import { RecordTable, type TableMeta } from '../../src/table/table.js';
 
 export const FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures');
@@ -137,10 +138,14 @@ export function fixtureTable(name: string = 'upstream-fake', meta: Partial<Table
   return tableOf(fixtureRecords(name), { ...TEST_META, ...meta });
 }
 
-/** A Snapshot around a table, for ServingState.swap in tests. */
-export function snapshotOf(table: RecordTable): Snapshot {
+/** A Snapshot around a table (with no HTTP-only names unless given), for ServingState.swap in tests. */
+export function snapshotOf(
+  table: RecordTable,
+  httpNames: HttpNames = { hosts: new Map(), services: new Map(), size: 0, leftOut: 0 },
+): Snapshot {
   return {
     table,
+    httpNames,
     serial: table.meta.serial,
     leader: 'master@127.0.0.1:5050',
     master: '127.0.0.1:5050',

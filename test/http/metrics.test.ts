@@ -98,6 +98,16 @@ describe('/metrics', () => {
     expect(m.has('process_cpu_user_seconds_total')).toBe(true);
   });
 
+  it('reports the names only HTTP answers, kept and left out', async () => {
+    const { config, snapshot } = fixtureSnapshot('docker-mesos-120');
+    const { base } = await serve(config, loadedServing(snapshot));
+    const m = await scrape(base);
+    const kept = snapshot.httpNames.hosts.size + snapshot.httpNames.services.size;
+    expect(kept).toBeGreaterThan(0);
+    expect(m.get('mesos_dns_http_only_names{state="kept"}')).toBe(kept);
+    expect(m.get('mesos_dns_http_only_names{state="left_out"}')).toBe(0);
+  });
+
   it('has no table values before the first load, and a ZooKeeper gauge in zk mode', async () => {
     const config = httpFixtureConfig('upstream-fake');
     config.zk = 'zk://127.0.0.1:2181/mesos';

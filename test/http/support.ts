@@ -39,7 +39,7 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
   const config = httpFixtureConfig(name);
   const { doc, records } = parseAxfr(fixtureText(name, 'axfr.json'));
   const store = RecordStore.fromRecordSet(records);
-  const table = RecordTable.build(store, {
+  const { table, httpNames } = RecordTable.buildWithHttpNames(store, {
     domain: config.domain,
     ttl: config.ttl,
     serial: SERIAL,
@@ -64,6 +64,7 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
     chunksOf(view === 'axfr' ? axfrChunks(store, axfr) : enumerateChunks(store, enumeration));
   const snapshot: Snapshot = {
     table,
+    httpNames,
     serial: SERIAL,
     leader: LEADER,
     master: '127.0.0.1:5050',
