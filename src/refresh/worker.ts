@@ -84,9 +84,10 @@ port.on('message', (msg: ToWorker) => {
           dropOldRenders();
           const reply: FromWorker = { type: 'result', id: msg.id, ok: true, result };
           port.postMessage(reply, result.kind === 'table' ? [result.tableBuffer] : []);
-          // After the reply, so the swap never waits for it; a render asked meanwhile does this work itself.
+          // After the reply, so the swap never waits for it, and only for a store that lasted a second, so a
+          // burst of refreshes does not sort names nobody asks for; a render asked before does this work itself.
           const store = pipeline.generation?.store;
-          if (store !== undefined) setImmediate(() => prepareViews(store));
+          if (store !== undefined) setTimeout(() => pipeline.generation?.store === store && prepareViews(store), 1000);
         },
         (err: unknown) => {
           const reply: FromWorker = { type: 'result', id: msg.id, ok: false, error: refreshFailure(err) };
