@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeFetchAgents } from '../mesos/fetch/fetch.js';
 import { createLogger } from '../log.js';
-import { axfrChunks, enumerateChunks } from '../records/views.js';
+import { axfrChunks, enumerateChunks, prepareViews } from '../records/views.js';
 import { RefreshPipeline } from './pipeline.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
@@ -17,13 +17,12 @@ import type { ViewName } from '../records/views.js';
 const init = workerData as WorkerInit;
 const pipeline = new RefreshPipeline(init.config, init.fetchOptions, createLogger(init.log), init.servedSerial);
 const port = parentPort!;
-const utf8 = new TextEncoder();
 /**
  * Renders in progress: each keeps the generation it started with, whatever
  * refreshes come meanwhile, and one chunk ahead, so the last chunk goes out
  * marked as the last.
  */
-const renders = new Map<number, { chunks: Iterator<string>; ahead: string; generation: number }>();
+const renders = new Map<number, { chunks: Iterator<Uint8Array>; ahead: Uint8Array; generation: number }>();
 
 /**
  * A render keeps its generation's records alive. One that is still going when
@@ -48,19 +47,20 @@ function startRender(id: number, view: ViewName): void {
   }
   const chunks = view === 'axfr' ? axfrChunks(g.store, g.axfr) : enumerateChunks(g.store, g.enumeration);
   const first = chunks.next();
-  renders.set(id, { chunks, ahead: first.done === true ? '' : first.value, generation: g.number });
+  renders.set(id, { chunks, ahead: first.done === true ? new Uint8Array(0) : first.value, generation: g.number });
   sendChunk(id);
 }
 
 function sendChunk(id: number): void {
   const render = renders.get(id);
   if (render === undefined) return;
-  const text = render.ahead;
+  const bytes = render.ahead;
   const next = render.chunks.next();
   const done = next.done === true;
   if (done) renders.delete(id);
   else render.ahead = next.value;
-  const data = utf8.encode(text).buffer as ArrayBuffer;
+  // Each chunk has a buffer of its own, exactly its size: it can be transferred.
+  const data = bytes.buffer as ArrayBuffer;
   port.postMessage({ type: 'chunk', id, generation: render.generation, data, done } satisfies FromWorker, [data]);
 }
 
@@ -84,6 +84,10 @@ port.on('message', (msg: ToWorker) => {
           dropOldRenders();
           const reply: FromWorker = { type: 'result', id: msg.id, ok: true, result };
           port.postMessage(reply, result.kind === 'table' ? [result.tableBuffer] : []);
+          // After the reply, so the swap never waits for it, and only for a store that lasted a second, so a
+          // burst of refreshes does not sort names nobody asks for; a render asked before does this work itself.
+          const store = pipeline.generation?.store;
+          if (store !== undefined) setTimeout(() => pipeline.generation?.store === store && prepareViews(store), 1000);
         },
         (err: unknown) => {
           const reply: FromWorker = { type: 'result', id: msg.id, ok: false, error: refreshFailure(err) };

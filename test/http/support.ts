@@ -75,8 +75,8 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
   return { config, doc, records, snapshot, views };
 }
 
-async function* chunksOf(texts: Iterable<string>): AsyncGenerator<Buffer> {
-  for (const t of texts) yield Buffer.from(t);
+async function* chunksOf(chunks: Iterable<Uint8Array>): AsyncGenerator<Buffer> {
+  for (const c of chunks) yield Buffer.from(c.buffer, c.byteOffset, c.byteLength);
 }
 
 /** A view source with nothing loaded, as the refresher's before its first refresh. */
