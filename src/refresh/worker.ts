@@ -2,21 +2,29 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { closeFetchAgents } from '../mesos/fetch/fetch.js';
 import { createLogger } from '../log.js';
 import { axfrChunks, enumerateChunks } from '../records/views.js';
-import { RefreshPipeline } from './pipeline.js';
+import type { Config } from '../config/types.js';
+import { RefreshPipeline, type PipelineResult } from './pipeline.js';
+import { StreamSource } from './stream-source.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
 
 /**
  * The refresh worker thread: fetching, JSON parsing, generation and the table
  * build all happen here, so the main thread keeps answering queries while a
- * 50,000-task state is processed. One refresh at a time, as the main thread
- * asks. Between the steps of a refresh it also renders the HTTP views, one
+ * 50,000-task state is processed. Polls as the main thread asks; with
+ * `stateSource` "stream", also builds from the event stream and pushes those
+ * tables unasked. The pipeline runs one build at a time, in order. Between the steps of a refresh it also renders the HTTP views, one
  * chunk per request from the main thread, so a large body never delays a
  * refresh by more than a chunk and is never held whole.
  */
 const init = workerData as WorkerInit;
-const pipeline = new RefreshPipeline(init.config, init.fetchOptions, createLogger(init.log), init.servedSerial);
+const root = createLogger(init.log);
+const pipeline = new RefreshPipeline(init.config, init.fetchOptions, root, init.servedSerial);
 const port = parentPort!;
+let config = init.config;
+let fetchOptions = init.fetchOptions;
+/** the event stream, while `stateSource` is "stream" and a masters list is known */
+let stream: StreamSource | null = null;
 const utf8 = new TextEncoder();
 /**
  * Renders in progress: each keeps the generation it started with, whatever
@@ -64,10 +72,44 @@ function sendChunk(id: number): void {
   port.postMessage({ type: 'chunk', id, generation: render.generation, data, done } satisfies FromWorker, [data]);
 }
 
+function post(result: PipelineResult, reply: FromWorker): void {
+  dropOldRenders();
+  port.postMessage(reply, result.kind === 'table' ? [result.tableBuffer] : []);
+}
+
+/** Follows the masters list with the stream when the config asks for one; ends it when it no longer does. */
+function streamFor(config: Config, masters: string[] | null): void {
+  if (config.stateSource !== 'stream') {
+    void stream?.close();
+    stream = null;
+    return;
+  }
+  if (masters === null) return;
+  pipeline.setMasters(masters);
+  stream ??= new StreamSource({
+    pipeline,
+    fetchOptions,
+    log: root,
+    push: (outcome) => {
+      if (outcome.ok) post(outcome.result, { type: 'pushed', ok: true, result: outcome.result });
+      else port.postMessage({ type: 'pushed', ok: false, error: refreshFailure(outcome.error) } satisfies FromWorker);
+    },
+    report: (report) => port.postMessage({ type: 'stream', report } satisfies FromWorker),
+  });
+  stream.setMasters(masters);
+}
+
 port.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'reconfigure':
+      config = msg.config;
+      fetchOptions = msg.fetchOptions;
       pipeline.reconfigure(msg.config, msg.fetchOptions);
+      stream?.reconfigure(msg.fetchOptions);
+      streamFor(config, null);
+      return;
+    case 'masters':
+      streamFor(config, msg.masters);
       return;
     case 'render':
       startRender(msg.id, msg.view);
@@ -79,12 +121,9 @@ port.on('message', (msg: ToWorker) => {
       renders.delete(msg.id);
       return;
     case 'refresh':
+      streamFor(config, msg.masters);
       pipeline.run(msg.masters).then(
-        (result) => {
-          dropOldRenders();
-          const reply: FromWorker = { type: 'result', id: msg.id, ok: true, result };
-          port.postMessage(reply, result.kind === 'table' ? [result.tableBuffer] : []);
-        },
+        (result) => post(result, { type: 'result', id: msg.id, ok: true, result }),
         (err: unknown) => {
           const reply: FromWorker = { type: 'result', id: msg.id, ok: false, error: refreshFailure(err) };
           port.postMessage(reply);
@@ -95,5 +134,6 @@ port.on('message', (msg: ToWorker) => {
 });
 
 port.on('close', () => {
+  void stream?.close();
   void closeFetchAgents();
 });

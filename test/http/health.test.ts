@@ -4,6 +4,8 @@ import { acceptsJson } from '../../src/http/routes.js';
 import { ServingState, type Snapshot } from '../../src/serving.js';
 
 const NOW = 1_700_000_000_000;
+/** what `/ready` adds with `stateSource` "poll" */
+const POLL = { source: 'poll', stream: null };
 
 function snapshotAt(loadedAt: number): Snapshot {
   // readiness reads only serial, loadedAt and master; the table is never touched.
@@ -19,6 +21,7 @@ describe('readiness', () => {
       cause: null,
       master: null,
       detail: 'no state loaded yet',
+      ...POLL,
     });
     s.recordOutcome({
       at: NOW,
@@ -37,6 +40,7 @@ describe('readiness', () => {
       cause: 'MESOS_DNS_FETCH_BAD_JSON',
       master: '10.0.0.1:5050',
       detail: 'no state loaded yet',
+      ...POLL,
     });
   });
 
@@ -58,13 +62,14 @@ describe('readiness', () => {
   it('is ready up to 3 × refreshSeconds after the last success, then not', () => {
     const s = new ServingState();
     s.swap({ ...snapshotAt(NOW - 180_000), master: '10.0.0.2:5050' });
-    expect(readiness(s, 60, NOW)).toEqual({ ready: true, serial: 7, ageSeconds: 180 });
+    expect(readiness(s, 60, NOW)).toEqual({ ready: true, serial: 7, ageSeconds: 180, ...POLL });
     expect(readiness(s, 60, NOW + 1000)).toEqual({
       ready: false,
       reason: 'MESOS_DNS_STALE',
       cause: null,
       master: '10.0.0.2:5050',
       detail: 'last successful refresh 181s ago, more than 180s (3 × refreshSeconds)',
+      ...POLL,
     });
     s.recordOutcome({
       at: NOW + 500,
@@ -78,16 +83,17 @@ describe('readiness', () => {
       cause: null,
       master: null,
       detail: 'last successful refresh 181s ago, more than 180s (3 × refreshSeconds)',
+      ...POLL,
     });
   });
 
   it('counts a successful refresh without a swap as fresh', () => {
     const s = new ServingState();
     s.swap(snapshotAt(NOW - 600_000));
-    expect(freshSince(s)).toBe(NOW - 600_000);
+    expect(freshSince(s, NOW)).toBe(NOW - 600_000);
     s.recordOutcome({ at: NOW - 1000, ok: true, durationMs: 1 });
-    expect(freshSince(s)).toBe(NOW - 1000);
-    expect(readiness(s, 60, NOW)).toEqual({ ready: true, serial: 7, ageSeconds: 1 });
+    expect(freshSince(s, NOW)).toBe(NOW - 1000);
+    expect(readiness(s, 60, NOW)).toEqual({ ready: true, serial: 7, ageSeconds: 1, ...POLL });
   });
 });
 
