@@ -58,6 +58,8 @@ type BuildInput =
   | {
       kind: 'poll';
       master: string;
+      /** the masters list, for the master records */
+      masters: string[];
       skippedItems: number;
       /** performance.now() when the refresh began */
       started: number;
@@ -66,7 +68,7 @@ type BuildInput =
       /** the fetched bytes' identity, to recognise them next time */
       polled: PreviousState;
     }
-  | { kind: 'stream'; master: string; skippedItems: number; started: number };
+  | { kind: 'stream'; master: string; masters: string[]; skippedItems: number; started: number };
 
 export interface Timings {
   fetchMs: number;
@@ -166,7 +168,13 @@ export class RefreshPipeline {
   fromSnapshot(state: () => MesosState, master: string): Promise<PipelineResult> {
     return this.exclusive((seq) => {
       this.streamMaster = master;
-      return this.build(seq, state(), { kind: 'stream', master, skippedItems: 0, started: performance.now() });
+      return this.build(seq, state(), {
+        kind: 'stream',
+        master,
+        masters: this.masters,
+        skippedItems: 0,
+        started: performance.now(),
+      });
     });
   }
 
@@ -185,6 +193,7 @@ export class RefreshPipeline {
       this.build(seq, state(), {
         kind: 'stream',
         master: this.streamMaster,
+        masters: this.masters,
         skippedItems: 0,
         started: performance.now(),
       }),
@@ -231,6 +240,7 @@ export class RefreshPipeline {
     return this.build(seq, validated.state, {
       kind: 'poll',
       master: fetched.master,
+      masters,
       skippedItems: warnings.length,
       started: t0,
       fetchMs: t1 - t0,
@@ -242,7 +252,7 @@ export class RefreshPipeline {
   /** The part poll and stream share: MesosState → records → table → result. */
   private async build(seq: number, input: MesosState, from: BuildInput): Promise<PipelineResult> {
     const c = this.config;
-    const masters = this.masters;
+    const { masters } = from;
     const mastersKey = masters.join(',');
     const fetchMs = from.kind === 'poll' ? from.fetchMs : 0;
     const stateBytes = from.kind === 'poll' ? from.stateBytes : 0;

@@ -38,8 +38,8 @@ export class StreamSource {
   private readonly builds = { snapshot: 0, changes: 0 };
   private readonly batcher: Batcher<Change>;
   private readonly reportTimer: NodeJS.Timeout;
-  /** counters as last reported: `events` and `lastEventAt` */
-  private reported = { events: -1, lastEventAt: -1 };
+  /** the counters that change most, as last reported */
+  private reported = { events: -1, lastEventAt: -1, builds: -1 };
   private masters: string[] = [];
   private closing: Promise<void> | null = null;
 
@@ -128,13 +128,19 @@ export class StreamSource {
 
   private reportIfChanged(): void {
     const c = this.subscriber?.counters;
-    if (c === undefined || (c.events === this.reported.events && c.lastEventAt === this.reported.lastEventAt)) return;
+    const r = this.reported;
+    const builds = this.builds.snapshot + this.builds.changes;
+    if (c === undefined || (c.events === r.events && c.lastEventAt === r.lastEventAt && builds === r.builds)) return;
     this.report();
   }
 
   private report(): void {
     const c = this.subscriber?.counters;
-    this.reported = { events: c?.events ?? 0, lastEventAt: c?.lastEventAt ?? 0 };
+    this.reported = {
+      events: c?.events ?? 0,
+      lastEventAt: c?.lastEventAt ?? 0,
+      builds: this.builds.snapshot + this.builds.changes,
+    };
     this.opts.report({
       state: this.status.state,
       master: this.status.master ?? null,

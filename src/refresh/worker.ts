@@ -2,7 +2,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { closeFetchAgents } from '../mesos/fetch/fetch.js';
 import { createLogger } from '../log.js';
 import { axfrChunks, enumerateChunks } from '../records/views.js';
-import type { Config } from '../config/types.js';
 import { RefreshPipeline, type PipelineResult } from './pipeline.js';
 import { StreamSource } from './stream-source.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
@@ -13,9 +12,10 @@ import type { ViewName } from '../records/views.js';
  * build all happen here, so the main thread keeps answering queries while a
  * 50,000-task state is processed. Polls as the main thread asks; with
  * `stateSource` "stream", also builds from the event stream and pushes those
- * tables unasked. The pipeline runs one build at a time, in order. Between the steps of a refresh it also renders the HTTP views, one
- * chunk per request from the main thread, so a large body never delays a
- * refresh by more than a chunk and is never held whole.
+ * tables unasked. The pipeline runs one build at a time, in order. Between
+ * the steps of a build it also renders the HTTP views, one chunk per request
+ * from the main thread, so a large body never delays a build by more than a
+ * chunk and is never held whole.
  */
 const init = workerData as WorkerInit;
 const root = createLogger(init.log);
@@ -77,8 +77,11 @@ function post(result: PipelineResult, reply: FromWorker): void {
   port.postMessage(reply, result.kind === 'table' ? [result.tableBuffer] : []);
 }
 
-/** Follows the masters list with the stream when the config asks for one; ends it when it no longer does. */
-function streamFor(config: Config, masters: string[] | null): void {
+/**
+ * Follows the masters list (null: unchanged) with the event stream when the
+ * config asks for one; ends the stream when it no longer does.
+ */
+function followStream(masters: string[] | null): void {
   if (config.stateSource !== 'stream') {
     void stream?.close();
     stream = null;
@@ -106,10 +109,10 @@ port.on('message', (msg: ToWorker) => {
       fetchOptions = msg.fetchOptions;
       pipeline.reconfigure(msg.config, msg.fetchOptions);
       stream?.reconfigure(msg.fetchOptions);
-      streamFor(config, null);
+      followStream(null);
       return;
     case 'masters':
-      streamFor(config, msg.masters);
+      followStream(msg.masters);
       return;
     case 'render':
       startRender(msg.id, msg.view);
@@ -121,7 +124,7 @@ port.on('message', (msg: ToWorker) => {
       renders.delete(msg.id);
       return;
     case 'refresh':
-      streamFor(config, msg.masters);
+      followStream(msg.masters);
       pipeline.run(msg.masters).then(
         (result) => post(result, { type: 'result', id: msg.id, ok: true, result }),
         (err: unknown) => {
