@@ -133,4 +133,28 @@ describe('refreshes driven by the event stream', () => {
     await waitFor('quiet in DNS', () => addresses(s, 'quiet'), { until: (a) => a.includes('10.77.0.4') });
     expect(m.subscribeRequests().length).toBeGreaterThanOrEqual(2);
   });
+
+  it('stops and starts the stream when SIGHUP switches stateSource', async () => {
+    const m = await streamMaster();
+    const config = testConfig({ masters: [m.address], refreshSeconds: 60 });
+    const s = await startMesosDns(config);
+    cleanup.push(() => s.stop());
+    await subscribed(s);
+    const ready = async () => (await (await fetch(`http://127.0.0.1:${s.httpPort}/ready`)).json()) as unknown;
+
+    s.writeConfig({ ...config, stateSource: 'poll' });
+    let from = s.logs.length;
+    s.proc.kill('SIGHUP');
+    await s.waitForRefresh(from);
+    await waitFor('the stream closed', () => m.openStreams, { until: (n) => n === 0 });
+    expect(await ready()).toMatchObject({ ready: true, source: 'poll', stream: null });
+
+    s.writeConfig({ ...config, stateSource: 'stream' });
+    from = s.logs.length;
+    s.proc.kill('SIGHUP');
+    await subscribed(s, from);
+    await waitFor('/ready on the stream', ready, {
+      until: (r) => (r as { source?: string }).source === 'stream',
+    });
+  });
 });
