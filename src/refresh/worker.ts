@@ -25,6 +25,8 @@ let config = init.config;
 let fetchOptions = init.fetchOptions;
 /** the event stream, while `stateSource` is "stream" and a masters list is known */
 let stream: StreamSource | null = null;
+let latestMasters: string[] | null = null;
+let firstPollSettled = false;
 const utf8 = new TextEncoder();
 /**
  * Renders in progress: each keeps the generation it started with, whatever
@@ -79,16 +81,21 @@ function post(result: PipelineResult, reply: FromWorker): void {
 
 /**
  * Follows the masters list (null: unchanged) with the event stream when the
- * config asks for one; ends the stream when it no longer does.
+ * config asks for one; ends the stream when it no longer does. The stream
+ * starts once the first poll has settled: its snapshot, as large as a state,
+ * is then read after that poll's state is garbage rather than beside it.
  */
 function followStream(masters: string[] | null): void {
+  if (masters !== null) {
+    latestMasters = masters;
+    pipeline.setMasters(masters);
+  }
   if (config.stateSource !== 'stream') {
     void stream?.close();
     stream = null;
     return;
   }
-  if (masters === null) return;
-  pipeline.setMasters(masters);
+  if (!firstPollSettled || latestMasters === null) return;
   stream ??= new StreamSource({
     pipeline,
     fetchOptions,
@@ -99,7 +106,13 @@ function followStream(masters: string[] | null): void {
     },
     report: (report) => port.postMessage({ type: 'stream', report } satisfies FromWorker),
   });
-  stream.setMasters(masters);
+  stream.setMasters(latestMasters);
+}
+
+function settled(): void {
+  if (firstPollSettled) return;
+  firstPollSettled = true;
+  followStream(null);
 }
 
 port.on('message', (msg: ToWorker) => {
@@ -125,13 +138,16 @@ port.on('message', (msg: ToWorker) => {
       return;
     case 'refresh':
       followStream(msg.masters);
-      pipeline.run(msg.masters).then(
-        (result) => post(result, { type: 'result', id: msg.id, ok: true, result }),
-        (err: unknown) => {
-          const reply: FromWorker = { type: 'result', id: msg.id, ok: false, error: refreshFailure(err) };
-          port.postMessage(reply);
-        },
-      );
+      pipeline
+        .run(msg.masters)
+        .then(
+          (result) => post(result, { type: 'result', id: msg.id, ok: true, result }),
+          (err: unknown) => {
+            const reply: FromWorker = { type: 'result', id: msg.id, ok: false, error: refreshFailure(err) };
+            port.postMessage(reply);
+          },
+        )
+        .finally(settled);
       return;
   }
 });

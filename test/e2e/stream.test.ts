@@ -77,7 +77,12 @@ describe('refreshes driven by the event stream', () => {
 
     const ready = (await (await fetch(`http://127.0.0.1:${s.httpPort}/ready`)).json()) as Record<string, unknown>;
     expect(ready).toMatchObject({ ready: true, source: 'stream', stream: 'subscribed' });
-    const metrics = await (await fetch(`http://127.0.0.1:${s.httpPort}/metrics`)).text();
+    // The worker reports its counters at most once a second.
+    const { value: metrics } = await waitFor(
+      'the events in /metrics',
+      async () => (await fetch(`http://127.0.0.1:${s.httpPort}/metrics`)).text(),
+      { until: (text) => /^mesos_dns_stream_events_total\{type="TASK_UPDATED"\} 2$/m.test(text) },
+    );
     expect(metrics).toMatch(/^mesos_dns_stream_subscribed 1$/m);
     expect(metrics).toMatch(/^mesos_dns_stream_subscriptions_total 1$/m);
     expect(metrics).toMatch(/^mesos_dns_stream_events_total\{type="TASK_ADDED"\} 1$/m);
@@ -96,9 +101,12 @@ describe('refreshes driven by the event stream', () => {
     await waitFor('polled in DNS', () => addresses(s, 'polled'), { until: (a) => a.includes('10.77.0.2') });
     const ready = (await (await fetch(`http://127.0.0.1:${s.httpPort}/ready`)).json()) as Record<string, unknown>;
     expect(ready).toMatchObject({ ready: true, source: 'poll', stream: 'unsupported' });
-    const metrics = await (await fetch(`http://127.0.0.1:${s.httpPort}/metrics`)).text();
+    const { value: metrics } = await waitFor(
+      'the failures in /metrics',
+      async () => (await fetch(`http://127.0.0.1:${s.httpPort}/metrics`)).text(),
+      { until: (text) => /^mesos_dns_stream_failures_total [1-9]/m.test(text) },
+    );
     expect(metrics).toMatch(/^mesos_dns_stream_subscribed 0$/m);
-    expect(metrics).toMatch(/^mesos_dns_stream_failures_total [1-9]/m);
   });
 
   it('resubscribes after the stream drops and loses no change made meanwhile: the table equals a poll', async () => {
