@@ -32,8 +32,32 @@ export interface RefreshFailure {
 export interface RefreshOutcome {
   at: number;
   ok: boolean;
+  /** a build from the event stream; otherwise a poll */
+  stream?: boolean;
   error?: RefreshFailure;
   durationMs: number;
+}
+
+/**
+ * The event stream as the refresh worker last reported it (plain data: it
+ * crosses from the worker thread). Null while `stateSource` is "poll".
+ */
+export interface StreamReport {
+  state: 'connecting' | 'subscribed' | 'unsupported' | 'failing';
+  /** the master subscribed to, or that of the last failure */
+  master: string | null;
+  /** the last failure's error code */
+  code: string | null;
+  /** subscriptions failed in a row */
+  failures: number;
+  /** totals since the worker started */
+  subscriptions: number;
+  failuresTotal: number;
+  eventsByType: Record<string, number>;
+  /** Date.now() of the last record received, 0 before any */
+  lastEventAt: number;
+  /** table builds from the stream: a new subscription's snapshot, or a batch of events */
+  builds: { snapshot: number; changes: number };
 }
 
 /**
@@ -43,12 +67,15 @@ export interface RefreshOutcome {
 export class ServingState {
   current: Snapshot | null = null;
   lastOutcome: RefreshOutcome | null = null;
+  /** the last build from the event stream (null: none yet) */
+  lastStreamOutcome: RefreshOutcome | null = null;
   lastSuccessAt = 0;
   refreshSuccesses = 0;
   refreshFailures = 0;
   /** ordered master list currently used (leader candidate first), `host:port` or `""` */
   masters: string[] = [];
   zkConnected: boolean | null = null;
+  stream: StreamReport | null = null;
   /** renders of the HTTP views (`/v1/axfr`, `/v1/enumerate`) started, by view; a cached body is not one */
   readonly viewRenders = { axfr: 0, enumerate: 0 };
 
@@ -59,6 +86,7 @@ export class ServingState {
 
   recordOutcome(outcome: RefreshOutcome): void {
     this.lastOutcome = outcome;
+    if (outcome.stream === true) this.lastStreamOutcome = outcome;
     if (outcome.ok) this.refreshSuccesses++;
     else this.refreshFailures++;
   }

@@ -2,21 +2,31 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { closeFetchAgents } from '../mesos/fetch/fetch.js';
 import { createLogger } from '../log.js';
 import { axfrChunks, enumerateChunks, prepareViews } from '../records/views.js';
-import { RefreshPipeline } from './pipeline.js';
+import { RefreshPipeline, type PipelineResult } from './pipeline.js';
+import { StreamSource } from './stream-source.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
 
 /**
  * The refresh worker thread: fetching, JSON parsing, generation and the table
  * build all happen here, so the main thread keeps answering queries while a
- * 50,000-task state is processed. One refresh at a time, as the main thread
- * asks. Between the steps of a refresh it also renders the HTTP views, one
- * chunk per request from the main thread, so a large body never delays a
- * refresh by more than a chunk and is never held whole.
+ * 50,000-task state is processed. Polls as the main thread asks; with
+ * `stateSource` "stream", also builds from the event stream and pushes those
+ * tables unasked. The pipeline runs one build at a time, in order. Between
+ * the steps of a build it also renders the HTTP views, one chunk per request
+ * from the main thread, so a large body never delays a build by more than a
+ * chunk and is never held whole.
  */
 const init = workerData as WorkerInit;
-const pipeline = new RefreshPipeline(init.config, init.fetchOptions, createLogger(init.log), init.servedSerial);
+const root = createLogger(init.log);
+const pipeline = new RefreshPipeline(init.config, init.fetchOptions, root, init.servedSerial);
 const port = parentPort!;
+let config = init.config;
+let fetchOptions = init.fetchOptions;
+/** the event stream, while `stateSource` is "stream" and a masters list is known */
+let stream: StreamSource | null = null;
+let latestMasters: string[] | null = null;
+let firstPollSettled = false;
 /**
  * Renders in progress: each keeps the generation it started with, whatever
  * refreshes come meanwhile, and one chunk ahead, so the last chunk goes out
@@ -64,10 +74,67 @@ function sendChunk(id: number): void {
   port.postMessage({ type: 'chunk', id, generation: render.generation, data, done } satisfies FromWorker, [data]);
 }
 
+let prepareTimer: NodeJS.Timeout | undefined;
+
+function post(result: PipelineResult, reply: FromWorker): void {
+  dropOldRenders();
+  port.postMessage(reply, result.kind === 'table' ? [result.tableBuffer] : []);
+  // After the reply, so the swap never waits for it, and only once builds have paused for a second, so a
+  // burst of builds neither sorts names nobody asks for nor keeps old stores alive; a render asked before
+  // does this work itself.
+  clearTimeout(prepareTimer);
+  prepareTimer = setTimeout(() => {
+    if (pipeline.generation !== null) prepareViews(pipeline.generation.store);
+  }, 1000);
+}
+
+/**
+ * Follows the masters list (null: unchanged) with the event stream when the
+ * config asks for one; ends the stream when it no longer does. The stream
+ * starts once the first poll has settled: its snapshot, as large as a state,
+ * is then read after that poll's state is garbage rather than beside it.
+ */
+function followStream(masters: string[] | null): void {
+  if (masters !== null) {
+    latestMasters = masters;
+    pipeline.setMasters(masters);
+  }
+  if (config.stateSource !== 'stream') {
+    void stream?.close();
+    stream = null;
+    return;
+  }
+  if (!firstPollSettled || latestMasters === null) return;
+  stream ??= new StreamSource({
+    pipeline,
+    fetchOptions,
+    log: root,
+    push: (outcome) => {
+      if (outcome.ok) post(outcome.result, { type: 'pushed', ok: true, result: outcome.result });
+      else port.postMessage({ type: 'pushed', ok: false, error: refreshFailure(outcome.error) } satisfies FromWorker);
+    },
+    report: (report) => port.postMessage({ type: 'stream', report } satisfies FromWorker),
+  });
+  stream.setMasters(latestMasters);
+}
+
+function settled(): void {
+  if (firstPollSettled) return;
+  firstPollSettled = true;
+  followStream(null);
+}
+
 port.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'reconfigure':
+      config = msg.config;
+      fetchOptions = msg.fetchOptions;
       pipeline.reconfigure(msg.config, msg.fetchOptions);
+      stream?.reconfigure(msg.fetchOptions);
+      followStream(null);
+      return;
+    case 'masters':
+      followStream(msg.masters);
       return;
     case 'render':
       startRender(msg.id, msg.view);
@@ -79,25 +146,22 @@ port.on('message', (msg: ToWorker) => {
       renders.delete(msg.id);
       return;
     case 'refresh':
-      pipeline.run(msg.masters).then(
-        (result) => {
-          dropOldRenders();
-          const reply: FromWorker = { type: 'result', id: msg.id, ok: true, result };
-          port.postMessage(reply, result.kind === 'table' ? [result.tableBuffer] : []);
-          // After the reply, so the swap never waits for it, and only for a store that lasted a second, so a
-          // burst of refreshes does not sort names nobody asks for; a render asked before does this work itself.
-          const store = pipeline.generation?.store;
-          if (store !== undefined) setTimeout(() => pipeline.generation?.store === store && prepareViews(store), 1000);
-        },
-        (err: unknown) => {
-          const reply: FromWorker = { type: 'result', id: msg.id, ok: false, error: refreshFailure(err) };
-          port.postMessage(reply);
-        },
-      );
+      followStream(msg.masters);
+      pipeline
+        .run(msg.masters)
+        .then(
+          (result) => post(result, { type: 'result', id: msg.id, ok: true, result }),
+          (err: unknown) => {
+            const reply: FromWorker = { type: 'result', id: msg.id, ok: false, error: refreshFailure(err) };
+            port.postMessage(reply);
+          },
+        )
+        .finally(settled);
       return;
   }
 });
 
 port.on('close', () => {
+  void stream?.close();
   void closeFetchAgents();
 });

@@ -148,6 +148,9 @@ describe('/ready and /metrics', () => {
       cause: 'MESOS_DNS_FETCH_BAD_JSON',
       master: m.address,
       detail: 'no state loaded yet',
+      // This master has no event stream (404): polls serve.
+      source: 'poll',
+      stream: expect.stringMatching(/^(connecting|unsupported)$/),
     });
   });
 

@@ -330,7 +330,7 @@ describe('HTTP API routes', () => {
     expect(notReady.status).toBe(503);
     expect(notReady.headers['content-type']).toBe('application/json');
     expect(notReady.body).toBe(
-      '{"ready":false,"reason":"MESOS_DNS_MASTER_UNREACHABLE","cause":"MESOS_DNS_FETCH_CONNECT","master":"127.0.0.1:5050","detail":"no state loaded yet"}',
+      '{"ready":false,"reason":"MESOS_DNS_MASTER_UNREACHABLE","cause":"MESOS_DNS_FETCH_CONNECT","master":"127.0.0.1:5050","detail":"no state loaded yet","source":"poll","stream":null}',
     );
     // /v1/config works before the first load, with the configured serial.
     const cfg = JSON.parse((await request(base, '/v1/config')).body) as { SOASerial: number };
