@@ -7,7 +7,7 @@
  */
 import { ConfigError } from '../errors.js';
 import type { RecordStore } from '../records/store.js';
-import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION } from './layout.js';
+import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, P, PTR_SLOTS, R, S, SRV_SLOTS, VERSION } from './layout.js';
 import {
   AAAA_RDATA_LEN,
   A_RDATA_LEN,
@@ -66,7 +66,7 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
     srvWeight: u32(meta.srvWeight, 'srvRecordDefaultWeight') & 0xffff,
   };
 
-  const plan = new TablePlan(store, apexKey);
+  const plan = new TablePlan(store, apexKey, domainWire);
   const entries = plan.entryNode.length;
   const count = plan.count;
   const start = plan.start;
@@ -94,6 +94,12 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
       }
     }
   }
+  const reverse = plan.reverse;
+  const ptrTargets = reverse.rrTarget.items;
+  const ptrRRs = reverse.rrTarget.length;
+  const ptrTotal = reverse.rrList.length;
+  rrBytes += reverse.names.length;
+  for (let k = 0; k < ptrRRs; k++) rrBytes += RR_FIXED_LEN + plan.wireLen[ptrTargets[k]!]!;
 
   const soa = (minimumTtl: number): Uint8Array =>
     encodeRR(
@@ -122,8 +128,9 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
   const hashCap = hashRegion.length;
   const hashOff = HEADER_SLOTS;
   const entriesOff = hashOff + hashCap;
-  const srvListOff = entriesOff + entries * ENTRY_SLOTS;
-  const bytesBase = (srvListOff + srvTotal * SRV_SLOTS) * 4;
+  const srvListOff = entriesOff + (entries + reverse.count) * ENTRY_SLOTS;
+  const ptrListOff = srvListOff + srvTotal * SRV_SLOTS;
+  const bytesBase = (ptrListOff + ptrTotal * PTR_SLOTS) * 4;
   const total = (bytesBase + rrBytes + trailer.reduce((n, b) => n + b.length, 0) + 3) & ~3;
   store.budget.charge(total);
   const out = new ArrayBuffer(total);
@@ -226,6 +233,33 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
     countAAAA += aaaaCount;
   }
 
+  // Each PTR RR once, its target's name copied from the target's entry (or its nearest ancestor's).
+  const ptrRROff = new Uint32Array(ptrRRs);
+  for (let k = 0; k < ptrRRs; k++) {
+    const target = ptrTargets[k]!;
+    ptrRROff[k] = off;
+    off = writeName(target, writeRRHead(u8, off, QTYPE.PTR, ttl, plan.wireLen[target]!), entries);
+  }
+  let ptrAt = ptrListOff;
+  for (let r = 0; r < reverse.count; r++) {
+    const e = entriesOff + (entries + r) * ENTRY_SLOTS;
+    const from = reverse.nameStart.items[r]!;
+    const to = reverse.nameStart.items[r + 1]!;
+    u8.set(reverse.names.items.subarray(from, to), off);
+    slots[e + R.nameOff] = off;
+    slots[e + R.nameLen] = to - from;
+    off += to - from;
+    const ptrCount = reverse.rrCount.items[r]!;
+    slots[e + R.ptrIndex] = (ptrAt - ptrListOff) / PTR_SLOTS;
+    slots[e + R.ptrCount] = ptrCount;
+    for (let k = reverse.rrStart.items[r]!, end = k + ptrCount; k < end; k++) {
+      const id = reverse.rrList.items[k]!;
+      slots[ptrAt + P.rrOff] = ptrRROff[id]!;
+      slots[ptrAt + P.rrLen] = RR_FIXED_LEN + plan.wireLen[ptrTargets[id]!]!;
+      ptrAt += PTR_SLOTS;
+    }
+  }
+
   const add = (bytes: Uint8Array): number => {
     u8.set(bytes, off);
     off += bytes.length;
@@ -258,8 +292,11 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
   set(H.hashOff, hashOff);
   set(H.hashCap, hashCap);
   set(H.entriesOff, entriesOff);
-  set(H.entryCount, entries);
+  set(H.entryCount, entries + reverse.count);
+  set(H.reverseEntry, entries);
+  set(H.countPtr, ptrTotal);
   set(H.srvListOff, srvListOff);
+  set(H.ptrListOff, ptrListOff);
   set(H.apexEntry, plan.apexEntry);
   blob(H.domainWireOff, H.domainWireLen, domainWire);
   blob(H.soaAnswerOff, H.soaAnswerLen, soaAnswer);
