@@ -240,15 +240,15 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
     ptrRROff[k] = off;
     off = writeName(target, writeRRHead(u8, off, QTYPE.PTR, ttl, plan.wireLen[target]!), entries);
   }
+  const reverseNames = reverse.names.items;
   let ptrAt = ptrListOff;
   for (let r = 0; r < reverse.count; r++) {
     const e = entriesOff + (entries + r) * ENTRY_SLOTS;
     const from = reverse.nameStart.items[r]!;
     const to = reverse.nameStart.items[r + 1]!;
-    u8.set(reverse.names.items.subarray(from, to), off);
     slots[e + R.nameOff] = off;
     slots[e + R.nameLen] = to - from;
-    off += to - from;
+    for (let k = from; k < to; k++) u8[off++] = reverseNames[k]!;
     const ptrCount = reverse.rrCount.items[r]!;
     slots[e + R.ptrIndex] = (ptrAt - ptrListOff) / PTR_SLOTS;
     slots[e + R.ptrCount] = ptrCount;
