@@ -31,9 +31,8 @@ export class PtrPairs {
   /** by group: the IPv4 address, or the IPv6 address's index in `v6` (16 bytes each) */
   private readonly addr;
   private readonly v6;
-  /** by group: its first pair, and how many it has */
+  /** by group: its first pair */
   private readonly head;
-  private readonly size;
   /** by group: its address's hash, to rehash the index */
   private readonly key;
   /** by pair: the target name, and the next pair of its group */
@@ -47,7 +46,6 @@ export class PtrPairs {
     this.addr = u32s(64, budget);
     this.v6 = u8s(256, budget);
     this.head = i32s(64, budget);
-    this.size = u32s(64, budget);
     this.key = u32s(64, budget);
     this.target = u32s(64, budget);
     this.next = i32s(64, budget);
@@ -84,7 +82,6 @@ export class PtrPairs {
       this.v6.length += 16;
     }
     this.head.push(NONE);
-    this.size.push(0);
     this.key.push(key);
     this.slots[p] = g + 1;
     this.link(g, target);
@@ -114,11 +111,6 @@ export class PtrPairs {
 
   v6Bytes(): Uint8Array {
     return this.v6.items;
-  }
-
-  /** How many targets a group has. */
-  count(group: number): number {
-    return this.size.items[group]!;
   }
 
   /** A group's first pair, or -1; `nextPair` walks on. */
@@ -165,7 +157,6 @@ export class PtrPairs {
     const pair = this.target.push(target);
     this.next.push(this.head.items[group]!);
     this.head.items[group] = pair;
-    this.size.items[group]!++;
   }
 
   private rehash(): void {

@@ -59,7 +59,6 @@ function pairsOf(store: RecordStore): Record<string, string[]> {
     const addr = p.familyOf(g) === 4 ? formatIPv4Value(p.v4Of(g)) : formatIPv6(p.v6Bytes(), p.v6Offset(g));
     const targets: string[] = [];
     for (let pair = p.firstPair(g); pair >= 0; pair = p.nextPair(pair)) targets.push(store.nameText(p.targetOf(pair)));
-    expect(targets).toHaveLength(p.count(g));
     out[addr] = targets.sort();
   }
   return out;
@@ -122,7 +121,8 @@ describe('PtrPairs', () => {
     p.add(addr('2001:db8:0::1'), 7);
     expect(p.groupCount).toBe(2);
     expect(p.pairCount).toBe(3);
-    expect(p.count(0)).toBe(2);
+    expect([p.targetOf(p.firstPair(0)), p.targetOf(p.nextPair(p.firstPair(0)))].sort()).toEqual([7, 8]);
+    expect(p.nextPair(p.nextPair(p.firstPair(0)))).toBe(-1);
     expect(p.has(addr('10.0.0.1'), 8)).toBe(true);
     expect(p.has(addr('10.0.0.2'), 8)).toBe(false);
     expect(p.has(addr('2001:db8::1'), 8)).toBe(false);
