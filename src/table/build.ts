@@ -95,10 +95,10 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
     }
   }
   const reverse = plan.reverse;
-  const ptrTargets = reverse.rrTarget.items;
-  const ptrRRs = reverse.rrTarget.length;
-  const ptrTotal = reverse.rrList.length;
-  rrBytes += reverse.names.length;
+  const ptrTargets = reverse.rrTarget;
+  const ptrRRs = reverse.rrs;
+  const ptrTotal = reverse.listed;
+  rrBytes += reverse.nameBytes;
   for (let k = 0; k < ptrRRs; k++) rrBytes += RR_FIXED_LEN + plan.wireLen[ptrTargets[k]!]!;
 
   const soa = (minimumTtl: number): Uint8Array =>
@@ -240,20 +240,20 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
     ptrRROff[k] = off;
     off = writeName(target, writeRRHead(u8, off, QTYPE.PTR, ttl, plan.wireLen[target]!), entries);
   }
-  const reverseNames = reverse.names.items;
+  const { names: reverseNames, nameStart, rrStart, rrCount, rrList } = reverse;
   let ptrAt = ptrListOff;
-  for (let r = 0; r < reverse.count; r++) {
+  for (let r = 0, n = reverse.count; r < n; r++) {
     const e = entriesOff + (entries + r) * ENTRY_SLOTS;
-    const from = reverse.nameStart.items[r]!;
-    const to = reverse.nameStart.items[r + 1]!;
+    const from = nameStart[r]!;
+    const to = nameStart[r + 1]!;
     slots[e + R.nameOff] = off;
     slots[e + R.nameLen] = to - from;
     for (let k = from; k < to; k++) u8[off++] = reverseNames[k]!;
-    const ptrCount = reverse.rrCount.items[r]!;
+    const ptrCount = rrCount[r]!;
     slots[e + R.ptrIndex] = (ptrAt - ptrListOff) / PTR_SLOTS;
     slots[e + R.ptrCount] = ptrCount;
-    for (let k = reverse.rrStart.items[r]!, end = k + ptrCount; k < end; k++) {
-      const id = reverse.rrList.items[k]!;
+    for (let k = rrStart[r]!, end = k + ptrCount; k < end; k++) {
+      const id = rrList[k]!;
       slots[ptrAt + P.rrOff] = ptrRROff[id]!;
       slots[ptrAt + P.rrLen] = RR_FIXED_LEN + plan.wireLen[ptrTargets[id]!]!;
       ptrAt += PTR_SLOTS;

@@ -150,7 +150,7 @@ export class TablePlan {
       slots[p] = e + 1;
     }
     for (let r = 0; r < reverse; r++) {
-      let p = this.reverse.key.items[r]! & mask;
+      let p = this.reverse.key[r]! & mask;
       while (slots[p] !== 0) p = (p + 1) & mask;
       slots[p] = entries + r + 1;
     }

@@ -7,16 +7,24 @@
  * (`slave.<domain>`), as SRV RRs are.
  */
 import type { MemoryBudget } from '../records/budget.js';
-import { u32s, u8s } from '../records/growable.js';
 import type { PtrPairs } from '../records/ptr-pairs.js';
 import { hashWireName } from './layout.js';
 
 const IN_ADDR_ARPA = Uint8Array.of(7, ...bytes('in-addr'), 4, ...bytes('arpa'), 0);
 const IP6_ARPA = Uint8Array.of(3, ...bytes('ip6'), 4, ...bytes('arpa'), 0);
 const HEX = bytes('0123456789abcdef');
+/** Per octet value: its decimal label as written on the wire (length octet, digits), 4 bytes each. */
+const DECIMAL = new Uint8Array(256 * 4);
+for (let b = 0; b < 256; b++) DECIMAL.set([String(b).length, ...bytes(String(b))], b * 4);
 
 function bytes(s: string): number[] {
   return [...s].map((c) => c.charCodeAt(0));
+}
+
+/** `TypedArray.set` costs more than this loop for a name's few bytes. */
+function put(src: Uint8Array, out: Uint8Array, at: number): number {
+  for (let i = 0; i < src.length; i++) out[at + i] = src[i]!;
+  return at + src.length;
 }
 
 /** The longest reverse name: 32 one-nibble labels and `ip6.arpa.`. */
@@ -25,14 +33,12 @@ export const MAX_REVERSE_NAME = 32 * 2 + IP6_ARPA.length;
 /** Writes `d.c.b.a.in-addr.arpa.` of the IPv4 address `v4` (a u32) at `out[at]`; returns the offset after it. */
 export function writeIPv4ReverseName(v4: number, out: Uint8Array, at: number): number {
   for (let shift = 0; shift < 32; shift += 8) {
-    const b = (v4 >>> shift) & 0xff;
-    const len = b >= 100 ? 3 : b >= 10 ? 2 : 1;
-    out[at] = len;
-    for (let i = len, rest = b; i >= 1; i--, rest = Math.floor(rest / 10)) out[at + i] = 0x30 + (rest % 10);
+    const label = ((v4 >>> shift) & 0xff) * 4;
+    const len = DECIMAL[label]!;
+    for (let i = 0; i <= len; i++) out[at + i] = DECIMAL[label + i]!;
     at += len + 1;
   }
-  out.set(IN_ADDR_ARPA, at);
-  return at + IN_ADDR_ARPA.length;
+  return put(IN_ADDR_ARPA, out, at);
 }
 
 /** Writes the nibble name under `ip6.arpa.` of the IPv6 address `addr[off, off + 16)` at `out[at]`. */
@@ -45,8 +51,7 @@ export function writeIPv6ReverseName(addr: Uint8Array, off: number, out: Uint8Ar
     out[at + 3] = HEX[b >>> 4]!;
     at += 4;
   }
-  out.set(IP6_ARPA, at);
-  return at + IP6_ARPA.length;
+  return put(IP6_ARPA, out, at);
 }
 
 /** True when the wire name `name[start, end)` is `apex` or below it (both lower case, uncompressed). */
@@ -62,67 +67,83 @@ function isUnder(name: Uint8Array, start: number, end: number, apex: Uint8Array)
 }
 
 export class ReversePlan {
-  /** the reverse names in wire form, back to back */
-  readonly names;
+  /** the reverse names in wire form, back to back, up to `nameBytes` */
+  readonly names: Uint8Array;
+  readonly nameBytes: number;
   /** by reverse entry: where its name starts in `names` (it ends where the next one starts) */
-  readonly nameStart;
+  readonly nameStart: Uint32Array;
   /** by reverse entry: its index key */
-  readonly key;
+  readonly key: Uint32Array;
   /** by reverse entry: its first PTR RR in `rrList`, and how many it has */
-  readonly rrStart;
-  readonly rrCount;
-  /** PTR RR ids, per reverse entry */
-  readonly rrList;
-  /** by PTR RR id: the target's node */
-  readonly rrTarget;
+  readonly rrStart: Uint32Array;
+  readonly rrCount: Uint32Array;
+  /** PTR RR ids, per reverse entry, up to `listed` */
+  readonly rrList: Uint32Array;
+  readonly listed: number;
+  /** by PTR RR id: the target's node, up to `rrs` */
+  readonly rrTarget: Uint32Array;
+  readonly rrs: number;
+  /** reverse entries planned */
+  readonly count: number;
 
   /**
    * `wireLen` gives each node's wire length when it is a name DNS can carry
    * (else 0 or 1): only those become targets. An address whose reverse name
    * falls inside our own domain (`apex`) is left out: the domain's names win.
+   * The arrays are sized for every pair at once (plain typed arrays: no
+   * growth checks per address).
    */
   constructor(pairs: PtrPairs, wireLen: Uint16Array, apex: Uint8Array, budget: MemoryBudget) {
     const groups = pairs.groupCount;
-    this.names = u8s(groups * 24 + MAX_REVERSE_NAME, budget);
-    this.nameStart = u32s(groups + 1, budget);
-    this.key = u32s(groups, budget);
-    this.rrStart = u32s(groups, budget);
-    this.rrCount = u32s(groups, budget);
-    this.rrList = u32s(pairs.pairCount, budget);
-    this.rrTarget = u32s(pairs.pairCount, budget);
-    this.nameStart.push(0);
-    if (groups === 0) return;
-    budget.charge(wireLen.length * 4);
-    const rrOf = new Int32Array(wireLen.length).fill(-1);
+    const pairCount = pairs.pairCount;
+    budget.charge(groups * MAX_REVERSE_NAME + groups * 20 + pairCount * 8 + (groups > 0 ? wireLen.length * 4 : 0));
+    const names = new Uint8Array(groups * MAX_REVERSE_NAME);
+    const nameStart = new Uint32Array(groups + 1);
+    const key = new Uint32Array(groups);
+    const rrStart = new Uint32Array(groups);
+    const rrCount = new Uint32Array(groups);
+    const rrList = new Uint32Array(pairCount);
+    const rrTarget = new Uint32Array(pairCount);
+    const rrOf = groups > 0 ? new Int32Array(wireLen.length).fill(-1) : new Int32Array(0);
     const v6 = pairs.v6Bytes();
+    let count = 0;
+    let at = 0;
+    let listed = 0;
+    let rrs = 0;
     for (let g = 0; g < groups; g++) {
-      const names = this.names;
-      names.reserve(MAX_REVERSE_NAME);
-      const start = names.length;
       const end =
         pairs.familyOf(g) === 4
-          ? writeIPv4ReverseName(pairs.v4Of(g), names.items, start)
-          : writeIPv6ReverseName(v6, pairs.v6Offset(g), names.items, start);
-      if (isUnder(names.items, start, end, apex)) continue;
-      const first = this.rrList.length;
+          ? writeIPv4ReverseName(pairs.v4Of(g), names, at)
+          : writeIPv6ReverseName(v6, pairs.v6Offset(g), names, at);
+      if (isUnder(names, at, end, apex)) continue;
+      const first = listed;
       for (let pair = pairs.firstPair(g); pair >= 0; pair = pairs.nextPair(pair)) {
         const target = pairs.targetOf(pair);
         if (wireLen[target]! <= 1) continue;
         let rr = rrOf[target]!;
-        if (rr < 0) rr = rrOf[target] = this.rrTarget.push(target);
-        this.rrList.push(rr);
+        if (rr < 0) {
+          rr = rrOf[target] = rrs++;
+          rrTarget[rr] = target;
+        }
+        rrList[listed++] = rr;
       }
-      if (this.rrList.length === first) continue;
-      names.length = end;
-      this.nameStart.push(end);
-      this.key.push(hashWireName(names.items, start, end));
-      this.rrStart.push(first);
-      this.rrCount.push(this.rrList.length - first);
+      if (listed === first) continue;
+      key[count] = hashWireName(names, at, end);
+      rrStart[count] = first;
+      rrCount[count] = listed - first;
+      nameStart[++count] = end;
+      at = end;
     }
-  }
-
-  /** Reverse entries planned. */
-  get count(): number {
-    return this.key.length;
+    this.names = names;
+    this.nameBytes = at;
+    this.nameStart = nameStart;
+    this.key = key;
+    this.rrStart = rrStart;
+    this.rrCount = rrCount;
+    this.rrList = rrList;
+    this.listed = listed;
+    this.rrTarget = rrTarget;
+    this.rrs = rrs;
+    this.count = count;
   }
 }
