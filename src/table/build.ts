@@ -235,10 +235,12 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
 
   // Each PTR RR once, its target's name copied from the target's entry (or its nearest ancestor's).
   const ptrRROff = new Uint32Array(ptrRRs);
+  const ptrRRLen = new Uint32Array(ptrRRs);
   for (let k = 0; k < ptrRRs; k++) {
     const target = ptrTargets[k]!;
     ptrRROff[k] = off;
     off = writeName(target, writeRRHead(u8, off, QTYPE.PTR, ttl, plan.wireLen[target]!), entries);
+    ptrRRLen[k] = off - ptrRROff[k]!;
   }
   const { names: reverseNames, nameStart, rrStart, rrCount, rrList } = reverse;
   let ptrAt = ptrListOff;
@@ -255,7 +257,7 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
     for (let k = rrStart[r]!, end = k + ptrCount; k < end; k++) {
       const id = rrList[k]!;
       slots[ptrAt + P.rrOff] = ptrRROff[id]!;
-      slots[ptrAt + P.rrLen] = RR_FIXED_LEN + plan.wireLen[ptrTargets[id]!]!;
+      slots[ptrAt + P.rrLen] = ptrRRLen[id]!;
       ptrAt += PTR_SLOTS;
     }
   }

@@ -12,6 +12,7 @@ import { hashWireName } from './layout.js';
 
 const IN_ADDR_ARPA = Uint8Array.of(7, ...bytes('in-addr'), 4, ...bytes('arpa'), 0);
 const IP6_ARPA = Uint8Array.of(3, ...bytes('ip6'), 4, ...bytes('arpa'), 0);
+const ARPA = Uint8Array.of(4, ...bytes('arpa'), 0);
 const HEX = bytes('0123456789abcdef');
 /** Per octet value: its decimal label as written on the wire (length octet, digits), 4 bytes each. */
 const DECIMAL = new Uint8Array(256 * 4);
@@ -106,6 +107,8 @@ export class ReversePlan {
     const rrTarget = new Uint32Array(pairCount);
     const rrOf = groups > 0 ? new Int32Array(wireLen.length).fill(-1) : new Int32Array(0);
     const v6 = pairs.v6Bytes();
+    // Only a domain at, below or above `arpa.` can hold a reverse name.
+    const apexNearArpa = isUnder(apex, 0, apex.length, ARPA) || isUnder(ARPA, 0, ARPA.length, apex);
     let count = 0;
     let at = 0;
     let listed = 0;
@@ -115,7 +118,7 @@ export class ReversePlan {
         pairs.familyOf(g) === 4
           ? writeIPv4ReverseName(pairs.v4Of(g), names, at)
           : writeIPv6ReverseName(v6, pairs.v6Offset(g), names, at);
-      if (isUnder(names, at, end, apex)) continue;
+      if (apexNearArpa && isUnder(names, at, end, apex)) continue;
       const first = listed;
       for (let pair = pairs.firstPair(g); pair >= 0; pair = pairs.nextPair(pair)) {
         const target = pairs.targetOf(pair);
