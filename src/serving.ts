@@ -15,7 +15,7 @@ export interface Snapshot {
   loadedAt: number;
   /** how long fetch + generate + build took, in ms */
   buildMs: number;
-  counts: { a: number; aaaa: number; srv: number; names: number; tasks: number };
+  counts: { a: number; aaaa: number; srv: number; ptr: number; names: number; tasks: number };
 }
 
 /** Why a refresh failed: codes and an address, plus a message for the logs. */

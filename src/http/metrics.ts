@@ -188,6 +188,7 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
       this.set({ type: 'A' }, c.a);
       this.set({ type: 'AAAA' }, c.aaaa);
       this.set({ type: 'SRV' }, c.srv);
+      this.set({ type: 'PTR' }, c.ptr);
     },
   });
   new Gauge({

@@ -31,7 +31,7 @@ export type PipelineResult =
       serial: number;
       leader: string;
       master: string;
-      counts: { a: number; aaaa: number; srv: number; names: number; tasks: number };
+      counts: { a: number; aaaa: number; srv: number; ptr: number; names: number; tasks: number };
       /** which generation of records the HTTP views now render (see `Generation`) */
       generation: number;
       timings: Timings;
@@ -276,6 +276,7 @@ export class RefreshPipeline {
         listener: c.listener,
         masters,
         healthyOnly: c.healthyOnly,
+        ptrOn: c.ptrOn,
         resolved,
         interfaceAddrs: c.listener === '0.0.0.0' ? nameServerAddresses(networkInterfaces()) : [],
         budget: new MemoryBudget(c.refreshHeapMiB * 1024 * 1024),
@@ -334,6 +335,7 @@ export class RefreshPipeline {
         a: generated.store.valueCount(TYPE_A),
         aaaa: generated.store.valueCount(TYPE_AAAA),
         srv: generated.store.valueCount(TYPE_SRV),
+        ptr: table.counts.ptr,
         names: table.counts.names,
         tasks,
       },

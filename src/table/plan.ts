@@ -15,6 +15,7 @@ import { TYPE_A, TYPE_AAAA, TYPE_SRV, type RecordStore, type StoreType } from '.
 import { MAX_NAME_LEN } from '../wire/constants.js';
 import { isHostLabel } from './encode.js';
 import { FNV_OFFSET, hashLabel, indexKey } from './layout.js';
+import { ReversePlan } from './reverse.js';
 
 export const T_A = TYPE_A;
 export const T_AAAA = TYPE_AAAA;
@@ -48,6 +49,8 @@ export class TablePlan {
   readonly slots: Uint32Array;
   /** the apex's entry */
   readonly apexEntry: number;
+  /** the reverse names (PTR records), entries after the name tree's */
+  readonly reverse: ReversePlan;
   /** by SRV target node: its first SRV RR id, or -1; `srvNext` chains the others */
   private readonly srvFirst: Int32Array;
   private readonly srvNext;
@@ -60,6 +63,7 @@ export class TablePlan {
   constructor(
     private readonly store: RecordStore,
     apexText: string,
+    apexWire: Uint8Array,
   ) {
     const tree = store.names;
     const budget = store.budget;
@@ -135,8 +139,10 @@ export class TablePlan {
       this.fillSrv(e, node, from);
     }
 
+    this.reverse = new ReversePlan(store.ptr, wireLen, apexWire, budget);
+    const reverse = this.reverse.count;
     let cap = 8;
-    while (cap < entries * 2) cap *= 2;
+    while (cap < (entries + reverse) * 2) cap *= 2;
     budget.charge(cap * 4);
     const slots = new Uint32Array(cap);
     const mask = cap - 1;
@@ -144,6 +150,11 @@ export class TablePlan {
       let p = indexKey(runHash[entryNode[e]!]!) & mask;
       while (slots[p] !== 0) p = (p + 1) & mask;
       slots[p] = e + 1;
+    }
+    for (let r = 0; r < reverse; r++) {
+      let p = this.reverse.key[r]! & mask;
+      while (slots[p] !== 0) p = (p + 1) & mask;
+      slots[p] = entries + r + 1;
     }
     this.slots = slots;
   }

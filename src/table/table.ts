@@ -26,14 +26,17 @@ const decoder = new TextDecoder();
 export class RecordTable {
   readonly buffer: ArrayBuffer;
   readonly meta: TableMeta;
-  readonly counts: { names: number; a: number; aaaa: number; srv: number };
+  readonly counts: { names: number; a: number; aaaa: number; srv: number; ptr: number };
   /** Raw views for the answer hot path (src/dns/answer.ts); layout in table-layout.ts. */
   readonly u8: Uint8Array;
   readonly u32: Uint32Array;
   readonly entriesOff: number;
-  /** number of entries: names with records, empty non-terminals and the apex */
+  /** number of entries: names with records, empty non-terminals and the apex, then the reverse names */
   readonly entryCount: number;
+  /** the first reverse name's entry (`ptrOn`); entries from here on hold PTR RRs only, read through `R` */
+  readonly reverseEntry: number;
   readonly srvListOff: number;
+  readonly ptrListOff: number;
   readonly apexEntry: number;
   /** lower-case wire form of the apex, a view into the buffer */
   readonly domainWire: Uint8Array;
@@ -67,12 +70,20 @@ export class RecordTable {
       soaMinttl: u32[H.soaMinttl]!,
       srvWeight: u32[H.srvWeight]!,
     };
-    this.counts = { names: u32[H.countNames]!, a: u32[H.countA]!, aaaa: u32[H.countAAAA]!, srv: u32[H.countSrv]! };
+    this.counts = {
+      names: u32[H.countNames]!,
+      a: u32[H.countA]!,
+      aaaa: u32[H.countAAAA]!,
+      srv: u32[H.countSrv]!,
+      ptr: u32[H.countPtr]!,
+    };
     this.hashOff = u32[H.hashOff]!;
     this.hashMask = u32[H.hashCap]! - 1;
     this.entriesOff = u32[H.entriesOff]!;
     this.entryCount = u32[H.entryCount]!;
+    this.reverseEntry = u32[H.reverseEntry]!;
     this.srvListOff = u32[H.srvListOff]!;
+    this.ptrListOff = u32[H.ptrListOff]!;
     this.apexEntry = u32[H.apexEntry]!;
     this.domainWire = u8.subarray(u32[H.domainWireOff]!, u32[H.domainWireOff]! + u32[H.domainWireLen]!);
     this.soaAnswerOff = u32[H.soaAnswerOff]!;
@@ -114,7 +125,8 @@ export class RecordTable {
 
   /**
    * Entry index of the name whose wire bytes are `buf[start, end)` (compared
-   * ASCII-case-insensitively), or -1. This is the one lookup per query.
+   * ASCII-case-insensitively), or -1. This is the one lookup per query. An
+   * entry from `reverseEntry` on is a reverse name: only PTR answers read it.
    */
   find(buf: Uint8Array, start: number, end: number): number {
     const u32 = this.u32;
@@ -145,13 +157,14 @@ export class RecordTable {
   /**
    * For the HTTP API: the values at a name (any case, trailing dot optional), or
    * null if it does not exist. Only names DNS can answer are here; `HttpNames`
-   * holds the others.
+   * holds the others. Reverse names are DNS-only: PTR records are not in the
+   * Go program's API.
    */
   lookup(name: string): LookupResult | null {
     const wire = hostNameToWire(name.toLowerCase());
     if (!wire) return null;
     const idx = this.find(wire, 0, wire.length);
-    if (idx < 0) return null;
+    if (idx < 0 || idx >= this.reverseEntry) return null;
     const u32 = this.u32;
     const e = this.entriesOff + idx * ENTRY_SLOTS;
     const result: LookupResult = { a: [], aaaa: [], srv: [] };

@@ -151,6 +151,6 @@ export function snapshotOf(
     master: '127.0.0.1:5050',
     loadedAt: Date.now(),
     buildMs: 0,
-    counts: { a: table.counts.a, aaaa: table.counts.aaaa, srv: table.counts.srv, names: table.counts.names, tasks: 0 },
+    counts: { ...table.counts, tasks: 0 },
   };
 }

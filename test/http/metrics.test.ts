@@ -89,6 +89,7 @@ describe('/metrics', () => {
     expect(m.get('mesos_dns_records{type="A"}')).toBe(snapshot.counts.a);
     expect(m.get('mesos_dns_records{type="AAAA"}')).toBe(snapshot.counts.aaaa);
     expect(m.get('mesos_dns_records{type="SRV"}')).toBe(snapshot.counts.srv);
+    expect(m.get('mesos_dns_records{type="PTR"}')).toBe(snapshot.counts.ptr);
     expect(snapshot.counts.a).toBeGreaterThan(0);
     expect(m.get(`mesos_dns_leader_info{leader="${LEADER}"}`)).toBe(1);
     expect(m.get('mesos_dns_table_loaded')).toBe(1);

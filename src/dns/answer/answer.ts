@@ -5,7 +5,7 @@
  * (only the forward verdict carries a small object of what was parsed).
  */
 import type { RecordTable } from '../../table/table.js';
-import { E, ENTRY_SLOTS, S, SRV_SLOTS } from '../../table/layout.js';
+import { E, ENTRY_SLOTS, P, PTR_SLOTS, R, S, SRV_SLOTS } from '../../table/layout.js';
 import { hostNameToWire } from '../../table/encode.js';
 import {
   AA,
@@ -164,6 +164,27 @@ function putSrv(t: RecordTable, e: number): void {
   }
 }
 
+/** The PTR RRs of reverse entry `idx` in random order (no additional-section processing: RFC 1035 §3.3.12). */
+function putPtr(t: RecordTable, idx: number): number {
+  const u32 = t.u32;
+  const e = t.entriesOff + idx * ENTRY_SLOTS;
+  const count = u32[e + R.ptrCount]!;
+  const base = t.ptrListOff + u32[e + R.ptrIndex]! * PTR_SLOTS;
+  const p = permutation(count);
+  for (let i = 0; i < count; i++) {
+    const s = base + pick(p, i, count) * PTR_SLOTS;
+    if (!w.rr(QNAME_POINTER, t.u8, u32[s + P.rrOff]!, u32[s + P.rrLen]!)) break;
+  }
+  return count;
+}
+
+/** The reverse entry (`ptrOn`) whose name is the query's, or -1. */
+function reverseEntryOf(t: RecordTable | null, query: Uint8Array): number {
+  if (t === null || t.reverseEntry === t.entryCount) return -1;
+  const idx = t.find(query, HEADER_LEN, q.qnameEnd);
+  return idx >= t.reverseEntry ? idx : -1;
+}
+
 function putNs(t: RecordTable): void {
   const at = w.pos;
   if (w.rr(QNAME_POINTER, t.u8, t.nsOff, t.nsLen) && t.nsGlueEntry >= 0 && glueCount < MAX_GLUE) {
@@ -299,7 +320,9 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
   // The forwarder is the client's EDNS peer (it never passes the client's OPT on), so a version it does
   // not implement gets BADVERS here, forwarded name or not (RFC 6891 §6.1.3).
   const badVersion = q.hasOpt && q.ednsVersion > 0;
-  if (!local && ctx.externalOn && !badVersion) {
+  // A reverse name we hold is answered here, although outside the domain; any other reverse name is forwarded.
+  const reverse = local ? -1 : reverseEntryOf(table, query);
+  if (!local && reverse < 0 && ctx.externalOn && !badVersion) {
     const request: ForwardRequest = {
       qnameEnd: q.qnameEnd,
       questionEnd: q.questionEnd,
@@ -325,7 +348,7 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
     rcode = RCODE.BADVERS;
     ra = false;
     stats.formerr++;
-  } else if (!local) {
+  } else if (!local && reverse < 0) {
     rcode = RCODE.REFUSED;
     ra = false;
     stats.refused++;
@@ -338,8 +361,15 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
   } else if (table === null) {
     rcode = RCODE.SERVFAIL;
     stats.servfail++;
+  } else if (reverse >= 0) {
+    // The PTR records are ours, so the answer is authoritative; other types get NODATA without an SOA, as we
+    // hold none for in-addr.arpa or ip6.arpa (RFC 2308 §5: such a reply is not cached).
+    aa = true;
+    if ((qtype === QTYPE.PTR || qtype === QTYPE.ANY) && putPtr(table, reverse) > 0) stats.answered++;
+    else stats.nodata++;
   } else {
     aa = true;
+    // Never a reverse entry: none is inside the domain (table/reverse.ts).
     const idx = table.find(query, HEADER_LEN, q.qnameEnd);
     const answers = idx < 0 ? 0 : putAnswer(table, idx, qtype);
     if (answers > 0) {
