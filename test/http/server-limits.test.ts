@@ -59,7 +59,8 @@ describe('HTTP server limits', () => {
     const { server } = await serve(httpFixtureConfig(fixture), new ServingState(), { timeouts: SHORT });
     const p = await peer(server.port);
     await p.closed;
-    expect(p.received()).toBe('');
+    // The idle timeout closes it silently; when the machine is slow, Node's header timeout may come first with a 408.
+    expect(['', 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n']).toContain(p.received());
   });
 
   it('closes a peer that stops reading a long reply', async () => {
