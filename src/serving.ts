@@ -1,8 +1,9 @@
-import type { RecordTable } from './table/table.js';
+import type { LiveTable } from './table/live.js';
 
 /** Everything one successful refresh produced; replaced as a whole, never mutated. */
 export interface Snapshot {
-  table: RecordTable;
+  /** the base table, and the overlay since it when the event stream changed tasks */
+  table: LiveTable;
   serial: number;
   /** the state's `leader` UPID, e.g. `master@10.0.0.1:5050` */
   leader: string;

@@ -4,10 +4,10 @@ import type { Config } from '../config/types.js';
 import { MesosDnsError } from '../errors.js';
 import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
-import { RecordTable } from '../table/table.js';
 import type { ServingState, Snapshot } from '../serving.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
+import { liveTableOf } from './live-table.js';
 
 /** A rendered view body up to this size is kept for the next request of the same generation. */
 const VIEW_CACHE_MAX_BYTES = 4 * 1024 * 1024;
@@ -214,7 +214,7 @@ export class Refresher {
     }
     const previous = serving.current;
     const snapshot: Snapshot = {
-      table: RecordTable.fromBuffer(r.tableBuffer),
+      table: liveTableOf(r, previous?.table ?? null),
       serial: r.serial,
       leader: r.leader,
       master: r.master,
@@ -232,8 +232,9 @@ export class Refresher {
         master: r.master,
         ...r.counts,
         ...r.timings,
-        skippedItems: r.skippedItems,
-        stateBytes: r.stateBytes,
+        ...(r.kind === 'table'
+          ? { skippedItems: r.skippedItems, stateBytes: r.stateBytes }
+          : { overlayNames: r.overlayNames }),
       },
       'refresh done',
     );

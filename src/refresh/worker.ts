@@ -32,7 +32,7 @@ const renders = new Map<number, { chunks: Iterator<string>; ahead: string; gener
  * most two generations besides the one being built are ever held.
  */
 function dropOldRenders(): void {
-  const current = pipeline.generation?.number ?? 0;
+  const current = pipeline.generationNumber;
   for (const [id, render] of renders) {
     if (render.generation >= current - 1) continue;
     renders.delete(id);
@@ -41,7 +41,7 @@ function dropOldRenders(): void {
 }
 
 function startRender(id: number, view: ViewName): void {
-  const g = pipeline.generation;
+  const g = pipeline.viewGeneration();
   if (g === null) {
     port.postMessage({ type: 'no-view', id } satisfies FromWorker);
     return;

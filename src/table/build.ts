@@ -45,6 +45,14 @@ function u32(value: number, key: string): number {
 
 /** Builds the table buffer; throws ConfigError only for unusable meta (domain, SOA names, numbers). */
 export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuffer {
+  return buildTable(store, meta).buffer;
+}
+
+/**
+ * The table buffer and the plan it was written from, which tells by name node
+ * which names became entries and with how many RRs (an overlay needs that).
+ */
+export function buildTable(store: RecordStore, meta: TableMeta): { buffer: ArrayBuffer; plan: TablePlan } {
   const domain = meta.domain.toLowerCase().replace(/\.$/, '');
   const apexKey = domain === '' ? '.' : `${domain}.`;
   const domainWire = hostNameToWire(apexKey);
@@ -268,5 +276,5 @@ export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuff
   set(H.nsGlueEntry, plan.addressEntry(mnameKey));
 
   set(H.byteLength, total);
-  return out;
+  return { buffer: out, plan };
 }

@@ -131,12 +131,36 @@ export class RecordTable {
     }
   }
 
+  /** A table alone is its own view: its entries and its SOA are current (see live.ts for one with an overlay). */
+  get top(): RecordTable {
+    return this;
+  }
+
+  get hit(): RecordTable {
+    return this;
+  }
+
+  locate(buf: Uint8Array, start: number, end: number): number {
+    return this.find(buf, start, end);
+  }
+
+  /** True when entry `idx` holds RRs (not an empty non-terminal). */
+  hasRecords(idx: number): boolean {
+    const e = this.entriesOff + idx * ENTRY_SLOTS;
+    const u32 = this.u32;
+    return u32[e + E.aCount]! + u32[e + E.aaaaCount]! + u32[e + E.srvCount]! > 0;
+  }
+
   /** For the HTTP API: the values at a name (any case, trailing dot optional), or null if it does not exist. */
   lookup(name: string): LookupResult | null {
     const wire = hostNameToWire(name.toLowerCase());
     if (!wire) return null;
     const idx = this.find(wire, 0, wire.length);
-    if (idx < 0) return null;
+    return idx < 0 ? null : this.values(idx);
+  }
+
+  /** The values of entry `idx`, as text. */
+  values(idx: number): LookupResult {
     const u32 = this.u32;
     const e = this.entriesOff + idx * ENTRY_SLOTS;
     const result: LookupResult = { a: [], aaaa: [], srv: [] };

@@ -14,6 +14,7 @@ import type { RecordSet } from '../../src/records/types.js';
 import type { Snapshot } from '../../src/serving.js';
 import { tableMetaFor } from '../../src/table/meta.js';
 import { RecordTable, type TableMeta } from '../../src/table/table.js';
+import { LiveTable } from '../../src/table/live.js';
 
 export const FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures');
 
@@ -140,7 +141,7 @@ export function fixtureTable(name: string = 'upstream-fake', meta: Partial<Table
 /** A Snapshot around a table, for ServingState.swap in tests. */
 export function snapshotOf(table: RecordTable): Snapshot {
   return {
-    table,
+    table: new LiveTable(table),
     serial: table.meta.serial,
     leader: 'master@127.0.0.1:5050',
     master: '127.0.0.1:5050',

@@ -5,6 +5,7 @@
  * (only the forward verdict carries a small object of what was parsed).
  */
 import type { RecordTable } from '../../table/table.js';
+import { NOT_FOUND, type TableView } from '../../table/live.js';
 import { E, ENTRY_SLOTS, S, SRV_SLOTS } from '../../table/layout.js';
 import { hostNameToWire } from '../../table/encode.js';
 import {
@@ -261,8 +262,8 @@ function putAnswer(t: RecordTable, idx: number, qtype: number): number {
   }
 }
 
-function apexWire(table: RecordTable | null, domain: string): Uint8Array | null {
-  if (table) return table.domainWire;
+function apexWire(table: TableView | null, domain: string): Uint8Array | null {
+  if (table) return table.top.domainWire;
   if (domain !== nullTableDomain) {
     nullTableDomain = domain;
     nullTableWire = hostNameToWire(domain.toLowerCase());
@@ -270,7 +271,7 @@ function apexWire(table: RecordTable | null, domain: string): Uint8Array | null 
   return nullTableWire;
 }
 
-export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerContext): Verdict {
+export function answer(query: Buffer, table: TableView | null, ctx: AnswerContext): Verdict {
   const stats = ctx.stats;
   if (query.length < HEADER_LEN || (query[HDR_FLAGS_HI]! & QR) !== 0) {
     stats.dropped++;
@@ -340,22 +341,25 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
     stats.servfail++;
   } else {
     aa = true;
-    const idx = table.find(query, HEADER_LEN, q.qnameEnd);
-    const answers = idx < 0 ? 0 : putAnswer(table, idx, qtype);
+    // With an overlay the entry may be in either table (its glue is in the same one); the SOA is the top's.
+    const idx = table.locate(query, HEADER_LEN, q.qnameEnd);
+    const hit = table.hit;
+    const answers = idx < 0 ? 0 : putAnswer(hit, idx, qtype);
     if (answers > 0) {
       stats.answered++;
       // A truncated reply is discarded by its client (RFC 2181 §9), so it carries no glue.
-      if (glueCount > 0 && !w.truncated) putGlue(table);
+      if (glueCount > 0 && !w.truncated) putGlue(hit);
     } else {
-      if (idx < 0) {
+      if (idx === NOT_FOUND) {
         rcode = RCODE.NXDOMAIN;
         stats.nxdomain++;
       } else {
         stats.nodata++;
       }
       w.section = SECTION_AUTHORITY;
-      const apexAt = q.qnameEnd - table.domainWire.length;
-      w.rr(apexAt, table.u8, table.soaNegativeOff, table.soaNegativeLen);
+      const top = table.top;
+      const apexAt = q.qnameEnd - top.domainWire.length;
+      w.rr(apexAt, top.u8, top.soaNegativeOff, top.soaNegativeLen);
     }
   }
 

@@ -11,6 +11,7 @@ import { buildQuery, counts, rcodeOf } from '../../helpers/dns-msg.js';
 import { tcpQueries, udpQuery } from '../../helpers/dns-client.js';
 import { TEST_META, fixtureRecords, fixtureTable, tableOf } from '../../helpers/fixtures.js';
 import { waitFor } from '../../helpers/wait.js';
+import { LiveTable } from '../../../src/table/live.js';
 
 /** Workers run compiled JavaScript: build dist/ first if `npm run build` has not. */
 const WORKER = new URL('../../../dist/src/dns/listen/worker-entry.js', import.meta.url).pathname;
@@ -31,7 +32,7 @@ describe('multi-core serving (node:cluster)', () => {
       latency,
       log: pino({ level: 'warn' }),
       logOptions: { verbosity: 0, pretty: false, toStderr: true },
-      table: fixtureTable(),
+      table: new LiveTable(fixtureTable()),
       exec: WORKER,
     });
   }, 60_000);
@@ -63,7 +64,7 @@ describe('multi-core serving (node:cluster)', () => {
   it('serves a published table', async () => {
     const recs = fixtureRecords();
     recs.a.set('leader.mesos.', ['10.1.2.3']);
-    handle.publish(tableOf(recs, { ...TEST_META, serial: 2 }));
+    handle.publish(new LiveTable(tableOf(recs, { ...TEST_META, serial: 2 })));
     // Each worker gets it; ask enough times to reach both.
     await waitFor(
       'the new table',
