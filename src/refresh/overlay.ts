@@ -146,30 +146,45 @@ export interface Overlay {
 /** The generator's inputs besides the state, as the last full build had them. */
 export type OverlayInput = Omit<GenerateInput, 'budget'>;
 
+/** A task as the index holds it: its framework's name (all its names need of the framework) and its keys. */
+interface Indexed {
+  fw: string;
+  task: Task;
+  keys: TaskKeys;
+}
+
 export class OverlayBuilder {
-  private readonly keys = new WeakMap<Task, TaskKeys>();
   private readonly label: LabelFn;
   /** keys of the names the overlay recomputes; only grows until the next base */
   private readonly touched = new Set<string>();
-  /** application parts of the touched keys that may be canonical names */
-  private readonly touchedApps = new Set<string>();
-  /** the state the last batch left, whose tasks the next changes are relative to */
-  private last: MesosState;
+  /** the base's tasks by application key, and by id */
+  private readonly byKey = new Map<string, Indexed[]>();
+  private readonly byId = new Map<string, Indexed[]>();
+  /** tasks changed since the base, by id: how they are now (none when gone) */
+  private readonly changed = new Map<string, Indexed[]>();
   /** by base entry: how many entries with records lie at or below it */
   private readonly below: Uint32Array;
   private readonly baseEntryOf: Int32Array;
   private readonly baseState: MesosState;
   private readonly baseStore: RecordStore;
+  /** the tasks the last overlay was generated from */
+  private lastTasks = 0;
 
   /** Keeps of the base's plan only which node is which entry, not its value lists. */
   constructor(
     base: OverlayBase,
     private readonly input: OverlayInput,
   ) {
-    this.label = labelFor(input.enforceRFC952);
+    this.label = cachedLabel(labelFor(input.enforceRFC952));
     this.baseState = base.state;
     this.baseStore = base.store;
-    this.last = base.state;
+    for (const fw of base.state.frameworks) {
+      for (const task of fw.tasks) {
+        const x = this.indexed(fw.name, task);
+        for (const key of new Set(x.keys.appKeys)) push(this.byKey, key, x);
+        push(this.byId, task.id, x);
+      }
+    }
     const plan = base.plan;
     const entries = plan.entryNode.length;
     const below = new Uint32Array(entries);
@@ -186,9 +201,6 @@ export class OverlayBuilder {
     this.baseEntryOf = plan.entryOf;
   }
 
-  /** the tasks the last overlay was generated from */
-  private lastTasks = 0;
-
   /** True when the overlay has grown past its bound and the next batch should make a new base instead. */
   due(allTasks: number): boolean {
     return this.lastTasks > Math.max(COMPACT_MIN_TASKS, allTasks * COMPACT_SHARE);
@@ -196,41 +208,47 @@ export class OverlayBuilder {
 
   /** The overlay of everything changed since the base, once `changes` (relative to the last batch) led to `state`. */
   build(state: MesosState, changes: readonly Change[], meta: TableMeta): Overlay {
-    const changed = new Set<string>();
-    for (const c of changes) for (const t of c.tasks) changed.add(t.taskId);
-    for (const s of [this.last, state]) {
-      for (const fw of s.frameworks) {
-        for (const task of fw.tasks) if (changed.has(task.id)) this.touch(this.keysOf(task).all());
-      }
+    const ids = new Set<string>();
+    for (const c of changes) for (const t of c.tasks) ids.add(t.taskId);
+    // The versions before: as the last batch left them, else as in the base.
+    for (const id of ids) for (const x of this.changed.get(id) ?? this.byId.get(id) ?? []) this.touch(x.keys.all());
+    const now = new Map<string, Indexed[]>();
+    for (const id of ids) now.set(id, []);
+    // One pass over the state, a set lookup per task: the only work that grows with the cluster.
+    for (const fw of state.frameworks) {
+      for (const task of fw.tasks) if (ids.has(task.id)) now.get(task.id)!.push(this.indexed(fw.name, task));
     }
-    this.last = state;
+    for (const [id, xs] of now) {
+      this.changed.set(id, xs);
+      for (const x of xs) this.touch(x.keys.all());
+    }
 
-    // Widen the touched keys until every name generated from their tasks has one.
+    // Widen the touched keys until every name generated from their tasks has its keys touched.
     let genNow: Generated;
     let genBefore: Generated;
     let tasks: number;
     for (;;) {
       const size = this.touched.size;
-      const selectedNow = this.select(state);
-      genNow = generate(selectedNow.state, this.input);
-      genBefore = generate(this.select(this.baseState).state, this.input);
-      tasks = selectedNow.tasks;
+      const selectedNow = this.select(true);
+      const selectedBefore = this.select(false);
+      genNow = generate(miniState(state, selectedNow), this.input);
+      genBefore = generate(miniState(this.baseState, selectedBefore), this.input);
+      tasks = selectedNow.length;
       this.touchNamesOf(genNow.store);
       this.touchNamesOf(genBefore.store);
       if (this.touched.size === size) break;
     }
     this.lastTasks = tasks;
-    const now = genNow.store;
+    const current = genNow.store;
     const before = genBefore.store;
 
-    const built = buildTable(now, meta);
-    const withRecords = namesWithRecords(now, built.plan);
+    const built = buildTable(current, meta);
+    const withRecords = namesWithRecords(current, built.plan);
     const builtBefore = buildTable(before, meta);
-    const beforePlan = builtBefore.plan;
     const removedBelow = new Map<string, number>();
     const removed = new Set<string>();
     const apex = meta.domain === '' ? '.' : `${meta.domain.toLowerCase().replace(/\.$/, '')}.`;
-    for (const name of namesWithRecords(before, beforePlan)) {
+    for (const name of namesWithRecords(before, builtBefore.plan)) {
       if (withRecords.has(name)) continue;
       removed.add(name);
       for (let p = name; p.length > apex.length; p = p.slice(p.indexOf('.') + 1)) {
@@ -239,20 +257,20 @@ export class OverlayBuilder {
     }
     const hidden: MarkedName[] = [];
     for (const [name, gone] of removedBelow) {
-      const inOverlay = now.names.find(name);
-      const exists =
-        (inOverlay >= 0 && built.plan.entryOf[inOverlay]! >= 0) || this.recordsBelowInBase(name) - gone > 0;
+      const inOverlay = current.names.find(name);
+      const inBase = this.recordsBelowInBase(name);
+      const exists = (inOverlay >= 0 && built.plan.entryOf[inOverlay]! >= 0) || inBase - gone > 0;
       let mark = -1;
       if (removed.has(name)) mark = exists ? MARK_EMPTY : MARK_GONE;
-      else if (!exists && this.recordsBelowInBase(name) > 0) mark = MARK_GONE;
+      else if (!exists && inBase > 0) mark = MARK_GONE;
       if (mark >= 0) hidden.push({ wire: hostNameToWire(name)!, mark });
     }
     const countsNow = RecordTable.fromBuffer(built.buffer).counts;
     const countsBefore = RecordTable.fromBuffer(builtBefore.buffer).counts;
     const delta: OverlayDelta = {
-      a: now.valueCount(TYPE_A) - before.valueCount(TYPE_A),
-      aaaa: now.valueCount(TYPE_AAAA) - before.valueCount(TYPE_AAAA),
-      srv: now.valueCount(TYPE_SRV) - before.valueCount(TYPE_SRV),
+      a: current.valueCount(TYPE_A) - before.valueCount(TYPE_A),
+      aaaa: current.valueCount(TYPE_AAAA) - before.valueCount(TYPE_AAAA),
+      srv: current.valueCount(TYPE_SRV) - before.valueCount(TYPE_SRV),
       names: countsNow.names - countsBefore.names,
       tasks: runningTasks(genNow) - runningTasks(genBefore),
     };
@@ -265,22 +283,12 @@ export class OverlayBuilder {
     };
   }
 
-  private keysOf(task: Task): TaskKeys {
-    let k = this.keys.get(task);
-    if (k === undefined) {
-      k = new TaskKeys(task, this.label);
-      this.keys.set(task, k);
-    }
-    return k;
+  private indexed(fw: string, task: Task): Indexed {
+    return { fw, task, keys: new TaskKeys(task, this.label) };
   }
 
   private touch(keys: Iterable<string>): void {
-    for (const key of keys) {
-      if (this.touched.has(key)) continue;
-      this.touched.add(key);
-      const app = canonicalApp(key);
-      if (app !== null) this.touchedApps.add(app);
-    }
+    for (const key of keys) this.touched.add(key);
   }
 
   private touchNamesOf(store: RecordStore): void {
@@ -293,24 +301,29 @@ export class OverlayBuilder {
     }
   }
 
-  private selected(task: Task): boolean {
-    const k = this.keysOf(task);
-    for (const key of k.appKeys) if (this.touched.has(key)) return true;
-    if (!k.appKeys.some((a) => this.touchedApps.has(a))) return false;
-    return k.canonicalKeys().some((key) => this.touched.has(key));
-  }
-
-  /** `state` with only the tasks that have a touched key; every framework and agent stays. */
-  private select(state: MesosState): { state: MesosState; tasks: number } {
-    let tasks = 0;
-    const frameworks = state.frameworks.map((fw) => {
-      const kept = fw.tasks.filter((t) => this.selected(t));
-      // Their own names (canonical ones) join now rather than after one more generation.
-      for (const t of kept) this.touch(this.keysOf(t).all());
-      tasks += kept.length;
-      return { ...fw, tasks: kept };
-    });
-    return { state: { leader: state.leader, frameworks, slaves: state.slaves }, tasks };
+  /**
+   * The tasks with a touched key, now (`current`) or in the base. A canonical
+   * key names one task: it is looked for among the tasks of its application.
+   */
+  private select(current: boolean): Indexed[] {
+    const out = new Set<Indexed>();
+    const keep = (x: Indexed): void => {
+      if (!current || !this.changed.has(x.task.id)) out.add(x);
+    };
+    for (const key of this.touched) {
+      for (const x of this.byKey.get(key) ?? []) keep(x);
+      const app = canonicalApp(key);
+      if (app === null) continue;
+      for (const x of this.byKey.get(app) ?? []) if (x.keys.canonicalKeys().includes(key)) keep(x);
+    }
+    if (current) {
+      for (const xs of this.changed.values()) {
+        for (const x of xs) if (x.keys.all().some((k) => this.touched.has(k))) out.add(x);
+      }
+    }
+    // Their own canonical names join the touched keys now rather than after one more generation.
+    for (const x of out) this.touch(x.keys.canonicalKeys());
+    return [...out];
   }
 
   private recordsBelowInBase(name: string): number {
@@ -318,6 +331,38 @@ export class OverlayBuilder {
     const e = node < 0 ? -1 : this.baseEntryOf[node]!;
     return e < 0 ? 0 : this.below[e]!;
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+/** Labels repeat across tasks: each distinct text is sanitised once. */
+function cachedLabel(label: LabelFn): LabelFn {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let out = cache.get(s);
+    if (out === undefined) {
+      out = label(s);
+      cache.set(s, out);
+    }
+    return out;
+  };
+}
+
+/**
+ * `state` with only `tasks`, and every framework and agent. A task's names
+ * depend on its framework's name only, so it goes to the first framework of
+ * that name.
+ */
+function miniState(state: MesosState, tasks: readonly Indexed[]): MesosState {
+  const frameworks = state.frameworks.map((fw) => ({ ...fw, tasks: [] as Task[] }));
+  const byName = new Map<string, Task[]>();
+  for (const fw of frameworks) if (!byName.has(fw.name)) byName.set(fw.name, fw.tasks);
+  for (const x of tasks) byName.get(x.fw)?.push(x.task);
+  return { leader: state.leader, frameworks, slaves: state.slaves };
 }
 
 /** Tasks that made records (the enumeration lists those). */

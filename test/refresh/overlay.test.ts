@@ -35,7 +35,7 @@ function entryNames(t: RecordTable): string[] {
   return out;
 }
 
-const ctx = (): AnswerContext => ({
+const CTX: AnswerContext = {
   transport: 'tcp',
   domain: 'mesos',
   recursionAvailable: false,
@@ -43,11 +43,11 @@ const ctx = (): AnswerContext => ({
   setTruncateBit: true,
   ednsMaxUdpSize: 4096,
   stats: new DnsStats(),
-});
+};
 
 /** A reply as sets: rcode, flags and each section's records in a fixed order (answers come shuffled). */
 function replyAsSets(view: TableView, name: string, qtype: number): unknown {
-  const v = answer(buildQuery(name, { qtype }), view, ctx());
+  const v = answer(buildQuery(name, { qtype }), view, CTX);
   if (v.kind !== 'reply') return v.kind;
   const m = decodeMessage(v.reply);
   const set = (rrs: DecodedRecord[]) =>
@@ -174,7 +174,7 @@ describe('overlays answer exactly as a whole table of the final state', () => {
   for (const fixture of fixtureNames()) {
     it(`${fixture}: random changes, batch by batch`, () => {
       const input = fixtureGenerateInput(fixture);
-      for (const seed of [1, 2]) {
+      for (const seed of [1, 2, 3]) {
         const rand = prng(seed * 7919);
         let state = stateOf(fixture);
         const s = setUp(state, input);
