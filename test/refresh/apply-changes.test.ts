@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { hasCode } from '../../src/errors.js';
+import { fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
+import type { Change } from '../../src/mesos/stream/model.js';
+import { liveTableOf } from '../../src/refresh/live-table.js';
+import { RefreshPipeline, type PipelineResult } from '../../src/refresh/pipeline.js';
+import { validateState, type MesosState, type Task } from '../../src/state/state.js';
+import { TEST_META, fixtureConfig, fixtureRecords, fixtureState, tableOf } from '../helpers/fixtures.js';
+import { LiveTable } from '../../src/table/live.js';
+import { memoryLogger } from '../helpers/memory-logger.js';
+
+const FIXTURE = 'nasty-300';
+
+function withNewTask(state: MesosState, id: string, name: string): { state: MesosState; change: Change } {
+  const fw = state.frameworks.find((f) => f.name === 'marathon')!;
+  const model = fw.tasks.find((t) => t.state === 'TASK_RUNNING' && t.discovery === null)!;
+  const task: Task = { ...model, id, name };
+  return {
+    state: { ...state, frameworks: state.frameworks.map((f) => (f === fw ? { ...f, tasks: [...f.tasks, task] } : f)) },
+    change: { type: 'TASK_ADDED', tasks: [{ frameworkId: 'marathon', taskId: id }], agents: [], frameworks: [] },
+  };
+}
+
+function served(r: PipelineResult): Extract<PipelineResult, { kind: 'table' | 'overlay' }> {
+  if (r.kind === 'unchanged') throw new Error('expected a table or an overlay');
+  return r;
+}
+
+describe('RefreshPipeline.applyChanges', () => {
+  const config = fixtureConfig(FIXTURE);
+  const pipeline = new RefreshPipeline(config, fetchOptionsFromConfig(config), memoryLogger().log);
+  const state0 = validateState(fixtureState(FIXTURE)).state;
+
+  it('builds a whole table first, then overlays over it that DNS and the views follow', async () => {
+    const first = served(await pipeline.applyChanges(state0, []));
+    expect(first.kind).toBe('table');
+    const live1 = liveTableOf(first, null);
+    expect(live1.lookup('fresh-app.marathon.mesos.')).toBeNull();
+
+    const { state, change } = withNewTask(state0, 'fresh-1', 'fresh-app');
+    const second = served(await pipeline.applyChanges(state, [change]));
+    expect(second.kind).toBe('overlay');
+    expect(second.serial).toBeGreaterThan(first.serial);
+    expect(second.counts.tasks).toBe(first.counts.tasks + 1);
+    const live2 = liveTableOf(second, live1);
+    // The base is the one already served: only the overlay crossed.
+    expect(live2.base).toBe(live1.base);
+    expect(live2.top.meta.serial).toBe(second.serial);
+    expect(live2.lookup('fresh-app.marathon.mesos.')?.a.length).toBeGreaterThan(0);
+
+    // The HTTP views are generated from the live state when asked for.
+    expect(second.generation).toBeGreaterThan(first.generation);
+    const g = pipeline.viewGeneration()!;
+    expect(g.number).toBe(second.generation);
+    expect(g.store.names.find('fresh-app.marathon.mesos.')).toBeGreaterThanOrEqual(0);
+
+    // An overlay is never put over a base it was not built for.
+    const elsewhere = new LiveTable(tableOf(fixtureRecords(), { ...TEST_META, serial: 7 }));
+    let thrown: unknown;
+    try {
+      liveTableOf(second, elsewhere);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(hasCode(thrown, 'MESOS_DNS_TABLE_INVALID')).toBe(true);
+  });
+});
