@@ -47,6 +47,8 @@ export class ServingState {
   /** ordered master list currently used (leader candidate first), `host:port` or `""` */
   masters: string[] = [];
   zkConnected: boolean | null = null;
+  /** new base tables that replaced one with overlays (event stream changes compacted) */
+  overlayCompactions = 0;
   /** renders of the HTTP views (`/v1/axfr`, `/v1/enumerate`) started, by view; a cached body is not one */
   readonly viewRenders = { axfr: 0, enumerate: 0 };
 

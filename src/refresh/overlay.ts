@@ -201,6 +201,11 @@ export class OverlayBuilder {
     this.baseEntryOf = plan.entryOf;
   }
 
+  /** True once an overlay was built over this base. */
+  get overlaid(): boolean {
+    return this.changed.size > 0;
+  }
+
   /** True when the overlay has grown past its bound and the next batch should make a new base instead. */
   due(allTasks: number): boolean {
     return this.lastTasks > Math.max(COMPACT_MIN_TASKS, allTasks * COMPACT_SHARE);

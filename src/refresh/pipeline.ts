@@ -34,6 +34,8 @@ export type PipelineResult =
       skippedItems: number;
       /** size of the state as received */
       stateBytes: number;
+      /** the table replaced a base that had overlays (`applyChanges` compacted them) */
+      compaction: boolean;
     }
   | {
       /** an overlay over the last table this pipeline produced (see overlay.ts) */
@@ -256,6 +258,7 @@ export class RefreshPipeline {
       timings: { fetchMs: t1 - t0, generateMs: t2 - t1, buildMs: t3 - t2, totalMs: t3 - t0 },
       skippedItems: warnings.length,
       stateBytes: fetched.bytes,
+      compaction: false,
     };
   }
 
@@ -320,6 +323,7 @@ export class RefreshPipeline {
   /** A whole table of `state`, which later overlays go over. */
   private async rebuild(state: MesosState, t0: number): Promise<PipelineResult> {
     const c = this.config;
+    const compaction = this.overlays !== null && this.overlays.builder.overlaid;
     const resolved = await resolveHosts(hostsToResolve(state), (host, err) =>
       this.log.debug({ host, err }, 'host name did not resolve'),
     );
@@ -360,6 +364,7 @@ export class RefreshPipeline {
       timings: { fetchMs: 0, generateMs: t1 - t0, buildMs: t2 - t1, totalMs: t2 - t0 },
       skippedItems: 0,
       stateBytes: 0,
+      compaction,
     };
   }
 

@@ -223,6 +223,7 @@ export class Refresher {
       counts: r.counts,
     };
     serving.swap(snapshot);
+    if (r.kind === 'table' && r.compaction) serving.overlayCompactions++;
     serving.recordOutcome({ at: snapshot.loadedAt, ok: true, durationMs });
     if (previous?.leader !== snapshot.leader)
       log.info({ leader: snapshot.leader, master: snapshot.master }, 'leader changed');

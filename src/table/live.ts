@@ -45,9 +45,9 @@ export class LiveTable implements TableView {
     return this.overlay ?? this.base;
   }
 
-  /** Names the overlay holds: every entry of its table, the apex and the names above its names included. */
+  /** Names the overlay changes: those it holds records for, and those it hides in the base. */
   get overlayNames(): number {
-    return this.overlay?.entryCount ?? 0;
+    return (this.overlay?.counts.names ?? 0) + (this.hidden?.count ?? 0);
   }
 
   locate(buf: Uint8Array, start: number, end: number): number {
