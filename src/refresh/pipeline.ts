@@ -292,6 +292,10 @@ export class RefreshPipeline {
     if (base === null || fresh.length > 0 || state.leader !== this.leader || base.builder.due(base.tasks)) {
       return this.rebuild(state, t0);
     }
+    if (changes.every((x) => x.tasks.length + x.agents.length + x.frameworks.length === 0)) {
+      const ms = performance.now() - t0;
+      return this.unchanged('same records', 0, { fetchMs: 0, generateMs: 0, buildMs: 0, totalMs: ms });
+    }
     const serial = Math.max(Math.floor(Date.now() / 1000), (this.previous?.serial ?? 0) + 1) >>> 0;
     const overlay = base.builder.build(state, changes, tableMetaFor(c, serial));
     const t1 = performance.now();

@@ -35,6 +35,10 @@ describe('RefreshPipeline.applyChanges', () => {
     const first = served(await pipeline.applyChanges(state0, []));
     expect(first.kind).toBe('table');
     const live1 = liveTableOf(first, null);
+    // Events that change no task, agent or framework (heartbeats) change nothing.
+    expect(
+      (await pipeline.applyChanges(state0, [{ type: 'HEARTBEAT', tasks: [], agents: [], frameworks: [] }])).kind,
+    ).toBe('unchanged');
     expect(live1.lookup('fresh-app.marathon.mesos.')).toBeNull();
 
     const { state, change } = withNewTask(state0, 'fresh-1', 'fresh-app');
