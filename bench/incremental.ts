@@ -14,7 +14,7 @@ import { generate, type GenerateInput } from '../src/records/generator.js';
 import { OverlayBuilder } from '../src/refresh/overlay.js';
 import { RefreshPipeline } from '../src/refresh/pipeline.js';
 import { validateState, type MesosState, type Task } from '../src/state/state.js';
-import { buildTable } from '../src/table/build.js';
+import { buildTableBuffer } from '../src/table/build.js';
 import { tableMetaFor } from '../src/table/meta.js';
 import { prng } from './prng.js';
 import { syntheticState } from './synthetic-state.js';
@@ -72,11 +72,12 @@ function changeTasks(
 const state = validateState(syntheticState(TASKS)).state;
 
 const full: number[] = [];
-let base: { store: ReturnType<typeof generate>['store']; plan: ReturnType<typeof buildTable>['plan'] } | null = null;
+let base: { store: ReturnType<typeof generate>['store']; plan: ReturnType<typeof buildTableBuffer>['plan'] } | null =
+  null;
 for (let run = 0; run < RUNS; run++) {
   const t0 = performance.now();
   const generated = generate(state, input);
-  const built = buildTable(generated.store, tableMetaFor(config, 1));
+  const built = buildTableBuffer(generated.store, tableMetaFor(config, 1));
   full.push(performance.now() - t0);
   base = { store: generated.store, plan: built.plan };
 }
@@ -99,7 +100,7 @@ for (const size of [1, 20, 100]) {
 // The stream: applyChanges as the worker calls it, one batch of 20 per second of events.
 const pipeline = new RefreshPipeline(config, fetchOptionsFromConfig(config), pino({ level: 'silent' }));
 let live = state;
-const first = await pipeline.applyChanges(live, []);
+const first = await pipeline.applyChanges(() => live, []);
 const streamTimes: number[] = [];
 const kinds = { overlay: 0, table: 0 };
 const rand = prng(7);
@@ -107,7 +108,7 @@ for (let i = 0; i < STREAM_BATCHES; i++) {
   const { state: next, change } = changeTasks(live, 20, rand, `s${i}`);
   live = next;
   const t0 = performance.now();
-  const r = await pipeline.applyChanges(live, [change]);
+  const r = await pipeline.applyChanges(() => live, [change]);
   streamTimes.push(performance.now() - t0);
   if (r.kind === 'overlay' || r.kind === 'table') kinds[r.kind]++;
 }

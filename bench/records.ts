@@ -2,6 +2,8 @@
  * `npm run bench:records`: JSON parse, generation and table build of a synthetic
  * 50,000-task state, as the refresh worker does them, with peak RSS.
  * Target: parse + generate + build ≤ 1.2 s, peak RSS ≤ 350 MiB.
+ * `npm run bench:records -- 50000 ptr` measures with `ptrOn` (PTR records):
+ * generate + build at most 10% over the run without.
  */
 import { validateState, type MesosState } from '../src/state/state.js';
 import { generate } from '../src/records/generator.js';
@@ -21,12 +23,13 @@ import { tableMetaFor } from '../src/table/meta.js';
 // building the synthetic state.
 if (process.argv[2] !== '--measure') {
   const tasks = Number(process.argv[2] ?? 50_000);
+  const ptr = process.argv[3] === 'ptr' ? 'ptr' : '';
   const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-bench-'));
   const file = join(dir, 'state.json');
   writeFileSync(file, JSON.stringify(syntheticState(tasks)));
   const child = spawnSync(
     process.execPath,
-    ['--expose-gc', fileURLToPath(import.meta.url), '--measure', file, String(tasks)],
+    ['--expose-gc', fileURLToPath(import.meta.url), '--measure', file, String(tasks), ptr],
     {
       stdio: 'inherit',
     },
@@ -36,6 +39,7 @@ if (process.argv[2] !== '--measure') {
 }
 
 const tasks = Number(process.argv[4]);
+const ptrOn = process.argv[5] === 'ptr';
 // Like the refresh worker, drop the body text once parsed and the document once
 // validated: peak RSS counts, and live references keep them from being collected.
 let text: string | null = readFileSync(process.argv[3]!, 'utf8');
@@ -63,13 +67,14 @@ const generated = generate(state, {
   listener: '127.0.0.1',
   masters: ['127.0.0.1:5050'],
   healthyOnly: false,
+  ptrOn,
   resolved: new Map(),
   interfaceAddrs: [],
 });
 // eslint-disable-next-line no-useless-assignment -- as above, for the validated state
 state = null;
 const t2 = performance.now();
-const table = RecordTable.build(generated.store, tableMetaFor(defaultConfig(), 1));
+const { table, httpNames } = RecordTable.buildWithHttpNames(generated.store, tableMetaFor(defaultConfig(), 1));
 const t3 = performance.now();
 peakRss = Math.max(peakRss, process.memoryUsage().rss);
 clearInterval(sample);
@@ -79,18 +84,22 @@ console.log(
   JSON.stringify(
     {
       tasks,
+      ptrOn,
       stateBytes,
       parseMs: Math.round(t1 - t0),
       generateMs: Math.round(t2 - t1),
       tableBuildMs: Math.round(t3 - t2),
+      generateAndBuildMs: Math.round(t3 - t1),
       totalMs: Math.round(t3 - t0),
       records: {
         a: generated.store.valueCount(TYPE_A),
         aaaa: generated.store.valueCount(TYPE_AAAA),
         srv: generated.store.valueCount(TYPE_SRV),
         names: table.counts.names,
+        ptr: table.counts.ptr,
       },
       tableBytes: table.buffer.byteLength,
+      httpOnlyNames: httpNames.hosts.size + httpNames.services.size,
       peakRssMiB: mib(peakRss),
       rssBeforeMiB: mib(rssBefore),
     },

@@ -48,6 +48,7 @@ master.listen(0, '127.0.0.1', () => {
       '  dig @127.0.0.1 -p 8053 _web._tcp.marathon.mesos SRV',
       '  dig @127.0.0.1 -p 8053 v6.marathon.mesos AAAA',
       '  dig @127.0.0.1 -p 8053 leader.mesos',
+      '  dig @127.0.0.1 -p 8053 -x 10.1.0.2       (PTR: any task, agent or master address)',
       '  dig @127.0.0.1 -p 8053 mesos SOA',
       '  curl -s http://127.0.0.1:8123/v1/hosts/web.marathon.mesos',
       '  curl -s http://127.0.0.1:8123/v1/services/_web._tcp.marathon.mesos',

@@ -1,9 +1,14 @@
+import type { HttpNames } from './table/http-names.js';
 import type { LiveTable } from './table/live.js';
 
 /** Everything one successful refresh produced; replaced as a whole, never mutated. */
 export interface Snapshot {
   /** the base table, and the overlay since it when the event stream changed tasks */
   table: LiveTable;
+  /** what `/v1/hosts` and `/v1/services` answer that the table cannot, with the overlay's changes */
+  httpNames: HttpNames;
+  /** the base table's HTTP-only names, which the next overlay's patch applies to */
+  baseHttpNames: HttpNames;
   serial: number;
   /** the state's `leader` UPID, e.g. `master@10.0.0.1:5050` */
   leader: string;
@@ -13,7 +18,7 @@ export interface Snapshot {
   loadedAt: number;
   /** how long fetch + generate + build took, in ms */
   buildMs: number;
-  counts: { a: number; aaaa: number; srv: number; names: number; tasks: number };
+  counts: { a: number; aaaa: number; srv: number; ptr: number; names: number; tasks: number };
 }
 
 /** Why a refresh failed: codes and an address, plus a message for the logs. */
@@ -30,8 +35,32 @@ export interface RefreshFailure {
 export interface RefreshOutcome {
   at: number;
   ok: boolean;
+  /** a build from the event stream; otherwise a poll */
+  stream?: boolean;
   error?: RefreshFailure;
   durationMs: number;
+}
+
+/**
+ * The event stream as the refresh worker last reported it (plain data: it
+ * crosses from the worker thread). Null while `stateSource` is "poll".
+ */
+export interface StreamReport {
+  state: 'connecting' | 'subscribed' | 'unsupported' | 'failing';
+  /** the master subscribed to, or that of the last failure */
+  master: string | null;
+  /** the last failure's error code */
+  code: string | null;
+  /** subscriptions failed in a row */
+  failures: number;
+  /** totals since the worker started */
+  subscriptions: number;
+  failuresTotal: number;
+  eventsByType: Record<string, number>;
+  /** Date.now() of the last record received, 0 before any */
+  lastEventAt: number;
+  /** table builds from the stream: a new subscription's snapshot, or a batch of events */
+  builds: { snapshot: number; changes: number };
 }
 
 /**
@@ -41,6 +70,8 @@ export interface RefreshOutcome {
 export class ServingState {
   current: Snapshot | null = null;
   lastOutcome: RefreshOutcome | null = null;
+  /** the last build from the event stream (null: none yet) */
+  lastStreamOutcome: RefreshOutcome | null = null;
   lastSuccessAt = 0;
   refreshSuccesses = 0;
   refreshFailures = 0;
@@ -49,6 +80,7 @@ export class ServingState {
   zkConnected: boolean | null = null;
   /** new base tables that replaced one with overlays (event stream changes compacted) */
   overlayCompactions = 0;
+  stream: StreamReport | null = null;
   /** renders of the HTTP views (`/v1/axfr`, `/v1/enumerate`) started, by view; a cached body is not one */
   readonly viewRenders = { axfr: 0, enumerate: 0 };
 
@@ -59,6 +91,7 @@ export class ServingState {
 
   recordOutcome(outcome: RefreshOutcome): void {
     this.lastOutcome = outcome;
+    if (outcome.stream === true) this.lastStreamOutcome = outcome;
     if (outcome.ok) this.refreshSuccesses++;
     else this.refreshFailures++;
   }

@@ -69,6 +69,7 @@ const FIELDS: readonly Field[] = [
   { goKey: 'EdnsMaxUdpSize', field: 'ednsMaxUdpSize', type: 'int' },
   { goKey: 'Workers', field: 'workers', type: 'int' },
   { goKey: 'HealthyOnly', field: 'healthyOnly', type: 'bool' },
+  { goKey: 'PtrOn', field: 'ptrOn', type: 'bool' },
   { goKey: 'ForwardCacheSize', field: 'forwardCacheSize', type: 'int' },
   { goKey: 'ForwardCacheBytes', field: 'forwardCacheBytes', type: 'int' },
   { goKey: 'MaxForwardsInFlight', field: 'maxForwardsInFlight', type: 'int' },

@@ -74,6 +74,7 @@ export function defaultConfig(): Config {
     ednsMaxUdpSize: 1232,
     workers: 1,
     healthyOnly: false,
+    ptrOn: false,
     forwardCacheSize: 10000,
     forwardCacheBytes: 32 * 1024 * 1024,
     maxForwardsInFlight: 1024,

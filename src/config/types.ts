@@ -68,6 +68,8 @@ export interface Config {
   workers: number;
   /** leave out tasks whose latest running status says healthy:false (default false) */
   healthyOnly: boolean;
+  /** PTR records under in-addr.arpa and ip6.arpa for the task, agent and master addresses we know (default false) */
+  ptrOn: boolean;
   /** entries kept in the forwarded-answer cache; 0 disables it (default 10000) */
   forwardCacheSize: number;
   /** bytes the forwarded-answer cache may hold; 0 disables it (default 32 MiB) */

@@ -173,8 +173,21 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
     registry,
     'mesos_dns_table_age_seconds',
     'Seconds since the served records were last confirmed by a successful refresh (0 before the first)',
-    () => (serving.current ? Math.max(0, now() - freshSince(serving)) / 1000 : 0),
+    () => (serving.current ? Math.max(0, now() - freshSince(serving, now())) / 1000 : 0),
   );
+  new Gauge({
+    name: 'mesos_dns_http_only_names',
+    help: 'Names /v1/hosts and /v1/services answer beside the DNS table, kept or left out over the bound',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      this.reset();
+      const h = serving.current?.httpNames;
+      if (!h) return;
+      this.set({ state: 'kept' }, h.hosts.size + h.services.size);
+      this.set({ state: 'left_out' }, h.leftOut);
+    },
+  });
   new Gauge({
     name: 'mesos_dns_records',
     help: 'Record values in the served table by type',
@@ -187,6 +200,7 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
       this.set({ type: 'A' }, c.a);
       this.set({ type: 'AAAA' }, c.aaaa);
       this.set({ type: 'SRV' }, c.srv);
+      this.set({ type: 'PTR' }, c.ptr);
     },
   });
   new Gauge({
@@ -204,9 +218,66 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
       serving.zkConnected ? 1 : 0,
     );
   }
+  if (config.stateSource === 'stream') streamMetrics(registry, serving, now);
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
   opts.extraMetrics?.(registry);
   return registry;
+}
+
+/**
+ * The event stream, as the refresh worker last reported it (at most a second
+ * old). Its counters start again with a new refresh worker, as a process's do.
+ */
+function streamMetrics(registry: Registry, serving: ServingState, now: () => number): void {
+  const registers = [registry];
+  new Counter({
+    name: 'mesos_dns_stream_events_total',
+    help: 'Events received on the Mesos event stream, by type (SUBSCRIBED once per subscription, heartbeats included)',
+    labelNames: ['type'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [type, n] of Object.entries(serving.stream?.eventsByType ?? {})) this.inc({ type }, n);
+    },
+  });
+  plainCounter(
+    registry,
+    'mesos_dns_stream_subscriptions_total',
+    'Subscriptions to the event stream that reached SUBSCRIBED (a reconnect is one more)',
+    () => serving.stream?.subscriptions ?? 0,
+  );
+  plainCounter(
+    registry,
+    'mesos_dns_stream_failures_total',
+    'Subscriptions that failed, and streams that ended; polls serve meanwhile',
+    () => serving.stream?.failuresTotal ?? 0,
+  );
+  new Counter({
+    name: 'mesos_dns_stream_builds_total',
+    help: 'Record tables built from the event stream: a new subscription (snapshot) or a batch of events (changes)',
+    labelNames: ['kind'],
+    registers,
+    collect() {
+      this.reset();
+      const builds = serving.stream?.builds;
+      if (builds === undefined) return;
+      this.inc({ kind: 'snapshot' }, builds.snapshot);
+      this.inc({ kind: 'changes' }, builds.changes);
+    },
+  });
+  plainGauge(registry, 'mesos_dns_stream_subscribed', '1 while the event stream is subscribed (0: polls only)', () =>
+    serving.stream?.state === 'subscribed' ? 1 : 0,
+  );
+  new Gauge({
+    name: 'mesos_dns_stream_last_event_age_seconds',
+    help: 'Seconds since the last event (heartbeats included) arrived on the event stream; absent before the first',
+    registers,
+    collect() {
+      this.reset();
+      const at = serving.stream?.lastEventAt ?? 0;
+      if (at > 0) this.set(Math.max(0, now() - at) / 1000);
+    },
+  });
 }
 
 function plainCounter(registry: Registry, name: string, help: string, read: () => number): void {

@@ -96,8 +96,8 @@ function matchRoute(path: string, config: Config): Route | null {
       if (what === 'axfr' && config.enumerationOn) return { go: true, handle: bulk('axfr') };
       return null;
     case 3:
-      if (what === 'hosts') return { go: true, handle: withSnapshot((s) => hostsBody(s.table, param!)) };
-      if (what === 'services') return { go: true, handle: withSnapshot((s) => servicesBody(s.table, param!)) };
+      if (what === 'hosts') return { go: true, handle: withSnapshot((s) => hostsBody(s, param!)) };
+      if (what === 'services') return { go: true, handle: withSnapshot((s) => servicesBody(s, param!)) };
       return null;
     case 4:
       if (what === 'hosts' && extra === 'ports') return { go: true, handle: () => text(501, 'To be implemented...') };

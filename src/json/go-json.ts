@@ -170,3 +170,19 @@ export function sortUtf8(keys: string[]): string[] {
   if (keys.some((k) => ABOVE_SURROGATES.test(k))) return keys.sort(compareUtf8);
   return keys.sort();
 }
+
+/**
+ * A string whose UTF-16 order (the native sort's) is the UTF-8 order of `s`,
+ * distinct for distinct strings: code units from U+E000 move down below the
+ * surrogates, and surrogates move to the top, as compareUtf8 orders them.
+ * Most names have no such unit and are their own key.
+ */
+export function utf8SortKey(s: string): string {
+  if (!ABOVE_SURROGATES.test(s)) return s;
+  let key = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    key += String.fromCharCode(c < 0xd800 ? c : c >= 0xe000 ? c - 0x800 : c + 0x2000);
+  }
+  return key;
+}

@@ -3,6 +3,8 @@ import { TYPE_A, TYPE_AAAA, TYPE_SRV, type RecordStore, type StoreType } from '.
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const MUR = 0x5bd1e995;
+/** Mixed into a PTR pair's hash as `type + 1` is into a record's: a PTR pair is never hashed as a record. */
+const PTR_TAG = 4;
 
 /** One 32-bit word into both running hashes. */
 function step(h: [number, number], w: number): void {
@@ -20,7 +22,8 @@ function textHash(s: string, h: [number, number]): void {
  * moves when the content does. Each record is hashed from its type, its
  * name's text and its value's numbers (or kept text) by two 32-bit hashes,
  * and the records' hashes are summed; an accidental collision is vanishingly
- * unlikely for this purpose.
+ * unlikely for this purpose. The PTR pairs count too (a target's
+ * address can change while every forward record stays).
  */
 export function recordDigest(store: RecordStore): string {
   const n = store.nameCount;
@@ -72,6 +75,25 @@ export function recordDigest(store: RecordStore): string {
         sum2 = (sum2 + (r[1] >>> 0)) >>> 0;
         count++;
       }
+    }
+  }
+  const ptr = store.ptr;
+  const v6 = ptr.v6Bytes();
+  for (let g = 0; g < ptr.groupCount; g++) {
+    for (let pair = ptr.firstPair(g); pair >= 0; pair = ptr.nextPair(pair)) {
+      const target = ptr.targetOf(pair);
+      const r: [number, number] = [names1[target]! ^ PTR_TAG, names2[target]! ^ PTR_TAG];
+      if (ptr.familyOf(g) === 4) {
+        step(r, ptr.v4Of(g));
+      } else {
+        const off = ptr.v6Offset(g);
+        for (let i = off; i < off + 16; i += 4) {
+          step(r, (v6[i]! << 24) | (v6[i + 1]! << 16) | (v6[i + 2]! << 8) | v6[i + 3]!);
+        }
+      }
+      sum1 = (sum1 + (r[0] >>> 0)) >>> 0;
+      sum2 = (sum2 + (r[1] >>> 0)) >>> 0;
+      count++;
     }
   }
   return `${count}:${sum1.toString(16)}:${sum2.toString(16)}`;

@@ -22,6 +22,8 @@ export interface GenerateInput {
   /** ordered masters list (leader candidate first, may hold "") */
   masters: readonly string[];
   healthyOnly: boolean;
+  /** also collect PTR pairs (`store.ptr`) for the task, agent and master addresses (default false) */
+  ptrOn?: boolean;
   /** addresses of the host names (not IP literals) that appear in the state */
   resolved: ReadonlyMap<string, readonly string[]>;
   /** non-loopback interface addresses, used when the listener is 0.0.0.0 */
@@ -67,17 +69,21 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
     if (fw.pid) addSrvText(store, store.id(`_framework._tcp.${f}.${d}.`), name, fw.pid.port);
   }
 
+  const ptrOn = input.ptrOn === true;
   const agents = new Map<string, Agent>();
   const slaveName = store.id(`slave.${d}.`);
   for (const slave of state.slaves) {
     const ips = hostIPs(slave.pid.host);
-    for (const ip of ips) store.addAddr(slaveName, ip);
+    for (const ip of ips) {
+      store.addAddr(slaveName, ip);
+      if (ptrOn) store.ptr.add(ip, slaveName);
+    }
     if (ips.length > 0) addSrvText(store, store.id(`_slave._tcp.${d}.`), slaveName, slave.pid.port);
     agents.set(slave.id, { ips, tail: slaveIdTail(slave.id) });
   }
 
   insertNameServer(store, input);
-  insertLeaderAndMasters(store, state.leader, input, warn);
+  insertLeaderAndMasters(store, state.leader, input, warn, ptrOn);
 
   const frameworks: EnumFramework[] = [];
   for (const fw of state.frameworks) {
@@ -91,13 +97,24 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
       if (input.healthyOnly && status?.healthy === false) continue;
       const from = store.beginTask();
       const ports = taskPorts(task, warn);
-      insertTask(task, taskIPs(status, input.ipSources, agent.ips), ports, agent, names, label);
+      const { ips, source } = taskIPs(status, input.ipSources, agent.ips);
+      const canonical = insertTask(task, ips, ports, agent, names, label);
+      if (ptrOn && source !== 'host') addTaskPtrs(store, ips, canonical, slaveName);
       tasks.push({ name: task.name, id: task.id, from, to: store.endTask() });
     }
     frameworks.push({ tasks, name: fw.name });
   }
 
   return { store, enumeration: { frameworks: frameworks.length > 0 ? frameworks : null } };
+}
+
+/**
+ * A task's own addresses point back to its canonical name. One that is also
+ * an agent's (a container on the host network reports it) points to
+ * `slave.<domain>` only: hundreds of tasks may share it.
+ */
+function addTaskPtrs(store: RecordStore, ips: readonly Addr[], canonical: number, slaveName: number): void {
+  for (const ip of ips) if (!store.ptr.has(ip, slaveName)) store.ptr.add(ip, canonical);
 }
 
 /**
@@ -148,8 +165,14 @@ function insertLeaderAndMasters(
   leader: string,
   input: GenerateInput,
   warn: (msg: string) => void,
+  ptrOn: boolean,
 ): void {
   const d = input.domain;
+  const numbered = (idx: number, ip: Addr): void => {
+    const name = store.id(`master${idx}.${d}.`);
+    store.addAddr(name, ip);
+    if (ptrOn) store.ptr.add(ip, name);
+  };
   const at = leader.split('@');
   if (at.length < 2) {
     warn(`leader ${JSON.stringify(leader)} is not a UPID; no leader or master records`);
@@ -165,6 +188,7 @@ function insertLeaderAndMasters(
   const leaderName = store.id(`leader.${d}.`);
   const masterName = store.id(`master.${d}.`);
   store.addAddr(leaderName, leaderIP);
+  if (ptrOn) store.ptr.add(leaderIP, leaderName);
   store.addAddr(masterName, leaderIP);
   addSrvText(store, store.id(`_leader._tcp.${d}.`), leaderName, hp.port);
   addSrvText(store, store.id(`_leader._udp.${d}.`), leaderName, hp.port);
@@ -184,13 +208,13 @@ function insertLeaderAndMasters(
     } else if (leaderSeen) {
       continue;
     }
-    store.addAddr(store.id(`master${idx}.${d}.`), ip);
+    numbered(idx, ip);
     idx++;
     if (m === l) leaderSeen = true;
   }
   if (!leaderSeen) {
     if (input.masters.some((m) => m !== '')) warn(`leader ${JSON.stringify(leader)} is not in master list`);
-    store.addAddr(store.id(`master${idx}.${d}.`), leaderIP);
+    numbered(idx, leaderIP);
   }
 }
 
@@ -230,6 +254,7 @@ function taskPorts(task: Task, warn: (msg: string) => void): number[] {
   return ports;
 }
 
+/** Inserts a task's records; returns its canonical name's node (the sanitised one, under the framework). */
 function insertTask(
   task: Task,
   ips: readonly Addr[],
@@ -237,17 +262,16 @@ function insertTask(
   agent: Agent,
   names: FrameworkNames,
   label: LabelFn,
-): void {
+): number {
   const hash = taskHash(task.id);
   if (!task.discovery) {
     const t = label(task.name);
-    emit(names.app(t), `${t}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, null, label);
-    return;
+    return emit(names.app(t), `${t}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, null, label);
   }
   const raw = task.discovery.name;
   const clean = label(raw);
   emit(names.app(raw), `${raw}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
-  emit(names.app(clean), `${clean}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
+  return emit(names.app(clean), `${clean}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
 }
 
 function emit(
@@ -259,7 +283,7 @@ function emit(
   ports: readonly number[],
   discovery: Task['discovery'],
   label: LabelFn,
-): void {
+): number {
   const store = fw.store;
   const target = store.below(fw.fd, canonical);
   const slaveTarget = store.below(fw.slaveFd, canonical);
@@ -279,7 +303,7 @@ function emit(
       store.addSrv(app.udp, slaveTarget, p);
     }
   }
-  if (!discovery) return;
+  if (!discovery) return target;
   for (const port of discovery.ports) {
     const p = label(port.protocol);
     const n = label(port.name);
@@ -291,4 +315,5 @@ function emit(
     store.addSrv(app.namedSrv(n, first), target, port.number);
     if (p === '') store.addSrv(app.namedSrv(n, 'udp'), target, port.number);
   }
+  return target;
 }

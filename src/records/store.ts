@@ -16,6 +16,7 @@ import { formatIPv6, ipv4Value, parseIPv6Into, type Addr } from '../net/ip.js';
 import { type MemoryBudget, unlimited } from './budget.js';
 import { f64s, i32s, u32s, u8s } from './growable.js';
 import { NameTree } from './names.js';
+import { PtrPairs } from './ptr-pairs.js';
 import type { RecordSet, RecordType, Values } from './types.js';
 import { valuesOf } from './record-set.js';
 
@@ -131,6 +132,8 @@ export class RecordStore {
    */
   readonly journal;
   private journaling = false;
+  /** the PTR pairs (`ptrOn`); empty otherwise */
+  readonly ptr: PtrPairs;
 
   constructor(budget: MemoryBudget = unlimited(), size: StoreSize = SMALL) {
     this.budget = budget;
@@ -151,6 +154,7 @@ export class RecordStore {
     while (slots < 2 * (a + aaaa + srv)) slots *= 2;
     budget.charge(slots * 4);
     this.valueSlots = new Uint32Array(slots);
+    this.ptr = new PtrPairs(budget);
   }
 
   get nameCount(): number {

@@ -46,19 +46,26 @@ function fromSource(source: IPSource, status: TaskStatus | undefined, slaveIPs: 
   return out;
 }
 
+/** A task's addresses and the source they came from (null when none had one). */
+export interface TaskIPs {
+  ips: Addr[];
+  source: IPSource | null;
+}
+
 /**
  * IPs of the first source that yields at least one parseable address.
  * `status` is the task's `latestRunningStatus`; `slaveIPs` are its agent's
- * addresses, already parsed.
+ * addresses, already parsed. Only addresses not from `host` can be the task's
+ * own (PTR records).
  */
 export function taskIPs(
   status: TaskStatus | undefined,
   sources: readonly IPSource[],
   slaveIPs: readonly Addr[],
-): Addr[] {
+): TaskIPs {
   for (const source of sources) {
     const ips = fromSource(source, status, slaveIPs);
-    if (ips.length > 0) return ips;
+    if (ips.length > 0) return { ips, source };
   }
-  return [];
+  return { ips: [], source: null };
 }

@@ -1,27 +1,44 @@
 import { MesosDnsError } from '../errors.js';
+import { patchHttpNames, type HttpNames } from '../table/http-names.js';
 import { LiveTable } from '../table/live.js';
 import { NameMarks } from '../table/name-marks.js';
 import { RecordTable } from '../table/table.js';
+import type { Snapshot } from '../serving.js';
 import type { PipelineResult } from './pipeline.js';
 
+/** What a refresh result serves: the tables DNS reads and the names HTTP reads beside them. */
+export type Served = Pick<Snapshot, 'table' | 'httpNames' | 'baseHttpNames'>;
+
 /**
- * The table a refresh result makes: a new base, or the served base with the
- * result's overlay, which must have been built over that very base.
+ * What a refresh result makes: a new base, or the served base with the
+ * result's overlay (and its HTTP-only names patched the same way), which must
+ * have been built over that very base.
  */
-export function liveTableOf(
+export function servedOf(
   result: Extract<PipelineResult, { kind: 'table' | 'overlay' }>,
-  served: LiveTable | null,
-): LiveTable {
-  if (result.kind === 'table') return new LiveTable(RecordTable.fromBuffer(result.tableBuffer));
-  if (served === null || served.base.meta.serial !== result.baseSerial) {
+  served: Served | null,
+): Served {
+  if (result.kind === 'table') {
+    return {
+      table: new LiveTable(RecordTable.fromBuffer(result.tableBuffer)),
+      httpNames: result.httpNames,
+      baseHttpNames: result.httpNames,
+    };
+  }
+  if (served === null || served.table.base.meta.serial !== result.baseSerial) {
     throw new MesosDnsError(
       'MESOS_DNS_TABLE_INVALID',
-      `an overlay over the table of serial ${result.baseSerial} came while ${served === null ? 'none' : served.base.meta.serial} is served`,
+      `an overlay over the table of serial ${result.baseSerial} came while ${served === null ? 'none' : served.table.base.meta.serial} is served`,
     );
   }
-  return new LiveTable(
-    served.base,
-    RecordTable.fromBuffer(result.overlayBuffer),
-    NameMarks.fromBuffer(result.hiddenBuffer),
-  );
+  const base: HttpNames = served.baseHttpNames;
+  return {
+    table: new LiveTable(
+      served.table.base,
+      RecordTable.fromBuffer(result.overlayBuffer),
+      NameMarks.fromBuffer(result.hiddenBuffer),
+    ),
+    httpNames: patchHttpNames(base, result.httpNames),
+    baseHttpNames: base,
+  };
 }

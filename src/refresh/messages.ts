@@ -2,7 +2,7 @@ import type { Config } from '../config/types.js';
 import { MasterUnavailableError, MesosDnsError, StateError, errorCode, errorMessage } from '../errors.js';
 import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
-import type { RefreshFailure } from '../serving.js';
+import type { RefreshFailure, StreamReport } from '../serving.js';
 import type { ViewName } from '../records/views.js';
 import type { PipelineResult } from './pipeline.js';
 
@@ -16,7 +16,10 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
+  /** a poll (while streaming, the periodic full resync) */
   | { type: 'refresh'; id: number; masters: string[] }
+  /** a new masters list from detection: the stream resubscribes at once when the leader moved */
+  | { type: 'masters'; masters: string[] }
   | { type: 'reconfigure'; config: Config; fetchOptions: FetchOptions }
   /** start rendering a view; the worker answers with its first chunk */
   | { type: 'render'; id: number; view: ViewName }
@@ -28,6 +31,11 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'result'; id: number; ok: true; result: PipelineResult }
   | { type: 'result'; id: number; ok: false; error: RefreshFailure }
+  /** a build from the event stream, sent unasked */
+  | { type: 'pushed'; ok: true; result: PipelineResult }
+  | { type: 'pushed'; ok: false; error: RefreshFailure }
+  /** the event stream's state and counters, when they change */
+  | { type: 'stream'; report: StreamReport }
   /** a piece of a view's body (UTF-8, transferred), of generation `generation`; `done` on the last */
   | { type: 'chunk'; id: number; generation: number; data: ArrayBuffer; done: boolean }
   /** nothing (more) to render: no refresh has produced records in this worker yet, or the render's generation was dropped */

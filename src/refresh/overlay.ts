@@ -29,7 +29,8 @@ import { RELATIVE } from '../records/names.js';
 import type { RecordStore } from '../records/store.js';
 import { TYPE_A, TYPE_AAAA, TYPE_SRV } from '../records/store.js';
 import type { MesosState, Task } from '../state/state.js';
-import { buildTable } from '../table/build.js';
+import { buildTableBuffer } from '../table/build.js';
+import { httpOnlyNames, namesWithValues, type HttpNamesPatch } from '../table/http-names.js';
 import { hostNameToWire } from '../table/encode.js';
 import { MARK_EMPTY, MARK_GONE } from '../table/live.js';
 import { buildNameMarks, type MarkedName } from '../table/name-marks.js';
@@ -141,6 +142,8 @@ export interface Overlay {
   /** the tasks the overlay was generated from (with every touched key), now */
   tasks: number;
   delta: OverlayDelta;
+  /** the HTTP-only names of every name the overlay regenerated, replacing the base's */
+  httpNames: HttpNamesPatch;
 }
 
 /** The generator's inputs besides the state, as the last full build had them. */
@@ -247,9 +250,9 @@ export class OverlayBuilder {
     const current = genNow.store;
     const before = genBefore.store;
 
-    const built = buildTable(current, meta);
+    const built = buildTableBuffer(current, meta);
     const withRecords = namesWithRecords(current, built.plan);
-    const builtBefore = buildTable(before, meta);
+    const builtBefore = buildTableBuffer(before, meta);
     const removedBelow = new Map<string, number>();
     const removed = new Set<string>();
     const apex = meta.domain === '' ? '.' : `${meta.domain.toLowerCase().replace(/\.$/, '')}.`;
@@ -279,12 +282,15 @@ export class OverlayBuilder {
       names: countsNow.names - countsBefore.names,
       tasks: runningTasks(genNow) - runningTasks(genBefore),
     };
+    // Every name with records now or in the base has its whole records in `current`, as for the table.
+    const replaced = new Set([...namesWithValues(before), ...namesWithValues(current)]);
     return {
       table: built.buffer,
       hidden: buildNameMarks(hidden),
       names: withRecords.size + hidden.length,
       tasks,
       delta,
+      httpNames: { names: httpOnlyNames(current, built.plan), replaced: [...replaced] },
     };
   }
 

@@ -10,10 +10,10 @@ import { generate } from '../records/generator.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore } from '../records/store.js';
 import type { Enumeration } from '../records/types.js';
 import type { AxfrMeta } from '../records/views.js';
-import { validateState, type MesosState } from '../state/state.js';
 import type { Change } from '../mesos/stream/model.js';
+import { validateState, type MesosState } from '../state/state.js';
 import { tableMetaFor } from '../table/meta.js';
-import { buildTable } from '../table/build.js';
+import type { HttpNames, HttpNamesPatch } from '../table/http-names.js';
 import { RecordTable } from '../table/table.js';
 import { OverlayBuilder, type OverlayInput } from './overlay.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
@@ -22,12 +22,17 @@ import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
 export type PipelineResult =
   | {
       kind: 'table';
+      /** the build's place in the order builds started (see `RefreshPipeline.exclusive`) */
+      seq: number;
+      source: BuildSource;
       /** the table's buffer, transferred to the main thread */
       tableBuffer: ArrayBuffer;
+      /** what HTTP lookups answer beside the table (copied to the main thread) */
+      httpNames: HttpNames;
       serial: number;
       leader: string;
       master: string;
-      counts: { a: number; aaaa: number; srv: number; names: number; tasks: number };
+      counts: Counts;
       /** which generation of records the HTTP views now render (see `Generation`) */
       generation: number;
       timings: Timings;
@@ -40,14 +45,18 @@ export type PipelineResult =
   | {
       /** an overlay over the last table this pipeline produced (see overlay.ts) */
       kind: 'overlay';
+      seq: number;
+      source: 'stream';
       overlayBuffer: ArrayBuffer;
       hiddenBuffer: ArrayBuffer;
+      /** how the HTTP-only names of the base differ with the overlay */
+      httpNames: HttpNamesPatch;
       /** the serial of the table it goes over, to check it is the one served */
       baseSerial: number;
       serial: number;
       leader: string;
       master: string;
-      counts: { a: number; aaaa: number; srv: number; names: number; tasks: number };
+      counts: Counts;
       /** names with records in the overlay and names it hides */
       overlayNames: number;
       generation: number;
@@ -55,6 +64,8 @@ export type PipelineResult =
     }
   | {
       kind: 'unchanged';
+      seq: number;
+      source: BuildSource;
       /** why no table was built: the state's bytes, or the records made from them, are as before */
       reason: 'same state' | 'same records';
       serial: number;
@@ -64,6 +75,35 @@ export type PipelineResult =
       timings: Timings;
       stateBytes: number;
     };
+
+/** Where a build's state came from: a poll of `GET /master/state`, or the event stream's model. */
+export type BuildSource = 'poll' | 'stream';
+
+/** What a build starts from besides the state. */
+type BuildInput =
+  | {
+      kind: 'poll';
+      master: string;
+      /** the masters list, for the master records */
+      masters: string[];
+      skippedItems: number;
+      /** performance.now() when the refresh began */
+      started: number;
+      fetchMs: number;
+      stateBytes: number;
+      /** the fetched bytes' identity, to recognise them next time */
+      polled: PreviousState;
+    }
+  | { kind: 'stream'; master: string; masters: string[]; skippedItems: number; started: number };
+
+export interface Counts {
+  a: number;
+  aaaa: number;
+  srv: number;
+  ptr: number;
+  names: number;
+  tasks: number;
+}
 
 export interface Timings {
   fetchMs: number;
@@ -97,8 +137,11 @@ function logRecords(log: Logger, store: RecordStore): void {
 
 /**
  * One refresh: fetch → validate → resolve host names → generate → build the
- * table. Runs in the refresh worker thread so none of this blocks answering.
- * Work that changes nothing is skipped: a state byte for byte as before (with
+ * table; or, from the event stream, the model's state → generate → build.
+ * Runs in the refresh worker thread so none of this blocks answering. Builds
+ * never overlap, whatever their source, and are numbered in the order they
+ * start. The stream's changes mostly make overlays over the last table
+ * (`applyChanges`) rather than new tables. Work that changes nothing is skipped: a state byte for byte as before (with
  * the same masters and config, and no host names to look up again) ends the
  * refresh after the fetch; records as before end it before the table build.
  * Nothing for HTTP is rendered here: the views are made on request from
@@ -110,20 +153,25 @@ export class RefreshPipeline {
   private lastInput: { state: PreviousState; masters: string; config: Config } | null = null;
   private leader = '';
   private master = '';
-  /** the records the HTTP views render; null until the first refresh produced some */
+  /** the masters list of the last poll or `setMasters`; the stream's builds name these */
+  private masters: string[] = [];
+  /** the master the stream's model came from */
+  private streamMaster = '';
+  /** the tail of the builds asked for, each run after the one before */
+  private queue: Promise<void> = Promise.resolve();
+  private seq = 0;
+  /** the records the HTTP views render; null until the first refresh produced some, and after an overlay */
   generation: Generation | null = null;
   /** after an overlay: the state the views must show, generated only when a view is asked for */
   private viewState: { state: MesosState; number: number } | null = null;
-  /** the last table built from a state given to `applyChanges`, which overlays go over; null after a poll */
+  /** the last table built from the stream's model, which overlays go over; null after a poll */
   private overlays: {
     builder: OverlayBuilder;
     serial: number;
-    counts: { a: number; aaaa: number; srv: number; names: number; tasks: number };
-    tasks: number;
+    counts: Counts;
+    httpNames: HttpNames;
   } | null = null;
-  /** the masters list of the last poll, which the event stream does not give */
-  private masters: string[];
-  /** host names in states given to `applyChanges`, as resolved for the last full build */
+  /** host names in the states the stream gives, as resolved for the last build */
   private resolved: ReadonlyMap<string, readonly string[]> = new Map();
   private readonly log: Logger;
   private readonly fetchLog: Logger;
@@ -137,7 +185,6 @@ export class RefreshPipeline {
   ) {
     this.log = componentLogger(root, 'refresh');
     this.fetchLog = componentLogger(root, 'fetch');
-    this.masters = config.masters ?? [];
     // The digest of the served records died with the old worker: the next table gets a newer serial, never an older one.
     if (servedSerial !== null) this.previous = { serial: servedSerial, digest: '' };
   }
@@ -172,7 +219,68 @@ export class RefreshPipeline {
     return this.generation;
   }
 
-  async run(masters: string[]): Promise<PipelineResult> {
+  /** The masters list the stream's builds name (master records); a poll brings its own. */
+  setMasters(masters: string[]): void {
+    this.masters = [...masters];
+  }
+
+  /** A poll: fetch `GET /master/state` and build from it (the periodic full resync while streaming). */
+  run(masters: string[]): Promise<PipelineResult> {
+    this.masters = [...masters];
+    return this.exclusive((seq) => this.poll(masters, seq));
+  }
+
+  /**
+   * A new subscription's cluster (`SUBSCRIBED`), from `master`: a full build,
+   * as for a poll. `state` is read when the build starts, so events applied to
+   * the model meanwhile are in it.
+   */
+  fromSnapshot(state: () => MesosState, master: string): Promise<PipelineResult> {
+    return this.exclusive((seq) => {
+      this.streamMaster = master;
+      return this.build(seq, state(), {
+        kind: 'stream',
+        master,
+        masters: this.masters,
+        skippedItems: 0,
+        started: performance.now(),
+      });
+    });
+  }
+
+  /**
+   * The records after `changes`, events applied to the stream's model since
+   * the last build (a batch of them: several events may name the same task).
+   * `state` is the model as it is now, read when the build starts, and already
+   * includes every change listed. Like every build, it runs alone and in
+   * order: the result's `seq` is higher than that of any build before it.
+   *
+   * The first call after a poll or a reconfigure, one that meets a host name
+   * not looked up yet or a new leader, one whose overlay has grown past its
+   * bound (compaction), and every call with `ptrOn` build a whole table, which
+   * later overlays go over; any other builds an overlay of every change since
+   * that table, in milliseconds. Either way the result answers exactly as a
+   * whole table of the state would.
+   */
+  applyChanges(state: () => MesosState, changes: readonly Change[]): Promise<PipelineResult> {
+    return this.exclusive((seq) => this.changed(seq, state(), changes));
+  }
+
+  /**
+   * Runs builds one at a time in the order asked, numbering each as it starts:
+   * a poll fetched before a stream build started is built before it, so no
+   * older view of the cluster ever gets a higher number than a newer one.
+   */
+  private exclusive(job: (seq: number) => Promise<PipelineResult>): Promise<PipelineResult> {
+    const run = this.queue.then(() => job(++this.seq));
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async poll(masters: string[], seq: number): Promise<PipelineResult> {
     const c = this.config;
     const t0 = performance.now();
     const mastersKey = masters.join(',');
@@ -182,7 +290,7 @@ export class RefreshPipeline {
     const fetched = await fetchState(masters, this.fetchOptions, this.fetchLog, comparable ? last.state : null);
     const t1 = performance.now();
     if (fetched.unchanged) {
-      return this.unchanged('same state', fetched.bytes, {
+      return this.unchanged(seq, 'poll', 'same state', fetched.bytes, {
         fetchMs: t1 - t0,
         generateMs: 0,
         buildMs: 0,
@@ -191,110 +299,43 @@ export class RefreshPipeline {
     }
 
     const validated = validateState(fetched.body, fetched.master);
-    let state: MesosState | null = validated.state;
     const { warnings } = validated;
-    const leader = state.leader;
     // The parsed document is no longer needed: let GC reclaim it before generation (peak memory).
     fetched.body = null;
     for (const w of warnings) this.log.warn({ master: fetched.master, ...w }, 'skipped a bad state item');
-    const hosts = hostsToResolve(state);
-    const resolved = await resolveHosts(hosts, (host, err) =>
-      this.log.debug({ host, err }, 'host name did not resolve'),
-    );
-    const generated = generate(state, { ...this.generateInput(masters, resolved), budget: this.budget() }, (msg) =>
-      this.log.warn({ leader }, msg),
-    );
-    // eslint-disable-next-line no-useless-assignment -- a dropped reference lets GC reclaim the state before the build allocates
-    state = null;
-    if (this.log.isLevelEnabled('trace')) logRecords(this.log, generated.store);
-    // Names looked up in DNS may resolve differently next time, even from the same bytes.
-    this.lastInput =
-      hosts.length === 0
-        ? { state: { master: fetched.master, digest: fetched.digest }, masters: mastersKey, config: c }
-        : null;
-    this.leader = leader;
-    this.master = fetched.master;
-    const t2 = performance.now();
-
-    const digest = recordDigest(generated.store);
-    const serial = nextSerial(this.previous, digest, Math.floor(Date.now() / 1000));
-    const axfr = this.axfrMeta(c, serial);
-    const unchangedRecords = this.previous !== null && this.previous.digest === digest && this.generation !== null;
-    this.masters = masters;
-    this.viewState = null;
-    this.generation = { number: this.generationNumber + 1, ...generated, axfr };
-    if (unchangedRecords) {
-      return this.unchanged('same records', fetched.bytes, {
-        fetchMs: t1 - t0,
-        generateMs: t2 - t1,
-        buildMs: 0,
-        totalMs: t2 - t0,
-      });
-    }
-
-    const table = buildTable(generated.store, tableMetaFor(c, serial));
-    const t3 = performance.now();
-    // Overlays go over a table made from a state the stream gave; this one came from a poll.
-    this.overlays = null;
-    // A reconfigure during this run changes TTLs or SOA fields the next table will carry: force a new serial then.
-    this.previous = { serial, digest: this.config === c ? digest : '' };
-
-    let tasks = 0;
-    for (const fw of generated.enumeration.frameworks ?? []) tasks += fw.tasks.length;
-    return {
-      kind: 'table',
-      tableBuffer: table.buffer,
-      serial,
-      leader,
+    return this.build(seq, validated.state, {
+      kind: 'poll',
       master: fetched.master,
-      counts: {
-        a: generated.store.valueCount(TYPE_A),
-        aaaa: generated.store.valueCount(TYPE_AAAA),
-        srv: generated.store.valueCount(TYPE_SRV),
-        names: RecordTable.fromBuffer(table.buffer).counts.names,
-        tasks,
-      },
-      generation: this.generation.number,
-      timings: { fetchMs: t1 - t0, generateMs: t2 - t1, buildMs: t3 - t2, totalMs: t3 - t0 },
+      masters,
       skippedItems: warnings.length,
+      started: t0,
+      fetchMs: t1 - t0,
       stateBytes: fetched.bytes,
-      compaction: false,
-    };
+      polled: { master: fetched.master, digest: fetched.digest },
+    });
   }
 
-  private unchanged(reason: 'same state' | 'same records', stateBytes: number, timings: Timings): PipelineResult {
-    return {
-      kind: 'unchanged',
-      reason,
-      serial: this.previous?.serial ?? 0,
-      leader: this.leader,
-      master: this.master,
-      generation: this.generationNumber,
-      timings,
-      stateBytes,
-    };
-  }
-
-  /**
-   * The event stream's way in: `state` is the cluster now, `changes` what
-   * changed since the last call (coalesced). The first call, one after a poll
-   * or a reconfigure, one that meets a host name not looked up yet or a new
-   * leader, and one whose overlay has grown past its bound (compaction) build
-   * a whole table, which later overlays go over; any other builds an overlay
-   * of every change since that table, in milliseconds. Either way the result
-   * answers exactly as a whole table of `state` would.
-   */
-  async applyChanges(state: MesosState, changes: readonly Change[]): Promise<PipelineResult> {
+  private async changed(seq: number, state: MesosState, changes: readonly Change[]): Promise<PipelineResult> {
     const c = this.config;
     const t0 = performance.now();
-    const fresh = hostsToResolve(state).filter((h) => !this.resolved.has(h));
     const base = this.overlays;
-    if (base === null || fresh.length > 0 || state.leader !== this.leader || base.builder.due(base.tasks)) {
-      return this.rebuild(state, t0);
+    const whole =
+      base === null ||
+      state.leader !== this.leader ||
+      base.builder.due(base.counts.tasks) ||
+      hostsToResolve(state).some((h) => !this.resolved.has(h));
+    if (whole) {
+      return this.build(seq, state, {
+        kind: 'stream',
+        master: this.streamMaster,
+        masters: this.masters,
+        skippedItems: 0,
+        started: t0,
+      });
     }
     if (changes.every((x) => x.tasks.length + x.agents.length + x.frameworks.length === 0)) {
       const ms = performance.now() - t0;
-      return this.unchanged('same records', 0, { fetchMs: 0, generateMs: 0, buildMs: 0, totalMs: ms });
+      return this.unchanged(seq, 'stream', 'same records', 0, { fetchMs: 0, generateMs: 0, buildMs: 0, totalMs: ms });
     }
     const serial = Math.max(Math.floor(Date.now() / 1000), (this.previous?.serial ?? 0) + 1) >>> 0;
     const overlay = base.builder.build(state, changes, tableMetaFor(c, serial));
@@ -302,17 +343,21 @@ export class RefreshPipeline {
     this.previous = { serial, digest: '' };
     this.viewState = { state, number: this.generationNumber + 1 };
     this.generation = null;
-    const counts = {
+    const counts: Counts = {
       a: base.counts.a + overlay.delta.a,
       aaaa: base.counts.aaaa + overlay.delta.aaaa,
       srv: base.counts.srv + overlay.delta.srv,
+      ptr: 0,
       names: base.counts.names + overlay.delta.names,
       tasks: base.counts.tasks + overlay.delta.tasks,
     };
     return {
       kind: 'overlay',
+      seq,
+      source: 'stream',
       overlayBuffer: overlay.table,
       hiddenBuffer: overlay.hidden,
+      httpNames: overlay.httpNames,
       baseSerial: base.serial,
       serial,
       leader: this.leader,
@@ -324,51 +369,111 @@ export class RefreshPipeline {
     };
   }
 
-  /** A whole table of `state`, which later overlays go over. */
-  private async rebuild(state: MesosState, t0: number): Promise<PipelineResult> {
+  /** The part poll and stream share: MesosState → records → table → result. */
+  private async build(seq: number, input: MesosState, from: BuildInput): Promise<PipelineResult> {
     const c = this.config;
-    const compaction = this.overlays !== null && this.overlays.builder.overlaid;
-    const resolved = await resolveHosts(hostsToResolve(state), (host, err) =>
+    const { masters } = from;
+    const mastersKey = masters.join(',');
+    const fetchMs = from.kind === 'poll' ? from.fetchMs : 0;
+    const stateBytes = from.kind === 'poll' ? from.stateBytes : 0;
+    const t1 = from.started + fetchMs;
+    let state: MesosState | null = input;
+    const leader = state.leader;
+    const hosts = hostsToResolve(state);
+    const resolved = await resolveHosts(hosts, (host, err) =>
       this.log.debug({ host, err }, 'host name did not resolve'),
     );
-    const input = this.generateInput(this.masters, resolved);
-    const generated = generate(state, { ...input, budget: this.budget() }, (msg) =>
-      this.log.warn({ leader: state.leader }, msg),
+    const generateInput = this.generateInput(masters, resolved);
+    const generated = generate(state, { ...generateInput, budget: this.budget() }, (msg) =>
+      this.log.warn({ leader }, msg),
     );
-    const t1 = performance.now();
+    // eslint-disable-next-line no-useless-assignment -- a dropped reference lets GC reclaim the state before the build allocates
+    state = null;
+    if (this.log.isLevelEnabled('trace')) logRecords(this.log, generated.store);
+    // Names looked up in DNS may resolve differently next time, even from the same bytes; and after a stream build
+    // the served records no longer come from the last polled bytes.
+    this.lastInput =
+      from.kind === 'poll' && hosts.length === 0 ? { state: from.polled, masters: mastersKey, config: c } : null;
+    this.leader = leader;
+    this.master = from.master;
+    this.resolved = resolved;
+    const t2 = performance.now();
+
     const digest = recordDigest(generated.store);
     const serial = nextSerial(this.previous, digest, Math.floor(Date.now() / 1000));
-    const table = buildTable(generated.store, tableMetaFor(c, serial));
-    const t2 = performance.now();
-    this.previous = { serial, digest };
-    this.leader = state.leader;
-    this.resolved = resolved;
-    this.lastInput = null;
+    const axfr = this.axfrMeta(c, serial);
+    const unchangedRecords = this.previous !== null && this.previous.digest === digest && this.generationNumber > 0;
+    const compaction = this.overlays !== null && this.overlays.builder.overlaid;
+    // Overlays go over a table built here from the stream's model; the served one was not, when records are unchanged.
+    this.overlays = null;
+    this.generation = { number: this.generationNumber + 1, ...generated, axfr };
     this.viewState = null;
-    this.generation = { number: this.generationNumber + 1, ...generated, axfr: this.axfrMeta(c, serial) };
+    if (unchangedRecords) {
+      return this.unchanged(seq, from.kind, 'same records', stateBytes, {
+        fetchMs,
+        generateMs: t2 - t1,
+        buildMs: 0,
+        totalMs: t2 - from.started,
+      });
+    }
+
+    const { table, httpNames, plan } = RecordTable.buildWithHttpNames(generated.store, tableMetaFor(c, serial));
+    const t3 = performance.now();
+    // A reconfigure during this run changes TTLs or SOA fields the next table will carry: force a new serial then.
+    this.previous = { serial, digest: this.config === c ? digest : '' };
+
     let tasks = 0;
     for (const fw of generated.enumeration.frameworks ?? []) tasks += fw.tasks.length;
-    const counts = {
+    const counts: Counts = {
       a: generated.store.valueCount(TYPE_A),
       aaaa: generated.store.valueCount(TYPE_AAAA),
       srv: generated.store.valueCount(TYPE_SRV),
-      names: RecordTable.fromBuffer(table.buffer).counts.names,
+      ptr: table.counts.ptr,
+      names: table.counts.names,
       tasks,
     };
-    const builder = new OverlayBuilder({ state, store: generated.store, plan: table.plan }, input);
-    this.overlays = { builder, serial, counts, tasks };
+    // Overlays go over a table made from the stream's model (a poll's state is not the model's), and hold no
+    // reverse names (an address can be a task's, an agent's and a master's at once): with ptrOn, none is made.
+    if (from.kind === 'stream' && !c.ptrOn && this.config === c) {
+      const builder = new OverlayBuilder({ state: input, store: generated.store, plan }, generateInput);
+      this.overlays = { builder, serial, counts, httpNames };
+    }
     return {
       kind: 'table',
+      seq,
+      source: from.kind,
       tableBuffer: table.buffer,
+      httpNames,
       serial,
-      leader: state.leader,
-      master: this.master,
+      leader,
+      master: from.master,
       counts,
       generation: this.generation.number,
-      timings: { fetchMs: 0, generateMs: t1 - t0, buildMs: t2 - t1, totalMs: t2 - t0 },
-      skippedItems: 0,
-      stateBytes: 0,
+      timings: { fetchMs, generateMs: t2 - t1, buildMs: t3 - t2, totalMs: t3 - from.started },
+      skippedItems: from.skippedItems,
+      stateBytes,
       compaction,
+    };
+  }
+
+  private unchanged(
+    seq: number,
+    source: BuildSource,
+    reason: 'same state' | 'same records',
+    stateBytes: number,
+    timings: Timings,
+  ): PipelineResult {
+    return {
+      kind: 'unchanged',
+      seq,
+      source,
+      reason,
+      serial: this.previous?.serial ?? 0,
+      leader: this.leader,
+      master: this.master,
+      generation: this.generationNumber,
+      timings,
+      stateBytes,
     };
   }
 
@@ -387,6 +492,7 @@ export class RefreshPipeline {
       listener: c.listener,
       masters,
       healthyOnly: c.healthyOnly,
+      ptrOn: c.ptrOn,
       resolved,
       interfaceAddrs: c.listener === '0.0.0.0' ? nameServerAddresses(networkInterfaces()) : [],
     };

@@ -4,10 +4,11 @@ import type { Config } from '../config/types.js';
 import { MesosDnsError } from '../errors.js';
 import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
-import type { ServingState, Snapshot } from '../serving.js';
+import type { ServingState, Snapshot, StreamReport } from '../serving.js';
+import type { PipelineResult } from './pipeline.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
-import { liveTableOf } from './live-table.js';
+import { servedOf } from './live-table.js';
 
 /** A rendered view body up to this size is kept for the next request of the same generation. */
 const VIEW_CACHE_MAX_BYTES = 4 * 1024 * 1024;
@@ -28,10 +29,14 @@ export interface RefresherOptions {
 }
 
 /**
- * Main-thread side of refreshing: a refresh at start, every `refreshSeconds`, and
- * whenever master detection reports a new list. Runs one refresh at a time in
+ * Main-thread side of refreshing: a poll at start, every `refreshSeconds`, and
+ * whenever master detection reports a new list. Runs one poll at a time in
  * the worker thread; requests arriving meanwhile are coalesced into one more run
  * (Go drops ticks that pass during a reload). A failure keeps the current table.
+ * With `stateSource` "stream" the worker also pushes tables built from the
+ * event stream; those are swapped in the same way, and the polls go on as a
+ * full resync. Each result carries the number of its build, and one numbered
+ * below the table served is never swapped in.
  */
 export class Refresher {
   private worker: Worker | null = null;
@@ -48,6 +53,10 @@ export class Refresher {
   private readonly renders = new Map<number, (reply: RenderReply | null) => void>();
   /** the generation of records the worker renders views from, as of the last successful refresh */
   private generation = 0;
+  /** the source last logged, to log only its changes */
+  private loggedSource: 'stream' | 'poll' | null = null;
+  /** the build number (`seq`) of the last result applied, from the current worker */
+  private appliedSeq = 0;
   /** small bodies of the current generation, so repeated requests cost nothing */
   private readonly viewCache = new Map<ViewName, { generation: number; body: Buffer }>();
 
@@ -61,6 +70,8 @@ export class Refresher {
   /** A new ordered masters list from detection: refresh at once with it. */
   setMasters(masters: string[]): void {
     this.opts.serving.masters = [...masters];
+    // The stream resubscribes at once, without waiting for a poll running now.
+    this.worker?.postMessage({ type: 'masters', masters } satisfies ToWorker);
     this.request();
   }
 
@@ -85,6 +96,7 @@ export class Refresher {
     this.opts.fetchOptions = fetchOptions;
     const msg: ToWorker = { type: 'reconfigure', config, fetchOptions };
     this.worker?.postMessage(msg);
+    if (config.stateSource !== 'stream') this.opts.serving.stream = null;
     if (this.timer) {
       clearInterval(this.timer);
       this.start();
@@ -157,6 +169,10 @@ export class Refresher {
     w.on('message', (msg: FromWorker) => {
       if (msg.type === 'result') {
         if (this.inFlight && msg.id === this.inFlight.id) this.inFlight.resolve(msg);
+      } else if (msg.type === 'pushed') {
+        if (this.worker === w && !this.stopped) this.pushed(msg);
+      } else if (msg.type === 'stream') {
+        if (this.worker === w && !this.stopped) this.streamReport(msg.report);
       } else {
         this.renders.get(msg.id)?.(msg);
       }
@@ -165,6 +181,7 @@ export class Refresher {
       if (this.worker !== w) return;
       this.worker = null;
       this.generation = 0;
+      this.opts.serving.stream = null;
       for (const wake of this.renders.values()) wake(null);
       this.opts.log.error({ err }, 'refresh worker died; a new one starts with the next refresh');
       this.inFlight?.resolve({
@@ -180,6 +197,8 @@ export class Refresher {
     );
     this.worker = w;
     this.workerHeapMiB = heapMiB;
+    // Build numbers start again in a new worker.
+    this.appliedSeq = 0;
     return w;
   }
 
@@ -201,20 +220,57 @@ export class Refresher {
       log.error({ err: reply.error, masters }, 'refresh failed; keeping the current table');
       return;
     }
-    const r = reply.result;
+    this.apply(reply.result, durationMs);
+  }
+
+  /** A table the worker built from the event stream. */
+  private pushed(msg: Extract<FromWorker, { type: 'pushed' }>): void {
+    const { serving, log } = this.opts;
+    if (!msg.ok) {
+      serving.recordOutcome({ at: Date.now(), ok: false, stream: true, error: msg.error, durationMs: 0 });
+      log.error({ err: msg.error }, 'build from the event stream failed; keeping the current table');
+      return;
+    }
+    try {
+      this.apply(msg.result, msg.result.timings.totalMs);
+    } catch (err) {
+      // An overlay over a table not served (never expected): the current table stays.
+      serving.recordOutcome({ at: Date.now(), ok: false, stream: true, error: refreshFailure(err), durationMs: 0 });
+      log.error({ err }, 'build from the event stream failed; keeping the current table');
+    }
+  }
+
+  /** A build's result, polled or pushed: swapped in unless a later build's already is. */
+  private apply(r: PipelineResult, durationMs: number): void {
+    const { serving, log } = this.opts;
+    if (r.seq <= this.appliedSeq) {
+      log.debug(
+        { seq: r.seq, applied: this.appliedSeq, source: r.source },
+        'ignored a result older than the table served',
+      );
+      return;
+    }
+    this.appliedSeq = r.seq;
     this.generation = r.generation;
     if (r.kind === 'unchanged') {
       // The served table is still current: that is a successful refresh, without a swap.
-      serving.recordOutcome({ at: Date.now(), ok: true, durationMs });
+      serving.recordOutcome({ at: Date.now(), ok: true, stream: r.source === 'stream', durationMs });
       log.debug(
-        { serial: r.serial, master: r.master, unchanged: r.reason, ...r.timings, stateBytes: r.stateBytes },
+        {
+          serial: r.serial,
+          master: r.master,
+          source: r.source,
+          unchanged: r.reason,
+          ...r.timings,
+          stateBytes: r.stateBytes,
+        },
         'refresh done',
       );
       return;
     }
     const previous = serving.current;
     const snapshot: Snapshot = {
-      table: liveTableOf(r, previous?.table ?? null),
+      ...servedOf(r, previous),
       serial: r.serial,
       leader: r.leader,
       master: r.master,
@@ -224,13 +280,20 @@ export class Refresher {
     };
     serving.swap(snapshot);
     if (r.kind === 'table' && r.compaction) serving.overlayCompactions++;
-    serving.recordOutcome({ at: snapshot.loadedAt, ok: true, durationMs });
+    serving.recordOutcome({ at: snapshot.loadedAt, ok: true, stream: r.source === 'stream', durationMs });
+    if (r.kind === 'table' && r.httpNames.leftOut > 0) {
+      log.warn(
+        { leftOut: r.httpNames.leftOut, kept: r.httpNames.size },
+        'too many names only HTTP can answer; /v1/hosts and /v1/services answer the rest from the DNS table',
+      );
+    }
     if (previous?.leader !== snapshot.leader)
       log.info({ leader: snapshot.leader, master: snapshot.master }, 'leader changed');
     log.debug(
       {
         serial: r.serial,
         master: r.master,
+        source: r.source,
         ...r.counts,
         ...r.timings,
         ...(r.kind === 'table'
@@ -240,6 +303,24 @@ export class Refresher {
       'refresh done',
     );
     this.opts.onSwap?.(snapshot);
+  }
+
+  /** The stream's state: the source of the data is logged when it changes (stream, or polls only). */
+  private streamReport(report: StreamReport): void {
+    const { serving, log } = this.opts;
+    if (this.opts.config.stateSource !== 'stream') return;
+    serving.stream = report;
+    // Connecting between attempts changes nothing yet.
+    if (report.state === 'connecting') return;
+    const source = report.state === 'subscribed' ? 'stream' : 'poll';
+    if (source === this.loggedSource) return;
+    this.loggedSource = source;
+    if (source === 'stream') log.info({ source, master: report.master }, 'state source: the event stream');
+    else
+      log.warn(
+        { source, stream: report.state, master: report.master, code: report.code },
+        `state source: a poll every ${this.opts.config.refreshSeconds}s until the event stream is back`,
+      );
   }
 
   /**

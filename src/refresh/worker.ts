@@ -1,29 +1,38 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { closeFetchAgents } from '../mesos/fetch/fetch.js';
 import { createLogger } from '../log.js';
-import { axfrChunks, enumerateChunks } from '../records/views.js';
-import { RefreshPipeline } from './pipeline.js';
+import { axfrChunks, enumerateChunks, prepareViews } from '../records/views.js';
+import { RefreshPipeline, type PipelineResult } from './pipeline.js';
+import { StreamSource } from './stream-source.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
 
 /**
  * The refresh worker thread: fetching, JSON parsing, generation and the table
  * build all happen here, so the main thread keeps answering queries while a
- * 50,000-task state is processed. One refresh at a time, as the main thread
- * asks. Between the steps of a refresh it also renders the HTTP views, one
- * chunk per request from the main thread, so a large body never delays a
- * refresh by more than a chunk and is never held whole.
+ * 50,000-task state is processed. Polls as the main thread asks; with
+ * `stateSource` "stream", also builds from the event stream and pushes those
+ * tables unasked. The pipeline runs one build at a time, in order. Between
+ * the steps of a build it also renders the HTTP views, one chunk per request
+ * from the main thread, so a large body never delays a build by more than a
+ * chunk and is never held whole.
  */
 const init = workerData as WorkerInit;
-const pipeline = new RefreshPipeline(init.config, init.fetchOptions, createLogger(init.log), init.servedSerial);
+const root = createLogger(init.log);
+const pipeline = new RefreshPipeline(init.config, init.fetchOptions, root, init.servedSerial);
 const port = parentPort!;
-const utf8 = new TextEncoder();
+let config = init.config;
+let fetchOptions = init.fetchOptions;
+/** the event stream, while `stateSource` is "stream" and a masters list is known */
+let stream: StreamSource | null = null;
+let latestMasters: string[] | null = null;
+let firstPollSettled = false;
 /**
  * Renders in progress: each keeps the generation it started with, whatever
  * refreshes come meanwhile, and one chunk ahead, so the last chunk goes out
  * marked as the last.
  */
-const renders = new Map<number, { chunks: Iterator<string>; ahead: string; generation: number }>();
+const renders = new Map<number, { chunks: Iterator<Uint8Array>; ahead: Uint8Array; generation: number }>();
 
 /**
  * A render keeps its generation's records alive. One that is still going when
@@ -48,26 +57,90 @@ function startRender(id: number, view: ViewName): void {
   }
   const chunks = view === 'axfr' ? axfrChunks(g.store, g.axfr) : enumerateChunks(g.store, g.enumeration);
   const first = chunks.next();
-  renders.set(id, { chunks, ahead: first.done === true ? '' : first.value, generation: g.number });
+  renders.set(id, { chunks, ahead: first.done === true ? new Uint8Array(0) : first.value, generation: g.number });
   sendChunk(id);
 }
 
 function sendChunk(id: number): void {
   const render = renders.get(id);
   if (render === undefined) return;
-  const text = render.ahead;
+  const bytes = render.ahead;
   const next = render.chunks.next();
   const done = next.done === true;
   if (done) renders.delete(id);
   else render.ahead = next.value;
-  const data = utf8.encode(text).buffer as ArrayBuffer;
+  // Each chunk has a buffer of its own, exactly its size: it can be transferred.
+  const data = bytes.buffer as ArrayBuffer;
   port.postMessage({ type: 'chunk', id, generation: render.generation, data, done } satisfies FromWorker, [data]);
+}
+
+let prepareTimer: NodeJS.Timeout | undefined;
+
+function post(result: PipelineResult, reply: FromWorker): void {
+  dropOldRenders();
+  const transfer =
+    result.kind === 'table'
+      ? [result.tableBuffer]
+      : result.kind === 'overlay'
+        ? [result.overlayBuffer, result.hiddenBuffer]
+        : [];
+  port.postMessage(reply, transfer);
+  // After the reply, so the swap never waits for it, and only once builds have paused for a second, so a
+  // burst of builds neither sorts names nobody asks for nor keeps old stores alive; a render asked before
+  // does this work itself. After an overlay there is no store yet (`viewGeneration` makes it on request).
+  clearTimeout(prepareTimer);
+  prepareTimer = setTimeout(() => {
+    if (pipeline.generation !== null) prepareViews(pipeline.generation.store);
+  }, 1000);
+}
+
+/**
+ * Follows the masters list (null: unchanged) with the event stream when the
+ * config asks for one; ends the stream when it no longer does. The stream
+ * starts once the first poll has settled: its snapshot, as large as a state,
+ * is then read after that poll's state is garbage rather than beside it.
+ */
+function followStream(masters: string[] | null): void {
+  if (masters !== null) {
+    latestMasters = masters;
+    pipeline.setMasters(masters);
+  }
+  if (config.stateSource !== 'stream') {
+    void stream?.close();
+    stream = null;
+    return;
+  }
+  if (!firstPollSettled || latestMasters === null) return;
+  stream ??= new StreamSource({
+    pipeline,
+    fetchOptions,
+    log: root,
+    push: (outcome) => {
+      if (outcome.ok) post(outcome.result, { type: 'pushed', ok: true, result: outcome.result });
+      else port.postMessage({ type: 'pushed', ok: false, error: refreshFailure(outcome.error) } satisfies FromWorker);
+    },
+    report: (report) => port.postMessage({ type: 'stream', report } satisfies FromWorker),
+  });
+  stream.setMasters(latestMasters);
+}
+
+function settled(): void {
+  if (firstPollSettled) return;
+  firstPollSettled = true;
+  followStream(null);
 }
 
 port.on('message', (msg: ToWorker) => {
   switch (msg.type) {
     case 'reconfigure':
+      config = msg.config;
+      fetchOptions = msg.fetchOptions;
       pipeline.reconfigure(msg.config, msg.fetchOptions);
+      stream?.reconfigure(msg.fetchOptions);
+      followStream(null);
+      return;
+    case 'masters':
+      followStream(msg.masters);
       return;
     case 'render':
       startRender(msg.id, msg.view);
@@ -79,21 +152,22 @@ port.on('message', (msg: ToWorker) => {
       renders.delete(msg.id);
       return;
     case 'refresh':
-      pipeline.run(msg.masters).then(
-        (result) => {
-          dropOldRenders();
-          const reply: FromWorker = { type: 'result', id: msg.id, ok: true, result };
-          port.postMessage(reply, result.kind === 'table' ? [result.tableBuffer] : []);
-        },
-        (err: unknown) => {
-          const reply: FromWorker = { type: 'result', id: msg.id, ok: false, error: refreshFailure(err) };
-          port.postMessage(reply);
-        },
-      );
+      followStream(msg.masters);
+      pipeline
+        .run(msg.masters)
+        .then(
+          (result) => post(result, { type: 'result', id: msg.id, ok: true, result }),
+          (err: unknown) => {
+            const reply: FromWorker = { type: 'result', id: msg.id, ok: false, error: refreshFailure(err) };
+            port.postMessage(reply);
+          },
+        )
+        .finally(settled);
       return;
   }
 });
 
 port.on('close', () => {
+  void stream?.close();
   void closeFetchAgents();
 });

@@ -7,7 +7,7 @@
  */
 import { ConfigError } from '../errors.js';
 import type { RecordStore } from '../records/store.js';
-import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION } from './layout.js';
+import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, P, PTR_SLOTS, R, S, SRV_SLOTS, VERSION } from './layout.js';
 import {
   AAAA_RDATA_LEN,
   A_RDATA_LEN,
@@ -43,16 +43,12 @@ function u32(value: number, key: string): number {
   return value;
 }
 
-/** Builds the table buffer; throws ConfigError only for unusable meta (domain, SOA names, numbers). */
-export function buildTableBuffer(store: RecordStore, meta: TableMeta): ArrayBuffer {
-  return buildTable(store, meta).buffer;
-}
-
 /**
- * The table buffer and the plan it was written from, which tells by name node
- * which names became entries and with how many RRs (an overlay needs that).
+ * Builds the table buffer, and gives its plan too (which names became entries,
+ * with how many RRs); throws ConfigError only for unusable meta (domain, SOA
+ * names, numbers).
  */
-export function buildTable(store: RecordStore, meta: TableMeta): { buffer: ArrayBuffer; plan: TablePlan } {
+export function buildTableBuffer(store: RecordStore, meta: TableMeta): { buffer: ArrayBuffer; plan: TablePlan } {
   const domain = meta.domain.toLowerCase().replace(/\.$/, '');
   const apexKey = domain === '' ? '.' : `${domain}.`;
   const domainWire = hostNameToWire(apexKey);
@@ -74,7 +70,7 @@ export function buildTable(store: RecordStore, meta: TableMeta): { buffer: Array
     srvWeight: u32(meta.srvWeight, 'srvRecordDefaultWeight') & 0xffff,
   };
 
-  const plan = new TablePlan(store, apexKey);
+  const plan = new TablePlan(store, apexKey, domainWire);
   const entries = plan.entryNode.length;
   const count = plan.count;
   const start = plan.start;
@@ -102,6 +98,12 @@ export function buildTable(store: RecordStore, meta: TableMeta): { buffer: Array
       }
     }
   }
+  const reverse = plan.reverse;
+  const ptrTargets = reverse.rrTarget;
+  const ptrRRs = reverse.rrs;
+  const ptrTotal = reverse.listed;
+  rrBytes += reverse.nameBytes;
+  for (let k = 0; k < ptrRRs; k++) rrBytes += RR_FIXED_LEN + plan.wireLen[ptrTargets[k]!]!;
 
   const soa = (minimumTtl: number): Uint8Array =>
     encodeRR(
@@ -130,8 +132,9 @@ export function buildTable(store: RecordStore, meta: TableMeta): { buffer: Array
   const hashCap = hashRegion.length;
   const hashOff = HEADER_SLOTS;
   const entriesOff = hashOff + hashCap;
-  const srvListOff = entriesOff + entries * ENTRY_SLOTS;
-  const bytesBase = (srvListOff + srvTotal * SRV_SLOTS) * 4;
+  const srvListOff = entriesOff + (entries + reverse.count) * ENTRY_SLOTS;
+  const ptrListOff = srvListOff + srvTotal * SRV_SLOTS;
+  const bytesBase = (ptrListOff + ptrTotal * PTR_SLOTS) * 4;
   const total = (bytesBase + rrBytes + trailer.reduce((n, b) => n + b.length, 0) + 3) & ~3;
   store.budget.charge(total);
   const out = new ArrayBuffer(total);
@@ -234,6 +237,35 @@ export function buildTable(store: RecordStore, meta: TableMeta): { buffer: Array
     countAAAA += aaaaCount;
   }
 
+  // Each PTR RR once, its target's name copied from the target's entry (or its nearest ancestor's).
+  const ptrRROff = new Uint32Array(ptrRRs);
+  const ptrRRLen = new Uint32Array(ptrRRs);
+  for (let k = 0; k < ptrRRs; k++) {
+    const target = ptrTargets[k]!;
+    ptrRROff[k] = off;
+    off = writeName(target, writeRRHead(u8, off, QTYPE.PTR, ttl, plan.wireLen[target]!), entries);
+    ptrRRLen[k] = off - ptrRROff[k]!;
+  }
+  const { names: reverseNames, nameStart, rrStart, rrCount, rrList } = reverse;
+  let ptrAt = ptrListOff;
+  for (let r = 0, n = reverse.count; r < n; r++) {
+    const e = entriesOff + (entries + r) * ENTRY_SLOTS;
+    const from = nameStart[r]!;
+    const to = nameStart[r + 1]!;
+    slots[e + R.nameOff] = off;
+    slots[e + R.nameLen] = to - from;
+    for (let k = from; k < to; k++) u8[off++] = reverseNames[k]!;
+    const ptrCount = rrCount[r]!;
+    slots[e + R.ptrIndex] = (ptrAt - ptrListOff) / PTR_SLOTS;
+    slots[e + R.ptrCount] = ptrCount;
+    for (let k = rrStart[r]!, end = k + ptrCount; k < end; k++) {
+      const id = rrList[k]!;
+      slots[ptrAt + P.rrOff] = ptrRROff[id]!;
+      slots[ptrAt + P.rrLen] = ptrRRLen[id]!;
+      ptrAt += PTR_SLOTS;
+    }
+  }
+
   const add = (bytes: Uint8Array): number => {
     u8.set(bytes, off);
     off += bytes.length;
@@ -266,8 +298,11 @@ export function buildTable(store: RecordStore, meta: TableMeta): { buffer: Array
   set(H.hashOff, hashOff);
   set(H.hashCap, hashCap);
   set(H.entriesOff, entriesOff);
-  set(H.entryCount, entries);
+  set(H.entryCount, entries + reverse.count);
+  set(H.reverseEntry, entries);
+  set(H.countPtr, ptrTotal);
   set(H.srvListOff, srvListOff);
+  set(H.ptrListOff, ptrListOff);
   set(H.apexEntry, plan.apexEntry);
   blob(H.domainWireOff, H.domainWireLen, domainWire);
   blob(H.soaAnswerOff, H.soaAnswerLen, soaAnswer);

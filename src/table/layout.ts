@@ -8,14 +8,18 @@
  *   hash index  capacity × u32   (entry index + 1; 0 = empty slot), open addressing, linear probing
  *   entries     count × ENTRY_SLOTS × u32
  *   srv list    srvCount × SRV_SLOTS × u32
+ *   ptr list    ptrCount × PTR_SLOTS × u32
  *   bytes       names (lower-case wire), owner-less RRs, meta strings
  *
  * A name's A and AAAA RRs are contiguous; SRV RRs are reached one by one
  * through the srv list, so names holding the same SRV value share its bytes.
+ * The entries of reverse names (`ptrOn`) come after the others, from
+ * `H.reverseEntry` on, in the same hash index; their slots are `R`'s, and
+ * their PTR RRs are reached through the ptr list as SRV RRs are.
  */
 
 export const MAGIC = 0x4d444e54; // "MDNT"
-export const VERSION = 1;
+export const VERSION = 2;
 
 /** Header slot indices (u32). */
 export const H = {
@@ -55,6 +59,11 @@ export const H = {
   nsLen: 33,
   /** entry index + 1 of SOAMname when it has addresses (NS glue), else 0 */
   nsGlueEntry: 34,
+  /** the first reverse entry; entryCount when there are none */
+  reverseEntry: 35,
+  /** PTR RRs in the ptr list (one per reverse name and target) */
+  countPtr: 36,
+  ptrListOff: 37,
 } as const;
 export const HEADER_SLOTS = 40;
 
@@ -72,6 +81,15 @@ export const E = {
 } as const;
 export const ENTRY_SLOTS = 8;
 
+/** Slot indices of a reverse entry (ENTRY_SLOTS u32, the rest 0); only the reverse path reads them. */
+export const R = {
+  nameOff: 0,
+  nameLen: 1,
+  /** first index into the ptr list */
+  ptrIndex: 2,
+  ptrCount: 3,
+} as const;
+
 /** SRV list slot indices: where the owner-less RR is, and the target's entry for glue. */
 export const S = {
   rrOff: 0,
@@ -80,6 +98,13 @@ export const S = {
   targetEntry: 2,
 } as const;
 export const SRV_SLOTS = 3;
+
+/** PTR list slot indices: where the owner-less PTR RR is. */
+export const P = {
+  rrOff: 0,
+  rrLen: 1,
+} as const;
+export const PTR_SLOTS = 2;
 
 export const FNV_OFFSET = 0x811c9dc5;
 export const FNV_PRIME = 0x01000193;

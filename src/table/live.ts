@@ -81,7 +81,8 @@ export class LiveTable implements TableView {
     const wire = hostNameToWire(name.toLowerCase());
     if (!wire) return null;
     const idx = this.locate(wire, 0, wire.length);
-    if (idx === NOT_FOUND) return null;
+    // Reverse names (ptrOn) are DNS-only, as in RecordTable.lookup.
+    if (idx === NOT_FOUND || idx >= this.hit.reverseEntry) return null;
     return idx === EXISTS_EMPTY ? { a: [], aaaa: [], srv: [] } : this.hit.values(idx);
   }
 }

@@ -15,6 +15,7 @@ import { TYPE_A, TYPE_AAAA, TYPE_SRV, type RecordStore, type StoreType } from '.
 import { MAX_NAME_LEN } from '../wire/constants.js';
 import { isHostLabel } from './encode.js';
 import { FNV_OFFSET, hashLabel, indexKey } from './layout.js';
+import { ReversePlan } from './reverse.js';
 
 export const T_A = TYPE_A;
 export const T_AAAA = TYPE_AAAA;
@@ -48,16 +49,21 @@ export class TablePlan {
   readonly slots: Uint32Array;
   /** the apex's entry */
   readonly apexEntry: number;
+  /** the reverse names (PTR records), entries after the name tree's */
+  readonly reverse: ReversePlan;
   /** by SRV target node: its first SRV RR id, or -1; `srvNext` chains the others */
   private readonly srvFirst: Int32Array;
   private readonly srvNext;
   /** a name written without its trailing dot → the absolute name it is in DNS */
   private readonly twin = new Map<number, number>();
+  /** an absolute name with twins → the names whose values its entry holds */
+  private readonly sources = new Map<number, number[]>();
   private readonly single = [0];
 
   constructor(
     private readonly store: RecordStore,
     apexText: string,
+    apexWire: Uint8Array,
   ) {
     const tree = store.names;
     const budget = store.budget;
@@ -88,7 +94,7 @@ export class TablePlan {
     // Entries: the names with values DNS can use, and every name between them and the apex (RFC 8020).
     const needed = new Uint8Array(n);
     needed[apex] = 1;
-    const sources = new Map<number, number[]>();
+    const sources = this.sources;
     for (const [relative, absolute] of this.twin) {
       const list = sources.get(absolute);
       if (list === undefined) sources.set(absolute, [absolute, relative]);
@@ -133,8 +139,10 @@ export class TablePlan {
       this.fillSrv(e, node, from);
     }
 
+    this.reverse = new ReversePlan(store.ptr, wireLen, apexWire, budget);
+    const reverse = this.reverse.count;
     let cap = 8;
-    while (cap < entries * 2) cap *= 2;
+    while (cap < (entries + reverse) * 2) cap *= 2;
     budget.charge(cap * 4);
     const slots = new Uint32Array(cap);
     const mask = cap - 1;
@@ -143,7 +151,28 @@ export class TablePlan {
       while (slots[p] !== 0) p = (p + 1) & mask;
       slots[p] = e + 1;
     }
+    for (let r = 0; r < reverse; r++) {
+      let p = this.reverse.key[r]! & mask;
+      while (slots[p] !== 0) p = (p + 1) & mask;
+      slots[p] = entries + r + 1;
+    }
     this.slots = slots;
+  }
+
+  /** True when some name written without its trailing dot lends its values to its absolute twin. */
+  get hasTwins(): boolean {
+    return this.twin.size > 0;
+  }
+
+  /** True when the entry of name `node` holds its twins' values too. */
+  mergesTwins(node: number): boolean {
+    return this.sources.has(node);
+  }
+
+  /** How many RRs of `type` the entry of name `node` holds; -1 when the name is no entry. */
+  entryValues(node: number, type: StoreType): number {
+    const e = this.entryOf[node]!;
+    return e < 0 ? NONE : this.count[e * 3 + type]!;
   }
 
   /** Entry of the absolute lower-case name `text`, or -1. */

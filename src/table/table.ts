@@ -11,6 +11,8 @@ import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION, hashWire
 import { formatIPv4, formatIPv6 } from '../net/ip.js';
 import { RR_AAAA_LEN, RR_A_LEN, RR_FIXED_LEN, SRV_TARGET_AT } from '../wire/constants.js';
 import { hostNameToWire, wireToName } from './encode.js';
+import { httpOnlyNames, type HttpNames } from './http-names.js';
+import type { TablePlan } from './plan.js';
 
 export type { TableMeta } from './build.js';
 
@@ -25,14 +27,17 @@ const decoder = new TextDecoder();
 export class RecordTable {
   readonly buffer: ArrayBuffer;
   readonly meta: TableMeta;
-  readonly counts: { names: number; a: number; aaaa: number; srv: number };
+  readonly counts: { names: number; a: number; aaaa: number; srv: number; ptr: number };
   /** Raw views for the answer hot path (src/dns/answer.ts); layout in table-layout.ts. */
   readonly u8: Uint8Array;
   readonly u32: Uint32Array;
   readonly entriesOff: number;
-  /** number of entries: names with records, empty non-terminals and the apex */
+  /** number of entries: names with records, empty non-terminals and the apex, then the reverse names */
   readonly entryCount: number;
+  /** the first reverse name's entry (`ptrOn`); entries from here on hold PTR RRs only, read through `R` */
+  readonly reverseEntry: number;
   readonly srvListOff: number;
+  readonly ptrListOff: number;
   readonly apexEntry: number;
   /** lower-case wire form of the apex, a view into the buffer */
   readonly domainWire: Uint8Array;
@@ -66,12 +71,20 @@ export class RecordTable {
       soaMinttl: u32[H.soaMinttl]!,
       srvWeight: u32[H.srvWeight]!,
     };
-    this.counts = { names: u32[H.countNames]!, a: u32[H.countA]!, aaaa: u32[H.countAAAA]!, srv: u32[H.countSrv]! };
+    this.counts = {
+      names: u32[H.countNames]!,
+      a: u32[H.countA]!,
+      aaaa: u32[H.countAAAA]!,
+      srv: u32[H.countSrv]!,
+      ptr: u32[H.countPtr]!,
+    };
     this.hashOff = u32[H.hashOff]!;
     this.hashMask = u32[H.hashCap]! - 1;
     this.entriesOff = u32[H.entriesOff]!;
     this.entryCount = u32[H.entryCount]!;
+    this.reverseEntry = u32[H.reverseEntry]!;
     this.srvListOff = u32[H.srvListOff]!;
+    this.ptrListOff = u32[H.ptrListOff]!;
     this.apexEntry = u32[H.apexEntry]!;
     this.domainWire = u8.subarray(u32[H.domainWireOff]!, u32[H.domainWireOff]! + u32[H.domainWireLen]!);
     this.soaAnswerOff = u32[H.soaAnswerOff]!;
@@ -84,7 +97,17 @@ export class RecordTable {
   }
 
   static build(store: RecordStore, meta: TableMeta): RecordTable {
-    return new RecordTable(buildTableBuffer(store, meta));
+    return new RecordTable(buildTableBuffer(store, meta).buffer);
+  }
+
+  /** The table, what HTTP lookups answer beside it (http-names.ts), and the plan it was built from. */
+  static buildWithHttpNames(
+    store: RecordStore,
+    meta: TableMeta,
+    maxHttpValues?: number,
+  ): { table: RecordTable; httpNames: HttpNames; plan: TablePlan } {
+    const { buffer, plan } = buildTableBuffer(store, meta);
+    return { table: new RecordTable(buffer), httpNames: httpOnlyNames(store, plan, maxHttpValues), plan };
   }
 
   /** Adopts a buffer made by `build` (e.g. transferred from the worker). O(1): checks the header only. */
@@ -103,7 +126,8 @@ export class RecordTable {
 
   /**
    * Entry index of the name whose wire bytes are `buf[start, end)` (compared
-   * ASCII-case-insensitively), or -1. This is the one lookup per query.
+   * ASCII-case-insensitively), or -1. This is the one lookup per query. An
+   * entry from `reverseEntry` on is a reverse name: only PTR answers read it.
    */
   find(buf: Uint8Array, start: number, end: number): number {
     const u32 = this.u32;
@@ -151,12 +175,18 @@ export class RecordTable {
     return u32[e + E.aCount]! + u32[e + E.aaaaCount]! + u32[e + E.srvCount]! > 0;
   }
 
-  /** For the HTTP API: the values at a name (any case, trailing dot optional), or null if it does not exist. */
+  /**
+   * For the HTTP API: the values at a name (any case, trailing dot optional), or
+   * null if it does not exist. Only names DNS can answer are here; `HttpNames`
+   * holds the others. Reverse names are DNS-only: PTR records are not in the
+   * Go program's API.
+   */
   lookup(name: string): LookupResult | null {
     const wire = hostNameToWire(name.toLowerCase());
     if (!wire) return null;
     const idx = this.find(wire, 0, wire.length);
-    return idx < 0 ? null : this.values(idx);
+    if (idx < 0 || idx >= this.reverseEntry) return null;
+    return this.values(idx);
   }
 
   /** The values of entry `idx`, as text. */

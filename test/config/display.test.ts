@@ -47,6 +47,7 @@ const OUR_KEYS = [
   'EdnsMaxUdpSize',
   'Workers',
   'HealthyOnly',
+  'PtrOn',
   'ForwardCacheSize',
   'ForwardCacheBytes',
   'MaxForwardsInFlight',

@@ -7,7 +7,7 @@ import dgram from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frame } from '../../src/wire/framing.js';
-import { tcpConnect, udpQuery } from '../helpers/dns-client.js';
+import { tcpConnect, tcpQueries, udpQuery } from '../helpers/dns-client.js';
 import { buildQuery, counts, rcodeOf } from '../helpers/dns-msg.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
 import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
@@ -227,9 +227,12 @@ describe('hostile DNS clients, against the real binary', () => {
 
   it('answers FORMERR to bytes after the question, whether the name is local or forwarded', async () => {
     for (const name of ['leader.mesos.', 'garbage.example.']) {
-      const reply = await udpQuery(s.udpPort, Buffer.concat([buildQuery(name, { id: 9 }), Buffer.from([1, 2, 3])]));
-      expect(rcodeOf(reply)).toBe(1);
-      expect(counts(reply).an).toBe(0);
+      const query = Buffer.concat([buildQuery(name, { id: 9 }), Buffer.from([1, 2, 3])]);
+      const [tcpReply] = await tcpQueries(s.tcpPort, [query]);
+      for (const reply of [await udpQuery(s.udpPort, query), tcpReply!]) {
+        expect(rcodeOf(reply)).toBe(1);
+        expect(counts(reply).an).toBe(0);
+      }
     }
   });
 });

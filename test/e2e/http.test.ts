@@ -8,6 +8,13 @@ import { dig } from '../helpers/dig.js';
 import { waitFor } from '../helpers/wait.js';
 import { fixtureState } from '../helpers/fixtures.js';
 import type { GoEnumeration } from '../helpers/enumeration.js';
+import {
+  expectGoHosts,
+  expectGoServices,
+  type GoMaps,
+  type HostsBody,
+  type ServicesBody,
+} from '../helpers/go-lookups.js';
 
 type Axfr = {
   TTL: number;
@@ -34,10 +41,6 @@ function sortedEnumeration(e: GoEnumeration): unknown {
       records: t.records && [...t.records].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     })),
   }));
-}
-
-function isLegalName(n: string): boolean {
-  return /^([a-z0-9_-]{1,63}\.)+$/.test(n) && n.length <= 254;
 }
 
 /** The fixtures were made on a machine where `localhost` was 127.0.0.1 only; allow what this machine adds. */
@@ -102,47 +105,56 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
     expect(sortedEnumeration(body)).toEqual(sortedEnumeration(readFixture(name, 'enumerate.json') as GoEnumeration));
   });
 
-  it('/v1/hosts returns every A then AAAA value of existing names, and the placeholder for missing ones', async () => {
-    // Names that are legal on the wire; the others are kept out of the table (README: compatibility).
-    const names = [...new Set([...goldenSet.a.keys(), ...goldenSet.aaaa.keys()])].filter(isLegalName).slice(0, 25);
-    expect(names.length).toBeGreaterThan(5);
-    for (const n of names) {
-      const body = (await (await fetch(`${base}/v1/hosts/${n}`)).json()) as Array<{ host: string; ip: string }>;
-      const a = [...(goldenSet.a.get(n) ?? [])];
-      const aaaa = [...(goldenSet.aaaa.get(n) ?? [])];
-      expect(body.map((x) => x.host)).toEqual(new Array(a.length + aaaa.length).fill(n));
-      expect(
-        body
-          .slice(0, a.length)
-          .map((x) => x.ip)
-          .sort(),
-      ).toEqual(a.sort());
-      expect(
-        body
-          .slice(a.length)
-          .map((x) => x.ip)
-          .sort(),
-      ).toEqual(aaaa.sort());
+  /** The Go program's maps, with what this machine's `localhost` adds (as in the /v1/axfr test). */
+  async function goMaps(): Promise<GoMaps> {
+    const a = new Map(goldenSet.a);
+    const aaaa = new Map(goldenSet.aaaa);
+    for (const ip of await localhostExtras()) {
+      const map = ip.includes(':') ? aaaa : a;
+      if (goldenSet.a.has('nopid.mesos.')) map.set('nopid.mesos.', [...(map.get('nopid.mesos.') ?? []), ip]);
     }
-    expect(await (await fetch(`${base}/v1/hosts/nothere.${golden.Domain}`)).json()).toEqual([{ host: '', ip: '' }]);
+    return { a, aaaa, srv: goldenSet.srv };
+  }
+
+  it('/v1/hosts answers every name of the A and AAAA maps as Go does, wire-legal or not', async () => {
+    const maps = await goMaps();
+    const names = [...new Set([...maps.a.keys(), ...maps.aaaa.keys()])].filter((n) => !n.includes('/'));
+    expect(names.length).toBeGreaterThan(5);
+    for (const n of [...names, `nothere.${golden.Domain}`]) {
+      const res = await fetch(`${base}/v1/hosts/${encodeURIComponent(n)}`);
+      expectGoHosts((await res.json()) as HostsBody, maps, n);
+    }
   });
 
-  it('/v1/services returns targets with addresses and string ports, and the placeholder for missing ones', async () => {
-    const [srvName, values] = [...goldenSet.srv].find(
-      ([n, v]) => isLegalName(n) && [...v].some((x) => goldenSet.a.has(x.slice(0, x.lastIndexOf(':')))),
-    )!;
-    const body = (await (await fetch(`${base}/v1/services/${srvName}`)).json()) as Array<Record<string, string>>;
-    expect(body.length).toBeGreaterThan(0);
-    for (const e of body) {
-      expect(e.service).toBe(srvName);
-      expect(typeof e.port).toBe('string');
-      expect(values).toContain(`${e.host}:${e.port}`);
-      expect([...(goldenSet.a.get(e.host!) ?? []), ...(goldenSet.aaaa.get(e.host!) ?? [])]).toContain(e.ip);
+  it('/v1/services answers every name of the SRV map as Go does, wire-legal or not', async () => {
+    const maps = await goMaps();
+    const names = [...maps.srv.keys()].filter((n) => !n.includes('/'));
+    expect(names.length).toBeGreaterThan(3);
+    for (const n of [...names, `_nothere._tcp.${golden.Domain}`]) {
+      const res = await fetch(`${base}/v1/services/${encodeURIComponent(n)}`);
+      expectGoServices((await res.json()) as ServicesBody, maps, n);
     }
-    expect(await (await fetch(`${base}/v1/services/_nothere._tcp.${golden.Domain}`)).json()).toEqual([
-      { service: '', host: '', ip: '', port: '' },
-    ]);
   });
+
+  it.runIf(name === 'docker-mesos-120')(
+    'answers over HTTP a name DNS does not have, and SOAMname outside the domain',
+    async () => {
+      const spaced = 'disc name.ipv6-framework.cluster.example.';
+      expect(goldenSet.a.get(spaced)).toEqual(['10.0.0.8']);
+      expect(await (await fetch(`${base}/v1/hosts/disc%20name.ipv6-framework.cluster.example`)).json()).toEqual([
+        { host: spaced, ip: '10.0.0.8' },
+      ]);
+      expect((await dig(server.udpPort, ['disc\\032name.ipv6-framework.cluster.example.', 'A'])).status).toBe(
+        'NXDOMAIN',
+      );
+
+      // SOAMname is ns1.mesos, outside cluster.example: not ours in DNS (forwarding is off), still in HTTP.
+      expect(await (await fetch(`${base}/v1/hosts/NS1.mesos`)).json()).toEqual([
+        { host: 'ns1.mesos.', ip: '127.0.0.1' },
+      ]);
+      expect((await dig(server.udpPort, ['ns1.mesos.', 'A'])).status).toBe('REFUSED');
+    },
+  );
 
   it('answers the error routes like the Go program', async () => {
     expect((await fetch(`${base}/v1/nothing`)).status).toBe(404);

@@ -4,6 +4,7 @@ import { dig } from '../helpers/dig.js';
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
 import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
 import { fixtureState, stateWithLeader } from '../helpers/fixtures.js';
+import { StreamMaster } from '../helpers/stream-master.js';
 import { startZooKeeper, type ZooKeeperServer } from '../helpers/zookeeper.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -26,14 +27,18 @@ async function ensurePath(c: Client, path: string): Promise<void> {
 }
 
 /** Registers a master the way Mesos does: `json.info_<seq>` with MasterInfo JSON. */
-async function register(c: Client, m: StandInMaster, seq: number): Promise<string> {
+async function register(c: Client, m: { port: number }, seq: number, parent = '/mesos'): Promise<string> {
   const data = Buffer.from(
     JSON.stringify({ id: `m${m.port}`, address: { ip: '127.0.0.1', port: m.port }, hostname: 'h' }),
   );
-  const path = `/mesos/json.info_${String(seq).padStart(10, '0')}`;
+  const path = `${parent}/json.info_${String(seq).padStart(10, '0')}`;
   await call<string>((cb) => c.create(path, data, CreateMode.PERSISTENT, cb));
   return path;
 }
+
+/** upstream-fake's marathon framework and one of its agents */
+const MARATHON = '20140703-014514-3041283216-5050-5348-0000';
+const AGENT = '20140916-194712-631065744-5050-4798-2';
 
 async function leaderPort(s: MesosDnsProcess): Promise<number | null> {
   const d = await dig(s.udpPort, ['_leader._tcp.mesos.', 'SRV']);
@@ -110,6 +115,47 @@ describe('leader detection through a real ZooKeeper', () => {
       intervalMs: 100,
     });
   }, 120_000);
+
+  it('resubscribes the event stream to the new leader at once, and serves its events', async () => {
+    const a = await StreamMaster.start();
+    const b = await StreamMaster.start();
+    cleanup.push(
+      () => a.close(),
+      () => b.close(),
+    );
+    const task = (name: string, ip: string) => {
+      const id = `${name}.1`;
+      return [
+        b.cluster.addTask(MARATHON, { id, name, slave_id: AGENT, state: 'TASK_STAGING', statuses: [] }),
+        b.cluster.runTask(MARATHON, id, [ip]),
+      ];
+    };
+    task('onlyonb', '10.88.0.1');
+    await ensurePath(client, '/streaming');
+    const aPath = await register(client, a, 1, '/streaming');
+    await register(client, b, 2, '/streaming');
+    const s = await startMesosDns(
+      testConfig({ zk: `zk://${zk.connect}/streaming`, zkDetectionTimeout: 60, refreshSeconds: 60 }),
+    );
+    cleanup.push(() => s.stop());
+    const subscribedTo = (m: StreamMaster, from = 0) =>
+      s.waitForLog((r) => r.msg === 'subscribed to the event stream' && r.master === m.address, 20_000, from);
+    await subscribedTo(a);
+
+    const logged = s.logs.length;
+    const removed = Date.now();
+    await call((cb) => client.remove(aPath, -1, cb));
+    await subscribedTo(b, logged);
+    console.info(`stream resubscribed to the new leader ${Date.now() - removed} ms after its znode went`);
+    await waitFor('the old stream closed', () => a.openStreams, { until: (n) => n === 0 });
+    const onB = (name: string) => dig(s.udpPort, [`${name}.marathon.mesos.`, 'A']);
+    expect((await onB('onlyonb')).answer.map((rr) => rr[4])).toEqual(['10.88.0.1']);
+    // No poll comes for 60 s: only the new leader's stream can bring this.
+    for (const event of task('afterswitch', '10.88.0.2')) b.push(event);
+    await waitFor("the new leader's event in DNS", async () => (await onB('afterswitch')).answer.length, {
+      until: (n) => n === 1,
+    });
+  }, 60_000);
 
   it('falls back to the configured masters while ZooKeeper is unreachable', async () => {
     const m = await standIn();

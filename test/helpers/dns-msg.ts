@@ -172,7 +172,7 @@ export interface DecodedRecord {
   type: number;
   class: number;
   ttl: number;
-  /** A/AAAA: address text; NS: name; SRV: { priority, weight, port, target }; SOA: fields; others: hex */
+  /** A/AAAA: address text; NS, PTR: name; SRV: { priority, weight, port, target }; SOA: fields; others: hex */
   data: unknown;
   /** raw RDATA bytes */
   rdata: Uint8Array;
@@ -299,6 +299,7 @@ function record(r: Reader): DecodedRecord {
       r.off = end;
       break;
     case QTYPE.NS:
+    case QTYPE.PTR:
       data = r.name();
       break;
     case QTYPE.SRV:

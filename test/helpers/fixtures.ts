@@ -13,6 +13,7 @@ import { RecordStore } from '../../src/records/store.js';
 import type { RecordSet } from '../../src/records/types.js';
 import type { Snapshot } from '../../src/serving.js';
 import { tableMetaFor } from '../../src/table/meta.js';
+import type { HttpNames } from '../../src/table/http-names.js';
 import { RecordTable, type TableMeta } from '../../src/table/table.js';
 import { LiveTable } from '../../src/table/live.js';
 
@@ -138,15 +139,20 @@ export function fixtureTable(name: string = 'upstream-fake', meta: Partial<Table
   return tableOf(fixtureRecords(name), { ...TEST_META, ...meta });
 }
 
-/** A Snapshot around a table, for ServingState.swap in tests. */
-export function snapshotOf(table: RecordTable): Snapshot {
+/** A Snapshot around a table (with no HTTP-only names unless given), for ServingState.swap in tests. */
+export function snapshotOf(
+  table: RecordTable,
+  httpNames: HttpNames = { hosts: new Map(), services: new Map(), size: 0, leftOut: 0 },
+): Snapshot {
   return {
     table: new LiveTable(table),
+    httpNames,
+    baseHttpNames: httpNames,
     serial: table.meta.serial,
     leader: 'master@127.0.0.1:5050',
     master: '127.0.0.1:5050',
     loadedAt: Date.now(),
     buildMs: 0,
-    counts: { a: table.counts.a, aaaa: table.counts.aaaa, srv: table.counts.srv, names: table.counts.names, tasks: 0 },
+    counts: { ...table.counts, tasks: 0 },
   };
 }

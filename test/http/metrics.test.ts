@@ -89,6 +89,7 @@ describe('/metrics', () => {
     expect(m.get('mesos_dns_records{type="A"}')).toBe(snapshot.counts.a);
     expect(m.get('mesos_dns_records{type="AAAA"}')).toBe(snapshot.counts.aaaa);
     expect(m.get('mesos_dns_records{type="SRV"}')).toBe(snapshot.counts.srv);
+    expect(m.get('mesos_dns_records{type="PTR"}')).toBe(snapshot.counts.ptr);
     expect(snapshot.counts.a).toBeGreaterThan(0);
     expect(m.get(`mesos_dns_leader_info{leader="${LEADER}"}`)).toBe(1);
     expect(m.get('mesos_dns_table_loaded')).toBe(1);
@@ -99,6 +100,16 @@ describe('/metrics', () => {
     expect(m.get('mesos_dns_table_age_seconds')).toBeLessThan(3600);
     expect(m.has('mesos_dns_zookeeper_connected')).toBe(false);
     expect(m.has('process_cpu_user_seconds_total')).toBe(true);
+  });
+
+  it('reports the names only HTTP answers, kept and left out', async () => {
+    const { config, snapshot } = fixtureSnapshot('docker-mesos-120');
+    const { base } = await serve(config, loadedServing(snapshot));
+    const m = await scrape(base);
+    const kept = snapshot.httpNames.hosts.size + snapshot.httpNames.services.size;
+    expect(kept).toBeGreaterThan(0);
+    expect(m.get('mesos_dns_http_only_names{state="kept"}')).toBe(kept);
+    expect(m.get('mesos_dns_http_only_names{state="left_out"}')).toBe(0);
   });
 
   it('has no table values before the first load, and a ZooKeeper gauge in zk mode', async () => {

@@ -40,7 +40,7 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
   const config = httpFixtureConfig(name);
   const { doc, records } = parseAxfr(fixtureText(name, 'axfr.json'));
   const store = RecordStore.fromRecordSet(records);
-  const table = RecordTable.build(store, {
+  const { table, httpNames } = RecordTable.buildWithHttpNames(store, {
     domain: config.domain,
     ttl: config.ttl,
     serial: SERIAL,
@@ -65,6 +65,8 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
     chunksOf(view === 'axfr' ? axfrChunks(store, axfr) : enumerateChunks(store, enumeration));
   const snapshot: Snapshot = {
     table: new LiveTable(table),
+    httpNames,
+    baseHttpNames: httpNames,
     serial: SERIAL,
     leader: LEADER,
     master: '127.0.0.1:5050',
@@ -75,8 +77,8 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
   return { config, doc, records, snapshot, views };
 }
 
-async function* chunksOf(texts: Iterable<string>): AsyncGenerator<Buffer> {
-  for (const t of texts) yield Buffer.from(t);
+async function* chunksOf(chunks: Iterable<Uint8Array>): AsyncGenerator<Buffer> {
+  for (const c of chunks) yield Buffer.from(c.buffer, c.byteOffset, c.byteLength);
 }
 
 /** A view source with nothing loaded, as the refresher's before its first refresh. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareUtf8, goJsonIndent, goQuote, sortUtf8 } from '../../src/json/go-json.js';
+import { compareUtf8, goJsonIndent, goQuote, sortUtf8, utf8SortKey } from '../../src/json/go-json.js';
 
 describe('goJsonIndent', () => {
   it('matches the /v1/version bytes of the Go program', () => {
@@ -62,5 +62,17 @@ describe('UTF-8 key order', () => {
     const bytes = (s: string) => Buffer.from(s, 'utf8');
     const byBytes = [...keys].sort((x, y) => Buffer.compare(bytes(x), bytes(y)));
     expect([...keys].sort(compareUtf8)).toEqual(byBytes);
+  });
+
+  it('gives sort keys whose native order is UTF-8 byte order', () => {
+    // Code units around every boundary that matters: ASCII, U+D7FF, surrogate pairs, U+E000 and U+FFFF.
+    const units = ['a', 'é', '\uD7FF', '\uE000', '\uFF21', '\uFFFF', '\u{10000}', '\u{1F600}', '\u{10FFFF}'];
+    const keys: string[] = [];
+    for (const x of units) for (const y of units) keys.push(x + y, x + '.' + y);
+    const bytes = (s: string) => Buffer.from(s, 'utf8');
+    const byBytes = [...keys].sort((x, y) => Buffer.compare(bytes(x), bytes(y)));
+    const byKey = [...keys].sort((x, y) => (utf8SortKey(x) < utf8SortKey(y) ? -1 : 1));
+    expect(byKey).toEqual(byBytes);
+    expect(new Set(keys.map(utf8SortKey)).size).toBe(new Set(keys).size);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextSerial, recordDigest as digestOfStore } from '../../src/records/digest.js';
 import { RecordStore } from '../../src/records/store.js';
+import { parseAddr } from '../../src/net/ip.js';
 import type { RecordSet, Values } from '../../src/records/types.js';
 
 /** A RecordSet as the generator stores it: a single value as the string itself. */
@@ -31,6 +32,36 @@ describe('recordDigest', () => {
     expect(recordDigest(rs([['b.mesos.', ['10.0.0.1']]]))).not.toBe(base);
     expect(recordDigest(rs([], [['a.mesos.', ['10.0.0.1']]]))).not.toBe(base);
     expect(recordDigest(rs([['a.mesos.', ['10.0.0.1', '10.0.0.1x']]]))).not.toBe(base);
+  });
+
+  it('counts the PTR pairs (ptrOn): an address pointing elsewhere is a change, their order is not', () => {
+    const withPtrs = (pairs: Array<[string, string]>): string => {
+      const s = RecordStore.fromRecordSet(
+        rs([
+          ['a.mesos.', ['10.0.0.1']],
+          ['b.mesos.', ['10.0.0.1']],
+        ]),
+      );
+      for (const [ip, name] of pairs) s.ptr.add(parseAddr(ip)!, s.id(name));
+      return digestOfStore(s);
+    };
+    const base = withPtrs([['10.0.0.1', 'a.mesos.']]);
+    expect(withPtrs([])).not.toBe(base);
+    expect(withPtrs([['10.0.0.1', 'b.mesos.']])).not.toBe(base);
+    expect(withPtrs([['10.0.0.2', 'a.mesos.']])).not.toBe(base);
+    expect(withPtrs([['::ffff:10.0.0.2', 'a.mesos.']])).toBe(withPtrs([['10.0.0.2', 'a.mesos.']]));
+    expect(withPtrs([['fd00::1', 'a.mesos.']])).not.toBe(withPtrs([['fd00::2', 'a.mesos.']]));
+    expect(
+      withPtrs([
+        ['10.0.0.1', 'a.mesos.'],
+        ['10.0.0.1', 'b.mesos.'],
+      ]),
+    ).toBe(
+      withPtrs([
+        ['10.0.0.1', 'b.mesos.'],
+        ['10.0.0.1', 'a.mesos.'],
+      ]),
+    );
   });
 
   it('reads a single value stored as a string and as a one-element array alike', () => {

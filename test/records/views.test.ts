@@ -126,6 +126,7 @@ describe('renderEnumerate', () => {
     };
     const chunks = [...axfrChunks(RecordStore.fromRecordSet(rs), meta)];
     expect(chunks.length).toBeGreaterThan(1);
-    expect(JSON.parse(chunks.join('')).Records.As['host-19999.mesos.']).toEqual(['10.0.78.31']);
+    expect(chunks.every((c) => c.byteLength <= 512 * 1024)).toBe(true);
+    expect(JSON.parse(joinChunks(chunks)).Records.As['host-19999.mesos.']).toEqual(['10.0.78.31']);
   });
 });

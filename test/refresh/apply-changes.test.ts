@@ -2,12 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { hasCode } from '../../src/errors.js';
 import { fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
 import type { Change } from '../../src/mesos/stream/model.js';
-import { liveTableOf } from '../../src/refresh/live-table.js';
+import { servedOf } from '../../src/refresh/live-table.js';
 import { RefreshPipeline, type PipelineResult } from '../../src/refresh/pipeline.js';
 import { validateState, type MesosState, type Task } from '../../src/state/state.js';
 import { TEST_META, fixtureConfig, fixtureRecords, fixtureState, tableOf } from '../helpers/fixtures.js';
-import { LiveTable } from '../../src/table/live.js';
+import { LiveTable, type TableView } from '../../src/table/live.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
+import { answer, type AnswerContext } from '../../src/dns/answer/answer.js';
+import { DnsStats } from '../../src/dns/stats/counters.js';
+import { QTYPE } from '../../src/wire/constants.js';
+import { buildQuery, decodeMessage } from '../helpers/dns-msg.js';
+
+const CTX: AnswerContext = {
+  transport: 'tcp',
+  domain: 'mesos',
+  recursionAvailable: false,
+  externalOn: false,
+  setTruncateBit: true,
+  ednsMaxUdpSize: 4096,
+  stats: new DnsStats(),
+};
 
 const FIXTURE = 'nasty-300';
 
@@ -32,21 +46,23 @@ describe('RefreshPipeline.applyChanges', () => {
   const state0 = validateState(fixtureState(FIXTURE)).state;
 
   it('builds a whole table first, then overlays over it that DNS and the views follow', async () => {
-    const first = served(await pipeline.applyChanges(state0, []));
+    const first = served(await pipeline.applyChanges(() => state0, []));
     expect(first.kind).toBe('table');
-    const live1 = liveTableOf(first, null);
+    const served1 = servedOf(first, null);
+    const live1 = served1.table;
     // Events that change no task, agent or framework (heartbeats) change nothing.
     expect(
-      (await pipeline.applyChanges(state0, [{ type: 'HEARTBEAT', tasks: [], agents: [], frameworks: [] }])).kind,
+      (await pipeline.applyChanges(() => state0, [{ type: 'HEARTBEAT', tasks: [], agents: [], frameworks: [] }])).kind,
     ).toBe('unchanged');
     expect(live1.lookup('fresh-app.marathon.mesos.')).toBeNull();
 
     const { state, change } = withNewTask(state0, 'fresh-1', 'fresh-app');
-    const second = served(await pipeline.applyChanges(state, [change]));
+    const second = served(await pipeline.applyChanges(() => state, [change]));
+    expect(second.seq).toBeGreaterThan(first.seq);
     expect(second.kind).toBe('overlay');
     expect(second.serial).toBeGreaterThan(first.serial);
     expect(second.counts.tasks).toBe(first.counts.tasks + 1);
-    const live2 = liveTableOf(second, live1);
+    const live2 = servedOf(second, served1).table;
     // The base is the one already served: only the overlay crossed.
     expect(live2.base).toBe(live1.base);
     expect(live2.top.meta.serial).toBe(second.serial);
@@ -59,13 +75,40 @@ describe('RefreshPipeline.applyChanges', () => {
     expect(g.store.names.find('fresh-app.marathon.mesos.')).toBeGreaterThanOrEqual(0);
 
     // An overlay is never put over a base it was not built for.
-    const elsewhere = new LiveTable(tableOf(fixtureRecords(), { ...TEST_META, serial: 7 }));
+    const elsewhere = { ...served1, table: new LiveTable(tableOf(fixtureRecords(), { ...TEST_META, serial: 7 })) };
     let thrown: unknown;
     try {
-      liveTableOf(second, elsewhere);
+      servedOf(second, elsewhere);
     } catch (err) {
       thrown = err;
     }
     expect(hasCode(thrown, 'MESOS_DNS_TABLE_INVALID')).toBe(true);
   });
+
+  it('builds whole tables with ptrOn, so PTR answers follow the changes', async () => {
+    const ptrConfig = { ...config, ptrOn: true };
+    const p = new RefreshPipeline(ptrConfig, fetchOptionsFromConfig(ptrConfig), memoryLogger().log);
+    const before = servedOf(served(await p.applyChanges(() => state0, [])), null).table;
+    const added = withNewTask(state0, 'fresh-2', 'fresh-ptr-app');
+    // An address of its own (netinfo comes first in this fixture's IPSources), so its PTR names it.
+    const ip = '10.99.0.7';
+    const fw = added.state.frameworks.find((f) => f.name === 'marathon')!;
+    const task = fw.tasks.at(-1)!;
+    const statuses = [{ ...task.statuses.at(-1)!, networkInfos: [{ ipAddresses: [ip], ipAddress: ip }] }];
+    fw.tasks[fw.tasks.length - 1] = { ...task, statuses };
+    const second = served(await p.applyChanges(() => added.state, [added.change]));
+    expect(second.kind).toBe('table');
+    const after = servedOf(second, null).table;
+    expect(after.lookup('fresh-ptr-app.marathon.mesos.')?.a).toEqual([ip]);
+    expect(ptrTargets(before, ip)).toEqual([]);
+    expect(ptrTargets(after, ip)).toEqual([
+      expect.stringMatching(/^fresh-ptr-app-[a-z0-9]+-[a-z0-9]+\.marathon\.mesos\.$/),
+    ]);
+  });
 });
+
+function ptrTargets(table: TableView, ipv4: string): string[] {
+  const reverse = `${ipv4.split('.').reverse().join('.')}.in-addr.arpa.`;
+  const v = answer(buildQuery(reverse, { qtype: QTYPE.PTR }), table, CTX);
+  return v.kind === 'reply' ? decodeMessage(v.reply).answers.map((rr) => String(rr.data).toLowerCase()) : [];
+}

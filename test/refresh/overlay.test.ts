@@ -8,7 +8,9 @@ import { OverlayBuilder, TaskKeys, nameKeysOf } from '../../src/refresh/overlay.
 import { labelFor } from '../../src/records/labels.js';
 import { TYPE_A, TYPE_AAAA, TYPE_SRV } from '../../src/records/store.js';
 import { validateState, type MesosState, type Task } from '../../src/state/state.js';
-import { buildTable } from '../../src/table/build.js';
+import { buildTableBuffer } from '../../src/table/build.js';
+import { httpOnlyNames, patchHttpNames, type HttpNames } from '../../src/table/http-names.js';
+import { hostsBody } from '../../src/http/lookups.js';
 import { wireToName } from '../../src/table/encode.js';
 import { E, ENTRY_SLOTS } from '../../src/table/layout.js';
 import { LiveTable, type TableView } from '../../src/table/live.js';
@@ -127,21 +129,37 @@ interface Setup {
   input: GenerateInput;
   base: RecordTable;
   builder: OverlayBuilder;
+  baseHttpNames: HttpNames;
+  /** the base's HTTP-only names patched by the last overlay `liveAfter` made */
+  httpNames: HttpNames;
 }
 
 function setUp(state: MesosState, input: GenerateInput): Setup {
   const generated = generate(state, input);
-  const built = buildTable(generated.store, metaFor(input, 1));
+  const built = buildTableBuffer(generated.store, metaFor(input, 1));
+  const httpNames = httpOnlyNames(generated.store, built.plan);
   return {
     input,
     base: RecordTable.fromBuffer(built.buffer),
     builder: new OverlayBuilder({ state, store: generated.store, plan: built.plan }, input),
+    baseHttpNames: httpNames,
+    httpNames,
   };
 }
 
 function liveAfter(s: Setup, state: MesosState, changes: Change[], serial: number): LiveTable {
   const o = s.builder.build(state, changes, metaFor(s.input, serial));
+  s.httpNames = patchHttpNames(s.baseHttpNames, o.httpNames);
   return new LiveTable(s.base, RecordTable.fromBuffer(o.table), NameMarks.fromBuffer(o.hidden));
+}
+
+/** The HTTP-only names after the overlays are those of a whole table of `state`. */
+function expectSameHttpNames(s: Setup, state: MesosState): void {
+  const store = generate(state, s.input).store;
+  const full = httpOnlyNames(store, buildTableBuffer(store, metaFor(s.input, 1)).plan);
+  const sorted = (m: Map<string, string>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  expect(sorted(s.httpNames.hosts)).toEqual(sorted(full.hosts));
+  expect(sorted(s.httpNames.services)).toEqual(sorted(full.services));
 }
 
 /** Every answer of `live` equals the answer of a whole table of `state`, for every name either knows and some neither does. */
@@ -152,7 +170,7 @@ function expectSameAnswers(
   serial: number,
   only?: string[],
 ): void {
-  const full = RecordTable.fromBuffer(buildTable(generate(state, input).store, metaFor(input, serial)).buffer);
+  const full = RecordTable.fromBuffer(buildTableBuffer(generate(state, input).store, metaFor(input, serial)).buffer);
   const names = new Set(only ?? [...entryNames(full), ...entryNames(live.base), ...entryNames(live.overlay!)]);
   for (const n of [...names].slice(0, 40)) {
     names.add(`nothere.${n}`);
@@ -191,6 +209,7 @@ describe('overlays answer exactly as a whole table of the final state', () => {
           // Every batch is checked on the names it touched; the last, on every name.
           if (batch === 3) expectSameAnswers(live, state, input, serial);
           else expectSameAnswers(live, state, input, serial, entryNames(live.overlay!));
+          expectSameHttpNames(s, state);
         }
       }
     }, 300_000);
@@ -234,7 +253,7 @@ describe('OverlayBuilder', () => {
     // Every task gone: what they named no longer exists, NXDOMAIN, not NODATA.
     const empty: MesosState = { ...state, frameworks: state.frameworks.map((f) => ({ ...f, tasks: [] })) };
     const left = new Set(
-      entryNames(RecordTable.fromBuffer(buildTable(generate(empty, input).store, metaFor(input, 3)).buffer)),
+      entryNames(RecordTable.fromBuffer(buildTableBuffer(generate(empty, input).store, metaFor(input, 3)).buffer)),
     );
     const names = entryNames(s.base).filter((n) => n.startsWith('_') && n.includes('._tcp.') && !left.has(n));
     expect(names.length).toBeGreaterThan(0);
@@ -247,6 +266,40 @@ describe('OverlayBuilder', () => {
     const live = liveAfter(s, empty, [change], 3);
     for (const n of names) expect(replyAsSets(live, n, QTYPE.SRV)).toMatchObject({ rcode: 3 });
     expectSameAnswers(live, empty, input, 3);
+    expectSameHttpNames(s, empty);
+  });
+
+  it('patches the names only HTTP answers: a task added with a non-wire name is answered, and no longer once removed', () => {
+    const input = fixtureGenerateInput('nasty-300');
+    const state = stateOf('nasty-300');
+    const s = setUp(state, input);
+    const fw = state.frameworks.find((f) => f.name === 'marathon')!;
+    const model = fw.tasks.find((t) => t.state === 'TASK_RUNNING' && t.discovery === null)!;
+    // A DiscoveryInfo name is used raw as well as cleaned: this one cannot go on the wire.
+    const task: Task = { ...model, id: 'odd-task-1', discovery: { name: 'café-app', ports: [] } };
+    const key = 'café-app.marathon.mesos.';
+    const change: Change = {
+      type: 'TASK_ADDED',
+      tasks: [{ frameworkId: '', taskId: task.id }],
+      agents: [],
+      frameworks: [],
+    };
+    const added: MesosState = {
+      ...state,
+      frameworks: state.frameworks.map((f) => (f === fw ? { ...f, tasks: [...f.tasks, task] } : f)),
+    };
+    const placeholder = hostsBody({ table: s.base, httpNames: s.baseHttpNames }, key);
+    expect(JSON.parse(placeholder)).toEqual([{ host: '', ip: '' }]);
+    const live = liveAfter(s, added, [change], 2);
+    expect(live.lookup(key)).toBeNull();
+    expect(JSON.parse(hostsBody({ table: live, httpNames: s.httpNames }, key))).not.toEqual([{ host: '', ip: '' }]);
+    expectSameHttpNames(s, added);
+    // Over a base that has it, removing the task removes the answer.
+    const withOdd = setUp(added, input);
+    expect(hostsBody({ table: withOdd.base, httpNames: withOdd.baseHttpNames }, key)).not.toBe(placeholder);
+    const removed = liveAfter(withOdd, state, [change], 3);
+    expect(hostsBody({ table: removed, httpNames: withOdd.httpNames }, key)).toBe(placeholder);
+    expectSameHttpNames(withOdd, state);
   });
 
   it('lists the key of every name a task gives records to', () => {

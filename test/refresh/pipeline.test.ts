@@ -2,6 +2,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { hasCode } from '../../src/errors.js';
 import { closeFetchAgents, fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
 import { RefreshPipeline } from '../../src/refresh/pipeline.js';
+import { validateState } from '../../src/state/state.js';
 import { fixtureConfig, fixtureState, stateWithLeader } from '../helpers/fixtures.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
 import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
@@ -138,5 +139,53 @@ describe('RefreshPipeline', () => {
     expect(first.serial).toBe(served + 1);
     // Unchanged records keep their serial from then on.
     expect((await replacement.run([m.address])).serial).toBe(served + 1);
+  });
+});
+
+describe('RefreshPipeline with the event stream', () => {
+  const stateOf = (doc: Record<string, unknown>) => validateState(doc, 'test').state;
+
+  it('runs builds one at a time in the order asked, numbered so: a stream build reads its model after the poll before it', async () => {
+    const m = await master();
+    m.serve(ipOnlyState(m.upid));
+    const p = pipeline();
+    const order: string[] = [];
+    const poll = p.run([m.address]).then((r) => {
+      order.push('poll built');
+      return r;
+    });
+    const stream = p.applyChanges(() => {
+      order.push('stream model read');
+      return stateOf(ipOnlyState(m.upid, {}, 3));
+    }, []);
+    const [polled, streamed] = await Promise.all([poll, stream]);
+    expect(order).toEqual(['poll built', 'stream model read']);
+    expect(streamed.seq).toBe(polled.seq + 1);
+    expect(streamed).toMatchObject({ kind: 'table', source: 'stream' });
+    expect(streamed.serial).toBeGreaterThan(polled.serial);
+  });
+
+  it('builds the polled bytes again after a stream build: the table served no longer comes from them', async () => {
+    const m = await master();
+    m.serve(ipOnlyState(m.upid));
+    const p = pipeline();
+    const first = await p.run([m.address]);
+    const streamed = await p.fromSnapshot(() => stateOf(ipOnlyState(m.upid, {}, 3)), m.address);
+    expect(streamed).toMatchObject({ kind: 'table', source: 'stream', master: m.address });
+    // The same bytes as the first poll: not "same state", since a stream table is served now.
+    const resync = await p.run([m.address]);
+    expect(resync).toMatchObject({ kind: 'table', source: 'poll' });
+    expect(resync.serial).toBeGreaterThan(first.serial);
+  });
+
+  it('a failed build does not stop the ones after it', async () => {
+    const m = await master();
+    m.serve(ipOnlyState(m.upid));
+    const p = pipeline();
+    const failed = p.applyChanges(() => {
+      throw new Error('model broken');
+    }, []);
+    await expect(failed).rejects.toThrow('model broken');
+    expect((await p.run([m.address])).kind).toBe('table');
   });
 });

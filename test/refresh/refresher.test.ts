@@ -116,3 +116,14 @@ describe('Refresher', () => {
     expect((end.rss - mid.rss) / MiB).toBeLessThan(16);
   }, 180_000);
 });
+
+describe('Refresher orders results by build number', () => {
+  it('never swaps in a result numbered below the table served, even when it arrives last', async () => {
+    const { r, serving } = refresher(['127.0.0.1:5050'], 64, new URL('./reordering-worker.mjs', import.meta.url));
+    r.request();
+    await r.whenIdle();
+    expect(serving.current?.serial).toBe(2);
+    // The older one is not an outcome either: it confirmed nothing newer than what was served.
+    expect(serving.refreshSuccesses).toBe(1);
+  });
+});

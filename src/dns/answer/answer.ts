@@ -6,7 +6,7 @@
  */
 import type { RecordTable } from '../../table/table.js';
 import { NOT_FOUND, type TableView } from '../../table/live.js';
-import { E, ENTRY_SLOTS, S, SRV_SLOTS } from '../../table/layout.js';
+import { E, ENTRY_SLOTS, P, PTR_SLOTS, R, S, SRV_SLOTS } from '../../table/layout.js';
 import { hostNameToWire } from '../../table/encode.js';
 import {
   AA,
@@ -165,6 +165,27 @@ function putSrv(t: RecordTable, e: number): void {
   }
 }
 
+/** The PTR RRs of reverse entry `idx` in random order (no additional-section processing: RFC 1035 §3.3.12). */
+function putPtr(t: RecordTable, idx: number): number {
+  const u32 = t.u32;
+  const e = t.entriesOff + idx * ENTRY_SLOTS;
+  const count = u32[e + R.ptrCount]!;
+  const base = t.ptrListOff + u32[e + R.ptrIndex]! * PTR_SLOTS;
+  const p = permutation(count);
+  for (let i = 0; i < count; i++) {
+    const s = base + pick(p, i, count) * PTR_SLOTS;
+    if (!w.rr(QNAME_POINTER, t.u8, u32[s + P.rrOff]!, u32[s + P.rrLen]!)) break;
+  }
+  return count;
+}
+
+/** The reverse entry (`ptrOn`) whose name is the query's, or -1. */
+function reverseEntryOf(t: RecordTable | null, query: Uint8Array): number {
+  if (t === null || t.reverseEntry === t.entryCount) return -1;
+  const idx = t.find(query, HEADER_LEN, q.qnameEnd);
+  return idx >= t.reverseEntry ? idx : -1;
+}
+
 function putNs(t: RecordTable): void {
   const at = w.pos;
   if (w.rr(QNAME_POINTER, t.u8, t.nsOff, t.nsLen) && t.nsGlueEntry >= 0 && glueCount < MAX_GLUE) {
@@ -300,7 +321,10 @@ export function answer(query: Buffer, table: TableView | null, ctx: AnswerContex
   // The forwarder is the client's EDNS peer (it never passes the client's OPT on), so a version it does
   // not implement gets BADVERS here, forwarded name or not (RFC 6891 §6.1.3).
   const badVersion = q.hasOpt && q.ednsVersion > 0;
-  if (!local && ctx.externalOn && !badVersion) {
+  // A reverse name we hold is answered here, although outside the domain; any other reverse name is forwarded.
+  // Overlays are never made with ptrOn (refresh/pipeline.ts): the top table is the one holding reverse names.
+  const reverse = local ? -1 : reverseEntryOf(table === null ? null : table.top, query);
+  if (!local && reverse < 0 && ctx.externalOn && !badVersion) {
     const request: ForwardRequest = {
       qnameEnd: q.qnameEnd,
       questionEnd: q.questionEnd,
@@ -326,7 +350,7 @@ export function answer(query: Buffer, table: TableView | null, ctx: AnswerContex
     rcode = RCODE.BADVERS;
     ra = false;
     stats.formerr++;
-  } else if (!local) {
+  } else if (!local && reverse < 0) {
     rcode = RCODE.REFUSED;
     ra = false;
     stats.refused++;
@@ -339,9 +363,16 @@ export function answer(query: Buffer, table: TableView | null, ctx: AnswerContex
   } else if (table === null) {
     rcode = RCODE.SERVFAIL;
     stats.servfail++;
+  } else if (reverse >= 0) {
+    // The PTR records are ours, so the answer is authoritative; other types get NODATA without an SOA, as we
+    // hold none for in-addr.arpa or ip6.arpa (RFC 2308 §5: such a reply is not cached).
+    aa = true;
+    if ((qtype === QTYPE.PTR || qtype === QTYPE.ANY) && putPtr(table.top, reverse) > 0) stats.answered++;
+    else stats.nodata++;
   } else {
     aa = true;
     // With an overlay the entry may be in either table (its glue is in the same one); the SOA is the top's.
+    // Never a reverse entry: none is inside the domain (table/reverse.ts).
     const idx = table.locate(query, HEADER_LEN, q.qnameEnd);
     const hit = table.hit;
     const answers = idx < 0 ? 0 : putAnswer(hit, idx, qtype);
@@ -357,9 +388,9 @@ export function answer(query: Buffer, table: TableView | null, ctx: AnswerContex
         stats.nodata++;
       }
       w.section = SECTION_AUTHORITY;
-      const top = table.top;
-      const apexAt = q.qnameEnd - top.domainWire.length;
-      w.rr(apexAt, top.u8, top.soaNegativeOff, top.soaNegativeLen);
+      const soa = table.top;
+      const apexAt = q.qnameEnd - soa.domainWire.length;
+      w.rr(apexAt, soa.u8, soa.soaNegativeOff, soa.soaNegativeLen);
     }
   }
 

@@ -51,12 +51,16 @@ export async function getState(
     await response.body.dump();
     throw new FetchFailure('MESOS_DNS_FETCH_HTTP_STATUS', `HTTP status ${response.statusCode}`);
   }
-  const raw = await readStateBody(response.body, response.headers, maxBytes);
+  let raw: Buffer | null = await readStateBody(response.body, response.headers, maxBytes);
+  const bytes = raw.length;
   const digest = createHash('sha1').update(raw).digest('hex');
   // The same bytes as last time make the same records: no need to parse them again.
-  if (digest === previousDigest) return { same: true, bytes: raw.length, digest };
+  if (digest === previousDigest) return { same: true, bytes, digest };
   ensureRoomToParse(raw);
-  return { ...checkState(raw.toString('utf8')), same: false, bytes: raw.length, digest };
+  const text = raw.toString('utf8');
+  // eslint-disable-next-line no-useless-assignment -- a dropped reference lets GC reclaim the bytes while the text is parsed (peak memory)
+  raw = null;
+  return { ...checkState(text), same: false, bytes, digest };
 }
 
 /** The checks on a reply body, separate from I/O so they can be tested directly. */

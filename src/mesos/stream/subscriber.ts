@@ -20,7 +20,7 @@ import type { FetchOptions } from '../fetch/options.js';
 import { fetchFrameworkPids, fetchLeader, type CallContext } from './calls.js';
 import { ClusterModel, type Change } from './model.js';
 import { RecordIoDecoder } from './recordio.js';
-import { parseRecord, readEvent, type StreamEvent, type StreamWarning } from './v1.js';
+import { parseRecord, readEvent, type StreamEvent, type StreamEventType, type StreamWarning } from './v1.js';
 
 export type StreamState = 'connecting' | 'subscribed' | 'unsupported' | 'failing';
 
@@ -61,6 +61,10 @@ export interface StreamCounters {
   failures: number;
   /** events applied to the model */
   events: number;
+  /** of which, by type (SUBSCRIBED counted once per subscription, heartbeats included) */
+  eventsByType: Partial<Record<StreamEventType, number>>;
+  /** Date.now() when the last record of any kind arrived (0: none yet), to tell a live stream */
+  lastEventAt: number;
   /** events of a type we do not know, ignored */
   unknownEvents: number;
   /** frameworks, agents and tasks skipped as unusable */
@@ -95,7 +99,15 @@ interface Opened {
 }
 
 export class StreamSubscriber {
-  readonly counters: StreamCounters = { subscriptions: 0, failures: 0, events: 0, unknownEvents: 0, skippedItems: 0 };
+  readonly counters: StreamCounters = {
+    subscriptions: 0,
+    failures: 0,
+    events: 0,
+    eventsByType: {},
+    lastEventAt: 0,
+    unknownEvents: 0,
+    skippedItems: 0,
+  };
   private masters: string[];
   private readonly log: Logger;
   private readonly callbacks: StreamCallbacks;
@@ -339,6 +351,7 @@ export class StreamSubscriber {
         // The watchdog measures the master's silence, not our time spent on what it sent.
         clearTimeout(watchdog);
         for (const record of decoder.push(chunk)) {
+          this.counters.lastEventAt = Date.now();
           if (record.length === 0) continue;
           if (model === null) {
             const first = await this.snapshot(record, opened, calls);
@@ -367,6 +380,7 @@ export class StreamSubscriber {
     this.via = entry;
     this.failures = 0;
     this.counters.subscriptions++;
+    this.count('SUBSCRIBED');
     this.log.info({ master, ...model.counts, heartbeatSeconds }, 'subscribed to the event stream');
     this.consume(() => this.callbacks.onSnapshot(model, master), master);
     this.emit({ state: 'subscribed', master, failures: 0 });
@@ -416,8 +430,13 @@ export class StreamSubscriber {
     }
     const change = model.apply(event);
     this.counters.events++;
+    this.count(event.type);
     if (change.tasks.length + change.agents.length + change.frameworks.length === 0) return;
     this.consume(() => this.callbacks.onChange(change, model), opened.master);
+  }
+
+  private count(type: StreamEventType): void {
+    this.counters.eventsByType[type] = (this.counters.eventsByType[type] ?? 0) + 1;
   }
 
   private decode(record: Buffer): ReturnType<typeof readEvent> {

@@ -11,7 +11,9 @@ import {
   type DecodedSoa,
   type QueryOptions,
 } from '../../helpers/dns-msg.js';
-import { type RecordTable, type TableMeta } from '../../../src/table/table.js';
+import { RecordTable, type TableMeta } from '../../../src/table/table.js';
+import { RecordStore } from '../../../src/records/store.js';
+import { parseAddr } from '../../../src/net/ip.js';
 import type { RecordSet } from '../../../src/records/types.js';
 import { fixtureRecords, tableOf } from '../../helpers/fixtures.js';
 import { prng as seeded } from '../../../bench/prng.js';
@@ -40,29 +42,27 @@ function recordSet(
 }
 
 const sixty = Array.from({ length: 60 }, (_, i) => `10.2.${i >> 8}.${i & 0xff}`);
-const table = tableOf(
-  recordSet(
-    {
-      'web.marathon.mesos.': ['10.1.0.2', '10.1.0.3'],
-      'web-a.marathon.slave.mesos.': ['10.0.0.1', '10.0.0.2'],
-      'web-b.marathon.slave.mesos.': ['10.0.0.3'],
-      'big.marathon.mesos.': sixty,
-      'ns1.mesos.': ['192.0.2.53'],
-      '_car-store._udp.marathon.mesos.': ['10.5.5.5'],
-    },
-    { 'web-a.marathon.slave.mesos.': ['2001:db8::a'], 'ns1.mesos.': ['2001:db8::53'] },
-    {
-      '_web._tcp.marathon.mesos.': [
-        'web-a.marathon.slave.mesos.:31000',
-        'web-b.marathon.slave.mesos.:31001',
-        'web-a.marathon.slave.mesos.:31002',
-      ],
-      '_ext._tcp.marathon.mesos.': ['host.example.org.:8080'],
-      '_big._tcp.marathon.mesos.': sixty.map((_, i) => `web-a.marathon.slave.mesos.:${30000 + i}`),
-    },
-  ),
-  META,
+const tableRecords = recordSet(
+  {
+    'web.marathon.mesos.': ['10.1.0.2', '10.1.0.3'],
+    'web-a.marathon.slave.mesos.': ['10.0.0.1', '10.0.0.2'],
+    'web-b.marathon.slave.mesos.': ['10.0.0.3'],
+    'big.marathon.mesos.': sixty,
+    'ns1.mesos.': ['192.0.2.53'],
+    '_car-store._udp.marathon.mesos.': ['10.5.5.5'],
+  },
+  { 'web-a.marathon.slave.mesos.': ['2001:db8::a'], 'ns1.mesos.': ['2001:db8::53'] },
+  {
+    '_web._tcp.marathon.mesos.': [
+      'web-a.marathon.slave.mesos.:31000',
+      'web-b.marathon.slave.mesos.:31001',
+      'web-a.marathon.slave.mesos.:31002',
+    ],
+    '_ext._tcp.marathon.mesos.': ['host.example.org.:8080'],
+    '_big._tcp.marathon.mesos.': sixty.map((_, i) => `web-a.marathon.slave.mesos.:${30000 + i}`),
+  },
 );
+const table = tableOf(tableRecords, META);
 
 function ctx(over: Partial<AnswerContext> = {}): AnswerContext {
   return {
@@ -653,6 +653,95 @@ describe('shuffling', () => {
       glueOrders.add(m.additionals[0]!.name);
     }
     expect(glueOrders.size).toBe(2);
+  });
+});
+
+describe('PTR records', () => {
+  const ptrTable = ((): RecordTable => {
+    const s = RecordStore.fromRecordSet(tableRecords);
+    const add = (ip: string, name: string) => s.ptr.add(parseAddr(ip)!, s.id(name));
+    add('10.1.0.2', 'web.marathon.mesos.');
+    add('10.0.0.1', 'web-a.marathon.slave.mesos.');
+    add('10.0.0.1', 'slave.mesos.');
+    add('10.0.0.1', 'leader.mesos.');
+    add('2001:db8::a', 'web-a.marathon.slave.mesos.');
+    return RecordTable.build(s, META);
+  })();
+  const askPtr = (name: string, opts: QueryOptions, over: Partial<AnswerContext> = {}) =>
+    ask(name, opts, ctx(over), ptrTable);
+  const V6 = 'a.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.';
+
+  it('answers PTR for an address we know: authoritative, every name, the TTL, the question’s case', () => {
+    const m = askPtr('2.0.1.10.IN-ADDR.arpa.', { qtype: QTYPE.PTR });
+    expect(m).toMatchObject({ rcode: RCODE.NOERROR, aa: true, ra: true, tc: false });
+    expect(m.answers).toEqual([
+      expect.objectContaining({
+        name: '2.0.1.10.IN-ADDR.arpa.',
+        type: QTYPE.PTR,
+        ttl: 60,
+        data: 'web.marathon.mesos.',
+      }),
+    ]);
+    expect(m.authorities).toHaveLength(0);
+    expect(m.additionals).toHaveLength(0);
+    expect(values(askPtr(V6, { qtype: QTYPE.PTR }).answers)).toEqual(['web-a.marathon.slave.mesos.']);
+  });
+
+  it('answers every name of a shared address, in every order over many replies (as other RRsets)', () => {
+    const orders = new Set<string>();
+    const c = { random: seeded(3) };
+    for (let i = 0; i < 200; i++) {
+      const m = askPtr('1.0.0.10.in-addr.arpa.', { qtype: QTYPE.PTR }, c);
+      expect([...values(m.answers)].sort()).toEqual(['leader.mesos.', 'slave.mesos.', 'web-a.marathon.slave.mesos.']);
+      orders.add(values(m.answers).join(','));
+    }
+    expect(orders.size).toBe(6);
+  });
+
+  it('answers ANY and QCLASS ANY with the PTR records', () => {
+    expect(askPtr('2.0.1.10.in-addr.arpa.', { qtype: QTYPE.ANY }).answers).toHaveLength(1);
+    expect(askPtr('2.0.1.10.in-addr.arpa.', { qtype: QTYPE.PTR, qclass: QCLASS.ANY }).answers).toHaveLength(1);
+  });
+
+  it('gives NODATA without an SOA for other types at a reverse name we hold, forwarding or not', () => {
+    for (const externalOn of [false, true]) {
+      for (const qtype of [QTYPE.A, QTYPE.AAAA, QTYPE.TXT, QTYPE.SOA, QTYPE.NS]) {
+        const m = askPtr('2.0.1.10.in-addr.arpa.', { qtype }, { externalOn });
+        expect(m).toMatchObject({ rcode: RCODE.NOERROR, aa: true, answers: [], authorities: [] });
+      }
+    }
+  });
+
+  it('refuses transfers and other classes at a reverse name we hold', () => {
+    expect(askPtr('2.0.1.10.in-addr.arpa.', { qtype: QTYPE.AXFR }).rcode).toBe(RCODE.REFUSED);
+    expect(askPtr('2.0.1.10.in-addr.arpa.', { qtype: QTYPE.PTR, qclass: QCLASS.CH }).rcode).toBe(RCODE.REFUSED);
+  });
+
+  it('forwards a reverse name we do not hold (other addresses, the names above ours), or refuses it', () => {
+    for (const name of ['3.0.1.10.in-addr.arpa.', '0.1.10.in-addr.arpa.', 'in-addr.arpa.', `b${V6.slice(1)}`]) {
+      expect(answer(buildQuery(name, { qtype: QTYPE.PTR }), ptrTable, ctx({ externalOn: true })).kind).toBe('forward');
+      expect(askPtr(name, { qtype: QTYPE.PTR })).toMatchObject({ rcode: RCODE.REFUSED, aa: false, ra: false });
+    }
+  });
+
+  it('forwards every reverse name when the table holds none (ptrOn off)', () => {
+    expect(
+      answer(buildQuery('2.0.1.10.in-addr.arpa.', { qtype: QTYPE.PTR }), table, ctx({ externalOn: true })).kind,
+    ).toBe('forward');
+    expect(ask('2.0.1.10.in-addr.arpa.', { qtype: QTYPE.PTR }).rcode).toBe(RCODE.REFUSED);
+  });
+
+  it('answers the domain’s names as before', () => {
+    expect(values(askPtr('web.marathon.mesos.', { qtype: QTYPE.A }).answers).sort()).toEqual(['10.1.0.2', '10.1.0.3']);
+    expect(askPtr('web.marathon.mesos.', { qtype: QTYPE.PTR })).toMatchObject({ rcode: RCODE.NOERROR, answers: [] });
+    expect(askPtr('nope.mesos.', { qtype: QTYPE.PTR }).rcode).toBe(RCODE.NXDOMAIN);
+  });
+
+  it('counts PTR answers and NODATA', () => {
+    const stats = new DnsStats();
+    askPtr('2.0.1.10.in-addr.arpa.', { qtype: QTYPE.PTR }, { stats });
+    askPtr('2.0.1.10.in-addr.arpa.', { qtype: QTYPE.A }, { stats });
+    expect(stats).toMatchObject({ answered: 1, nodata: 1, refused: 0 });
   });
 });
 
