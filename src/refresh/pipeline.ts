@@ -14,6 +14,7 @@ import type { Change } from '../mesos/stream/model.js';
 import { validateState, type MesosState } from '../state/state.js';
 import { tableMetaFor } from '../table/meta.js';
 import type { HttpNames, HttpNamesPatch } from '../table/http-names.js';
+import { planTable } from '../table/build.js';
 import { RecordTable } from '../table/table.js';
 import { OverlayBuilder, type OverlayInput } from './overlay.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
@@ -165,12 +166,9 @@ export class RefreshPipeline {
   /** after an overlay: the state the views must show, generated only when a view is asked for */
   private viewState: { state: MesosState; number: number } | null = null;
   /** the last table built from the stream's model, which overlays go over; null after a poll */
-  private overlays: {
-    builder: OverlayBuilder;
-    serial: number;
-    counts: Counts;
-    httpNames: HttpNames;
-  } | null = null;
+  private overlays: { builder: OverlayBuilder; serial: number; counts: Counts } | null = null;
+  /** the counts of the last table built, which records as before keep */
+  private counts: Counts | null = null;
   /** host names in the states the stream gives, as resolved for the last build */
   private resolved: ReadonlyMap<string, readonly string[]> = new Map();
   private readonly log: Logger;
@@ -404,11 +402,15 @@ export class RefreshPipeline {
     const axfr = this.axfrMeta(c, serial);
     const unchangedRecords = this.previous !== null && this.previous.digest === digest && this.generationNumber > 0;
     const compaction = this.overlays !== null && this.overlays.builder.overlaid;
-    // Overlays go over a table built here from the stream's model; the served one was not, when records are unchanged.
     this.overlays = null;
     this.generation = { number: this.generationNumber + 1, ...generated, axfr };
     this.viewState = null;
     if (unchangedRecords) {
+      // The served table holds these very records: later overlays can go over it (the plan alone says how).
+      if (this.overlaysOver(from, c) && this.counts !== null) {
+        const base = { state: input, store: generated.store, plan: planTable(generated.store, c.domain) };
+        this.overlays = { builder: new OverlayBuilder(base, generateInput), serial, counts: this.counts };
+      }
       return this.unchanged(seq, from.kind, 'same records', stateBytes, {
         fetchMs,
         generateMs: t2 - t1,
@@ -432,11 +434,10 @@ export class RefreshPipeline {
       names: table.counts.names,
       tasks,
     };
-    // Overlays go over a table made from the stream's model (a poll's state is not the model's), and hold no
-    // reverse names (an address can be a task's, an agent's and a master's at once): with ptrOn, none is made.
-    if (from.kind === 'stream' && !c.ptrOn && this.config === c) {
+    this.counts = counts;
+    if (this.overlaysOver(from, c)) {
       const builder = new OverlayBuilder({ state: input, store: generated.store, plan }, generateInput);
-      this.overlays = { builder, serial, counts, httpNames };
+      this.overlays = { builder, serial, counts };
     }
     return {
       kind: 'table',
@@ -475,6 +476,15 @@ export class RefreshPipeline {
       timings,
       stateBytes,
     };
+  }
+
+  /**
+   * Whether later overlays may go over this build's table: only one made from the stream's model (a poll's
+   * state is not the model's), with the config still current, and without ptrOn, as overlays hold no reverse
+   * names (an address can be a task's, an agent's and a master's at once).
+   */
+  private overlaysOver(from: BuildInput, c: Config): boolean {
+    return from.kind === 'stream' && !c.ptrOn && this.config === c;
   }
 
   /** What a generation of records may allocate outside the heap (`refreshHeapMiB`). */

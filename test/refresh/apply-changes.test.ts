@@ -85,6 +85,20 @@ describe('RefreshPipeline.applyChanges', () => {
     expect(hasCode(thrown, 'MESOS_DNS_TABLE_INVALID')).toBe(true);
   });
 
+  it('puts overlays over a served table whose records a stream snapshot found unchanged', async () => {
+    const p = new RefreshPipeline(config, fetchOptionsFromConfig(config), memoryLogger().log);
+    const first = served(await p.applyChanges(() => state0, []));
+    // A new subscription's snapshot of the same cluster (as after the first poll): no new table.
+    const snapshot = await p.fromSnapshot(() => state0, '127.0.0.1:5050');
+    expect(snapshot).toMatchObject({ kind: 'unchanged', reason: 'same records', serial: first.serial });
+    const { state, change } = withNewTask(state0, 'fresh-3', 'fresh-after-snapshot');
+    const next = served(await p.applyChanges(() => state, [change]));
+    expect(next).toMatchObject({ kind: 'overlay', baseSerial: first.serial });
+    expect(next.counts.tasks).toBe(first.counts.tasks + 1);
+    const live = servedOf(next, servedOf(first, null)).table;
+    expect(live.lookup('fresh-after-snapshot.marathon.mesos.')?.a.length).toBeGreaterThan(0);
+  });
+
   it('builds whole tables with ptrOn, so PTR answers follow the changes', async () => {
     const ptrConfig = { ...config, ptrOn: true };
     const p = new RefreshPipeline(ptrConfig, fetchOptionsFromConfig(ptrConfig), memoryLogger().log);
