@@ -8,6 +8,7 @@ import { defaultConfig } from '../src/config/defaults.js';
 import { startDnsService } from '../src/dns/listen/primary.js';
 import { DnsStats } from '../src/dns/stats/counters.js';
 import { RecordTable } from '../src/table/table.js';
+import { LiveTable } from '../src/table/live.js';
 import { RecordStore } from '../src/records/store.js';
 import { syntheticCluster } from './synthetic-records.js';
 import { tableMetaFor } from '../src/table/meta.js';
@@ -21,7 +22,7 @@ const buildMs = performance.now() - started;
 const stats = new DnsStats();
 const service = await startDnsService({
   config: { ...defaultConfig(), listener: '127.0.0.1', port: 0, externalOn: false, workers },
-  serving: { current: { table } },
+  serving: { current: { table: new LiveTable(table) } },
   stats,
   log: pino({ level: 'warn' }),
   logOptions: { verbosity: 0, pretty: false, toStderr: true },

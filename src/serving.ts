@@ -1,11 +1,14 @@
 import type { HttpNames } from './table/http-names.js';
-import type { RecordTable } from './table/table.js';
+import type { LiveTable } from './table/live.js';
 
 /** Everything one successful refresh produced; replaced as a whole, never mutated. */
 export interface Snapshot {
-  table: RecordTable;
-  /** what `/v1/hosts` and `/v1/services` answer that the table cannot */
+  /** the base table, and the overlay since it when the event stream changed tasks */
+  table: LiveTable;
+  /** what `/v1/hosts` and `/v1/services` answer that the table cannot, with the overlay's changes */
   httpNames: HttpNames;
+  /** the base table's HTTP-only names, which the next overlay's patch applies to */
+  baseHttpNames: HttpNames;
   serial: number;
   /** the state's `leader` UPID, e.g. `master@10.0.0.1:5050` */
   leader: string;
@@ -75,6 +78,8 @@ export class ServingState {
   /** ordered master list currently used (leader candidate first), `host:port` or `""` */
   masters: string[] = [];
   zkConnected: boolean | null = null;
+  /** new base tables that replaced one with overlays (event stream changes compacted) */
+  overlayCompactions = 0;
   stream: StreamReport | null = null;
   /** renders of the HTTP views (`/v1/axfr`, `/v1/enumerate`) started, by view; a cached body is not one */
   readonly viewRenders = { axfr: 0, enumerate: 0 };

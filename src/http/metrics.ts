@@ -159,6 +159,18 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
   );
   plainGauge(
     registry,
+    'mesos_dns_overlay_names',
+    'Names the served overlay changes since its base table (records changed or removed by event stream updates)',
+    () => serving.current?.table.overlayNames ?? 0,
+  );
+  plainCounter(
+    registry,
+    'mesos_dns_overlay_compactions_total',
+    'New base tables built because the overlay of event stream changes had grown past its bound',
+    () => serving.overlayCompactions,
+  );
+  plainGauge(
+    registry,
     'mesos_dns_table_age_seconds',
     'Seconds since the served records were last confirmed by a successful refresh (0 before the first)',
     () => (serving.current ? Math.max(0, now() - freshSince(serving, now())) / 1000 : 0),

@@ -13,8 +13,10 @@ import type { AxfrMeta } from '../records/views.js';
 import type { Change } from '../mesos/stream/model.js';
 import { validateState, type MesosState } from '../state/state.js';
 import { tableMetaFor } from '../table/meta.js';
-import type { HttpNames } from '../table/http-names.js';
+import type { HttpNames, HttpNamesPatch } from '../table/http-names.js';
+import { planTable } from '../table/build.js';
 import { RecordTable } from '../table/table.js';
+import { OverlayBuilder, type OverlayInput } from './overlay.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
 
 /** What one refresh produced for DNS: a new table, or proof that the served one is still current. */
@@ -31,13 +33,35 @@ export type PipelineResult =
       serial: number;
       leader: string;
       master: string;
-      counts: { a: number; aaaa: number; srv: number; ptr: number; names: number; tasks: number };
+      counts: Counts;
       /** which generation of records the HTTP views now render (see `Generation`) */
       generation: number;
       timings: Timings;
       skippedItems: number;
       /** size of the state as received */
       stateBytes: number;
+      /** the table replaced a base that had overlays (`applyChanges` compacted them) */
+      compaction: boolean;
+    }
+  | {
+      /** an overlay over the last table this pipeline produced (see overlay.ts) */
+      kind: 'overlay';
+      seq: number;
+      source: 'stream';
+      overlayBuffer: ArrayBuffer;
+      hiddenBuffer: ArrayBuffer;
+      /** how the HTTP-only names of the base differ with the overlay */
+      httpNames: HttpNamesPatch;
+      /** the serial of the table it goes over, to check it is the one served */
+      baseSerial: number;
+      serial: number;
+      leader: string;
+      master: string;
+      counts: Counts;
+      /** names with records in the overlay and names it hides */
+      overlayNames: number;
+      generation: number;
+      timings: Timings;
     }
   | {
       kind: 'unchanged';
@@ -72,6 +96,15 @@ type BuildInput =
       polled: PreviousState;
     }
   | { kind: 'stream'; master: string; masters: string[]; skippedItems: number; started: number };
+
+export interface Counts {
+  a: number;
+  aaaa: number;
+  srv: number;
+  ptr: number;
+  names: number;
+  tasks: number;
+}
 
 export interface Timings {
   fetchMs: number;
@@ -108,7 +141,8 @@ function logRecords(log: Logger, store: RecordStore): void {
  * table; or, from the event stream, the model's state → generate → build.
  * Runs in the refresh worker thread so none of this blocks answering. Builds
  * never overlap, whatever their source, and are numbered in the order they
- * start. Work that changes nothing is skipped: a state byte for byte as before (with
+ * start. The stream's changes mostly make overlays over the last table
+ * (`applyChanges`) rather than new tables. Work that changes nothing is skipped: a state byte for byte as before (with
  * the same masters and config, and no host names to look up again) ends the
  * refresh after the fetch; records as before end it before the table build.
  * Nothing for HTTP is rendered here: the views are made on request from
@@ -127,8 +161,16 @@ export class RefreshPipeline {
   /** the tail of the builds asked for, each run after the one before */
   private queue: Promise<void> = Promise.resolve();
   private seq = 0;
-  /** the records the HTTP views render; null until the first refresh produced some */
+  /** the records the HTTP views render; null until the first refresh produced some, and after an overlay */
   generation: Generation | null = null;
+  /** after an overlay: the state the views must show, generated only when a view is asked for */
+  private viewState: { state: MesosState; number: number } | null = null;
+  /** the last table built from the stream's model, which overlays go over; null after a poll */
+  private overlays: { builder: OverlayBuilder; serial: number; counts: Counts } | null = null;
+  /** the counts of the last table built, which records as before keep */
+  private counts: Counts | null = null;
+  /** host names in the states the stream gives, as resolved for the last build */
+  private resolved: ReadonlyMap<string, readonly string[]> = new Map();
   private readonly log: Logger;
   private readonly fetchLog: Logger;
 
@@ -150,6 +192,29 @@ export class RefreshPipeline {
     this.fetchOptions = fetchOptions;
     // New TTLs or SOA fields change the answers even when the records do not.
     this.previous = this.previous && { serial: this.previous.serial, digest: '' };
+    this.overlays = null;
+  }
+
+  /** The number of the records the views show now (see `viewGeneration`). */
+  get generationNumber(): number {
+    return this.viewState?.number ?? this.generation?.number ?? 0;
+  }
+
+  /**
+   * The records the HTTP views render. After overlays the kept ones are out of
+   * date: the live state is generated whole now, once per change, only when a
+   * view is asked for (the overlays themselves never need the whole records).
+   */
+  viewGeneration(): Generation | null {
+    const pending = this.viewState;
+    if (pending !== null) {
+      const c = this.config;
+      this.viewState = null;
+      const input = { ...this.generateInput(this.masters, this.resolved), budget: this.budget() };
+      const generated = generate(pending.state, input, (msg) => this.log.debug({ leader: pending.state.leader }, msg));
+      this.generation = { number: pending.number, ...generated, axfr: this.axfrMeta(c, this.previous?.serial ?? 0) };
+    }
+    return this.generation;
   }
 
   /** The masters list the stream's builds name (master records); a poll brings its own. */
@@ -185,22 +250,18 @@ export class RefreshPipeline {
    * The records after `changes`, events applied to the stream's model since
    * the last build (a batch of them: several events may name the same task).
    * `state` is the model as it is now, read when the build starts, and already
-   * includes every change listed; `changes` only says where the records may
-   * differ, so an implementation may rebuild just those names. It may return
-   * `unchanged` when no record differs. Like every build, it runs alone and in
+   * includes every change listed. Like every build, it runs alone and in
    * order: the result's `seq` is higher than that of any build before it.
+   *
+   * The first call after a poll or a reconfigure, one that meets a host name
+   * not looked up yet or a new leader, one whose overlay has grown past its
+   * bound (compaction), and every call with `ptrOn` build a whole table, which
+   * later overlays go over; any other builds an overlay of every change since
+   * that table, in milliseconds. Either way the result answers exactly as a
+   * whole table of the state would.
    */
-  applyChanges(state: () => MesosState, _changes: readonly Change[]): Promise<PipelineResult> {
-    // Today a full build; the changes are the hook for rebuilding only the names they touch.
-    return this.exclusive((seq) =>
-      this.build(seq, state(), {
-        kind: 'stream',
-        master: this.streamMaster,
-        masters: this.masters,
-        skippedItems: 0,
-        started: performance.now(),
-      }),
-    );
+  applyChanges(state: () => MesosState, changes: readonly Change[]): Promise<PipelineResult> {
+    return this.exclusive((seq) => this.changed(seq, state(), changes));
   }
 
   /**
@@ -252,6 +313,60 @@ export class RefreshPipeline {
     });
   }
 
+  private async changed(seq: number, state: MesosState, changes: readonly Change[]): Promise<PipelineResult> {
+    const c = this.config;
+    const t0 = performance.now();
+    const base = this.overlays;
+    const whole =
+      base === null ||
+      state.leader !== this.leader ||
+      base.builder.due(base.counts.tasks) ||
+      hostsToResolve(state).some((h) => !this.resolved.has(h));
+    if (whole) {
+      return this.build(seq, state, {
+        kind: 'stream',
+        master: this.streamMaster,
+        masters: this.masters,
+        skippedItems: 0,
+        started: t0,
+      });
+    }
+    if (changes.every((x) => x.tasks.length + x.agents.length + x.frameworks.length === 0)) {
+      const ms = performance.now() - t0;
+      return this.unchanged(seq, 'stream', 'same records', 0, { fetchMs: 0, generateMs: 0, buildMs: 0, totalMs: ms });
+    }
+    const serial = Math.max(Math.floor(Date.now() / 1000), (this.previous?.serial ?? 0) + 1) >>> 0;
+    const overlay = base.builder.build(state, changes, tableMetaFor(c, serial));
+    const t1 = performance.now();
+    this.previous = { serial, digest: '' };
+    this.viewState = { state, number: this.generationNumber + 1 };
+    this.generation = null;
+    const counts: Counts = {
+      a: base.counts.a + overlay.delta.a,
+      aaaa: base.counts.aaaa + overlay.delta.aaaa,
+      srv: base.counts.srv + overlay.delta.srv,
+      ptr: 0,
+      names: base.counts.names + overlay.delta.names,
+      tasks: base.counts.tasks + overlay.delta.tasks,
+    };
+    return {
+      kind: 'overlay',
+      seq,
+      source: 'stream',
+      overlayBuffer: overlay.table,
+      hiddenBuffer: overlay.hidden,
+      httpNames: overlay.httpNames,
+      baseSerial: base.serial,
+      serial,
+      leader: this.leader,
+      master: this.master,
+      counts,
+      overlayNames: overlay.names,
+      generation: this.generationNumber,
+      timings: { fetchMs: 0, generateMs: t1 - t0, buildMs: 0, totalMs: t1 - t0 },
+    };
+  }
+
   /** The part poll and stream share: MesosState → records → table → result. */
   private async build(seq: number, input: MesosState, from: BuildInput): Promise<PipelineResult> {
     const c = this.config;
@@ -266,22 +381,9 @@ export class RefreshPipeline {
     const resolved = await resolveHosts(hosts, (host, err) =>
       this.log.debug({ host, err }, 'host name did not resolve'),
     );
-    const generated = generate(
-      state,
-      {
-        domain: c.domain,
-        enforceRFC952: c.enforceRFC952,
-        ipSources: c.ipSources,
-        soaMname: c.soaMname,
-        listener: c.listener,
-        masters,
-        healthyOnly: c.healthyOnly,
-        ptrOn: c.ptrOn,
-        resolved,
-        interfaceAddrs: c.listener === '0.0.0.0' ? nameServerAddresses(networkInterfaces()) : [],
-        budget: new MemoryBudget(c.refreshHeapMiB * 1024 * 1024),
-      },
-      (msg) => this.log.warn({ leader }, msg),
+    const generateInput = this.generateInput(masters, resolved);
+    const generated = generate(state, { ...generateInput, budget: this.budget() }, (msg) =>
+      this.log.warn({ leader }, msg),
     );
     // eslint-disable-next-line no-useless-assignment -- a dropped reference lets GC reclaim the state before the build allocates
     state = null;
@@ -292,21 +394,23 @@ export class RefreshPipeline {
       from.kind === 'poll' && hosts.length === 0 ? { state: from.polled, masters: mastersKey, config: c } : null;
     this.leader = leader;
     this.master = from.master;
+    this.resolved = resolved;
     const t2 = performance.now();
 
     const digest = recordDigest(generated.store);
     const serial = nextSerial(this.previous, digest, Math.floor(Date.now() / 1000));
-    const axfr: AxfrMeta = {
-      ttl: c.ttl,
-      serial,
-      refreshSeconds: c.refreshSeconds,
-      mname: c.soaMname,
-      rname: c.soaRname,
-      domain: c.domain,
-    };
-    const unchangedRecords = this.previous !== null && this.previous.digest === digest && this.generation !== null;
-    this.generation = { number: (this.generation?.number ?? 0) + 1, ...generated, axfr };
+    const axfr = this.axfrMeta(c, serial);
+    const unchangedRecords = this.previous !== null && this.previous.digest === digest && this.generationNumber > 0;
+    const compaction = this.overlays !== null && this.overlays.builder.overlaid;
+    this.overlays = null;
+    this.generation = { number: this.generationNumber + 1, ...generated, axfr };
+    this.viewState = null;
     if (unchangedRecords) {
+      // The served table holds these very records: later overlays can go over it (the plan alone says how).
+      if (this.overlaysOver(from, c) && this.counts !== null) {
+        const base = { state: input, store: generated.store, plan: planTable(generated.store, c.domain) };
+        this.overlays = { builder: new OverlayBuilder(base, generateInput), serial, counts: this.counts };
+      }
       return this.unchanged(seq, from.kind, 'same records', stateBytes, {
         fetchMs,
         generateMs: t2 - t1,
@@ -315,13 +419,26 @@ export class RefreshPipeline {
       });
     }
 
-    const { table, httpNames } = RecordTable.buildWithHttpNames(generated.store, tableMetaFor(c, serial));
+    const { table, httpNames, plan } = RecordTable.buildWithHttpNames(generated.store, tableMetaFor(c, serial));
     const t3 = performance.now();
     // A reconfigure during this run changes TTLs or SOA fields the next table will carry: force a new serial then.
     this.previous = { serial, digest: this.config === c ? digest : '' };
 
     let tasks = 0;
     for (const fw of generated.enumeration.frameworks ?? []) tasks += fw.tasks.length;
+    const counts: Counts = {
+      a: generated.store.valueCount(TYPE_A),
+      aaaa: generated.store.valueCount(TYPE_AAAA),
+      srv: generated.store.valueCount(TYPE_SRV),
+      ptr: table.counts.ptr,
+      names: table.counts.names,
+      tasks,
+    };
+    this.counts = counts;
+    if (this.overlaysOver(from, c)) {
+      const builder = new OverlayBuilder({ state: input, store: generated.store, plan }, generateInput);
+      this.overlays = { builder, serial, counts };
+    }
     return {
       kind: 'table',
       seq,
@@ -331,18 +448,12 @@ export class RefreshPipeline {
       serial,
       leader,
       master: from.master,
-      counts: {
-        a: generated.store.valueCount(TYPE_A),
-        aaaa: generated.store.valueCount(TYPE_AAAA),
-        srv: generated.store.valueCount(TYPE_SRV),
-        ptr: table.counts.ptr,
-        names: table.counts.names,
-        tasks,
-      },
+      counts,
       generation: this.generation.number,
       timings: { fetchMs, generateMs: t2 - t1, buildMs: t3 - t2, totalMs: t3 - from.started },
       skippedItems: from.skippedItems,
       stateBytes,
+      compaction,
     };
   }
 
@@ -361,9 +472,50 @@ export class RefreshPipeline {
       serial: this.previous?.serial ?? 0,
       leader: this.leader,
       master: this.master,
-      generation: this.generation?.number ?? 0,
+      generation: this.generationNumber,
       timings,
       stateBytes,
+    };
+  }
+
+  /**
+   * Whether later overlays may go over this build's table: only one made from the stream's model (a poll's
+   * state is not the model's), with the config still current, and without ptrOn, as overlays hold no reverse
+   * names (an address can be a task's, an agent's and a master's at once).
+   */
+  private overlaysOver(from: BuildInput, c: Config): boolean {
+    return from.kind === 'stream' && !c.ptrOn && this.config === c;
+  }
+
+  /** What a generation of records may allocate outside the heap (`refreshHeapMiB`). */
+  private budget(): MemoryBudget {
+    return new MemoryBudget(this.config.refreshHeapMiB * 1024 * 1024);
+  }
+
+  private generateInput(masters: readonly string[], resolved: ReadonlyMap<string, readonly string[]>): OverlayInput {
+    const c = this.config;
+    return {
+      domain: c.domain,
+      enforceRFC952: c.enforceRFC952,
+      ipSources: c.ipSources,
+      soaMname: c.soaMname,
+      listener: c.listener,
+      masters,
+      healthyOnly: c.healthyOnly,
+      ptrOn: c.ptrOn,
+      resolved,
+      interfaceAddrs: c.listener === '0.0.0.0' ? nameServerAddresses(networkInterfaces()) : [],
+    };
+  }
+
+  private axfrMeta(c: Config, serial: number): AxfrMeta {
+    return {
+      ttl: c.ttl,
+      serial,
+      refreshSeconds: c.refreshSeconds,
+      mname: c.soaMname,
+      rname: c.soaRname,
+      domain: c.domain,
     };
   }
 }

@@ -4,11 +4,11 @@ import type { Config } from '../config/types.js';
 import { MesosDnsError } from '../errors.js';
 import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
-import { RecordTable } from '../table/table.js';
 import type { ServingState, Snapshot, StreamReport } from '../serving.js';
 import type { PipelineResult } from './pipeline.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
+import { servedOf } from './live-table.js';
 
 /** A rendered view body up to this size is kept for the next request of the same generation. */
 const VIEW_CACHE_MAX_BYTES = 4 * 1024 * 1024;
@@ -231,7 +231,13 @@ export class Refresher {
       log.error({ err: msg.error }, 'build from the event stream failed; keeping the current table');
       return;
     }
-    this.apply(msg.result, msg.result.timings.totalMs);
+    try {
+      this.apply(msg.result, msg.result.timings.totalMs);
+    } catch (err) {
+      // An overlay over a table not served (never expected): the current table stays.
+      serving.recordOutcome({ at: Date.now(), ok: false, stream: true, error: refreshFailure(err), durationMs: 0 });
+      log.error({ err }, 'build from the event stream failed; keeping the current table');
+    }
   }
 
   /** A build's result, polled or pushed: swapped in unless a later build's already is. */
@@ -264,8 +270,7 @@ export class Refresher {
     }
     const previous = serving.current;
     const snapshot: Snapshot = {
-      table: RecordTable.fromBuffer(r.tableBuffer),
-      httpNames: r.httpNames,
+      ...servedOf(r, previous),
       serial: r.serial,
       leader: r.leader,
       master: r.master,
@@ -274,8 +279,9 @@ export class Refresher {
       counts: r.counts,
     };
     serving.swap(snapshot);
+    if (r.kind === 'table' && r.compaction) serving.overlayCompactions++;
     serving.recordOutcome({ at: snapshot.loadedAt, ok: true, stream: r.source === 'stream', durationMs });
-    if (r.httpNames.leftOut > 0) {
+    if (r.kind === 'table' && r.httpNames.leftOut > 0) {
       log.warn(
         { leftOut: r.httpNames.leftOut, kept: r.httpNames.size },
         'too many names only HTTP can answer; /v1/hosts and /v1/services answer the rest from the DNS table',
@@ -290,8 +296,9 @@ export class Refresher {
         source: r.source,
         ...r.counts,
         ...r.timings,
-        skippedItems: r.skippedItems,
-        stateBytes: r.stateBytes,
+        ...(r.kind === 'table'
+          ? { skippedItems: r.skippedItems, stateBytes: r.stateBytes }
+          : { overlayNames: r.overlayNames }),
       },
       'refresh done',
     );

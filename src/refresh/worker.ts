@@ -41,7 +41,7 @@ const renders = new Map<number, { chunks: Iterator<Uint8Array>; ahead: Uint8Arra
  * most two generations besides the one being built are ever held.
  */
 function dropOldRenders(): void {
-  const current = pipeline.generation?.number ?? 0;
+  const current = pipeline.generationNumber;
   for (const [id, render] of renders) {
     if (render.generation >= current - 1) continue;
     renders.delete(id);
@@ -50,7 +50,7 @@ function dropOldRenders(): void {
 }
 
 function startRender(id: number, view: ViewName): void {
-  const g = pipeline.generation;
+  const g = pipeline.viewGeneration();
   if (g === null) {
     port.postMessage({ type: 'no-view', id } satisfies FromWorker);
     return;
@@ -78,10 +78,16 @@ let prepareTimer: NodeJS.Timeout | undefined;
 
 function post(result: PipelineResult, reply: FromWorker): void {
   dropOldRenders();
-  port.postMessage(reply, result.kind === 'table' ? [result.tableBuffer] : []);
+  const transfer =
+    result.kind === 'table'
+      ? [result.tableBuffer]
+      : result.kind === 'overlay'
+        ? [result.overlayBuffer, result.hiddenBuffer]
+        : [];
+  port.postMessage(reply, transfer);
   // After the reply, so the swap never waits for it, and only once builds have paused for a second, so a
   // burst of builds neither sorts names nobody asks for nor keeps old stores alive; a render asked before
-  // does this work itself.
+  // does this work itself. After an overlay there is no store yet (`viewGeneration` makes it on request).
   clearTimeout(prepareTimer);
   prepareTimer = setTimeout(() => {
     if (pipeline.generation !== null) prepareViews(pipeline.generation.store);

@@ -43,16 +43,27 @@ function u32(value: number, key: string): number {
   return value;
 }
 
+function apexOf(configured: string): { domain: string; apexKey: string; domainWire: Uint8Array } {
+  const domain = configured.toLowerCase().replace(/\.$/, '');
+  const apexKey = domain === '' ? '.' : `${domain}.`;
+  const domainWire = hostNameToWire(apexKey);
+  if (!domainWire) throw new ConfigError(`domain ${JSON.stringify(configured)} is not a valid DNS name`, 'domain');
+  return { domain, apexKey, domainWire };
+}
+
+/** Build pass 1 alone: the plan `buildTableBuffer` would write a table of `store` from. */
+export function planTable(store: RecordStore, domain: string): TablePlan {
+  const { apexKey, domainWire } = apexOf(domain);
+  return new TablePlan(store, apexKey, domainWire);
+}
+
 /**
  * Builds the table buffer, and gives its plan too (which names became entries,
  * with how many RRs); throws ConfigError only for unusable meta (domain, SOA
  * names, numbers).
  */
 export function buildTableBuffer(store: RecordStore, meta: TableMeta): { buffer: ArrayBuffer; plan: TablePlan } {
-  const domain = meta.domain.toLowerCase().replace(/\.$/, '');
-  const apexKey = domain === '' ? '.' : `${domain}.`;
-  const domainWire = hostNameToWire(apexKey);
-  if (!domainWire) throw new ConfigError(`domain ${JSON.stringify(meta.domain)} is not a valid DNS name`, 'domain');
+  const { domain, apexKey, domainWire } = apexOf(meta.domain);
   const mnameKey = meta.soaMname.toLowerCase().endsWith('.')
     ? meta.soaMname.toLowerCase()
     : `${meta.soaMname.toLowerCase()}.`;

@@ -80,6 +80,45 @@ export function httpOnlyNames(store: RecordStore, plan: TablePlan, maxValues = H
   return out;
 }
 
+/**
+ * How an overlay (refresh/overlay.ts) changes the HTTP-only names of its base:
+ * the entries under `replaced` (every name the overlay regenerated) give way
+ * to `names`, those of the regenerated records. Overlays are cumulative, so a
+ * patch always applies to the base, never to the patch before it.
+ */
+export interface HttpNamesPatch {
+  names: HttpNames;
+  replaced: string[];
+}
+
+/**
+ * The HTTP-only names of a base with a patch. `size` and `leftOut` add the
+ * patch's to the base's: an entry replaced still counts, so `size` may exceed
+ * the names kept, never fall short of them.
+ */
+export function patchHttpNames(base: HttpNames, patch: HttpNamesPatch): HttpNames {
+  const hosts = new Map(base.hosts);
+  const services = new Map(base.services);
+  for (const name of patch.replaced) {
+    hosts.delete(name);
+    services.delete(name);
+  }
+  for (const [name, answer] of patch.names.hosts) hosts.set(name, answer);
+  for (const [name, answer] of patch.names.services) services.set(name, answer);
+  return { hosts, services, size: base.size + patch.names.size, leftOut: base.leftOut + patch.names.leftOut };
+}
+
+/** The keys (as `httpOnlyNames` keeps them) of the names with records in `store`. */
+export function namesWithValues(store: RecordStore): string[] {
+  const out: string[] = [];
+  for (let id = 0; id < store.nameCount; id++) {
+    if (store.count(TYPE_A, id) + store.count(TYPE_AAAA, id) + store.count(TYPE_SRV, id) === 0) continue;
+    const name = store.nameText(id);
+    if (name.endsWith('.') && goToLower(name) === name) out.push(name);
+  }
+  return out;
+}
+
 /** The `/v1/hosts` answer kept for `key`, if any. */
 export function httpHosts(names: HttpNames, key: string): HostAddresses | undefined {
   const kept = names.hosts.get(key);

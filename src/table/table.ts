@@ -12,6 +12,7 @@ import { formatIPv4, formatIPv6 } from '../net/ip.js';
 import { RR_AAAA_LEN, RR_A_LEN, RR_FIXED_LEN, SRV_TARGET_AT } from '../wire/constants.js';
 import { hostNameToWire, wireToName } from './encode.js';
 import { httpOnlyNames, type HttpNames } from './http-names.js';
+import type { TablePlan } from './plan.js';
 
 export type { TableMeta } from './build.js';
 
@@ -99,14 +100,14 @@ export class RecordTable {
     return new RecordTable(buildTableBuffer(store, meta).buffer);
   }
 
-  /** The table, and what HTTP lookups answer beside it (http-names.ts). */
+  /** The table, what HTTP lookups answer beside it (http-names.ts), and the plan it was built from. */
   static buildWithHttpNames(
     store: RecordStore,
     meta: TableMeta,
     maxHttpValues?: number,
-  ): { table: RecordTable; httpNames: HttpNames } {
+  ): { table: RecordTable; httpNames: HttpNames; plan: TablePlan } {
     const { buffer, plan } = buildTableBuffer(store, meta);
-    return { table: new RecordTable(buffer), httpNames: httpOnlyNames(store, plan, maxHttpValues) };
+    return { table: new RecordTable(buffer), httpNames: httpOnlyNames(store, plan, maxHttpValues), plan };
   }
 
   /** Adopts a buffer made by `build` (e.g. transferred from the worker). O(1): checks the header only. */
@@ -154,6 +155,26 @@ export class RecordTable {
     }
   }
 
+  /** A table alone is its own view: its entries and its SOA are current (see live.ts for one with an overlay). */
+  get top(): RecordTable {
+    return this;
+  }
+
+  get hit(): RecordTable {
+    return this;
+  }
+
+  locate(buf: Uint8Array, start: number, end: number): number {
+    return this.find(buf, start, end);
+  }
+
+  /** True when entry `idx` holds RRs (not an empty non-terminal). */
+  hasRecords(idx: number): boolean {
+    const e = this.entriesOff + idx * ENTRY_SLOTS;
+    const u32 = this.u32;
+    return u32[e + E.aCount]! + u32[e + E.aaaaCount]! + u32[e + E.srvCount]! > 0;
+  }
+
   /**
    * For the HTTP API: the values at a name (any case, trailing dot optional), or
    * null if it does not exist. Only names DNS can answer are here; `HttpNames`
@@ -165,6 +186,11 @@ export class RecordTable {
     if (!wire) return null;
     const idx = this.find(wire, 0, wire.length);
     if (idx < 0 || idx >= this.reverseEntry) return null;
+    return this.values(idx);
+  }
+
+  /** The values of entry `idx`, as text. */
+  values(idx: number): LookupResult {
     const u32 = this.u32;
     const e = this.entriesOff + idx * ENTRY_SLOTS;
     const result: LookupResult = { a: [], aaaa: [], srv: [] };

@@ -91,6 +91,43 @@ describe('refreshes driven by the event stream', () => {
     expect(metrics).toMatch(/^mesos_dns_stream_last_event_age_seconds \d/m);
   });
 
+  it('follows stream changes in PTR answers (ptrOn) and in the names only /v1/hosts answers', async () => {
+    const m = await streamMaster();
+    const plain = await mesosDns(m);
+    const withPtr = await mesosDns(m, { ptrOn: true });
+    await Promise.all([subscribed(plain), subscribed(withPtr)]);
+    const ptrs = async () =>
+      (await dig(withPtr.udpPort, ['-x', '10.77.0.5'])).answer.filter((rr) => rr[3] === 'PTR').map((rr) => rr[4]);
+    // A DiscoveryInfo name with a space cannot go on the wire: only HTTP answers it, as Go does.
+    const hosts = async () =>
+      (await (await fetch(`http://127.0.0.1:${plain.httpPort}/v1/hosts/odd%20name.marathon.mesos`)).json()) as Array<{
+        ip: string;
+      }>;
+
+    const id = 'ptr-task.1';
+    m.push(
+      m.cluster.addTask(MARATHON, {
+        id,
+        name: 'ptr-task',
+        slave_id: AGENT,
+        state: 'TASK_STAGING',
+        statuses: [],
+        discovery: { visibility: 'FRAMEWORK', name: 'odd name' },
+      }),
+    );
+    m.push(m.cluster.runTask(MARATHON, id, ['10.77.0.5']));
+    // The target is the canonical name made from the sanitised DiscoveryInfo name.
+    await waitFor('the PTR record', ptrs, {
+      until: (p) => p.length === 1 && /^oddname-[a-z0-9]+-[a-z0-9]+\.marathon\.mesos\.$/.test(p[0]!),
+      timeoutMs: 5000,
+    });
+    await waitFor('the HTTP-only name', hosts, { until: (h) => h.some((x) => x.ip === '10.77.0.5'), timeoutMs: 5000 });
+
+    m.change((c) => c.killTask(MARATHON, id));
+    await waitFor('the PTR record gone', ptrs, { until: (p) => p.length === 0, timeoutMs: 5000 });
+    await waitFor('the HTTP-only name gone', hosts, { until: (h) => h.every((x) => x.ip === ''), timeoutMs: 5000 });
+  });
+
   it('polls every refreshSeconds when the master has no event stream (404), and says so', async () => {
     const m = await streamMaster();
     m.answerSubscribe(404);

@@ -15,6 +15,7 @@ import type { Snapshot } from '../../src/serving.js';
 import { tableMetaFor } from '../../src/table/meta.js';
 import type { HttpNames } from '../../src/table/http-names.js';
 import { RecordTable, type TableMeta } from '../../src/table/table.js';
+import { LiveTable } from '../../src/table/live.js';
 
 export const FIXTURES_DIR = join(import.meta.dirname, '..', 'fixtures');
 
@@ -144,8 +145,9 @@ export function snapshotOf(
   httpNames: HttpNames = { hosts: new Map(), services: new Map(), size: 0, leftOut: 0 },
 ): Snapshot {
   return {
-    table,
+    table: new LiveTable(table),
     httpNames,
+    baseHttpNames: httpNames,
     serial: table.meta.serial,
     leader: 'master@127.0.0.1:5050',
     master: '127.0.0.1:5050',

@@ -93,6 +93,9 @@ describe('/metrics', () => {
     expect(snapshot.counts.a).toBeGreaterThan(0);
     expect(m.get(`mesos_dns_leader_info{leader="${LEADER}"}`)).toBe(1);
     expect(m.get('mesos_dns_table_loaded')).toBe(1);
+    // A table from a poll has no overlay.
+    expect(m.get('mesos_dns_overlay_names')).toBe(0);
+    expect(m.get('mesos_dns_overlay_compactions_total')).toBe(0);
     expect(m.get('mesos_dns_table_age_seconds')).toBeGreaterThanOrEqual(20);
     expect(m.get('mesos_dns_table_age_seconds')).toBeLessThan(3600);
     expect(m.has('mesos_dns_zookeeper_connected')).toBe(false);

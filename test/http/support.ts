@@ -10,6 +10,7 @@ import { MesosDnsError } from '../../src/errors.js';
 import type { ViewSource } from '../../src/http/routes.js';
 import { fromGoEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
 import { RecordTable } from '../../src/table/table.js';
+import { LiveTable } from '../../src/table/live.js';
 import type { RecordSet } from '../../src/records/types.js';
 import { ServingState, type Snapshot } from '../../src/serving.js';
 import { memoryLogger, type MemoryLogger } from '../helpers/memory-logger.js';
@@ -63,8 +64,9 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
   const views: ViewSource = (view) =>
     chunksOf(view === 'axfr' ? axfrChunks(store, axfr) : enumerateChunks(store, enumeration));
   const snapshot: Snapshot = {
-    table,
+    table: new LiveTable(table),
     httpNames,
+    baseHttpNames: httpNames,
     serial: SERIAL,
     leader: LEADER,
     master: '127.0.0.1:5050',

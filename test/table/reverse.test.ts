@@ -5,6 +5,7 @@ import { hostNameToWire, wireToName } from '../../src/table/encode.js';
 import { hashWireName, R } from '../../src/table/layout.js';
 import { MAX_REVERSE_NAME, writeIPv4ReverseName, writeIPv6ReverseName } from '../../src/table/reverse.js';
 import { RecordTable, type TableMeta } from '../../src/table/table.js';
+import { LiveTable } from '../../src/table/live.js';
 import { encodeName } from '../helpers/dns-msg.js';
 
 const META: TableMeta = {
@@ -116,6 +117,8 @@ describe('reverse entries in the table', () => {
 
   it('keeps reverse names out of the HTTP lookups and the forward names as they were', () => {
     expect(table.lookup('2.0.1.10.in-addr.arpa.')).toBeNull();
+    // The view HTTP reads in the server (a base with no overlay) too.
+    expect(new LiveTable(table).lookup('2.0.1.10.in-addr.arpa.')).toBeNull();
     expect(table.lookup('web-abcde-s1.marathon.mesos.')).toEqual({ a: ['10.1.0.2'], aaaa: [], srv: [] });
     const plain = RecordTable.build(RecordStore.fromRecordSet(store.toRecordSet()), META);
     expect(plain.reverseEntry).toBe(plain.entryCount);

@@ -5,6 +5,7 @@
  * (only the forward verdict carries a small object of what was parsed).
  */
 import type { RecordTable } from '../../table/table.js';
+import { NOT_FOUND, type TableView } from '../../table/live.js';
 import { E, ENTRY_SLOTS, P, PTR_SLOTS, R, S, SRV_SLOTS } from '../../table/layout.js';
 import { hostNameToWire } from '../../table/encode.js';
 import {
@@ -282,8 +283,8 @@ function putAnswer(t: RecordTable, idx: number, qtype: number): number {
   }
 }
 
-function apexWire(table: RecordTable | null, domain: string): Uint8Array | null {
-  if (table) return table.domainWire;
+function apexWire(table: TableView | null, domain: string): Uint8Array | null {
+  if (table) return table.top.domainWire;
   if (domain !== nullTableDomain) {
     nullTableDomain = domain;
     nullTableWire = hostNameToWire(domain.toLowerCase());
@@ -291,7 +292,7 @@ function apexWire(table: RecordTable | null, domain: string): Uint8Array | null 
   return nullTableWire;
 }
 
-export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerContext): Verdict {
+export function answer(query: Buffer, table: TableView | null, ctx: AnswerContext): Verdict {
   const stats = ctx.stats;
   if (query.length < HEADER_LEN || (query[HDR_FLAGS_HI]! & QR) !== 0) {
     stats.dropped++;
@@ -321,7 +322,8 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
   // not implement gets BADVERS here, forwarded name or not (RFC 6891 §6.1.3).
   const badVersion = q.hasOpt && q.ednsVersion > 0;
   // A reverse name we hold is answered here, although outside the domain; any other reverse name is forwarded.
-  const reverse = local ? -1 : reverseEntryOf(table, query);
+  // Overlays are never made with ptrOn (refresh/pipeline.ts): the top table is the one holding reverse names.
+  const reverse = local ? -1 : reverseEntryOf(table === null ? null : table.top, query);
   if (!local && reverse < 0 && ctx.externalOn && !badVersion) {
     const request: ForwardRequest = {
       qnameEnd: q.qnameEnd,
@@ -365,27 +367,30 @@ export function answer(query: Buffer, table: RecordTable | null, ctx: AnswerCont
     // The PTR records are ours, so the answer is authoritative; other types get NODATA without an SOA, as we
     // hold none for in-addr.arpa or ip6.arpa (RFC 2308 §5: such a reply is not cached).
     aa = true;
-    if ((qtype === QTYPE.PTR || qtype === QTYPE.ANY) && putPtr(table, reverse) > 0) stats.answered++;
+    if ((qtype === QTYPE.PTR || qtype === QTYPE.ANY) && putPtr(table.top, reverse) > 0) stats.answered++;
     else stats.nodata++;
   } else {
     aa = true;
+    // With an overlay the entry may be in either table (its glue is in the same one); the SOA is the top's.
     // Never a reverse entry: none is inside the domain (table/reverse.ts).
-    const idx = table.find(query, HEADER_LEN, q.qnameEnd);
-    const answers = idx < 0 ? 0 : putAnswer(table, idx, qtype);
+    const idx = table.locate(query, HEADER_LEN, q.qnameEnd);
+    const hit = table.hit;
+    const answers = idx < 0 ? 0 : putAnswer(hit, idx, qtype);
     if (answers > 0) {
       stats.answered++;
       // A truncated reply is discarded by its client (RFC 2181 §9), so it carries no glue.
-      if (glueCount > 0 && !w.truncated) putGlue(table);
+      if (glueCount > 0 && !w.truncated) putGlue(hit);
     } else {
-      if (idx < 0) {
+      if (idx === NOT_FOUND) {
         rcode = RCODE.NXDOMAIN;
         stats.nxdomain++;
       } else {
         stats.nodata++;
       }
       w.section = SECTION_AUTHORITY;
-      const apexAt = q.qnameEnd - table.domainWire.length;
-      w.rr(apexAt, table.u8, table.soaNegativeOff, table.soaNegativeLen);
+      const soa = table.top;
+      const apexAt = q.qnameEnd - soa.domainWire.length;
+      w.rr(apexAt, soa.u8, soa.soaNegativeOff, soa.soaNegativeLen);
     }
   }
 

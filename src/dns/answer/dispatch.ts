@@ -1,5 +1,5 @@
 import type { Config } from '../../config/types.js';
-import type { RecordTable } from '../../table/table.js';
+import type { TableView } from '../../table/live.js';
 import { servfailFor } from '../../wire/reply.js';
 import type { Forwarder, ReplyCallback } from '../forward/forwarder.js';
 import type { DnsStats } from '../stats/counters.js';
@@ -7,7 +7,7 @@ import { answer, type AnswerContext } from './answer.js';
 
 /** Where the current table is read from, per query (`ServingState` is one). */
 export interface TableSource {
-  readonly current: { readonly table: RecordTable } | null;
+  readonly current: { readonly table: TableView } | null;
 }
 
 export type DispatchConfig = Pick<Config, 'domain' | 'recurseOn' | 'externalOn' | 'setTruncateBit' | 'ednsMaxUdpSize'>;

@@ -1,4 +1,4 @@
-import type { RecordTable } from '../../table/table.js';
+import type { LiveTable } from '../../table/live.js';
 import type { DnsService } from './primary.js';
 
 export interface FirstTableEvents {
@@ -19,7 +19,7 @@ export interface FirstTableEvents {
 export class DnsOnFirstTable {
   private service: DnsService | null = null;
   private starting: Promise<void> | null = null;
-  private latest: RecordTable | null = null;
+  private latest: LiveTable | null = null;
   private closed = false;
 
   /** `start` binds the sockets; it reads the current table itself (the one just published). */
@@ -29,7 +29,7 @@ export class DnsOnFirstTable {
   ) {}
 
   /** Called after every swap: the first one binds, later ones go to the DNS worker processes. */
-  publish(table: RecordTable): void {
+  publish(table: LiveTable): void {
     if (this.closed) return;
     this.latest = table;
     if (this.service !== null) {

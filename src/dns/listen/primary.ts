@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { componentLogger, type LogOptions } from '../../log.js';
 import type { Config } from '../../config/types.js';
 import { MesosDnsError } from '../../errors.js';
-import type { RecordTable } from '../../table/table.js';
+import type { LiveTable } from '../../table/live.js';
 import type { DnsStats } from '../stats/counters.js';
 import type { ForwardLatency } from '../stats/latency.js';
 import { addReport, emptyReport, sumReports, type WorkerStatsReport } from '../stats/report.js';
@@ -25,7 +25,7 @@ export interface DnsWorkersOptions {
   /** how the workers log (as this process does) */
   logOptions: LogOptions;
   /** the table to hand to each worker at start (later ones go through publish()); a worker binds once it has one */
-  table?: RecordTable | null;
+  table?: LiveTable | null;
   /** script the workers run; default: `worker-entry.js` next to this module (i.e. in dist/) */
   exec?: string;
   /** how long to wait for every worker to listen */
@@ -35,8 +35,8 @@ export interface DnsWorkersOptions {
 export interface DnsWorkersHandle {
   udpPort: number;
   tcpPort: number;
-  /** Sends a new table to every worker (call after each swap). */
-  publish(table: RecordTable): void;
+  /** Sends a new table, or only its new overlay, to every worker (call after each swap). */
+  publish(table: LiveTable): void;
   /** workers alive now */
   readonly workerCount: number;
   close(): Promise<void>;
@@ -56,7 +56,7 @@ export async function runDnsWorkers(opts: DnsWorkersOptions): Promise<DnsWorkers
   const log = componentLogger(opts.log, 'dns');
   const exec = opts.exec ?? fileURLToPath(new URL('./worker-entry.js', import.meta.url));
   cluster.setupPrimary({ exec, serialization: 'advanced' });
-  let table: RecordTable | null = opts.table ?? null;
+  let table: LiveTable | null = opts.table ?? null;
   let closing = false;
   const live = new Map<number, Worker>();
   const reports = new Map<number, WorkerStatsReport>();
@@ -78,7 +78,7 @@ export async function runDnsWorkers(opts: DnsWorkersOptions): Promise<DnsWorkers
         // be listening for messages yet when 'online' fires.
         if (m.t === 'hello') {
           send(worker, { t: 'init', config, log: opts.logOptions });
-          if (table !== null) send(worker, { t: 'table', buffer: table.buffer });
+          if (table !== null) sendTable(worker, table, null);
         } else if (m.t === 'ready') resolve({ udpPort: m.udpPort, tcpPort: m.tcpPort });
         else if (m.t === 'failed')
           reject(new MesosDnsError('MESOS_DNS_LISTEN_FAILED', `DNS worker could not start: ${m.message}`));
@@ -132,8 +132,9 @@ export async function runDnsWorkers(opts: DnsWorkersOptions): Promise<DnsWorkers
     udpPort: bound.udpPort,
     tcpPort: bound.tcpPort,
     publish(next) {
+      const previous = table;
       table = next;
-      for (const w of live.values()) send(w, { t: 'table', buffer: next.buffer });
+      for (const w of live.values()) sendTable(w, next, previous);
     },
     get workerCount() {
       return live.size;
@@ -144,6 +145,18 @@ export async function runDnsWorkers(opts: DnsWorkersOptions): Promise<DnsWorkers
 
 function send(worker: Worker, msg: ToWorker): void {
   if (worker.isConnected()) worker.send(msg);
+}
+
+/**
+ * A worker gets the base only when it is not the one it has (`previous`), and
+ * the overlay after it: messages arrive in order, so the worker never pairs an
+ * overlay with another base.
+ */
+function sendTable(worker: Worker, table: LiveTable, previous: LiveTable | null): void {
+  if (previous?.base !== table.base) send(worker, { t: 'table', buffer: table.base.buffer });
+  if (table.overlay !== null && table.hidden !== null) {
+    send(worker, { t: 'overlay', overlay: table.overlay.buffer, hidden: table.hidden.buffer });
+  }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -169,7 +182,7 @@ export interface DnsService {
   udpPort: number;
   tcpPort: number;
   /** Hands a new table to the workers; a no-op in-process, where the table is read per query. */
-  publish(table: RecordTable): void;
+  publish(table: LiveTable): void;
   close(): Promise<void>;
 }
 
@@ -179,7 +192,7 @@ export interface DnsService {
  */
 export async function startDnsService(opts: {
   config: Config;
-  serving: { readonly current: { readonly table: RecordTable } | null };
+  serving: { readonly current: { readonly table: LiveTable } | null };
   stats: DnsStats;
   /** the root logger */
   log: Logger;

@@ -1,7 +1,10 @@
 import cluster from 'node:cluster';
 import type { Logger } from 'pino';
 import { componentLogger, createLogger } from '../../log.js';
+import { MesosDnsError } from '../../errors.js';
 import { RecordTable } from '../../table/table.js';
+import { LiveTable } from '../../table/live.js';
+import { NameMarks } from '../../table/name-marks.js';
 import { DnsStats } from '../stats/counters.js';
 import { ForwardLatency } from '../stats/latency.js';
 import { statsReport } from '../stats/report.js';
@@ -15,7 +18,7 @@ import { startDnsServer } from './server.js';
  * second, and exits when the primary disconnects.
  */
 export function dnsWorkerMain(): void {
-  const holder: { current: { table: RecordTable } | null } = { current: null };
+  const holder: { current: { table: LiveTable } | null } = { current: null };
   const stats = new DnsStats();
   const latency = new ForwardLatency();
   let root: Logger = createLogger({ verbosity: 0, pretty: false, toStderr: false });
@@ -47,9 +50,9 @@ export function dnsWorkerMain(): void {
     );
   };
   process.on('message', (m: ToWorker) => {
-    if (m.t === 'table') {
+    if (m.t === 'table' || m.t === 'overlay') {
       try {
-        holder.current = { table: RecordTable.fromBuffer(m.buffer) };
+        holder.current = { table: received(m, holder.current?.table ?? null) };
       } catch (err) {
         componentLogger(root, 'dns-worker').error(
           { err },
@@ -67,4 +70,11 @@ export function dnsWorkerMain(): void {
     void (stop ?? (() => Promise.resolve()))();
   });
   reply({ t: 'hello' });
+}
+
+/** The table a message from the primary makes: a new base, or the current base with a new overlay. */
+function received(m: Extract<ToWorker, { t: 'table' | 'overlay' }>, current: LiveTable | null): LiveTable {
+  if (m.t === 'table') return new LiveTable(RecordTable.fromBuffer(m.buffer));
+  if (current === null) throw new MesosDnsError('MESOS_DNS_TABLE_INVALID', 'an overlay came before any table');
+  return new LiveTable(current.base, RecordTable.fromBuffer(m.overlay), NameMarks.fromBuffer(m.hidden));
 }

@@ -7,10 +7,12 @@ import { defaultConfig } from '../../../src/config/defaults.js';
 import { runDnsWorkers, type DnsWorkersHandle } from '../../../src/dns/listen/primary.js';
 import { ForwardLatency } from '../../../src/dns/stats/latency.js';
 import { DnsStats } from '../../../src/dns/stats/counters.js';
-import { buildQuery, counts, rcodeOf } from '../../helpers/dns-msg.js';
+import { buildQuery, counts, encodeName, rcodeOf } from '../../helpers/dns-msg.js';
 import { tcpQueries, udpQuery } from '../../helpers/dns-client.js';
 import { TEST_META, fixtureRecords, fixtureTable, tableOf } from '../../helpers/fixtures.js';
 import { waitFor } from '../../helpers/wait.js';
+import { LiveTable, MARK_GONE } from '../../../src/table/live.js';
+import { NameMarks, buildNameMarks } from '../../../src/table/name-marks.js';
 
 /** Workers run compiled JavaScript: build dist/ first if `npm run build` has not. */
 const WORKER = new URL('../../../dist/src/dns/listen/worker-entry.js', import.meta.url).pathname;
@@ -19,6 +21,8 @@ const ipOf = (reply: Buffer) => [...reply.subarray(reply.length - 4)].join('.');
 
 describe('multi-core serving (node:cluster)', () => {
   let handle: DnsWorkersHandle;
+  /** the last table published, whose base the overlay test goes over */
+  let published: LiveTable | null = null;
   const stats = new DnsStats();
   const latency = new ForwardLatency();
 
@@ -31,7 +35,7 @@ describe('multi-core serving (node:cluster)', () => {
       latency,
       log: pino({ level: 'warn' }),
       logOptions: { verbosity: 0, pretty: false, toStderr: true },
-      table: fixtureTable(),
+      table: new LiveTable(fixtureTable()),
       exec: WORKER,
     });
   }, 60_000);
@@ -63,7 +67,8 @@ describe('multi-core serving (node:cluster)', () => {
   it('serves a published table', async () => {
     const recs = fixtureRecords();
     recs.a.set('leader.mesos.', ['10.1.2.3']);
-    handle.publish(tableOf(recs, { ...TEST_META, serial: 2 }));
+    published = new LiveTable(tableOf(recs, { ...TEST_META, serial: 2 }));
+    handle.publish(published);
     // Each worker gets it; ask enough times to reach both.
     await waitFor(
       'the new table',
@@ -104,4 +109,23 @@ describe('multi-core serving (node:cluster)', () => {
       { timeoutMs: 30_000 },
     );
   }, 60_000);
+
+  it('serves an overlay over the base each worker holds, and a name it hides as NXDOMAIN', async () => {
+    const base = published!.base;
+    const changed = { a: new Map([['leader.mesos.', ['10.4.5.6']]]), aaaa: new Map(), srv: new Map() };
+    const hidden = NameMarks.fromBuffer(buildNameMarks([{ wire: encodeName('master.mesos.'), mark: MARK_GONE }]));
+    handle.publish(new LiveTable(base, tableOf(changed, { ...TEST_META, serial: 3 }), hidden));
+    await waitFor(
+      'the overlay in every worker',
+      async () => {
+        const replies = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            udpQuery(handle.udpPort, buildQuery(i % 2 ? 'leader.mesos' : 'master.mesos', { id: i })),
+          ),
+        );
+        return replies.every((r, i) => (i % 2 ? ipOf(r) === '10.4.5.6' : rcodeOf(r) === 3));
+      },
+      { timeoutMs: 30_000 },
+    );
+  });
 });
