@@ -39,7 +39,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-const master = new Worker(new URL('./state-server.js', import.meta.url), { workerData: { tasks: TASKS } });
+const master = new Worker(new URL('./state-server.js', import.meta.url), {
+  // Two states served in turn: an unchanged state would end every refresh after its fetch.
+  workerData: { tasks: TASKS, alternate: true },
+});
 const { port: masterPort, bytes } = await new Promise<{ port: number; bytes: number }>((r) =>
   master.once('message', r),
 );

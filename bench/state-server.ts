@@ -2,7 +2,8 @@
  * A stand-in master for the benchmarks, run in its own worker thread so that
  * serving a large state never delays the benchmark's own work. Reports its
  * port, the body size and one running task's name and address (to recognise a
- * correct answer).
+ * correct answer). With `alternate`, every other request gets the state with
+ * one task renamed, so that no refresh is skipped as unchanged.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,16 +20,29 @@ interface ProbeTask {
   }>;
 }
 
-const { tasks } = workerData as { tasks: number };
+const { tasks, alternate = false } = workerData as { tasks: number; alternate?: boolean };
 const state = syntheticState(tasks);
-let body = Buffer.alloc(0);
+let bodies: Buffer[] = [];
+let requests = 0;
 const server = createServer((req, res) => {
   if (req.url !== '/master/state') {
     res.writeHead(404).end();
     return;
   }
+  const body = bodies[requests++ % bodies.length]!;
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length }).end(body);
 });
+
+/** The state with the last task of the last framework renamed. */
+function renamedVariant(): Buffer {
+  const frameworks = state.frameworks as Array<{ tasks: ProbeTask[] }>;
+  const last = frameworks.at(-1)!.tasks.at(-1)!;
+  const name = last.name;
+  last.name = `${name}-renamed`;
+  const variant = Buffer.from(JSON.stringify(state));
+  last.name = name;
+  return variant;
+}
 
 /** A running task of the first framework, without DiscoveryInfo, whose address comes from a network_info. */
 function probe(): { name: string; ip: string } {
@@ -52,8 +66,9 @@ function probe(): { name: string; ip: string } {
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   state.leader = `master@127.0.0.1:${port}`;
-  body = Buffer.from(JSON.stringify(state));
-  parentPort!.postMessage({ port, bytes: body.length, probe: probe() });
+  bodies = [Buffer.from(JSON.stringify(state))];
+  if (alternate) bodies.push(renamedVariant());
+  parentPort!.postMessage({ port, bytes: bodies[0]!.length, probe: probe() });
 });
 parentPort!.on('message', (m: string) => {
   if (m === 'close') server.close(() => process.exit(0));
