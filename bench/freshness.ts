@@ -16,11 +16,12 @@
  * Targets: a new or killed task visible in DNS p99 ≤ 1 s, max ≤ 2 s at 50,000
  * tasks and 20 changes/s; DNS p99 during churn ≤ 1 ms; no query fails.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { logReader } from './log-reader.js';
 import { Worker } from 'node:worker_threads';
 import { udpQuery } from '../test/helpers/dns-client.js';
 import { buildQuery, decodeMessage } from '../test/helpers/dns-msg.js';
@@ -43,38 +44,6 @@ const RCODE_NXDOMAIN = 3;
 
 const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Reads the child's JSON log lines, resolving waiters as they arrive. */
-function logReader(child: ChildProcess): {
-  lines: Record<string, unknown>[];
-  wait: (pred: (r: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>>;
-} {
-  const lines: Record<string, unknown>[] = [];
-  let wake: (() => void) | null = null;
-  let buf = '';
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
-    buf += chunk;
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      try {
-        lines.push(JSON.parse(buf.slice(0, nl)) as Record<string, unknown>);
-      } catch {
-        // not a log line
-      }
-      buf = buf.slice(nl + 1);
-    }
-    wake?.();
-  });
-  const wait = async (pred: (r: Record<string, unknown>) => boolean) => {
-    for (;;) {
-      const hit = lines.find(pred);
-      if (hit) return hit;
-      if (child.exitCode !== null) throw new Error(`mesos-dns exited (${child.exitCode})`);
-      await new Promise<void>((r) => (wake = r));
-    }
-  };
-  return { lines, wait };
-}
 
 /** The stand-in master's side: a change is answered with the time its last event was written. */
 class Master {

@@ -12,12 +12,13 @@
  * Targets: 50,000 tasks first answer ≤ 2.0 s and peak RSS ≤ 364 MiB; serving
  * 5,000 tasks in ≤ 120 MiB.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { logReader } from './log-reader.js';
 import { Worker } from 'node:worker_threads';
 import { udpQuery } from '../test/helpers/dns-client.js';
 import { buildQuery } from '../test/helpers/dns-msg.js';
@@ -83,36 +84,6 @@ function download(port: number, path: string): Promise<{ ms: number; bytes: numb
   });
 }
 
-/** Reads the child's JSON log lines, resolving waiters as they arrive. */
-function logReader(
-  child: ChildProcess,
-): (pred: (r: Record<string, unknown>) => boolean) => Promise<Record<string, unknown>> {
-  const lines: Record<string, unknown>[] = [];
-  let wake: (() => void) | null = null;
-  let buf = '';
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
-    buf += chunk;
-    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-      try {
-        lines.push(JSON.parse(buf.slice(0, nl)) as Record<string, unknown>);
-      } catch {
-        // not a log line
-      }
-      buf = buf.slice(nl + 1);
-    }
-    wake?.();
-  });
-  return async (pred) => {
-    for (;;) {
-      const hit = lines.find(pred);
-      if (hit) return hit;
-      if (child.exitCode !== null) throw new Error(`mesos-dns exited (${child.exitCode})`);
-      await new Promise<void>((r) => (wake = r));
-    }
-  };
-}
-
 async function oneRun(master: Master): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-bench-startup-'));
   const configFile = join(dir, 'config.json');
@@ -133,7 +104,7 @@ async function oneRun(master: Master): Promise<Run> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
-    const waitLog = logReader(child);
+    const waitLog = logReader(child).wait;
     const dns = await waitLog((r) => r.msg === 'DNS listening');
     const http = await waitLog((r) => r.msg === 'HTTP listening');
     const query = buildQuery(master.probe.name, { id: 1 });

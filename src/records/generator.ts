@@ -139,7 +139,7 @@ function addSrvText(store: RecordStore, name: number, target: number, port: stri
 }
 
 /** Task and port names repeat across tasks: sanitise each distinct one once per refresh. */
-function cachedLabel(label: LabelFn): LabelFn {
+export function cachedLabel(label: LabelFn): LabelFn {
   const cache = new Map<string, string>();
   return (s) => {
     let out = cache.get(s);

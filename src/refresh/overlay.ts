@@ -22,7 +22,7 @@
  * names the overlay hides in the base (see table/live.ts).
  */
 import type { Change } from '../mesos/stream/model.js';
-import { generate, type GenerateInput } from '../records/generator.js';
+import { cachedLabel, generate, type GenerateInput } from '../records/generator.js';
 import { slaveIdTail, taskHash } from '../records/hash.js';
 import { labelFor, type LabelFn } from '../records/labels.js';
 import { RELATIVE } from '../records/names.js';
@@ -348,19 +348,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [value]);
   else list.push(value);
-}
-
-/** Labels repeat across tasks: each distinct text is sanitised once. */
-function cachedLabel(label: LabelFn): LabelFn {
-  const cache = new Map<string, string>();
-  return (s) => {
-    let out = cache.get(s);
-    if (out === undefined) {
-      out = label(s);
-      cache.set(s, out);
-    }
-    return out;
-  };
 }
 
 /**
