@@ -1,4 +1,4 @@
-import type { HttpNames } from './table/http-names.js';
+import type { HttpNames, HttpNamesView } from './table/http-names.js';
 import type { LiveTable } from './table/live.js';
 
 /** Everything one successful refresh produced; replaced as a whole, never mutated. */
@@ -6,7 +6,7 @@ export interface Snapshot {
   /** the base table, and the overlay since it when the event stream changed tasks */
   table: LiveTable;
   /** what `/v1/hosts` and `/v1/services` answer that the table cannot, with the overlay's changes */
-  httpNames: HttpNames;
+  httpNames: HttpNamesView;
   /** the base table's HTTP-only names, which the next overlay's patch applies to */
   baseHttpNames: HttpNames;
   serial: number;

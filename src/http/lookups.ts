@@ -5,14 +5,14 @@
  * cannot go on the wire, `SOAMname` outside the domain), else from the table.
  */
 import { goToLower } from '../records/lower-case.js';
-import { httpHosts, httpServices, type HostAddresses, type HttpNames } from '../table/http-names.js';
+import { httpHosts, httpServices, type HostAddresses, type HttpNamesView } from '../table/http-names.js';
 import type { LookupResult } from '../table/table.js';
 import { goJsonIndent } from '../json/go-json.js';
 
 /** What the lookups read: a snapshot's table and its HTTP-only names. */
 export interface LookupSource {
   table: { lookup(name: string): LookupResult | null };
-  httpNames: HttpNames;
+  httpNames: HttpNamesView;
 }
 
 export const HOSTS_PLACEHOLDER = goJsonIndent([{ host: '', ip: '' }]);

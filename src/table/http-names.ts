@@ -91,21 +91,63 @@ export interface HttpNamesPatch {
   replaced: string[];
 }
 
+/** Answers by key, as HTTP lookups read them: a `Map`, or a base read through a patch. */
+export interface NameAnswers {
+  get(key: string): string | undefined;
+  entries(): IterableIterator<[string, string]>;
+  readonly size: number;
+}
+
+/** The HTTP-only names a snapshot serves: a base's, or a base's with an overlay's patch. */
+export interface HttpNamesView {
+  hosts: NameAnswers;
+  services: NameAnswers;
+  size: number;
+  leftOut: number;
+}
+
+/**
+ * A base's answers read through a patch, without copying the base: the main
+ * thread swaps in an overlay up to 20 times a second, and copying a base of
+ * thousands of names each time held up DNS answers for milliseconds.
+ */
+class PatchedAnswers implements NameAnswers {
+  constructor(
+    private readonly base: ReadonlyMap<string, string>,
+    private readonly replaced: ReadonlySet<string>,
+    private readonly patch: ReadonlyMap<string, string>,
+  ) {}
+
+  get(key: string): string | undefined {
+    return this.patch.get(key) ?? (this.replaced.has(key) ? undefined : this.base.get(key));
+  }
+
+  *entries(): IterableIterator<[string, string]> {
+    yield* this.patch.entries();
+    for (const entry of this.base.entries()) {
+      if (!this.replaced.has(entry[0]) && !this.patch.has(entry[0])) yield entry;
+    }
+  }
+
+  /** An upper bound: base entries replaced still count. */
+  get size(): number {
+    return this.base.size + this.patch.size;
+  }
+}
+
 /**
  * The HTTP-only names of a base with a patch. `size` and `leftOut` add the
  * patch's to the base's: an entry replaced still counts, so `size` may exceed
  * the names kept, never fall short of them.
  */
-export function patchHttpNames(base: HttpNames, patch: HttpNamesPatch): HttpNames {
-  const hosts = new Map(base.hosts);
-  const services = new Map(base.services);
-  for (const name of patch.replaced) {
-    hosts.delete(name);
-    services.delete(name);
-  }
-  for (const [name, answer] of patch.names.hosts) hosts.set(name, answer);
-  for (const [name, answer] of patch.names.services) services.set(name, answer);
-  return { hosts, services, size: base.size + patch.names.size, leftOut: base.leftOut + patch.names.leftOut };
+export function patchHttpNames(base: HttpNames, patch: HttpNamesPatch): HttpNamesView {
+  const replaced = new Set(patch.replaced);
+  return {
+    hosts: new PatchedAnswers(base.hosts, replaced, patch.names.hosts),
+    services: new PatchedAnswers(base.services, replaced, patch.names.services),
+    size: base.size + patch.names.size,
+    leftOut: base.leftOut + patch.names.leftOut,
+  };
 }
 
 /** The keys (as `httpOnlyNames` keeps them) of the names with records in `store`. */
@@ -120,7 +162,7 @@ export function namesWithValues(store: RecordStore): string[] {
 }
 
 /** The `/v1/hosts` answer kept for `key`, if any. */
-export function httpHosts(names: HttpNames, key: string): HostAddresses | undefined {
+export function httpHosts(names: HttpNamesView, key: string): HostAddresses | undefined {
   const kept = names.hosts.get(key);
   if (kept === undefined) return undefined;
   const [a, aaaa] = JSON.parse(kept) as [string[], string[]];
@@ -128,7 +170,7 @@ export function httpHosts(names: HttpNames, key: string): HostAddresses | undefi
 }
 
 /** The `/v1/services` answer kept for `key`, if any. */
-export function httpServices(names: HttpNames, key: string): ServiceAddress[] | undefined {
+export function httpServices(names: HttpNamesView, key: string): ServiceAddress[] | undefined {
   const kept = names.services.get(key);
   if (kept === undefined) return undefined;
   return (JSON.parse(kept) as Array<[string, string, string]>).map(([host, ip, port]) => ({ host, ip, port }));

@@ -94,7 +94,7 @@ describe('names only HTTP answers', () => {
   });
 
   it('keeps only the names the table cannot answer, within the bound', () => {
-    for (const n of [...source.httpNames.hosts.keys(), ...source.httpNames.services.keys()]) {
+    for (const [n] of [...source.httpNames.hosts.entries(), ...source.httpNames.services.entries()]) {
       expect(legal(n), n).toBe(false);
     }
     const bounded = RecordTable.buildWithHttpNames(generated(name), tableMetaFor(fixtureConfig(name), 1), 20);

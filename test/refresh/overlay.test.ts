@@ -9,7 +9,13 @@ import { labelFor } from '../../src/records/labels.js';
 import { TYPE_A, TYPE_AAAA, TYPE_SRV } from '../../src/records/store.js';
 import { validateState, type MesosState, type Task } from '../../src/state/state.js';
 import { buildTableBuffer } from '../../src/table/build.js';
-import { httpOnlyNames, patchHttpNames, type HttpNames } from '../../src/table/http-names.js';
+import {
+  httpOnlyNames,
+  patchHttpNames,
+  type HttpNames,
+  type HttpNamesView,
+  type NameAnswers,
+} from '../../src/table/http-names.js';
 import { hostsBody } from '../../src/http/lookups.js';
 import { wireToName } from '../../src/table/encode.js';
 import { E, ENTRY_SLOTS } from '../../src/table/layout.js';
@@ -131,7 +137,7 @@ interface Setup {
   builder: OverlayBuilder;
   baseHttpNames: HttpNames;
   /** the base's HTTP-only names patched by the last overlay `liveAfter` made */
-  httpNames: HttpNames;
+  httpNames: HttpNamesView;
 }
 
 function setUp(state: MesosState, input: GenerateInput): Setup {
@@ -157,7 +163,7 @@ function liveAfter(s: Setup, state: MesosState, changes: Change[], serial: numbe
 function expectSameHttpNames(s: Setup, state: MesosState): void {
   const store = generate(state, s.input).store;
   const full = httpOnlyNames(store, buildTableBuffer(store, metaFor(s.input, 1)).plan);
-  const sorted = (m: Map<string, string>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = (m: NameAnswers) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   expect(sorted(s.httpNames.hosts)).toEqual(sorted(full.hosts));
   expect(sorted(s.httpNames.services)).toEqual(sorted(full.services));
 }
