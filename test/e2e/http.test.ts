@@ -136,9 +136,9 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
     }
   });
 
-  it.runIf(name === 'docker-mesos-120')(
-    'answers over HTTP a name DNS does not have, and SOAMname outside the domain',
-    async () => {
+  // Only this fixture has such names: the test is defined for it alone rather than skipped for the others.
+  if (name === 'docker-mesos-120')
+    it('answers over HTTP a name DNS does not have, and SOAMname outside the domain', async () => {
       const spaced = 'disc name.ipv6-framework.cluster.example.';
       expect(goldenSet.a.get(spaced)).toEqual(['10.0.0.8']);
       expect(await (await fetch(`${base}/v1/hosts/disc%20name.ipv6-framework.cluster.example`)).json()).toEqual([
@@ -153,8 +153,7 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
         { host: 'ns1.mesos.', ip: '127.0.0.1' },
       ]);
       expect((await dig(server.udpPort, ['ns1.mesos.', 'A'])).status).toBe('REFUSED');
-    },
-  );
+    });
 
   it('answers the error routes like the Go program', async () => {
     expect((await fetch(`${base}/v1/nothing`)).status).toBe(404);
