@@ -61,6 +61,8 @@ export interface StreamReport {
   lastEventAt: number;
   /** table builds from the stream: a new subscription's snapshot, or a batch of events */
   builds: { snapshot: number; changes: number };
+  /** full polls checked against the stream's model: those that found it current, and those that repaired it */
+  resyncs: { agreed: number; repaired: number };
 }
 
 /**

@@ -265,6 +265,19 @@ function streamMetrics(registry: Registry, serving: ServingState, now: () => num
       this.inc({ kind: 'changes' }, builds.changes);
     },
   });
+  new Counter({
+    name: 'mesos_dns_stream_resyncs_total',
+    help: 'Full polls while subscribed, checked against the event stream: the stream had missed nothing (agreed), or the poll repaired what it had missed (repaired)',
+    labelNames: ['outcome'],
+    registers,
+    collect() {
+      this.reset();
+      const resyncs = serving.stream?.resyncs;
+      if (resyncs === undefined) return;
+      this.inc({ outcome: 'agreed' }, resyncs.agreed);
+      this.inc({ outcome: 'repaired' }, resyncs.repaired);
+    },
+  });
   plainGauge(registry, 'mesos_dns_stream_subscribed', '1 while the event stream is subscribed (0: polls only)', () =>
     serving.stream?.state === 'subscribed' ? 1 : 0,
   );

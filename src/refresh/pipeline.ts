@@ -47,7 +47,7 @@ export type PipelineResult =
       /** an overlay over the last table this pipeline produced (see overlay.ts) */
       kind: 'overlay';
       seq: number;
-      source: 'stream';
+      source: BuildSource;
       overlayBuffer: ArrayBuffer;
       hiddenBuffer: ArrayBuffer;
       /** how the HTTP-only names of the base differ with the overlay */
@@ -79,6 +79,17 @@ export type PipelineResult =
 
 /** Where a build's state came from: a poll of `GET /master/state`, or the event stream's model. */
 export type BuildSource = 'poll' | 'stream';
+
+/**
+ * What a poll while the event stream is live does with the state it fetched
+ * (`StreamSource.resync`): repairs the stream's model from it and returns what
+ * that changed, with the model's state to build from; or null when the poll
+ * cannot be compared with the model, and is built from as any poll.
+ */
+export type Reconcile = (
+  polled: MesosState,
+  master: string,
+) => { changes: readonly Change[]; state: () => MesosState } | null;
 
 /** What a build starts from besides the state. */
 type BuildInput =
@@ -222,10 +233,21 @@ export class RefreshPipeline {
     this.masters = [...masters];
   }
 
-  /** A poll: fetch `GET /master/state` and build from it (the periodic full resync while streaming). */
+  /** A poll: fetch `GET /master/state` and build from it. */
   run(masters: string[]): Promise<PipelineResult> {
     this.masters = [...masters];
-    return this.exclusive((seq) => this.poll(masters, seq));
+    return this.exclusive((seq) => this.poll(masters, seq, null));
+  }
+
+  /**
+   * The periodic full poll while the event stream is live: the fetched state
+   * goes to `reconcile`, and only what it repaired is built (an overlay, as for
+   * events), or nothing when the stream missed nothing. Built from as any poll
+   * when `reconcile` declines.
+   */
+  resync(masters: string[], reconcile: Reconcile): Promise<PipelineResult> {
+    this.masters = [...masters];
+    return this.exclusive((seq) => this.poll(masters, seq, reconcile));
   }
 
   /**
@@ -278,7 +300,7 @@ export class RefreshPipeline {
     return run;
   }
 
-  private async poll(masters: string[], seq: number): Promise<PipelineResult> {
+  private async poll(masters: string[], seq: number, reconcile: Reconcile | null): Promise<PipelineResult> {
     const c = this.config;
     const t0 = performance.now();
     const mastersKey = masters.join(',');
@@ -301,6 +323,16 @@ export class RefreshPipeline {
     // The parsed document is no longer needed: let GC reclaim it before generation (peak memory).
     fetched.body = null;
     for (const w of warnings) this.log.warn({ master: fetched.master, ...w }, 'skipped a bad state item');
+    const repaired = reconcile?.(validated.state, fetched.master) ?? null;
+    if (repaired !== null) {
+      const fetchMs = t1 - t0;
+      const r = await this.changed(seq, repaired.state(), repaired.changes);
+      // The refresh asked for was a poll, whatever the repair built from: it is reported as one.
+      const timings = { ...r.timings, fetchMs, totalMs: r.timings.totalMs + fetchMs };
+      return r.kind === 'overlay'
+        ? { ...r, source: 'poll', timings }
+        : { ...r, source: 'poll', timings, stateBytes: fetched.bytes };
+    }
     return this.build(seq, validated.state, {
       kind: 'poll',
       master: fetched.master,
@@ -317,9 +349,14 @@ export class RefreshPipeline {
     const c = this.config;
     const t0 = performance.now();
     const base = this.overlays;
+    const leaderMoved = state.leader !== this.leader;
+    if (!leaderMoved && changes.every((x) => x.tasks.length + x.agents.length + x.frameworks.length === 0)) {
+      const ms = performance.now() - t0;
+      return this.unchanged(seq, 'stream', 'same records', 0, { fetchMs: 0, generateMs: 0, buildMs: 0, totalMs: ms });
+    }
     const whole =
       base === null ||
-      state.leader !== this.leader ||
+      leaderMoved ||
       base.builder.due(base.counts.tasks) ||
       hostsToResolve(state).some((h) => !this.resolved.has(h));
     if (whole) {
@@ -330,10 +367,6 @@ export class RefreshPipeline {
         skippedItems: 0,
         started: t0,
       });
-    }
-    if (changes.every((x) => x.tasks.length + x.agents.length + x.frameworks.length === 0)) {
-      const ms = performance.now() - t0;
-      return this.unchanged(seq, 'stream', 'same records', 0, { fetchMs: 0, generateMs: 0, buildMs: 0, totalMs: ms });
     }
     const serial = Math.max(Math.floor(Date.now() / 1000), (this.previous?.serial ?? 0) + 1) >>> 0;
     const overlay = base.builder.build(state, changes, tableMetaFor(c, serial));

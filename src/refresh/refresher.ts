@@ -220,7 +220,7 @@ export class Refresher {
       log.error({ err: reply.error, masters }, 'refresh failed; keeping the current table');
       return;
     }
-    this.apply(reply.result, durationMs);
+    this.applyOrKeep(reply.result, durationMs);
   }
 
   /** A table the worker built from the event stream. */
@@ -231,12 +231,17 @@ export class Refresher {
       log.error({ err: msg.error }, 'build from the event stream failed; keeping the current table');
       return;
     }
+    this.applyOrKeep(msg.result, msg.result.timings.totalMs);
+  }
+
+  /** `apply`, except that an overlay over a table not served (never expected) leaves the current table. */
+  private applyOrKeep(r: PipelineResult, durationMs: number): void {
     try {
-      this.apply(msg.result, msg.result.timings.totalMs);
+      this.apply(r, durationMs);
     } catch (err) {
-      // An overlay over a table not served (never expected): the current table stays.
-      serving.recordOutcome({ at: Date.now(), ok: false, stream: true, error: refreshFailure(err), durationMs: 0 });
-      log.error({ err }, 'build from the event stream failed; keeping the current table');
+      const stream = r.source === 'stream';
+      this.opts.serving.recordOutcome({ at: Date.now(), ok: false, stream, error: refreshFailure(err), durationMs });
+      this.opts.log.error({ err, source: r.source }, 'a build could not be swapped in; keeping the current table');
     }
   }
 

@@ -9,10 +9,11 @@ import type { Logger } from 'pino';
 import { componentLogger } from '../log.js';
 import type { FetchOptions } from '../mesos/fetch/options.js';
 import type { Change, ClusterModel } from '../mesos/stream/model.js';
+import { Touched } from '../mesos/stream/reconcile.js';
 import { StreamSubscriber, type StreamStatus } from '../mesos/stream/subscriber.js';
 import type { StreamReport } from '../serving.js';
 import { Batcher } from './batch.js';
-import type { PipelineResult, RefreshPipeline } from './pipeline.js';
+import type { PipelineResult, Reconcile, RefreshPipeline } from './pipeline.js';
 
 /** Events arriving within this long of the first become one build. */
 export const COALESCE_MS = 10;
@@ -36,14 +37,19 @@ export class StreamSource {
   private model: ClusterModel | null = null;
   private status: StreamStatus = { state: 'connecting', failures: 0 };
   private readonly builds = { snapshot: 0, changes: 0 };
+  private readonly resyncs = { agreed: 0, repaired: 0 };
   private readonly batcher: Batcher<Change>;
   private readonly reportTimer: NodeJS.Timeout;
   /** the counters that change most, as last reported */
   private reported = { events: -1, lastEventAt: -1, builds: -1 };
   private masters: string[] = [];
   private closing: Promise<void> | null = null;
+  private readonly log: Logger;
+  /** one per poll under way (`resync`): what events changed since it began */
+  private readonly touched = new Set<Touched>();
 
   constructor(private readonly opts: StreamSourceOptions) {
+    this.log = componentLogger(opts.log, 'stream');
     this.batcher = new Batcher(COALESCE_MS, (changes) => this.applyBatch(changes));
     this.reportTimer = setInterval(() => this.reportIfChanged(), REPORT_EVERY_MS);
     this.reportTimer.unref();
@@ -79,7 +85,7 @@ export class StreamSource {
   private subscribe(): void {
     const sub: StreamSubscriber = new StreamSubscriber(this.masters, {
       fetch: this.opts.fetchOptions,
-      log: componentLogger(this.opts.log, 'stream'),
+      log: this.log,
       ...(this.opts.backoff !== undefined && { backoff: this.opts.backoff }),
       callbacks: {
         // A replaced subscriber may still call back while it closes: only the current one counts.
@@ -87,7 +93,9 @@ export class StreamSource {
           if (this.subscriber === sub) this.snapshot(model, master);
         },
         onChange: (change) => {
-          if (this.subscriber === sub) this.batcher.add(change);
+          if (this.subscriber !== sub) return;
+          for (const t of this.touched) t.add(change);
+          this.batcher.add(change);
         },
         onState: (status) => {
           if (this.subscriber !== sub) return;
@@ -98,6 +106,42 @@ export class StreamSource {
     });
     this.subscriber = sub;
     sub.start();
+  }
+
+  /**
+   * The periodic full poll, while subscribed: the polled state repairs the
+   * model (`ClusterModel.repair`) instead of replacing the table, so a poll
+   * costs one comparison and the build of what the stream had missed, usually
+   * nothing; and what it repairs stays repaired, since later events apply to
+   * the repaired model. Null when there is no live subscription to check: the
+   * caller polls as without a stream.
+   */
+  resync(masters: string[]): Promise<PipelineResult> | null {
+    const model = this.model;
+    const master = this.status.master;
+    if (model === null || this.status.state !== 'subscribed' || master === undefined || this.closing !== null) {
+      return null;
+    }
+    const touched = new Touched();
+    this.touched.add(touched);
+    const reconcile: Reconcile = (polled, polledFrom) => {
+      // A new subscription since, or a poll of another master: the poll says nothing about this model.
+      if (this.model !== model || this.status.master !== master || polledFrom !== master) return null;
+      const change = model.repair(polled, touched);
+      if (change === null) return null;
+      if (change.tasks.length + change.agents.length + change.frameworks.length === 0) {
+        this.resyncs.agreed++;
+      } else {
+        this.resyncs.repaired++;
+        this.log.warn(
+          { master, tasks: change.tasks.length, agents: change.agents.length, frameworks: change.frameworks.length },
+          'the full poll found changes the event stream had not reported; repaired',
+        );
+      }
+      this.report();
+      return { changes: [change], state: () => model.state() };
+    };
+    return this.opts.pipeline.resync(masters, reconcile).finally(() => this.touched.delete(touched));
   }
 
   private snapshot(model: ClusterModel, master: string): void {
@@ -151,6 +195,7 @@ export class StreamSource {
       eventsByType: { ...c?.eventsByType },
       lastEventAt: c?.lastEventAt ?? 0,
       builds: { ...this.builds },
+      resyncs: { ...this.resyncs },
     });
   }
 }

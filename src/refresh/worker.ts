@@ -12,7 +12,8 @@ import type { ViewName } from '../records/views.js';
  * build all happen here, so the main thread keeps answering queries while a
  * 50,000-task state is processed. Polls as the main thread asks; with
  * `stateSource` "stream", also builds from the event stream and pushes those
- * tables unasked. The pipeline runs one build at a time, in order. Between
+ * tables unasked; its polls then check the stream's records instead of
+ * replacing them (`StreamSource.resync`). The pipeline runs one build at a time, in order. Between
  * the steps of a build it also renders the HTTP views, one chunk per request
  * from the main thread, so a large body never delays a build by more than a
  * chunk and is never held whole.
@@ -153,8 +154,7 @@ port.on('message', (msg: ToWorker) => {
       return;
     case 'refresh':
       followStream(msg.masters);
-      pipeline
-        .run(msg.masters)
+      (stream?.resync(msg.masters) ?? pipeline.run(msg.masters))
         .then(
           (result) => post(result, { type: 'result', id: msg.id, ok: true, result }),
           (err: unknown) => {

@@ -9,6 +9,11 @@ export interface MesosState {
 }
 
 export interface Framework {
+  /**
+   * The framework's id, when the state gives one as a string. No record uses it (nor does the Go program):
+   * it matches a polled framework to the event stream's (`mesos/stream/reconcile.ts`).
+   */
+  id?: string;
   name: string;
   /** null when the `pid` key is absent or unusable (then `hostname` is the host) */
   pid: UPID | null;
@@ -301,7 +306,9 @@ export function validateState(doc: unknown, master?: string): { state: MesosStat
           warnings.push({ item: 'task', index: ti, id: idOf(t), reason: e.message });
         }
       });
-      frameworks.push({ name: str(o, 'name', 'framework'), pid, hostname: str(o, 'hostname', 'framework'), tasks });
+      const name = str(o, 'name', 'framework');
+      const id = idOf(o);
+      frameworks.push({ ...(id !== undefined && { id }), name, pid, hostname: str(o, 'hostname', 'framework'), tasks });
     } catch (e) {
       if (!(e instanceof BadItem)) throw e;
       warnings.push({ item: 'framework', index, id: idOf(v), reason: e.message });

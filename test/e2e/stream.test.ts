@@ -14,6 +14,8 @@ afterEach(async () => {
 /** upstream-fake's marathon framework and one of its agents */
 const MARATHON = '20140703-014514-3041283216-5050-5348-0000';
 const AGENT = '20140916-194712-631065744-5050-4798-2';
+/** a running marathon task named nginx, at 10.3.0.3 */
+const NGINX = 'nginx.1bc32344-3dda-11e4-a088-c20493233aa5';
 
 async function streamMaster(opts: StreamMasterOptions = {}): Promise<StreamMaster> {
   const m = await StreamMaster.start(opts);
@@ -163,6 +165,31 @@ describe('refreshes driven by the event stream', () => {
     const polled = await startMesosDns(testConfig({ masters: [m.address], stateSource: 'poll' }));
     cleanup.push(() => polled.stop());
     expect(await axfrRecords(s)).toEqual(await axfrRecords(polled));
+  });
+
+  it('repairs from the full poll what no event reported, keeps it through later events, and builds nothing else', async () => {
+    const m = await streamMaster();
+    const s = await mesosDns(m, { refreshSeconds: 1 });
+    await subscribed(s);
+    expect(await addresses(s, 'nginx')).toEqual(['10.3.0.3']);
+    // The master renames a task under the same id: the stream carries no event for that.
+    m.cluster.task(MARATHON, NGINX).name = 'renamed';
+    await waitFor('renamed in DNS', () => addresses(s, 'renamed'), { until: (a) => a.includes('10.3.0.3') });
+    expect(await addresses(s, 'nginx')).toEqual([]);
+
+    for (const event of startTask(m.cluster, 'later', '10.77.0.9')) m.push(event);
+    await waitFor('later in DNS', () => addresses(s, 'later'), { until: (a) => a.includes('10.77.0.9') });
+    expect(await addresses(s, 'renamed')).toEqual(['10.3.0.3']);
+
+    // Polls that find the stream current swap nothing in; the one repair was an overlay, not a new table.
+    const { value: metrics } = await waitFor(
+      'the checks in /metrics',
+      async () => (await fetch(`http://127.0.0.1:${s.httpPort}/metrics`)).text(),
+      { until: (text) => /^mesos_dns_stream_resyncs_total\{outcome="agreed"\} [1-9]/m.test(text) },
+    );
+    expect(metrics).toMatch(/^mesos_dns_stream_resyncs_total\{outcome="repaired"\} 1$/m);
+    const tables = s.logs.filter((r) => r.msg === 'refresh done' && r.source === 'poll' && r.unchanged === undefined);
+    expect(tables.map((r) => r.overlayNames === undefined)).toEqual([true, false]);
   });
 
   it('resubscribes when the stream goes silent for three heartbeats', async () => {

@@ -108,6 +108,7 @@ describe('readiness with the event stream', () => {
     eventsByType: {},
     lastEventAt,
     builds: { snapshot: 1, changes: 0 },
+    resyncs: { agreed: 0, repaired: 0 },
   });
   const failedPoll = (s: ServingState, at: number) =>
     s.recordOutcome({ at, ok: false, error: { code: 'MESOS_DNS_MASTER_UNREACHABLE', message: 'down' }, durationMs: 1 });

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { hasCode } from '../../src/errors.js';
 import { closeFetchAgents, fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
+import type { Change } from '../../src/mesos/stream/model.js';
 import { RefreshPipeline } from '../../src/refresh/pipeline.js';
 import { validateState } from '../../src/state/state.js';
 import { fixtureConfig, fixtureState, stateWithLeader } from '../helpers/fixtures.js';
@@ -144,6 +145,8 @@ describe('RefreshPipeline', () => {
 
 describe('RefreshPipeline with the event stream', () => {
   const stateOf = (doc: Record<string, unknown>) => validateState(doc, 'test').state;
+  const AGENT_ADDED: Change = { type: 'AGENT_ADDED', tasks: [], agents: ['agent-S2'], frameworks: [] };
+  const HEARTBEAT: Change = { type: 'HEARTBEAT', tasks: [], agents: [], frameworks: [] };
 
   it('runs builds one at a time in the order asked, numbered so: a stream build reads its model after the poll before it', async () => {
     const m = await master();
@@ -157,7 +160,7 @@ describe('RefreshPipeline with the event stream', () => {
     const stream = p.applyChanges(() => {
       order.push('stream model read');
       return stateOf(ipOnlyState(m.upid, {}, 3));
-    }, []);
+    }, [AGENT_ADDED]);
     const [polled, streamed] = await Promise.all([poll, stream]);
     expect(order).toEqual(['poll built', 'stream model read']);
     expect(streamed.seq).toBe(polled.seq + 1);
@@ -176,6 +179,15 @@ describe('RefreshPipeline with the event stream', () => {
     const resync = await p.run([m.address]);
     expect(resync).toMatchObject({ kind: 'table', source: 'poll' });
     expect(resync.serial).toBeGreaterThan(first.serial);
+  });
+
+  it('builds nothing for a batch that changed nothing (heartbeats), even over a polled table', async () => {
+    const m = await master();
+    m.serve(ipOnlyState(m.upid));
+    const p = pipeline();
+    const polled = await p.run([m.address]);
+    const beat = await p.applyChanges(() => stateOf(ipOnlyState(m.upid)), [HEARTBEAT, HEARTBEAT]);
+    expect(beat).toMatchObject({ kind: 'unchanged', source: 'stream', serial: polled.serial });
   });
 
   it('a failed build does not stop the ones after it', async () => {

@@ -12,6 +12,8 @@ import { waitFor } from '../helpers/wait.js';
 /** upstream-fake's marathon framework and one of its agents */
 const MARATHON = '20140703-014514-3041283216-5050-5348-0000';
 const AGENT = '20140916-194712-631065744-5050-4798-2';
+/** a running marathon task named nginx, without DiscoveryInfo (its name is its task name) */
+const NGINX = 'nginx.1bc32344-3dda-11e4-a088-c20493233aa5';
 
 const open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -26,8 +28,9 @@ async function source(m: StreamMaster) {
   const fetchOptions = fetchOptionsFromConfig(config);
   const pushed: PipelineResult[] = [];
   const reports: StreamReport[] = [];
+  const pipeline = new RefreshPipeline(config, fetchOptions, memoryLogger().log);
   const src = new StreamSource({
-    pipeline: new RefreshPipeline(config, fetchOptions, memoryLogger().log),
+    pipeline,
     fetchOptions,
     log: memoryLogger().log,
     push: (outcome) => {
@@ -39,7 +42,7 @@ async function source(m: StreamMaster) {
   open.push(src);
   src.setMasters([m.address]);
   await waitFor('the snapshot build', () => pushed.length, { until: (n) => n === 1 });
-  return { src, pushed, reports };
+  return { src, pushed, reports, pipeline };
 }
 
 describe('StreamSource', () => {
@@ -67,5 +70,45 @@ describe('StreamSource', () => {
       timeoutMs: 5000,
     });
     expect(reports.at(-1)).toMatchObject({ state: 'subscribed', master: m.address, subscriptions: 1 });
+  });
+
+  it('checks a full poll against the stream: no build when nothing was missed; a repair that lasts when something was', async () => {
+    const m = await StreamMaster.start();
+    open.push(m);
+    const { src, pushed, reports, pipeline } = await source(m);
+    const aRecords = (name: string) => pipeline.viewGeneration()!.store.toRecordSet().a.get(name);
+
+    expect(aRecords('nginx.marathon.mesos.')).toBeDefined();
+    const agreed = await src.resync([m.address])!;
+    expect(agreed).toMatchObject({ kind: 'unchanged', source: 'poll', reason: 'same records' });
+    await waitFor('the check reported', () => reports.at(-1)?.resyncs, { until: (r) => r?.agreed === 1 });
+
+    // A change no event reports: the task keeps its id under a new name.
+    m.cluster.task(MARATHON, NGINX).name = 'renamed';
+    const repaired = await src.resync([m.address])!;
+    expect(repaired).toMatchObject({ kind: 'overlay', source: 'poll', overlayNames: expect.any(Number) });
+    expect(aRecords('renamed.marathon.mesos.')).toBeDefined();
+    expect(aRecords('nginx.marathon.mesos.')).toBeUndefined();
+    await waitFor('the repair reported', () => reports.at(-1)?.resyncs, { until: (r) => r?.repaired === 1 });
+
+    // The next batch of events builds over the repaired model: the new name stays.
+    const before = pushed.length;
+    m.change((c) => c.addTask(MARATHON, { id: 'later.1', name: 'later', slave_id: AGENT, state: 'TASK_STAGING' }));
+    m.change((c) => c.runTask(MARATHON, 'later.1', ['10.66.1.1']));
+    await waitFor('the events built', () => pushed.length, { until: (n) => n > before });
+    await waitFor('the new task in the views', () => aRecords('later.marathon.mesos.'), {
+      until: (v) => v !== undefined,
+    });
+    expect(aRecords('renamed.marathon.mesos.')).toBeDefined();
+  });
+
+  it('leaves a poll to be built as without a stream when no subscription is live', async () => {
+    const m = await StreamMaster.start();
+    open.push(m);
+    const { src, reports } = await source(m);
+    m.answerSubscribe(503);
+    m.dropStreams();
+    await waitFor('the stream down', () => reports.at(-1)?.state, { until: (s) => s !== 'subscribed' });
+    expect(src.resync([m.address])).toBeNull();
   });
 });

@@ -5,6 +5,7 @@
  * Stream and poll). Pure.
  */
 import type { Framework, MesosState, Slave, Task, TaskStatus } from '../../state/state.js';
+import { sameAgent, sameFramework, sameTask, taskKey, type Touched } from './reconcile.js';
 import type { StreamEvent, StreamEventType, Subscribed, V1Framework } from './v1.js';
 
 export interface TaskRef {
@@ -19,7 +20,8 @@ export interface TaskRef {
  * removed (its names or addresses come from them).
  */
 export interface Change {
-  type: StreamEventType;
+  /** the event's type, or RESYNC for what a poll repaired (`ClusterModel.repair`) */
+  type: StreamEventType | 'RESYNC';
   tasks: TaskRef[];
   agents: string[];
   frameworks: string[];
@@ -141,12 +143,105 @@ export class ClusterModel {
     }
   }
 
+  /**
+   * Makes the model hold what a poll of the same master found, except for the
+   * items events changed since the poll began (`touched`): a framework, agent
+   * or task the model holds differently is replaced by the poll's, one the
+   * poll lacks is removed, one the model lacks is added. What was repaired, or
+   * null when the poll cannot be matched to the model: another leader, or a
+   * framework without an id or with one twice (frameworks are matched by id).
+   */
+  repair(polled: MesosState, touched: Touched): Change | null {
+    if (polled.leader !== this.leader) return null;
+    const polledFrameworks = new Map<string, Framework>();
+    for (const f of polled.frameworks) {
+      if (f.id === undefined || f.id === '' || polledFrameworks.has(f.id)) return null;
+      polledFrameworks.set(f.id, f);
+    }
+    const change: Change = { type: 'RESYNC', tasks: [], agents: [], frameworks: [] };
+    const tasks = new Set<string>();
+    const changedTask = (frameworkId: string, taskId: string): void => {
+      const key = taskKey(frameworkId, taskId);
+      if (tasks.has(key)) return;
+      tasks.add(key);
+      change.tasks.push({ frameworkId, taskId });
+    };
+    const changedAgent = (id: string): void => {
+      change.agents.push(id);
+      for (const ref of this.tasksOnAgent(id)) changedTask(ref.frameworkId, ref.taskId);
+    };
+
+    const polledAgents = new Map(polled.slaves.map((s) => [s.id, s]));
+    for (const [id, agent] of polledAgents) {
+      const held = this.agents.get(id);
+      if (touched.agent(id) || (held !== undefined && sameAgent(held, agent))) continue;
+      this.agents.set(id, agent);
+      changedAgent(id);
+    }
+    for (const id of [...this.agents.keys()]) {
+      if (polledAgents.has(id) || touched.agent(id)) continue;
+      this.agents.delete(id);
+      changedAgent(id);
+    }
+
+    for (const [id, f] of polledFrameworks) {
+      // An event changed this framework after the poll began: the poll is older than the model for all of it.
+      if (touched.framework(id)) continue;
+      const framework: V1Framework = { id, name: f.name, hostname: f.hostname, pid: f.pid };
+      const held = this.frameworks.get(id);
+      if (held === undefined || !sameFramework(held, framework)) {
+        this.frameworks.set(id, framework);
+        change.frameworks.push(id);
+        for (const ref of this.refsOf(id)) changedTask(id, ref.taskId);
+      }
+      const heldTasks = this.tasksOf(id);
+      const listed = new Set<string>();
+      for (const task of f.tasks) {
+        listed.add(task.id);
+        if (touched.task(id, task.id)) continue;
+        const heldTask = heldTasks.get(task.id);
+        if (GONE_STATES.has(task.state)) {
+          if (heldTask !== undefined) {
+            heldTasks.delete(task.id);
+            changedTask(id, task.id);
+          }
+        } else if (heldTask === undefined || !sameTask(heldTask, task)) {
+          heldTasks.set(task.id, task);
+          changedTask(id, task.id);
+        }
+      }
+      for (const taskId of [...heldTasks.keys()]) {
+        if (listed.has(taskId) || touched.task(id, taskId)) continue;
+        heldTasks.delete(taskId);
+        changedTask(id, taskId);
+      }
+    }
+    // Frameworks the poll lacks, and tasks held for a framework neither knows.
+    for (const id of new Set([...this.frameworks.keys(), ...this.tasks.keys()])) {
+      if (polledFrameworks.has(id) || touched.framework(id)) continue;
+      const refs = this.refsOf(id).filter((ref) => !touched.task(id, ref.taskId));
+      if (this.frameworks.delete(id)) change.frameworks.push(id);
+      for (const ref of refs) {
+        this.tasks.get(id)?.delete(ref.taskId);
+        changedTask(id, ref.taskId);
+      }
+      if (this.tasks.get(id)?.size === 0) this.tasks.delete(id);
+    }
+    return change;
+  }
+
   /** The cluster now, as the fields of `GET /master/state` the generator reads. */
   state(): MesosState {
     const frameworks: Framework[] = [];
     for (const f of this.frameworks.values()) {
       const tasks = this.tasks.get(f.id);
-      frameworks.push({ name: f.name, pid: f.pid, hostname: f.hostname, tasks: tasks ? [...tasks.values()] : [] });
+      frameworks.push({
+        id: f.id,
+        name: f.name,
+        pid: f.pid,
+        hostname: f.hostname,
+        tasks: tasks ? [...tasks.values()] : [],
+      });
     }
     return { leader: this.leader, frameworks, slaves: [...this.agents.values()] };
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ClusterModel, type Change } from '../../../src/mesos/stream/model.js';
+import { sameTask, Touched } from '../../../src/mesos/stream/reconcile.js';
 import { fixtureNames, fixtureState } from '../../helpers/fixtures.js';
 import { V0Cluster } from '../../helpers/v0-cluster.js';
 import { asAMasterHoldsIt, taskToV1, type V0State, type V0Task } from '../../helpers/v0-to-v1.js';
@@ -324,5 +325,101 @@ describe.each(fixtureNames())('fixture %s: a series of events ends where a poll 
       applyEvent(model, cluster, step());
       check();
     }
+  });
+});
+
+describe('ClusterModel.repair (the full poll while streaming)', () => {
+  /** What a poll of `cluster` finds, repaired into `model`; `touched` lists events applied since the poll began. */
+  const repair = (model: ClusterModel, cluster: V0Cluster, touched: Change[] = []): Change | null => {
+    const t = new Touched();
+    for (const c of touched) t.add(c);
+    return model.repair(polled(cluster.state), t);
+  };
+  const refs = (c: Change | null) => c?.tasks.map((t) => `${t.frameworkId}/${t.taskId}`).sort();
+
+  it.each(fixtureNames())('finds nothing to repair in a model that followed every change (%s)', (name) => {
+    const cluster = new V0Cluster(asAMasterHoldsIt(fixtureState(name) as V0State));
+    const model = streamed(cluster.state);
+    expect(repair(model, cluster)).toEqual(change({ type: 'RESYNC' }));
+  });
+
+  it('repairs what no event reports: a task renamed, moved or given other ports under the same id', () => {
+    const { model, cluster } = setup();
+    Object.assign(cluster.task('fw-m', 'web.1'), { name: 'www', slave_id: 'S2' });
+    cluster.task('fw-m', 'web.1').resources = { ports: '[32000-32001]' };
+    const c = repair(model, cluster);
+    expect(c).toEqual(change({ type: 'RESYNC', tasks: [{ frameworkId: 'fw-m', taskId: 'web.1' }] }));
+    expectAsPolled(model, cluster);
+    expect(generated(model.state(), CONFIG).records.a['www.marathon.mesos.']).toEqual(['10.1.0.1']);
+    // Later events apply to the repaired task: the repair is not undone.
+    applyEvent(model, cluster, cluster.runTask('fw-m', 'web.1', ['10.1.0.7']));
+    expectAsPolled(model, cluster);
+    expect(generated(model.state(), CONFIG).records.a['www.marathon.mesos.']).toEqual(['10.1.0.7']);
+  });
+
+  it('repairs lost events: a task, agent and framework the model lacks, and ones the master no longer has', () => {
+    const { model, cluster } = setup();
+    // Changes made at the master whose events never arrived.
+    cluster.addAgent({ id: 'S3', pid: 'slave(1)@10.0.0.3:5051', hostname: 'c' });
+    cluster.addFramework({ id: 'fw-n', name: 'new', hostname: 'n.example', pid: 'scheduler(1)@10.0.0.7:1' });
+    cluster.addTask('fw-n', staging('api.1', 'S3'));
+    cluster.runTask('fw-n', 'api.1', ['10.3.0.1']);
+    cluster.killTask('fw-m', 'web.1');
+    cluster.removeFramework('fw-c');
+    cluster.removeAgent('S2');
+    const c = repair(model, cluster);
+    expect(c?.agents.sort()).toEqual(['S2', 'S3']);
+    expect(c?.frameworks.sort()).toEqual(['fw-c', 'fw-n']);
+    expect(refs(c)).toEqual(['fw-m/web.1', 'fw-n/api.1']);
+    expectAsPolled(model, cluster);
+    expect(repair(model, cluster)).toEqual(change({ type: 'RESYNC' }));
+  });
+
+  it('repairs a framework whose pid changed without an event (its framework records come from the pid)', () => {
+    const { model, cluster } = setup();
+    cluster.framework('fw-m').pid = 'scheduler(1)@10.0.0.9:25501';
+    const c = repair(model, cluster);
+    expect(c?.frameworks).toEqual(['fw-m']);
+    expect(refs(c)).toEqual(['fw-m/web.1']);
+    expectAsPolled(model, cluster);
+  });
+
+  it('leaves alone what an event changed after the poll began: the model is newer there', () => {
+    const { model, cluster } = setup();
+    const before = structuredClone(cluster.state);
+    // The poll saw the cluster before these two events, which the model has applied since.
+    const touched = [
+      applyEvent(model, cluster, cluster.addTask('fw-m', staging('new.1'))),
+      applyEvent(model, cluster, cluster.runTask('fw-m', 'web.1', ['10.1.0.9'])),
+    ];
+    const t = new Touched();
+    for (const x of touched) t.add(x);
+    const c = model.repair(polled(before), t);
+    expect(c).toEqual(change({ type: 'RESYNC' }));
+    expectAsPolled(model, cluster);
+  });
+
+  it('declines a poll of another leader, or one whose frameworks it cannot match by id', () => {
+    const { model, cluster } = setup();
+    const other = structuredClone(cluster.state);
+    other.leader = 'master@127.0.0.2:5050';
+    expect(model.repair(polled(other), new Touched())).toBeNull();
+    const noId = structuredClone(cluster.state);
+    delete (noId.frameworks![1] as Record<string, unknown>).id;
+    expect(model.repair(polled(noId), new Touched())).toBeNull();
+    const twice = structuredClone(cluster.state);
+    twice.frameworks![1]!.id = 'fw-m';
+    expect(model.repair(polled(twice), new Touched())).toBeNull();
+    // Declining changes nothing.
+    expectAsPolled(model, cluster);
+  });
+
+  it('counts ports split differently as the same ports (a poll and the stream may write them differently)', () => {
+    const { model, cluster } = setup();
+    cluster.task('fw-m', 'web.1').resources = { ports: '[31000-31000]' };
+    expect(repair(model, cluster)).toEqual(change({ type: 'RESYNC' }));
+    const a = model.task({ frameworkId: 'fw-m', taskId: 'web.1' })!;
+    expect(sameTask(a, { ...a, ports: '[31000-31000, 31001-31001]' })).toBe(false);
+    expect(sameTask({ ...a, ports: '[31000-31001]' }, { ...a, ports: '[31000-31000, 31001-31001]' })).toBe(true);
   });
 });
