@@ -4,7 +4,7 @@ import { LiveTable } from '../table/live.js';
 import { NameMarks } from '../table/name-marks.js';
 import { RecordTable } from '../table/table.js';
 import type { Snapshot } from '../serving.js';
-import type { PipelineResult } from './pipeline.js';
+import type { PipelineResult } from './results.js';
 
 /** What a refresh result serves: the tables DNS reads and the names HTTP reads beside them. */
 export type Served = Pick<Snapshot, 'table' | 'httpNames' | 'baseHttpNames'>;

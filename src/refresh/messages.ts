@@ -4,7 +4,7 @@ import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
 import type { RefreshFailure, StreamReport } from '../serving.js';
 import type { ViewName } from '../records/views.js';
-import type { PipelineResult } from './pipeline.js';
+import type { PipelineResult } from './results.js';
 
 /** What the refresh worker is started with (`workerData`). */
 export interface WorkerInit {

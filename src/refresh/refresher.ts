@@ -5,7 +5,7 @@ import { MesosDnsError } from '../errors.js';
 import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
 import type { ServingState, Snapshot, StreamReport } from '../serving.js';
-import type { PipelineResult } from './pipeline.js';
+import type { PipelineResult } from './results.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
 import { servedOf } from './live-table.js';

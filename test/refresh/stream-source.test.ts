@@ -1,6 +1,6 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closeFetchAgents, fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
-import type { PipelineResult } from '../../src/refresh/pipeline.js';
+import type { PipelineResult } from '../../src/refresh/results.js';
 import { RefreshPipeline } from '../../src/refresh/pipeline.js';
 import { StreamSource } from '../../src/refresh/stream-source.js';
 import type { StreamReport } from '../../src/serving.js';
