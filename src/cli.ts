@@ -12,7 +12,7 @@ import { registerSnapshotHistogram } from './http/metrics.js';
 import { startHttpServer } from './http/server.js';
 import { componentLogger, createLogger, type LogOptions } from './log.js';
 import { createDetector, type MasterDetector } from './mesos/detector.js';
-import { fetchOptionsFromConfig } from './mesos/fetch/fetch.js';
+import { fetchOptionsFromConfig } from './mesos/fetch/options.js';
 import { Refresher } from './refresh/refresher.js';
 import { ServingState } from './serving.js';
 import { VERSION } from './version.js';

@@ -239,6 +239,7 @@ function taskPorts(task: Task, warn: (msg: string) => void): number[] {
     },
     tooMany: (n) => (total = n),
   });
+  if (bad === 0 && total === 0) return ports;
   const id = JSON.stringify(task.id);
   if (bad > 0) {
     const quoted = JSON.stringify(

@@ -1,4 +1,5 @@
 import { StateError } from '../errors.js';
+import { resolveItem } from './state-json.js';
 import { parseUPID, type UPID } from './upid.js';
 
 /** The parts of `GET /master/state` the generator uses (docs/compatibility.md, Fields read), validated. */
@@ -298,7 +299,8 @@ export function validateState(doc: unknown, master?: string): { state: MesosStat
           });
       }
       const tasks: Task[] = [];
-      arr(o, 'tasks', 'framework').forEach((t, ti) => {
+      arr(o, 'tasks', 'framework').forEach((deferred, ti) => {
+        const t = resolveItem(deferred);
         try {
           tasks.push(toTask(t, agentIds));
         } catch (e) {

@@ -29,19 +29,49 @@ export async function readStateBody(body: Readable, headers: BodyHeaders, maxByt
     throw new FetchFailure('MESOS_DNS_FETCH_BAD_ENCODING', `unsupported Content-Encoding "${encoding}"`);
   }
 
-  const chunks: Buffer[] = [];
-  let length = 0;
+  const into = new Collected(inflater === 'identity' ? declared : 0);
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      length += chunk.length;
+      into.add(chunk);
       done();
     },
   });
   const stages: Array<Readable | Transform | Writable> = [body, cap(maxBytes, 'as received')];
   if (inflater !== 'identity') stages.push(inflater, cap(maxBytes, 'once decompressed'));
   await pipeline([...stages, sink]);
-  return Buffer.concat(chunks, length);
+  return into.bytes();
+}
+
+/**
+ * The body's bytes as they arrive. With a Content-Length (uncompressed), each
+ * chunk is copied at once into one buffer of that size: the copy (40 MB at
+ * 50,000 tasks, most of it page faults) happens while the rest is still on
+ * the way rather than after it, and the chunks do not live beside their copy.
+ * A body longer than declared goes on in chunks, as one without a length.
+ */
+class Collected {
+  private whole: Buffer | null;
+  private length = 0;
+  private readonly chunks: Buffer[] = [];
+
+  constructor(declared: number) {
+    this.whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : null;
+  }
+
+  add(chunk: Buffer): void {
+    if (this.whole !== null && this.length + chunk.length <= this.whole.length) {
+      chunk.copy(this.whole, this.length);
+    } else {
+      if (this.whole !== null) this.chunks.push(this.whole.subarray(0, this.length));
+      this.whole = null;
+      this.chunks.push(chunk);
+    }
+    this.length += chunk.length;
+  }
+
+  bytes(): Buffer {
+    return this.whole !== null ? this.whole.subarray(0, this.length) : Buffer.concat(this.chunks, this.length);
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { authorizationFor } from './auth.js';
 import { readStateBody } from './body.js';
 import { ensureRoomToParse } from './heap-room.js';
 import { FetchFailure } from '../../errors.js';
+import { parseStateJson } from '../../state/state-json.js';
 import type { FetchAuth } from './options.js';
 
 /**
@@ -51,26 +52,30 @@ export async function getState(
     await response.body.dump();
     throw new FetchFailure('MESOS_DNS_FETCH_HTTP_STATUS', `HTTP status ${response.statusCode}`);
   }
-  let raw: Buffer | null = await readStateBody(response.body, response.headers, maxBytes);
+  const raw = await readStateBody(response.body, response.headers, maxBytes);
   const bytes = raw.length;
   const digest = createHash('sha1').update(raw).digest('hex');
   // The same bytes as last time make the same records: no need to parse them again.
   if (digest === previousDigest) return { same: true, bytes, digest };
   ensureRoomToParse(raw);
-  const text = raw.toString('utf8');
-  // eslint-disable-next-line no-useless-assignment -- a dropped reference lets GC reclaim the bytes while the text is parsed (peak memory)
-  raw = null;
-  return { ...checkState(text), same: false, bytes, digest };
+  return { ...checkState(raw), same: false, bytes, digest };
 }
 
-/** The checks on a reply body, separate from I/O so they can be tested directly. */
-export function checkState(text: string): { body: Record<string, unknown>; leader: string } {
-  if (text.trim() === '') throw new FetchFailure('MESOS_DNS_FETCH_EMPTY_BODY', 'empty body');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (err) {
-    throw new FetchFailure('MESOS_DNS_FETCH_BAD_JSON', `invalid JSON: ${(err as Error).message}`);
+/**
+ * The checks on a reply body, separate from I/O so they can be tested directly.
+ * The tasks stay bytes until validation reads them (`state/state-json.ts`).
+ */
+export function checkState(raw: Buffer): { body: Record<string, unknown>; leader: string } {
+  let body = parseStateJson(raw);
+  if (body === undefined) {
+    // Not well-formed: the text decides between an empty body and JSON.parse's own error.
+    const text = raw.toString('utf8');
+    if (text.trim() === '') throw new FetchFailure('MESOS_DNS_FETCH_EMPTY_BODY', 'empty body');
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      throw new FetchFailure('MESOS_DNS_FETCH_BAD_JSON', `invalid JSON: ${(err as Error).message}`);
+    }
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new FetchFailure('MESOS_DNS_FETCH_NOT_OBJECT', 'state is not a JSON object');

@@ -32,7 +32,7 @@ describe('sameEndpoint', () => {
 describe('checkState', () => {
   function codeOf(text: string): string | undefined {
     try {
-      checkState(text);
+      checkState(Buffer.from(text));
       return undefined;
     } catch (err) {
       return err instanceof FetchFailure ? err.code : 'not a FetchFailure';
@@ -40,7 +40,7 @@ describe('checkState', () => {
   }
 
   it('accepts an object with a leader, last key wins case-insensitively', () => {
-    const doc = checkState('{"Leader":"master@1.2.3.4:5050","leader":"master@5.6.7.8:5050"}');
+    const doc = checkState(Buffer.from('{"Leader":"master@1.2.3.4:5050","leader":"master@5.6.7.8:5050"}'));
     expect(doc.leader).toBe('master@5.6.7.8:5050');
   });
 

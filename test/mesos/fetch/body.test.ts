@@ -60,6 +60,17 @@ describe('readStateBody', () => {
     expect((await readStateBody(body, { 'content-encoding': encoding }, 1024)).toString()).toBe(TEXT);
   });
 
+  it.each([
+    ['as declared', Buffer.byteLength(TEXT)],
+    ['shorter than declared', Buffer.byteLength(TEXT) + 10],
+    ['longer than declared', Buffer.byteLength(TEXT) - 10],
+    ['with an unusable length', NaN],
+  ])('gives a body with a Content-Length %s whole', async (_name, declared) => {
+    const data = Buffer.from(TEXT);
+    const got = await readStateBody(chunked(data, 5), { 'content-length': String(declared) }, 1024);
+    expect(got.equals(data)).toBe(true);
+  });
+
   it('gives an empty compressed body as empty (it then fails as empty, not as corrupt)', async () => {
     expect(await readStateBody(chunked(Buffer.alloc(0)), { 'content-encoding': 'gzip' }, 1024)).toHaveLength(0);
   });
