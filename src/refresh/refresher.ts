@@ -162,7 +162,7 @@ export class Refresher {
     // Unbounded, the worker's heap may grow as large as the whole process's. Bounded, a refresh that grows too far
     // ends its worker (a failed refresh) while the host still has memory; the one allocation that could overshoot
     // the bound at once and abort the process, the state text and its parse, is checked first (fetch/heap-room.ts).
-    const w = new Worker(this.opts.workerUrl ?? new URL('./worker-entry.js', import.meta.url), {
+    const w = new Worker(this.opts.workerUrl ?? new URL('./worker.js', import.meta.url), {
       workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: heapMiB },
     });
