@@ -307,6 +307,23 @@ export class Refresher {
       'refresh done',
     );
     this.opts.onSwap?.(snapshot);
+    this.release(previous, snapshot);
+  }
+
+  /**
+   * Hands the buffers of the tables no longer served (a replaced base, a replaced overlay) back to the worker. This
+   * thread allocates so little that V8 would free them only once 64 MiB of them had piled up; transferred, they
+   * leave this thread at once and die at the worker's next collection, early in its next build. Every reader of a
+   * table here is synchronous and starts from `serving.current`, so none meets a detached one. Not with DNS worker
+   * processes: their IPC may hold a table's message, unserialised, behind a handle being sent.
+   */
+  private release(previous: Snapshot | null, next: Snapshot): void {
+    if (previous === null || this.worker === null || this.opts.config.workers > 1) return;
+    const served = new Set([next.table.base.buffer, next.table.overlay?.buffer, next.table.hidden?.buffer]);
+    const old = [previous.table.base.buffer, previous.table.overlay?.buffer, previous.table.hidden?.buffer].filter(
+      (b): b is ArrayBuffer => b !== undefined && !served.has(b),
+    );
+    if (old.length > 0) this.worker.postMessage({ type: 'release', buffers: old } satisfies ToWorker, old);
   }
 
   /** The stream's state: the source of the data is logged when it changes (stream, or polls only). */

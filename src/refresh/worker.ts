@@ -151,6 +151,8 @@ port.on('message', (msg: ToWorker) => {
     case 'cancel':
       renders.delete(msg.id);
       return;
+    case 'release':
+      return;
     case 'refresh':
       followStream(msg.masters);
       pipeline
