@@ -164,7 +164,7 @@ export class Refresher {
     // Unbounded, the worker's heap may grow as large as the whole process's. Bounded, a refresh that grows too far
     // ends its worker (a failed refresh) while the host still has memory; the one allocation that could overshoot
     // the bound at once and abort the process, the state text and its parse, is checked first (fetch/heap-room.ts).
-    // The young generation is bounded too: V8 grows it to 48 MiB during a build, and what it grew to stays resident
+    // The young generation is bounded too: V8 grows its semi-spaces to 32 MiB during a build, and they stay resident
     // between builds. 3 MiB (1 MiB semi-spaces) costs no measurable build time.
     const w = new Worker(this.opts.workerUrl ?? new URL('./worker.js', import.meta.url), {
       workerData: init,
