@@ -26,7 +26,9 @@ export type ToWorker =
   /** the previous chunk was written: send the next */
   | { type: 'more'; id: number }
   /** the client is gone: drop the render */
-  | { type: 'cancel'; id: number };
+  | { type: 'cancel'; id: number }
+  /** table buffers no longer served, transferred back to be collected here (see `Refresher.release`) */
+  | { type: 'release'; buffers: ArrayBuffer[] };
 
 export type FromWorker =
   | { type: 'result'; id: number; ok: true; result: PipelineResult }

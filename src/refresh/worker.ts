@@ -153,6 +153,8 @@ port.on('message', (msg: ToWorker) => {
     case 'cancel':
       renders.delete(msg.id);
       return;
+    case 'release':
+      return;
     case 'refresh':
       followStream(msg.masters);
       (stream?.resync(msg.masters) ?? pipeline.run(msg.masters))

@@ -27,9 +27,11 @@ function refresher(
   masters: string[],
   refreshHeapMiB: number,
   workerUrl = WORKER,
+  workers = 1,
 ): { r: Refresher; serving: ServingState } {
   const config = fixtureConfig('upstream-fake');
   config.refreshHeapMiB = refreshHeapMiB;
+  config.workers = workers;
   const serving = new ServingState();
   serving.masters = masters;
   const r = new Refresher({
@@ -115,6 +117,36 @@ describe('Refresher', () => {
     expect((end.rss - base.rss) / MiB).toBeLessThan(48);
     expect((end.rss - mid.rss) / MiB).toBeLessThan(16);
   }, 180_000);
+});
+
+describe('Refresher hands replaced tables back to the worker', () => {
+  it('detaches the buffer of a table no longer served, and the views still render', async () => {
+    const m: StandInMaster = await startStandInMaster();
+    open.push(m);
+    const { r, serving } = refresher([m.address], 64);
+    m.serve(changingState(m.upid, 100, 0));
+    await refreshOnce(r);
+    const first = serving.current!.table.base.buffer;
+    m.serve(changingState(m.upid, 100, 1));
+    await refreshOnce(r);
+    expect(first.byteLength).toBe(0);
+    expect(serving.current!.table.base.buffer.byteLength).toBeGreaterThan(0);
+    expect(await readView(r, 'axfr')).toBeGreaterThan(0);
+  });
+
+  it('keeps them with DNS worker processes, whose IPC may still hold one unserialised', async () => {
+    const m: StandInMaster = await startStandInMaster();
+    open.push(m);
+    const { r, serving } = refresher([m.address], 64, WORKER, 2);
+    m.serve(changingState(m.upid, 100, 0));
+    await refreshOnce(r);
+    const first = serving.current!.table.base.buffer;
+    const bytes = first.byteLength;
+    m.serve(changingState(m.upid, 100, 1));
+    await refreshOnce(r);
+    expect(serving.current!.table.base.buffer).not.toBe(first);
+    expect(first.byteLength).toBe(bytes);
+  });
 });
 
 describe('Refresher orders results by build number', () => {
