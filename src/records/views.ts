@@ -112,9 +112,12 @@ function axfrOrder(store: RecordStore): Int32Array {
     ids.push(id);
     keys.push(utf8SortKey(store.nameText(id)));
   }
-  // Names are distinct, and so are their sort keys.
-  const byKey = [...ids.keys()].sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1));
-  order = Int32Array.from(byKey, (i) => ids[i]!);
+  // Names are distinct, and so are their sort keys. A typed array of indexes sorts faster than an array of them.
+  const byKey = new Uint32Array(ids.length);
+  for (let i = 0; i < byKey.length; i++) byKey[i] = i;
+  byKey.sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1));
+  order = new Int32Array(ids.length);
+  for (let i = 0; i < byKey.length; i++) order[i] = ids[byKey[i]!]!;
   orders.set(store, order);
   return order;
 }
