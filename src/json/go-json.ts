@@ -16,7 +16,12 @@ const PLAIN = /^[^\u0000-\u001f"\\<>&\u2028\u2029\ud800-\udfff]*$/;
 
 /** Go's escaping of one string, quotes included. */
 export function goQuote(s: string): string {
-  return PLAIN.test(s) ? '"' + s + '"' : slowQuote(s);
+  return PLAIN.test(s) ? '"' + s + '"' : '"' + slowEscape(s) + '"';
+}
+
+/** Go's escaping of one string, without the quotes. */
+export function goEscape(s: string): string {
+  return PLAIN.test(s) ? s : slowEscape(s);
 }
 
 /** True when no string in `parts` needs escaping, so they can be joined natively. */
@@ -33,8 +38,8 @@ export function goStringArray(values: readonly string[], depth: number): string 
   return '[' + nl + body + goNewline(depth) + ']';
 }
 
-function slowQuote(s: string): string {
-  let out = '"';
+function slowEscape(s: string): string {
+  let out = '';
   let start = 0;
   const n = s.length;
   for (let i = 0; i < n; i++) {
@@ -59,7 +64,7 @@ function slowQuote(s: string): string {
     out += s.slice(start, i) + rep;
     start = i + 1;
   }
-  return out + s.slice(start) + '"';
+  return out + s.slice(start);
 }
 
 /** Go's float64 text: shortest round-trip form, exponent outside [1e-6, 1e21) — the same thresholds as JS, except -0. */

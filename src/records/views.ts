@@ -6,6 +6,8 @@
  */
 import { ByteChunks } from '../json/byte-chunks.js';
 import { goJsonIndent, goNewline, goQuote, sortUtf8, utf8SortKey } from '../json/go-json.js';
+import { formatIPv6 } from '../net/ip.js';
+import { RELATIVE, ROOT } from './names.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore, type StoreType } from './store.js';
 import type { EnumTask, Enumeration } from './types.js';
 
@@ -52,16 +54,31 @@ export function* axfrChunks(store: RecordStore, meta: AxfrMeta): Generator<Uint8
       out.text('{}');
       continue;
     }
-    out.text('{');
+    out.byte(0x7b);
     for (let k = 0; k < ids.length; k++) {
       const id = ids[k]!;
-      out.text(`${k === 0 ? '' : ','}${nl3}${goQuote(store.nameText(id))}: [`);
-      values.length = 0;
-      for (let n = store.firstNode(type, id); n >= 0; n = store.nextNode(type, n)) values.push(store.text(type, n));
-      // Go lists a set's values in random order; sorted, the body is the same on every request and every instance.
-      if (values.length > 1) sortUtf8(values);
-      for (let v = 0; v < values.length; v++) out.text(`${v === 0 ? '' : ','}${nl4}${goQuote(values[v]!)}`);
-      out.text(`${nl3}]`);
+      if (k > 0) out.byte(0x2c);
+      out.ascii(nl3);
+      writeName(out, store, id);
+      out.ascii(': [');
+      out.ascii(nl4);
+      const first = store.firstNode(type, id);
+      if (store.count(type, id) === 1) {
+        writeValue(out, store, type, first);
+      } else {
+        values.length = 0;
+        for (let n = first; n >= 0; n = store.nextNode(type, n)) values.push(store.text(type, n));
+        // Go lists a set's values in random order; sorted, the body is the same on every request and every instance.
+        sortUtf8(values);
+        out.quoted(values[0]!);
+        for (let v = 1; v < values.length; v++) {
+          out.byte(0x2c);
+          out.ascii(nl4);
+          out.quoted(values[v]!);
+        }
+      }
+      out.ascii(nl3);
+      out.byte(0x5d);
       if (out.full) yield out.take();
     }
     out.text(`${nl2}}`);
@@ -95,9 +112,12 @@ function axfrOrder(store: RecordStore): Int32Array {
     ids.push(id);
     keys.push(utf8SortKey(store.nameText(id)));
   }
-  // Names are distinct, and so are their sort keys.
-  const byKey = [...ids.keys()].sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1));
-  order = Int32Array.from(byKey, (i) => ids[i]!);
+  // Names are distinct, and so are their sort keys. A typed array of indexes sorts faster than an array of them.
+  const byKey = new Uint32Array(ids.length);
+  for (let i = 0; i < byKey.length; i++) byKey[i] = i;
+  byKey.sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1));
+  order = new Int32Array(ids.length);
+  for (let i = 0; i < byKey.length; i++) order[i] = ids[byKey[i]!]!;
   orders.set(store, order);
   return order;
 }
@@ -147,25 +167,109 @@ export function* enumerateChunks(store: RecordStore, e: Enumeration): Generator<
 /** One task object at depth 4, after its newline. */
 function writeTask(out: ByteChunks, store: RecordStore, t: EnumTask): void {
   const nl5 = goNewline(5);
-  out.text(`${goNewline(4)}{${nl5}"name": ${goQuote(t.name)},${nl5}"id": ${goQuote(t.id)},${nl5}"records": `);
+  out.ascii(goNewline(4));
+  out.byte(0x7b);
+  out.ascii(nl5);
+  out.ascii('"name": ');
+  out.quoted(t.name);
+  out.byte(0x2c);
+  out.ascii(nl5);
+  out.ascii('"id": ');
+  out.quoted(t.id);
+  out.byte(0x2c);
+  out.ascii(nl5);
+  out.ascii('"records": ');
   if (t.from === t.to) {
-    out.text(`null${goNewline(4)}}`);
+    out.ascii('null');
+    out.ascii(goNewline(4));
+    out.byte(0x7d);
     return;
   }
   const nl6 = goNewline(6);
   const nl7 = goNewline(7);
   const journal = store.journal.items;
-  out.text('[');
+  out.byte(0x5b);
   for (let j = t.from; j < t.to; j++) {
     const ref = journal[j]!;
     const type = (ref >>> 30) as StoreType;
     const node = ref & 0x3fffffff;
-    out.text(
-      `${j === t.from ? '' : ','}${nl6}{${nl7}"name": ${goQuote(store.nameText(store.ownerOf(type, node)))},` +
-        `${nl7}"host": ${goQuote(store.text(type, node))},${nl7}"rtype": "${TYPE_NAMES[type]!}"${nl6}}`,
-    );
+    if (j > t.from) out.byte(0x2c);
+    out.ascii(nl6);
+    out.byte(0x7b);
+    out.ascii(nl7);
+    out.ascii('"name": ');
+    writeName(out, store, store.ownerOf(type, node));
+    out.byte(0x2c);
+    out.ascii(nl7);
+    out.ascii('"host": ');
+    writeValue(out, store, type, node);
+    out.byte(0x2c);
+    out.ascii(nl7);
+    out.ascii(RTYPES[type]!);
+    out.ascii(nl6);
+    out.byte(0x7d);
   }
-  out.text(`${nl5}]${goNewline(4)}}`);
+  out.ascii(nl5);
+  out.byte(0x5d);
+  out.ascii(goNewline(4));
+  out.byte(0x7d);
+}
+
+const RTYPES = TYPE_NAMES.map((t) => `"rtype": "${t}"`);
+
+/**
+ * A name quoted, written from its label and its parent's kept text
+ * (`NameTree.text` would build a new string for every leaf name, at every use).
+ */
+function writeName(out: ByteChunks, store: RecordStore, id: number): void {
+  out.byte(0x22);
+  writeNameText(out, store, id);
+  out.byte(0x22);
+}
+
+/** A name's text escaped, without quotes. Escapes are per code point and a `.` ends a label: parts escape alone. */
+function writeNameText(out: ByteChunks, store: RecordStore, id: number): void {
+  const names = store.names;
+  const parent = names.parent(id);
+  if (parent < 0) {
+    out.escaped(names.text(id));
+    return;
+  }
+  out.escaped(names.label(id));
+  if (parent === ROOT) out.byte(0x2e);
+  else if (parent !== RELATIVE) {
+    out.byte(0x2e);
+    out.escaped(names.text(parent));
+  }
+}
+
+/** A value quoted, as `store.text` would give it, written without building its text. */
+function writeValue(out: ByteChunks, store: RecordStore, type: StoreType, node: number): void {
+  const raw = store.rawOf(type, node);
+  if (raw !== undefined) {
+    out.quoted(raw);
+    return;
+  }
+  out.byte(0x22);
+  if (type === TYPE_A) {
+    const ip = store.aOf(node);
+    out.uint(ip >>> 24);
+    out.byte(0x2e);
+    out.uint((ip >>> 16) & 255);
+    out.byte(0x2e);
+    out.uint((ip >>> 8) & 255);
+    out.byte(0x2e);
+    out.uint(ip & 255);
+  } else if (type === TYPE_AAAA) {
+    out.ascii(formatIPv6(store.aaaaBytes(), node * 16));
+  } else {
+    writeNameText(out, store, store.srvTargetOf(node));
+    out.byte(0x3a);
+    const port = store.srvPortOf(node);
+    if (Number.isInteger(port) && port >= 0 && port < 0x80000000) out.uint(port);
+    else out.ascii(String(port));
+  }
+  out.byte(0x22);
 }
 
 /** A whole body from its chunks (tests, small sets). */

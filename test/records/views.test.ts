@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RecordStore } from '../../src/records/store.js';
+import { goJsonIndent, sortUtf8 } from '../../src/json/go-json.js';
+import { valuesOf } from '../../src/records/record-set.js';
+import { RecordStore, TYPE_A } from '../../src/records/store.js';
 import type { RecordSet, Values } from '../../src/records/types.js';
 import { axfrChunks, enumerateChunks, joinChunks, type AxfrMeta } from '../../src/records/views.js';
 import { fromGoEnumeration, goEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
@@ -58,6 +60,75 @@ describe('renderAxfr', () => {
         '   "AAAAs": {},\n' +
         '   "SRVs": {\n    "_x._tcp.mesos.": [\n     "x.mesos.:80"\n    ]\n   }\n  }\n }',
     );
+  });
+});
+
+/** A store whose names are made from labels under hostile parents, relative and absolute, with odd SRV ports. */
+function hostileStore(): RecordStore {
+  const s = new RecordStore();
+  const parents = ['mesos.', 'x<y.mesos.', '\u{1F600}.\ud800z.mesos.', 'rel.tive', 'é\u2028.mesos.'].map((t) =>
+    s.id(t),
+  );
+  const labels = ['web', 'a&b', '\ud83d', '\ude00end', 'q"\\', 'tab\t', 'ÿ'];
+  const ports = [0, 9, 31000, 65535, 2 ** 31, 1.5, -1];
+  const v6 = new Uint8Array(16);
+  let n = 0;
+  for (const parent of parents) {
+    for (const label of labels) {
+      const id = s.below(parent, label);
+      s.beginTask();
+      s.addA(id, (10 << 24) | n);
+      if (n % 3 === 0) s.addA(id, (9 << 24) | n);
+      v6[15] = n;
+      if (n % 2 === 0) s.addAAAA(id, v6, 0);
+      const srv = s.below(parent, `_${label}._tcp`);
+      s.addSrv(srv, id, ports[n % ports.length]!);
+      s.addSrv(srv, parent, 80);
+      s.endTask();
+      n++;
+    }
+  }
+  return s;
+}
+
+describe('views of names made from labels', () => {
+  const meta = {
+    ttl: 60,
+    serial: 1,
+    refreshSeconds: 60,
+    mname: 'ns1.mesos.',
+    rname: 'root.ns1.mesos.',
+    domain: 'mesos',
+  };
+
+  it('render /v1/axfr as goJsonIndent renders the same maps of text', () => {
+    const store = hostileStore();
+    const rs = store.toRecordSet();
+    const sorted = (m: Map<string, Values>) =>
+      new Map(sortUtf8([...m.keys()]).map((k) => [k, sortUtf8([...valuesOf(m.get(k)!)])]));
+    const doc = {
+      TTL: 60,
+      Serial: 1,
+      RefreshSeconds: 60,
+      Mname: 'ns1.mesos.',
+      Rname: 'root.ns1.mesos.',
+      Domain: 'mesos',
+      Records: { As: sorted(rs.a), AAAAs: sorted(rs.aaaa), SRVs: sorted(rs.srv) },
+    };
+    expect(joinChunks(axfrChunks(store, meta))).toBe(goJsonIndent(doc));
+  });
+
+  it('render /v1/enumerate as goJsonIndent renders the records as text', () => {
+    const store = hostileStore();
+    const tasks = [];
+    for (let from = 0; from < store.journal.length;) {
+      let to = from + 1;
+      while (to < store.journal.length && store.journal.items[to]! >>> 30 !== TYPE_A) to++;
+      tasks.push({ name: `t${from}`, id: `t<${from}>`, from, to });
+      from = to;
+    }
+    const e = { frameworks: [{ tasks, name: 'x\u2028' }] };
+    expect(joinChunks(enumerateChunks(store, e))).toBe(goJsonIndent(goEnumeration(store, e)));
   });
 });
 

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { ByteChunks } from '../../src/json/byte-chunks.js';
+import { goQuote } from '../../src/json/go-json.js';
+
+/** Everything `write` puts into a fresh ByteChunks, after `prefix` bytes so the writes start mid-buffer. */
+function written(write: (out: ByteChunks) => void, prefix = 3): string {
+  const out = new ByteChunks(64);
+  out.ascii('x'.repeat(prefix));
+  write(out);
+  return Buffer.from(out.take()).toString('utf8').slice(prefix);
+}
+
+const HOSTILE = [
+  '',
+  'plain.mesos.',
+  '<',
+  'a<',
+  'ab&c',
+  'tail\\',
+  '"quoted"',
+  'ctl\u0000\u0001\u001f\u007f',
+  'nl\n\r\t',
+  'é',
+  'abcé',
+  'é<x',
+  'x\u2028y\u2029',
+  '\u{1F600}',
+  'ab\u{1F600}<',
+  '\ud800',
+  'ab\ud83d',
+  '\ude00ab',
+  'a\ud800b\udc00c',
+  'pair\ud83d\ude00then\ud83d',
+];
+
+describe('ByteChunks.quoted', () => {
+  it.each(HOSTILE)('writes %j as goQuote does', (s) => {
+    expect(written((out) => out.quoted(s))).toBe(goQuote(s));
+  });
+
+  it('writes the plain start and the escaped rest of a string, wherever the first escape falls', () => {
+    for (const bad of ['<', '\u0001', 'é', '\ud83d\ude00', '\udc00', '\u2028']) {
+      for (let i = 0; i <= 5; i++) {
+        const s = 'abcde'.slice(0, i) + bad + 'abcde'.slice(i);
+        expect(written((out) => out.quoted(s), i)).toBe(goQuote(s));
+      }
+    }
+  });
+
+  it('grows its buffer for a long string whose escapes need more room than its length', () => {
+    const s = 'a'.repeat(70_000) + '\u0001'.repeat(20_000) + '\ud83d';
+    expect(written((out) => out.quoted(s))).toBe(goQuote(s));
+  });
+
+  it('splits a run of escaped strings into chunks that join byte for byte', () => {
+    const out = new ByteChunks(16);
+    const chunks: Uint8Array[] = [];
+    let expected = '';
+    for (let i = 0; i < 200; i++) {
+      const s = HOSTILE[i % HOSTILE.length]! + i;
+      out.quoted(s);
+      out.byte(0x2c);
+      expected += goQuote(s) + ',';
+      if (out.full) chunks.push(out.take());
+    }
+    chunks.push(out.take());
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+  });
+});
+
+describe('ByteChunks.uint', () => {
+  it('writes decimal digits', () => {
+    const values = [0, 7, 9, 10, 99, 100, 999, 1000, 9999, 10000, 65535, 99999, 100000, 31000, 2 ** 31 - 1];
+    expect(
+      written((out) => {
+        for (const v of values) {
+          out.uint(v);
+          out.byte(0x20);
+        }
+      }),
+    ).toBe(values.map((v) => `${v} `).join(''));
+  });
+});
+
+describe('ByteChunks.take', () => {
+  it('hands out a buffer of its own, exactly the size of what was written', () => {
+    const out = new ByteChunks();
+    out.ascii('abc');
+    const bytes = out.take();
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(3);
+    out.ascii('de');
+    expect(Buffer.from(bytes).toString()).toBe('abc');
+    expect(Buffer.from(out.take()).toString()).toBe('de');
+  });
+});
