@@ -13,12 +13,16 @@ interface ConnectionManagerInternals {
   servers?: Array<{ host: string; port: number }>;
   socket?: Socket;
   state?: number;
+  connectTimeoutHandler?: NodeJS.Timeout | null;
   connect?: () => void;
   onSocketConnected?: (...args: unknown[]) => void;
 }
 
 /** ConnectionManager.STATES.CONNECTING in node-zookeeper-client 1.x */
 const CM_CONNECTING = 1;
+
+/** Clients closed by `closeZkClient`: a connection the library still opens for them is dropped at once. */
+const closedClients = new WeakSet<ConnectionManagerInternals>();
 
 function internals(client: Client): ConnectionManagerInternals | undefined {
   return (client as unknown as { connectionManager?: ConnectionManagerInternals }).connectionManager;
@@ -55,14 +59,24 @@ export function openZkClient(servers: readonly ZkServer[], options: ZkClientOpti
  * accepts but never answers the session request (ZooKeeper does this while it
  * starts) leaves the client waiting forever. Closing such a socket puts the
  * library back into its own reconnect loop, keeping the session.
+ *
+ * A connection attempt the library had already scheduled when the client was
+ * closed still opens a socket; it is closed before the session request, whose
+ * answer the closed client would read as the reply to its close request.
  */
 function guardHandshake(cm: ConnectionManagerInternals, timeoutMs: number): void {
   const original = cm.onSocketConnected;
-  if (typeof original !== 'function') {
+  if (typeof original !== 'function' || cm.connectTimeoutHandler !== null) {
     throw new Error('node-zookeeper-client internals changed: cannot guard the session handshake');
   }
   cm.onSocketConnected = function (this: ConnectionManagerInternals, ...args: unknown[]) {
     const socket = this.socket;
+    if (closedClients.has(cm)) {
+      // The library's own handler would have stopped this timer, which would keep the process alive.
+      if (this.connectTimeoutHandler) clearTimeout(this.connectTimeoutHandler);
+      socket?.destroy();
+      return;
+    }
     if (socket !== undefined) {
       const timer = setTimeout(() => {
         if (cm.state === CM_CONNECTING && cm.socket === socket) socket.destroy();
@@ -82,7 +96,10 @@ function guardHandshake(cm: ConnectionManagerInternals, timeoutMs: number): void
 export async function closeZkClient(client: Client, graceMs = 1000): Promise<void> {
   const cm = internals(client);
   const connected = client.getState() === State.SYNC_CONNECTED;
-  if (cm !== undefined) cm.connect = () => undefined;
+  if (cm !== undefined) {
+    cm.connect = () => undefined;
+    closedClients.add(cm);
+  }
   try {
     client.close();
   } catch {

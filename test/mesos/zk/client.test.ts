@@ -1,7 +1,10 @@
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Client } from 'node-zookeeper-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closeZkClient, openZkClient } from '../../../src/mesos/zk/client.js';
+import { startFakeZooKeeper } from '../../helpers/fake-zookeeper.js';
+import type { FakeZkConnection, FakeZooKeeper } from '../../helpers/fake-zookeeper.js';
 import { sleep, waitFor } from '../../helpers/wait.js';
 
 interface Silent {
@@ -86,5 +89,51 @@ describe('openZkClient / closeZkClient', () => {
     await waitFor('a connection over ::1', () => sockets.length >= 1, { timeoutMs: 20_000 });
     expect(sockets[0]!.remoteAddress).toBe('::1');
     await closeZkClient(client);
+  });
+});
+
+describe('against a scripted ZooKeeper', () => {
+  /** Its low 32 bits, read as a reply's error code, are a code the library does not know. */
+  const SESSION = 0x0100_0000_0000_0001n;
+
+  const fakes: FakeZooKeeper[] = [];
+  const clients: Client[] = [];
+  const uncaught: unknown[] = [];
+  const onUncaught = (err: unknown): void => {
+    uncaught.push(err);
+  };
+  beforeEach(() => {
+    uncaught.length = 0;
+    process.on('uncaughtException', onUncaught);
+  });
+  afterEach(async () => {
+    process.off('uncaughtException', onUncaught);
+    await Promise.all(clients.splice(0).map((c) => closeZkClient(c)));
+    await Promise.all(fakes.splice(0).map((f) => f.close()));
+  });
+
+  async function fakeZooKeeper(onHandshake: (conn: FakeZkConnection, index: number) => void): Promise<FakeZooKeeper> {
+    const fake = await startFakeZooKeeper(onHandshake);
+    fakes.push(fake);
+    return fake;
+  }
+
+  function connect(port: number): Client {
+    const client = openZkClient([{ host: '127.0.0.1', port }], { sessionTimeoutMs: 10_000, spinDelayMs: 100 });
+    clients.push(client);
+    client.connect();
+    return client;
+  }
+
+  it('drops a connection the library opens after the client was closed', async () => {
+    // Were it not dropped, the closed client would read the session answer as the reply to its close request.
+    const fake = await fakeZooKeeper((conn) => conn.grant(SESSION));
+    const client = connect(fake.port);
+    // The library makes its first attempt on the next tick: after this close.
+    await closeZkClient(client);
+    await waitFor('the late connection to close', () => fake.connections[0]?.closed, { timeoutMs: 20_000 });
+    expect(fake.connections).toHaveLength(1);
+    expect(fake.connections[0]!.handshake).toBeNull();
+    expect(uncaught).toEqual([]);
   });
 });
