@@ -29,6 +29,8 @@ export interface FakeZkConnection {
   end(): void;
 }
 
+/** ZooKeeper op codes the tests use */
+export const OP_GET_DATA = 4;
 const XID_PING = -2;
 const OP_CLOSE_SESSION = -11;
 
