@@ -62,6 +62,8 @@ export type ErrorCode =
   | 'MESOS_DNS_ZK_CLIENT_REPLACED'
   /** a master's znode holds no usable MasterInfo */
   | 'MESOS_DNS_ZK_BAD_MASTER_INFO'
+  /** a ZooKeeper server sent a frame the client cannot read; that connection was closed and is made again */
+  | 'MESOS_DNS_ZK_BAD_FRAME'
   // Refreshing and serving.
   /** a refresh failed for a reason not covered by a more specific code */
   | 'MESOS_DNS_REFRESH_FAILED'

@@ -251,6 +251,7 @@ export class ZkDetector {
     const client = openZkClient(this.zk.servers, {
       sessionTimeoutMs: this.options.sessionTimeoutMs,
       spinDelayMs: this.options.spinDelayMs,
+      log: this.log,
     });
     const s: Session = { client, abort: new AbortController(), connected: false };
     this.session = s;
