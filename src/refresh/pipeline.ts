@@ -10,7 +10,7 @@ import { generate } from '../records/generator.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore } from '../records/store.js';
 import type { AxfrMeta } from '../records/views.js';
 import type { Change } from '../mesos/stream/model.js';
-import { validateState, type MesosState } from '../state/state.js';
+import { validationSteps, type MesosState, type ValidatedState } from '../state/state.js';
 import { tableMetaFor } from '../table/meta.js';
 import { planTable } from '../table/build.js';
 import { RecordTable } from '../table/table.js';
@@ -28,6 +28,37 @@ export type Reconcile = (
   polled: MesosState,
   master: string,
 ) => { changes: readonly Change[]; state: () => MesosState } | null;
+
+/** Tasks validated in one turn of the worker's event loop: about 20 ms of work. */
+const TASKS_PER_TURN = 1000;
+
+/**
+ * `validateState`, a turn of the event loop at a time: at 50,000 tasks it is a
+ * second of work, during which the event stream would otherwise go unread
+ * and its changes unbuilt.
+ */
+async function validateInTurns(doc: unknown, master: string): Promise<ValidatedState> {
+  const steps = validationSteps(doc, master, TASKS_PER_TURN);
+  for (let step = steps.next(); ; step = steps.next()) {
+    if (step.done === true) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A fetched state, validated; or only its size, when its bytes are as last time. */
+type Polled =
+  | { unchanged: true; bytes: number; fetchMs: number }
+  | {
+      unchanged: false;
+      state: MesosState;
+      master: string;
+      bytes: number;
+      digest: string;
+      /** performance.now() when the fetch began */
+      started: number;
+      fetchMs: number;
+      skippedItems: number;
+    };
 
 /** What a build starts from besides the state. */
 type BuildInput =
@@ -145,18 +176,32 @@ export class RefreshPipeline {
   /** A poll: fetch `GET /master/state` and build from it. */
   run(masters: string[]): Promise<PipelineResult> {
     this.masters = [...masters];
-    return this.exclusive((seq) => this.poll(masters, seq, null));
+    return this.exclusive((seq) => this.poll(masters, seq));
   }
 
   /**
    * The periodic full poll while the event stream is live: the fetched state
    * goes to `reconcile`, and only what it repaired is built (an overlay, as for
-   * events), or nothing when the stream missed nothing. Built from as any poll
-   * when `reconcile` declines.
+   * events), or nothing when the stream missed nothing. The fetch and the
+   * validation take no turn among the builds, so the stream's changes go on
+   * being built meanwhile (at 50,000 tasks they take seconds); `reconcile`
+   * leaves alone what changed since. When it declines, a poll taken in turn is
+   * built from instead, so no stream build made meanwhile is undone by older
+   * data.
    */
-  resync(masters: string[], reconcile: Reconcile): Promise<PipelineResult> {
+  async resync(masters: string[], reconcile: Reconcile): Promise<PipelineResult> {
     this.masters = [...masters];
-    return this.exclusive((seq) => this.poll(masters, seq, reconcile));
+    const polled = await this.fetchValidated(masters, null);
+    return this.exclusive(async (seq) => {
+      const repaired = polled.unchanged ? null : reconcile(polled.state, polled.master);
+      if (polled.unchanged || repaired === null) return this.poll(masters, seq);
+      const r = await this.changed(seq, repaired.state(), repaired.changes);
+      // The refresh asked for was a poll, whatever the repair built from: it is reported as one.
+      const timings = { ...r.timings, fetchMs: polled.fetchMs, totalMs: r.timings.totalMs + polled.fetchMs };
+      return r.kind === 'overlay'
+        ? { ...r, source: 'poll', timings }
+        : { ...r, source: 'poll', timings, stateBytes: polled.bytes };
+    });
   }
 
   /**
@@ -209,49 +254,41 @@ export class RefreshPipeline {
     return run;
   }
 
-  private async poll(masters: string[], seq: number, reconcile: Reconcile | null): Promise<PipelineResult> {
+  private async poll(masters: string[], seq: number): Promise<PipelineResult> {
     const c = this.config;
-    const t0 = performance.now();
-    const mastersKey = masters.join(',');
     const last = this.lastInput;
     // The same masters and config, and the same bytes from the same master, make the same records.
-    const comparable = this.generation !== null && last !== null && last.masters === mastersKey && last.config === c;
-    const fetched = await fetchState(masters, this.fetchOptions, this.fetchLog, comparable ? last.state : null);
-    const t1 = performance.now();
-    if (fetched.unchanged) {
-      return this.unchanged(seq, 'poll', 'same state', fetched.bytes, {
-        fetchMs: t1 - t0,
-        generateMs: 0,
-        buildMs: 0,
-        totalMs: t1 - t0,
-      });
+    const comparable =
+      this.generation !== null && last !== null && last.masters === masters.join(',') && last.config === c;
+    const polled = await this.fetchValidated(masters, comparable ? last.state : null);
+    if (polled.unchanged) {
+      const timings = { fetchMs: polled.fetchMs, generateMs: 0, buildMs: 0, totalMs: polled.fetchMs };
+      return this.unchanged(seq, 'poll', 'same state', polled.bytes, timings);
     }
+    return this.build(seq, polled.state, {
+      kind: 'poll',
+      master: polled.master,
+      masters,
+      skippedItems: polled.skippedItems,
+      started: polled.started,
+      fetchMs: polled.fetchMs,
+      stateBytes: polled.bytes,
+      polled: { master: polled.master, digest: polled.digest },
+    });
+  }
 
-    const validated = validateState(fetched.body, fetched.master);
-    const { warnings } = validated;
+  /** `GET /master/state`, validated; or, when its bytes are `previous`'s, only that. */
+  private async fetchValidated(masters: string[], previous: PreviousState | null): Promise<Polled> {
+    const started = performance.now();
+    const fetched = await fetchState(masters, this.fetchOptions, this.fetchLog, previous);
+    const fetchMs = performance.now() - started;
+    if (fetched.unchanged) return { unchanged: true, bytes: fetched.bytes, fetchMs };
+    const { state, warnings } = await validateInTurns(fetched.body, fetched.master);
     // The parsed document is no longer needed: let GC reclaim it before generation (peak memory).
     fetched.body = null;
     for (const w of warnings) this.log.warn({ master: fetched.master, ...w }, 'skipped a bad state item');
-    const repaired = reconcile?.(validated.state, fetched.master) ?? null;
-    if (repaired !== null) {
-      const fetchMs = t1 - t0;
-      const r = await this.changed(seq, repaired.state(), repaired.changes);
-      // The refresh asked for was a poll, whatever the repair built from: it is reported as one.
-      const timings = { ...r.timings, fetchMs, totalMs: r.timings.totalMs + fetchMs };
-      return r.kind === 'overlay'
-        ? { ...r, source: 'poll', timings }
-        : { ...r, source: 'poll', timings, stateBytes: fetched.bytes };
-    }
-    return this.build(seq, validated.state, {
-      kind: 'poll',
-      master: fetched.master,
-      masters,
-      skippedItems: warnings.length,
-      started: t0,
-      fetchMs: t1 - t0,
-      stateBytes: fetched.bytes,
-      polled: { master: fetched.master, digest: fetched.digest },
-    });
+    const { master, bytes, digest } = fetched;
+    return { unchanged: false, state, master, bytes, digest, started, fetchMs, skippedItems: warnings.length };
   }
 
   private async changed(seq: number, state: MesosState, changes: readonly Change[]): Promise<PipelineResult> {

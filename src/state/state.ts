@@ -250,7 +250,28 @@ export interface StateWarning {
  * rejected (StateError); a bad framework, task or agent is skipped and
  * reported in `warnings` (the Go program would reject the whole reload).
  */
-export function validateState(doc: unknown, master?: string): { state: MesosState; warnings: StateWarning[] } {
+export function validateState(doc: unknown, master?: string): ValidatedState {
+  const steps = validationSteps(doc, master);
+  let step = steps.next();
+  while (step.done !== true) step = steps.next();
+  return step.value;
+}
+
+export interface ValidatedState {
+  state: MesosState;
+  warnings: StateWarning[];
+}
+
+/**
+ * `validateState` in steps: it pauses after every `tasksPerStep` tasks, so a
+ * caller that must keep serving other work (the refresh worker, reading the
+ * event stream meanwhile) can resume it a turn later. The result is the same.
+ */
+export function* validationSteps(
+  doc: unknown,
+  master?: string,
+  tasksPerStep = Number.POSITIVE_INFINITY,
+): Generator<void, ValidatedState> {
   if (!isObj(doc)) throw new StateError('state is not a JSON object', master);
   const leader = get(doc, 'leader');
   if (typeof leader !== 'string' || leader === '') {
@@ -283,7 +304,10 @@ export function validateState(doc: unknown, master?: string): { state: MesosStat
     }
   });
 
-  (fwList ?? []).forEach((v: unknown, index: number) => {
+  let untilStep = tasksPerStep;
+  const fws = fwList ?? [];
+  for (let index = 0; index < fws.length; index++) {
+    const v: unknown = fws[index];
     try {
       const o = obj(v, 'framework');
       let pid: UPID | null = null;
@@ -299,15 +323,20 @@ export function validateState(doc: unknown, master?: string): { state: MesosStat
           });
       }
       const tasks: Task[] = [];
-      arr(o, 'tasks', 'framework').forEach((deferred, ti) => {
-        const t = resolveItem(deferred);
+      const list = arr(o, 'tasks', 'framework');
+      for (let ti = 0; ti < list.length; ti++) {
+        if (--untilStep < 0) {
+          yield;
+          untilStep = tasksPerStep - 1;
+        }
+        const t = resolveItem(list[ti]);
         try {
           tasks.push(toTask(t, agentIds));
         } catch (e) {
           if (!(e instanceof BadItem)) throw e;
           warnings.push({ item: 'task', index: ti, id: idOf(t), reason: e.message });
         }
-      });
+      }
       const name = str(o, 'name', 'framework');
       const id = idOf(o);
       frameworks.push({ ...(id !== undefined && { id }), name, pid, hostname: str(o, 'hostname', 'framework'), tasks });
@@ -315,7 +344,7 @@ export function validateState(doc: unknown, master?: string): { state: MesosStat
       if (!(e instanceof BadItem)) throw e;
       warnings.push({ item: 'framework', index, id: idOf(v), reason: e.message });
     }
-  });
+  }
 
   return { state: { leader, frameworks, slaves }, warnings };
 }

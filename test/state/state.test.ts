@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateState } from '../../src/state/state.js';
+import { validateState, validationSteps } from '../../src/state/state.js';
+import { fixtureNames, fixtureState } from '../helpers/fixtures.js';
 import { generate } from '../../src/records/generator.js';
 import { valuesOf } from '../../src/records/record-set.js';
 
@@ -137,5 +138,28 @@ describe('validateState', () => {
         .store.toRecordSet()
         .a.has('web.marathon.mesos.'),
     ).toBe(false);
+  });
+});
+
+describe('validationSteps', () => {
+  it.each(fixtureNames())('gives what validateState gives, pausing after every n tasks (%s)', (name) => {
+    const doc = fixtureState(name);
+    const whole = validateState(doc, 'm');
+    const tasks =
+      whole.state.frameworks.reduce((n, f) => n + f.tasks.length, 0) +
+      whole.warnings.filter((w) => w.item === 'task').length;
+    for (const perStep of [1, 7, 1000]) {
+      const steps = validationSteps(doc, 'm', perStep);
+      let pauses = 0;
+      let step = steps.next();
+      while (step.done !== true) {
+        pauses++;
+        step = steps.next();
+      }
+      expect(step.value).toEqual(whole);
+      // Every task read counts, kept or skipped (a task of a framework skipped later is read too).
+      if (perStep === 1) expect(pauses).toBeGreaterThanOrEqual(tasks - 1);
+      if (perStep === 1000) expect(pauses).toBe(0);
+    }
   });
 });
