@@ -10,6 +10,16 @@ import { fixtureNames, fixtureText, parseAxfr, withGoPrefix } from '../helpers/f
 const renderAxfr = (rs: RecordSet, meta: AxfrMeta): string =>
   joinChunks(axfrChunks(RecordStore.fromRecordSet(rs), meta));
 
+/** The SOA fields of a `/v1/axfr` body, for tests that do not look at them. */
+const META: AxfrMeta = {
+  ttl: 60,
+  serial: 1,
+  refreshSeconds: 60,
+  mname: 'ns1.mesos.',
+  rname: 'root.ns1.mesos.',
+  domain: 'mesos',
+};
+
 describe('renderAxfr', () => {
   for (const name of fixtureNames()) {
     it(`reproduces ${name}/axfr.json byte for byte (Serial and prefix aside)`, () => {
@@ -92,14 +102,7 @@ function hostileStore(): RecordStore {
 }
 
 describe('views of names made from labels', () => {
-  const meta = {
-    ttl: 60,
-    serial: 1,
-    refreshSeconds: 60,
-    mname: 'ns1.mesos.',
-    rname: 'root.ns1.mesos.',
-    domain: 'mesos',
-  };
+  const meta = META;
 
   it('render /v1/axfr as goJsonIndent renders the same maps of text', () => {
     const store = hostileStore();
@@ -187,14 +190,7 @@ describe('renderEnumerate', () => {
   it('hands a large body out in chunks that join to the whole', () => {
     const rs: RecordSet = { a: new Map(), aaaa: new Map(), srv: new Map() };
     for (let i = 0; i < 20_000; i++) rs.a.set(`host-${i}.mesos.`, `10.0.${i >> 8}.${i & 255}`);
-    const meta = {
-      ttl: 60,
-      serial: 1,
-      refreshSeconds: 60,
-      mname: 'ns1.mesos.',
-      rname: 'root.ns1.mesos.',
-      domain: 'mesos',
-    };
+    const meta = META;
     const chunks = [...axfrChunks(RecordStore.fromRecordSet(rs), meta)];
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.every((c) => c.byteLength <= 512 * 1024)).toBe(true);
