@@ -5,6 +5,7 @@ import { fixtureRecords, fixtureNames, fixtureText, readFixture, withGoPrefix } 
 import { startMesosDns, testConfig, type MesosDnsProcess } from '../helpers/mesos-dns-process.js';
 import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
 import { dig } from '../helpers/dig.js';
+import { goJsonIndent, sortUtf8 } from '../../src/json/go-json.js';
 import { waitFor } from '../helpers/wait.js';
 import { fixtureState } from '../helpers/fixtures.js';
 import type { GoEnumeration } from '../helpers/enumeration.js';
@@ -46,6 +47,25 @@ function sortedEnumeration(e: GoEnumeration): unknown {
 /** The fixtures were made on a machine where `localhost` was 127.0.0.1 only; allow what this machine adds. */
 async function localhostExtras(): Promise<string[]> {
   return (await lookup('localhost', { all: true })).map((a) => a.address).filter((a) => a !== '127.0.0.1');
+}
+
+/**
+ * The golden `/v1/axfr` body (Go's prefix included) with `extras` (this machine's other addresses of `localhost`) added to
+ * `nopid.mesos.`, the one name made from it, as Go would write them: names and values in UTF-8 order.
+ */
+function goldenAxfrHere(name: string, extras: readonly string[]): string {
+  const text = fixtureText(name, 'axfr.json');
+  const doc = JSON.parse(text) as Axfr;
+  // The renderer gives the golden text back unchanged: the extras alone can make a difference.
+  expect(goJsonIndent(doc)).toBe(withGoPrefix(text));
+  if (!('nopid.mesos.' in (doc.Records.As ?? {}))) return withGoPrefix(text);
+  for (const ip of extras) {
+    const section = (doc.Records[ip.includes(':') ? 'AAAAs' : 'As'] ??= {});
+    section['nopid.mesos.'] = sortUtf8([...(section['nopid.mesos.'] ?? []), ip]);
+    const names = sortUtf8(Object.keys(section));
+    doc.Records[ip.includes(':') ? 'AAAAs' : 'As'] = Object.fromEntries(names.map((n) => [n, section[n]!]));
+  }
+  return goJsonIndent(doc);
 }
 
 describe.each(fixtureNames())('HTTP API against the running program: fixture %s', (name) => {
@@ -92,10 +112,10 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
     expect(sortedRecords(Records)).toEqual(want);
   });
 
-  it("/v1/axfr and /v1/enumerate are byte for byte the Go program's, when localhost is only 127.0.0.1", async (ctx) => {
-    if ((await localhostExtras()).length > 0) ctx.skip();
+  it("/v1/axfr and /v1/enumerate are byte for byte the Go program's, with what this machine's localhost adds", async () => {
     const axfr = await (await fetch(`${base}/v1/axfr`)).text();
-    expect(axfr.replace(/\n {2}"Serial": \d+,/, '')).toBe(withGoPrefix(fixtureText(name, 'axfr.json')));
+    const withoutSerial = (body: string): string => body.replace(/\n {2}"Serial": \d+,/, '');
+    expect(withoutSerial(axfr)).toBe(withoutSerial(goldenAxfrHere(name, await localhostExtras())));
     const enumerate = await (await fetch(`${base}/v1/enumerate`)).text();
     expect(enumerate).toBe(withGoPrefix(fixtureText(name, 'enumerate.json')));
   });

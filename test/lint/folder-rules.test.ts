@@ -43,7 +43,7 @@ describe('lint: the folder rules of docs/design.md', () => {
     expect(await ruleIdsFor(path, `${line}\nexport const probe = 1;\n`)).not.toContain('import-x/no-restricted-paths');
   });
 
-  it('lets only the CLI end the process', async () => {
+  it('lets the CLI alone end the process', async () => {
     expect(await ruleIdsFor('src/dns/probe.ts', 'process.exit(1);\n')).toContain('n/no-process-exit');
     expect(await ruleIdsFor('src/cli.ts', 'process.exit(1);\n')).not.toContain('n/no-process-exit');
   });
