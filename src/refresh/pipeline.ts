@@ -3,18 +3,19 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { componentLogger } from '../log.js';
 import { nameServerAddresses } from '../net/interface-addresses.js';
-import { fetchState, type FetchOptions, type PreviousState } from '../mesos/fetch/fetch.js';
+import type { FetchOptions, PreviousState } from '../mesos/fetch/fetch.js';
 import { nextSerial, recordDigest } from '../records/digest.js';
 import { MemoryBudget } from '../records/budget.js';
 import { generate } from '../records/generator.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore } from '../records/store.js';
 import type { AxfrMeta } from '../records/views.js';
 import type { Change } from '../mesos/stream/model.js';
-import { validationSteps, type MesosState, type ValidatedState } from '../state/state.js';
+import type { MesosState } from '../state/state.js';
 import { tableMetaFor } from '../table/meta.js';
 import { planTable } from '../table/build.js';
 import { RecordTable } from '../table/table.js';
 import { OverlayBuilder, type OverlayInput } from './overlay.js';
+import { fetchValidated } from './polled-state.js';
 import type { BuildSource, Counts, Generation, PipelineResult, Timings } from './results.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
 
@@ -28,37 +29,6 @@ export type Reconcile = (
   polled: MesosState,
   master: string,
 ) => { changes: readonly Change[]; state: () => MesosState } | null;
-
-/** Tasks validated in one turn of the worker's event loop: about 20 ms of work. */
-const TASKS_PER_TURN = 1000;
-
-/**
- * `validateState`, a turn of the event loop at a time: at 50,000 tasks it is a
- * second of work, during which the event stream would otherwise go unread
- * and its changes unbuilt.
- */
-async function validateInTurns(doc: unknown, master: string): Promise<ValidatedState> {
-  const steps = validationSteps(doc, master, TASKS_PER_TURN);
-  for (let step = steps.next(); ; step = steps.next()) {
-    if (step.done === true) return step.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
-
-/** A fetched state, validated; or only its size, when its bytes are as last time. */
-type Polled =
-  | { unchanged: true; bytes: number; fetchMs: number }
-  | {
-      unchanged: false;
-      state: MesosState;
-      master: string;
-      bytes: number;
-      digest: string;
-      /** performance.now() when the fetch began */
-      started: number;
-      fetchMs: number;
-      skippedItems: number;
-    };
 
 /** What a build starts from besides the state. */
 type BuildInput =
@@ -191,7 +161,7 @@ export class RefreshPipeline {
    */
   async resync(masters: string[], reconcile: Reconcile): Promise<PipelineResult> {
     this.masters = [...masters];
-    const polled = await this.fetchValidated(masters, null);
+    const polled = await fetchValidated(masters, null, this.fetchOptions, this.fetchLog, this.log);
     return this.exclusive(async (seq) => {
       const repaired = polled.unchanged ? null : reconcile(polled.state, polled.master);
       if (polled.unchanged || repaired === null) return this.poll(masters, seq);
@@ -260,7 +230,13 @@ export class RefreshPipeline {
     // The same masters and config, and the same bytes from the same master, make the same records.
     const comparable =
       this.generation !== null && last !== null && last.masters === masters.join(',') && last.config === c;
-    const polled = await this.fetchValidated(masters, comparable ? last.state : null);
+    const polled = await fetchValidated(
+      masters,
+      comparable ? last.state : null,
+      this.fetchOptions,
+      this.fetchLog,
+      this.log,
+    );
     if (polled.unchanged) {
       const timings = { fetchMs: polled.fetchMs, generateMs: 0, buildMs: 0, totalMs: polled.fetchMs };
       return this.unchanged(seq, 'poll', 'same state', polled.bytes, timings);
@@ -275,20 +251,6 @@ export class RefreshPipeline {
       stateBytes: polled.bytes,
       polled: { master: polled.master, digest: polled.digest },
     });
-  }
-
-  /** `GET /master/state`, validated; or, when its bytes are `previous`'s, only that. */
-  private async fetchValidated(masters: string[], previous: PreviousState | null): Promise<Polled> {
-    const started = performance.now();
-    const fetched = await fetchState(masters, this.fetchOptions, this.fetchLog, previous);
-    const fetchMs = performance.now() - started;
-    if (fetched.unchanged) return { unchanged: true, bytes: fetched.bytes, fetchMs };
-    const { state, warnings } = await validateInTurns(fetched.body, fetched.master);
-    // The parsed document is no longer needed: let GC reclaim it before generation (peak memory).
-    fetched.body = null;
-    for (const w of warnings) this.log.warn({ master: fetched.master, ...w }, 'skipped a bad state item');
-    const { master, bytes, digest } = fetched;
-    return { unchanged: false, state, master, bytes, digest, started, fetchMs, skippedItems: warnings.length };
   }
 
   private async changed(seq: number, state: MesosState, changes: readonly Change[]): Promise<PipelineResult> {
