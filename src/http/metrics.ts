@@ -229,17 +229,13 @@ export function createMetricsRegistry(opts: MetricsOptions): Registry {
  * old). Its counters start again with a new refresh worker, as a process's do.
  */
 function streamMetrics(registry: Registry, serving: ServingState, now: () => number): void {
-  const registers = [registry];
-  new Counter({
-    name: 'mesos_dns_stream_events_total',
-    help: 'Events received on the Mesos event stream, by type (SUBSCRIBED once per subscription, heartbeats included)',
-    labelNames: ['type'],
-    registers,
-    collect() {
-      this.reset();
-      for (const [type, n] of Object.entries(serving.stream?.eventsByType ?? {})) this.inc({ type }, n);
-    },
-  });
+  labelledCounter(
+    registry,
+    'mesos_dns_stream_events_total',
+    'Events received on the Mesos event stream, by type (SUBSCRIBED once per subscription, heartbeats included)',
+    'type',
+    () => serving.stream?.eventsByType,
+  );
   plainCounter(
     registry,
     'mesos_dns_stream_subscriptions_total',
@@ -252,39 +248,27 @@ function streamMetrics(registry: Registry, serving: ServingState, now: () => num
     'Subscriptions that failed, and streams that ended; polls serve meanwhile',
     () => serving.stream?.failuresTotal ?? 0,
   );
-  new Counter({
-    name: 'mesos_dns_stream_builds_total',
-    help: 'Record tables built from the event stream: a new subscription (snapshot) or a batch of events (changes)',
-    labelNames: ['kind'],
-    registers,
-    collect() {
-      this.reset();
-      const builds = serving.stream?.builds;
-      if (builds === undefined) return;
-      this.inc({ kind: 'snapshot' }, builds.snapshot);
-      this.inc({ kind: 'changes' }, builds.changes);
-    },
-  });
-  new Counter({
-    name: 'mesos_dns_stream_resyncs_total',
-    help: 'Full polls while subscribed, checked against the event stream: the stream had missed nothing (agreed), or the poll repaired what it had missed (repaired)',
-    labelNames: ['outcome'],
-    registers,
-    collect() {
-      this.reset();
-      const resyncs = serving.stream?.resyncs;
-      if (resyncs === undefined) return;
-      this.inc({ outcome: 'agreed' }, resyncs.agreed);
-      this.inc({ outcome: 'repaired' }, resyncs.repaired);
-    },
-  });
+  labelledCounter(
+    registry,
+    'mesos_dns_stream_builds_total',
+    'Record tables built from the event stream: a new subscription (snapshot) or a batch of events (changes)',
+    'kind',
+    () => serving.stream?.builds,
+  );
+  labelledCounter(
+    registry,
+    'mesos_dns_stream_resyncs_total',
+    'Full polls while subscribed, checked against the event stream: the stream had missed nothing (agreed), or the poll repaired what it had missed (repaired)',
+    'outcome',
+    () => serving.stream?.resyncs,
+  );
   plainGauge(registry, 'mesos_dns_stream_subscribed', '1 while the event stream is subscribed (0: polls only)', () =>
     serving.stream?.state === 'subscribed' ? 1 : 0,
   );
   new Gauge({
     name: 'mesos_dns_stream_last_event_age_seconds',
     help: 'Seconds since the last event (heartbeats included) arrived on the event stream; absent before the first',
-    registers,
+    registers: [registry],
     collect() {
       this.reset();
       const at = serving.stream?.lastEventAt ?? 0;
@@ -301,6 +285,26 @@ function plainCounter(registry: Registry, name: string, help: string, read: () =
     collect() {
       this.reset();
       this.inc(read());
+    },
+  });
+}
+
+/** A counter with one label, one series per key of what `read` gives (none while it gives nothing). */
+function labelledCounter(
+  registry: Registry,
+  name: string,
+  help: string,
+  label: string,
+  read: () => Readonly<Record<string, number>> | undefined,
+): void {
+  new Counter({
+    name,
+    help,
+    labelNames: [label],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [key, n] of Object.entries(read() ?? {})) this.inc({ [label]: key }, n);
     },
   });
 }
