@@ -30,6 +30,13 @@ export interface GenerateInput {
   interfaceAddrs: readonly string[];
   /** caps what the records and their table may allocate (none when absent) */
   budget?: MemoryBudget;
+  /**
+   * Only the tasks' records and the name server's (the apex's NS needs its
+   * address), none of the frameworks', agents' or masters' (default false): an
+   * overlay whose changes reached none of those names leaves them to its base
+   * (refresh/overlay.ts).
+   */
+  tasksOnly?: boolean;
 }
 
 interface Agent {
@@ -59,7 +66,8 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
     return out;
   };
 
-  for (const fw of state.frameworks) {
+  const own = input.tasksOnly !== true;
+  for (const fw of own ? state.frameworks : []) {
     const host = fw.pid ? fw.pid.host : fw.hostname;
     const ips = hostIPs(host);
     if (ips.length === 0) continue;
@@ -74,16 +82,18 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
   const slaveName = store.id(`slave.${d}.`);
   for (const slave of state.slaves) {
     const ips = hostIPs(slave.pid.host);
-    for (const ip of ips) {
-      store.addAddr(slaveName, ip);
-      if (ptrOn) store.ptr.add(ip, slaveName);
+    if (own) {
+      for (const ip of ips) {
+        store.addAddr(slaveName, ip);
+        if (ptrOn) store.ptr.add(ip, slaveName);
+      }
+      if (ips.length > 0) addSrvText(store, store.id(`_slave._tcp.${d}.`), slaveName, slave.pid.port);
     }
-    if (ips.length > 0) addSrvText(store, store.id(`_slave._tcp.${d}.`), slaveName, slave.pid.port);
     agents.set(slave.id, { ips, tail: slaveIdTail(slave.id) });
   }
 
   insertNameServer(store, input);
-  insertLeaderAndMasters(store, state.leader, input, warn, ptrOn);
+  if (own) insertLeaderAndMasters(store, state.leader, input, warn, ptrOn);
 
   const frameworks: EnumFramework[] = [];
   for (const fw of state.frameworks) {

@@ -12,10 +12,11 @@
  *
  * An overlay is cumulative since the base: `touched` holds the keys of every
  * task changed since, closed so that every name generated from the tasks with
- * those keys (and from the frameworks, agents and masters, generated every
- * time) has its keys in `touched` too. The real generator runs on two small
- * states — the tasks with a touched key, now and in the base — so every such
- * name gets its whole RRset, as a full rebuild would give it. The overlay table
+ * those keys has its keys in `touched` too. The real generator runs on two
+ * small states — the tasks with a touched key, now and in the base — so every
+ * such name gets its whole RRset, as a full rebuild would give it. The
+ * frameworks', agents' and masters' names are generated too only once a change
+ * reached one of them (`whole`); until then the base's are current. The overlay table
  * is built from the first by the ordinary table build (answers, SRV glue and
  * compression are the same code); the names with records in the second and
  * none in the first, and the names above them that no longer exist, are the
@@ -160,11 +161,24 @@ export class OverlayBuilder {
   private readonly label: LabelFn;
   /** keys of the names the overlay recomputes; only grows until the next base */
   private readonly touched = new Set<string>();
+  /** touched keys whose base tasks are not selected yet (`selectBase`) */
+  private readonly pending: string[] = [];
+  /** the base's tasks with a touched key; only grows, as `touched` does */
+  private readonly selectedBase = new Set<Indexed>();
   /** the base's tasks by application key, and by id */
   private readonly byKey = new Map<string, Indexed[]>();
   private readonly byId = new Map<string, Indexed[]>();
+  /** the base's tasks by canonical key, for the applications looked up so far (`byCanonical`) */
+  private readonly canonical = new Map<string, Indexed[]>();
+  private readonly canonicalApps = new Set<string>();
   /** tasks changed since the base, by id: how they are now (none when gone) */
   private readonly changed = new Map<string, Indexed[]>();
+  /** the frameworks', agents' and masters' names, which overlays leave out (`GenerateInput.tasksOnly`) until a change reaches them */
+  private ownNames: ReadonlySet<string> | null = null;
+  /** whether the overlay must carry those names too; stays so until the next base */
+  private whole = false;
+  /** the base's side of the last overlay, kept while the base's selected tasks stay the same */
+  private before: Before | null = null;
   /** by base entry: how many entries with records lie at or below it */
   private readonly below: Uint32Array;
   private readonly baseEntryOf: Int32Array;
@@ -217,7 +231,10 @@ export class OverlayBuilder {
   /** The overlay of everything changed since the base, once `changes` (relative to the last batch) led to `state`. */
   build(state: MesosState, changes: readonly Change[], meta: TableMeta): Overlay {
     const ids = new Set<string>();
-    for (const c of changes) for (const t of c.tasks) ids.add(t.taskId);
+    for (const c of changes) {
+      for (const t of c.tasks) ids.add(t.taskId);
+      if (c.agents.length + c.frameworks.length > 0) this.whole = true;
+    }
     // The versions before: as the last batch left them, else as in the base.
     for (const id of ids) for (const x of this.changed.get(id) ?? this.byId.get(id) ?? []) this.touch(x.keys.all());
     const now = new Map<string, Indexed[]>();
@@ -231,32 +248,27 @@ export class OverlayBuilder {
       for (const x of xs) this.touch(x.keys.all());
     }
 
-    // Widen the touched keys until every name generated from their tasks has its keys touched.
-    let genNow: Generated;
-    let genBefore: Generated;
-    let tasks: number;
-    for (;;) {
-      const size = this.touched.size;
-      const selectedNow = this.select(true);
-      const selectedBefore = this.select(false);
-      genNow = generate(miniState(state, selectedNow), this.input);
-      genBefore = generate(miniState(this.baseState, selectedBefore), this.input);
-      tasks = selectedNow.length;
-      this.touchNamesOf(genNow.store);
-      this.touchNamesOf(genBefore.store);
-      if (this.touched.size === size) break;
+    let generated = this.generateClosed(state, meta);
+    let built = buildTableBuffer(generated.now.store, meta);
+    let withRecords = namesWithRecords(generated.now.store, built.plan);
+    // A task's name can be a framework's or the agents' (a task named `framework` gives `_framework._tcp.<framework>`).
+    if (
+      !this.whole &&
+      [...this.ownNamesOf(meta)].some((n) => withRecords.has(n) || generated.before.withRecords.has(n))
+    ) {
+      this.whole = true;
+      generated = this.generateClosed(state, meta);
+      built = buildTableBuffer(generated.now.store, meta);
+      withRecords = namesWithRecords(generated.now.store, built.plan);
     }
+    const { now: genNow, before, tasks } = generated;
     this.lastTasks = tasks;
     const current = genNow.store;
-    const before = genBefore.store;
 
-    const built = buildTableBuffer(current, meta);
-    const withRecords = namesWithRecords(current, built.plan);
-    const builtBefore = buildTableBuffer(before, meta);
     const removedBelow = new Map<string, number>();
     const removed = new Set<string>();
     const apex = meta.domain === '' ? '.' : `${meta.domain.toLowerCase().replace(/\.$/, '')}.`;
-    for (const name of namesWithRecords(before, builtBefore.plan)) {
+    for (const name of before.withRecords) {
       if (withRecords.has(name)) continue;
       removed.add(name);
       for (let p = name; p.length > apex.length; p = p.slice(p.indexOf('.') + 1)) {
@@ -274,16 +286,15 @@ export class OverlayBuilder {
       if (mark >= 0) hidden.push({ wire: hostNameToWire(name)!, mark });
     }
     const countsNow = RecordTable.fromBuffer(built.buffer).counts;
-    const countsBefore = RecordTable.fromBuffer(builtBefore.buffer).counts;
     const delta: OverlayDelta = {
-      a: current.valueCount(TYPE_A) - before.valueCount(TYPE_A),
-      aaaa: current.valueCount(TYPE_AAAA) - before.valueCount(TYPE_AAAA),
-      srv: current.valueCount(TYPE_SRV) - before.valueCount(TYPE_SRV),
-      names: countsNow.names - countsBefore.names,
-      tasks: runningTasks(genNow) - runningTasks(genBefore),
+      a: current.valueCount(TYPE_A) - before.a,
+      aaaa: current.valueCount(TYPE_AAAA) - before.aaaa,
+      srv: current.valueCount(TYPE_SRV) - before.srv,
+      names: countsNow.names - before.names,
+      tasks: runningTasks(genNow) - before.tasks,
     };
     // Every name with records now or in the base has its whole records in `current`, as for the table.
-    const replaced = new Set([...namesWithValues(before), ...namesWithValues(current)]);
+    const replaced = new Set([...before.withValues, ...namesWithValues(current)]);
     return {
       table: built.buffer,
       hidden: buildNameMarks(hidden),
@@ -294,47 +305,98 @@ export class OverlayBuilder {
     };
   }
 
+  /**
+   * The selected tasks' records now and in the base, once the touched keys
+   * are widened until every name generated from their tasks has its keys
+   * touched.
+   */
+  private generateClosed(state: MesosState, meta: TableMeta): { now: Generated; before: Before; tasks: number } {
+    for (;;) {
+      this.selectBase();
+      const size = this.touched.size;
+      const tasksOnly = !this.whole;
+      const selectedNow = [...this.selectedBase].filter((x) => !this.changed.has(x.task.id));
+      for (const xs of this.changed.values()) selectedNow.push(...xs);
+      const now = generate(miniState(state, selectedNow), { ...this.input, tasksOnly });
+      const before = this.beforeSide(tasksOnly, meta);
+      this.touch(keysOfNames(now.store));
+      if (this.touched.size === size) return { now, before, tasks: selectedNow.length };
+    }
+  }
+
+  private ownNamesOf(meta: TableMeta): ReadonlySet<string> {
+    if (this.ownNames === null) {
+      const withoutTasks = (tasksOnly: boolean) => {
+        const store = generate(miniState(this.baseState, []), { ...this.input, tasksOnly }).store;
+        return namesWithRecords(store, buildTableBuffer(store, meta).plan);
+      };
+      const kept = withoutTasks(true);
+      this.ownNames = new Set([...withoutTasks(false)].filter((name) => !kept.has(name)));
+    }
+    return this.ownNames;
+  }
+
   private indexed(fw: string, task: Task): Indexed {
     return { fw, task, keys: new TaskKeys(task, this.label) };
   }
 
   private touch(keys: Iterable<string>): void {
-    for (const key of keys) this.touched.add(key);
-  }
-
-  private touchNamesOf(store: RecordStore): void {
-    const tree = store.names;
-    const label = (id: number): string | undefined => (id > RELATIVE ? tree.label(id) : undefined);
-    for (let id = 0; id < store.nameCount; id++) {
-      if (store.count(TYPE_A, id) + store.count(TYPE_AAAA, id) + store.count(TYPE_SRV, id) > 0) {
-        this.touch(nameKeys(tree.label(id), label(tree.parent(id))));
-      }
+    for (const key of keys) {
+      if (this.touched.has(key)) continue;
+      this.touched.add(key);
+      this.pending.push(key);
     }
   }
 
   /**
-   * The tasks with a touched key, now (`current`) or in the base. A canonical
-   * key names one task: it is looked for among the tasks of its application.
+   * Adds to `selectedBase` the base's tasks with a key touched since the last
+   * call. A canonical key names one task: it is looked for among the tasks of
+   * its application. A selected task's canonical names join the touched keys
+   * now rather than after one more generation.
    */
-  private select(current: boolean): Indexed[] {
-    const out = new Set<Indexed>();
-    const keep = (x: Indexed): void => {
-      if (!current || !this.changed.has(x.task.id)) out.add(x);
-    };
-    for (const key of this.touched) {
-      for (const x of this.byKey.get(key) ?? []) keep(x);
+  private selectBase(): void {
+    for (let key = this.pending.pop(); key !== undefined; key = this.pending.pop()) {
+      for (const x of this.byKey.get(key) ?? []) this.selectInBase(x);
       const app = canonicalApp(key);
-      if (app === null) continue;
-      for (const x of this.byKey.get(app) ?? []) if (x.keys.canonicalKeys().includes(key)) keep(x);
+      if (app !== null) for (const x of this.byCanonical(app, key)) this.selectInBase(x);
     }
-    if (current) {
-      for (const xs of this.changed.values()) {
-        for (const x of xs) if (x.keys.all().some((k) => this.touched.has(k))) out.add(x);
-      }
+  }
+
+  private selectInBase(x: Indexed): void {
+    if (this.selectedBase.has(x)) return;
+    this.selectedBase.add(x);
+    this.touch(x.keys.canonicalKeys());
+  }
+
+  /** The base's tasks of `app` whose canonical key is `key`; each application's are hashed once per base. */
+  private byCanonical(app: string, key: string): readonly Indexed[] {
+    if (!this.canonicalApps.has(app)) {
+      this.canonicalApps.add(app);
+      for (const x of this.byKey.get(app) ?? [])
+        for (const k of new Set(x.keys.canonicalKeys())) push(this.canonical, k, x);
     }
-    // Their own canonical names join the touched keys now rather than after one more generation.
-    for (const x of out) this.touch(x.keys.canonicalKeys());
-    return [...out];
+    return this.canonical.get(key) ?? [];
+  }
+
+  /** The base's records of the selected base tasks, generated again only when the selection grew. */
+  private beforeSide(tasksOnly: boolean, meta: TableMeta): Before {
+    const kept = this.before;
+    if (kept !== null && kept.selected === this.selectedBase.size && kept.tasksOnly === tasksOnly) return kept;
+    const g = generate(miniState(this.baseState, [...this.selectedBase]), { ...this.input, tasksOnly });
+    this.touch(keysOfNames(g.store));
+    const built = buildTableBuffer(g.store, meta);
+    this.before = {
+      selected: this.selectedBase.size,
+      tasksOnly,
+      withRecords: namesWithRecords(g.store, built.plan),
+      withValues: namesWithValues(g.store),
+      a: g.store.valueCount(TYPE_A),
+      aaaa: g.store.valueCount(TYPE_AAAA),
+      srv: g.store.valueCount(TYPE_SRV),
+      names: RecordTable.fromBuffer(built.buffer).counts.names,
+      tasks: runningTasks(g),
+    };
+    return this.before;
   }
 
   private recordsBelowInBase(name: string): number {
@@ -342,6 +404,33 @@ export class OverlayBuilder {
     const e = node < 0 ? -1 : this.baseEntryOf[node]!;
     return e < 0 ? 0 : this.below[e]!;
   }
+}
+
+/** What an overlay needs of the base's records for its selected tasks: which names had records, and the counts. */
+interface Before {
+  /** the size of the selection, and the generation's mode, these were made for */
+  selected: number;
+  tasksOnly: boolean;
+  withRecords: ReadonlySet<string>;
+  withValues: readonly string[];
+  a: number;
+  aaaa: number;
+  srv: number;
+  names: number;
+  tasks: number;
+}
+
+/** The keys of every name with records in `store`. */
+function keysOfNames(store: RecordStore): Set<string> {
+  const tree = store.names;
+  const label = (id: number): string | undefined => (id > RELATIVE ? tree.label(id) : undefined);
+  const keys = new Set<string>();
+  for (let id = 0; id < store.nameCount; id++) {
+    if (store.count(TYPE_A, id) + store.count(TYPE_AAAA, id) + store.count(TYPE_SRV, id) > 0) {
+      for (const key of nameKeys(tree.label(id), label(tree.parent(id)))) keys.add(key);
+    }
+  }
+  return keys;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
