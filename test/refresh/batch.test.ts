@@ -2,25 +2,29 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Batcher } from '../../src/refresh/batch.js';
 
 beforeEach(() => {
-  vi.useFakeTimers();
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] });
 });
 afterEach(() => {
   vi.useRealTimers();
 });
 
 /** A batcher whose runs take until the test ends them; it records each batch and how many ran at once. */
-function recording(windowMs = 10) {
+function recording(windowMs = 10, restMs = 0) {
   const batches: number[][] = [];
   const finishers: Array<() => void> = [];
   let running = 0;
   let mostAtOnce = 0;
-  const batcher = new Batcher<number>(windowMs, async (batch) => {
-    batches.push(batch);
-    running++;
-    mostAtOnce = Math.max(mostAtOnce, running);
-    await new Promise<void>((resolve) => finishers.push(resolve));
-    running--;
-  });
+  const batcher = new Batcher<number>(
+    windowMs,
+    async (batch) => {
+      batches.push(batch);
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await new Promise<void>((resolve) => finishers.push(resolve));
+      running--;
+    },
+    restMs,
+  );
   const finish = async () => {
     finishers.shift()?.();
     await vi.advanceTimersByTimeAsync(0);
@@ -66,6 +70,29 @@ describe('Batcher', () => {
     await finish();
     await vi.advanceTimersByTimeAsync(100);
     expect(batches).toEqual([[1]]);
+    await batcher.whenIdle();
+  });
+
+  it('rests between runs: the next starts no sooner than the rest after the last ended, however soon its items came', async () => {
+    const { batcher, batches, finish } = recording(10, 200);
+    batcher.add(1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(batches).toEqual([[1]]);
+    await vi.advanceTimersByTimeAsync(30);
+    batcher.add(2);
+    await finish();
+    batcher.add(3);
+    await vi.advanceTimersByTimeAsync(199);
+    expect(batches).toEqual([[1]]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(batches).toEqual([[1], [2, 3]]);
+    await finish();
+    // After a quiet spell longer than the rest, an item waits the window only.
+    await vi.advanceTimersByTimeAsync(500);
+    batcher.add(4);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(batches).toEqual([[1], [2, 3], [4]]);
+    await finish();
     await batcher.whenIdle();
   });
 });
