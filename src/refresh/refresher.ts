@@ -166,7 +166,7 @@ export class Refresher {
     // the bound at once and abort the process, the state text and its parse, is checked first (fetch/heap-room.ts).
     // The young generation is bounded too: V8 grows its semi-spaces to 32 MiB during a build, and they stay resident
     // between builds. 3 MiB (1 MiB semi-spaces) costs no measurable build time.
-    const w = new Worker(this.opts.workerUrl ?? new URL('./worker.js', import.meta.url), {
+    const w = new Worker(this.opts.workerUrl ?? new URL('./worker-entry.js', import.meta.url), {
       workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: heapMiB, maxYoungGenerationSizeMb: WORKER_YOUNG_MIB },
     });

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -7,11 +9,13 @@ import { ServingState } from '../../src/serving.js';
 import { fixtureConfig } from '../helpers/fixtures.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
 import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
+import { threadNices } from '../helpers/threads.js';
+import { REFRESH_THREAD_NICENESS } from '../../src/refresh/thread-priority.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const WORKER = new URL('../../dist/src/refresh/worker.js', import.meta.url);
+const WORKER = new URL('../../dist/src/refresh/worker-entry.js', import.meta.url);
 const MiB = 1024 * 1024;
 const LOG = { verbosity: 0, pretty: false, toStderr: true };
 
@@ -82,6 +86,23 @@ describe('Refresher', () => {
     }
     expect(serving.current).toBeNull();
   }, 60_000);
+
+  it.runIf(existsSync('/proc/thread-self'))(
+    'runs its worker thread below the main thread, so a build yields the cores to DNS queries',
+    async () => {
+      const main = getPriority(process.pid);
+      const before = new Set(threadNices().keys());
+      const { r, serving } = refresher(['127.0.0.1:1'], 64);
+      await refreshOnce(r);
+      // The refresh failed (nothing listens there); the worker stays for the next one.
+      expect(serving.lastOutcome?.ok).toBe(false);
+      const lowered = [...threadNices()].filter(
+        ([tid, nice]) => !before.has(tid) && nice === Math.min(19, main + REFRESH_THREAD_NICENESS),
+      );
+      expect(lowered).toHaveLength(1);
+      expect(getPriority(process.pid)).toBe(main);
+    },
+  );
 
   it('holds no more memory after 200 refreshes of a changing state than after the first 20', async () => {
     const m: StandInMaster = await startStandInMaster();
