@@ -11,7 +11,7 @@ import { defaultConfig } from '../src/config/defaults.js';
 import { fetchOptionsFromConfig } from '../src/mesos/fetch/fetch.js';
 import type { Change } from '../src/mesos/stream/model.js';
 import { generate, type GenerateInput } from '../src/records/generator.js';
-import { OverlayBuilder } from '../src/refresh/overlay.js';
+import { OverlayBuilder, scannedView } from '../src/refresh/overlay.js';
 import { RefreshPipeline } from '../src/refresh/pipeline.js';
 import { validateState, type MesosState, type Task } from '../src/state/state.js';
 import { buildTableBuffer } from '../src/table/build.js';
@@ -90,7 +90,7 @@ for (const size of [1, 20, 100]) {
     const builder = new OverlayBuilder({ state, store: base!.store, plan: base!.plan }, input);
     const { state: next, change } = changeTasks(state, size, prng(size * 100 + run), `b${size}r${run}`);
     const t0 = performance.now();
-    const overlay = builder.build(next, [change], tableMetaFor(config, 2));
+    const overlay = builder.build(scannedView(next), next, [change], tableMetaFor(config, 2));
     times.push(performance.now() - t0);
     last = overlay;
   }
@@ -100,7 +100,7 @@ for (const size of [1, 20, 100]) {
 // The stream: applyChanges as the worker calls it, one batch of 20 per second of events.
 const pipeline = new RefreshPipeline(config, fetchOptionsFromConfig(config), pino({ level: 'silent' }));
 let live = state;
-const first = await pipeline.applyChanges(() => live, []);
+const first = await pipeline.applyChanges(() => scannedView(live), []);
 const streamTimes: number[] = [];
 const kinds = { overlay: 0, table: 0 };
 const rand = prng(7);
@@ -108,7 +108,7 @@ for (let i = 0; i < STREAM_BATCHES; i++) {
   const { state: next, change } = changeTasks(live, 20, rand, `s${i}`);
   live = next;
   const t0 = performance.now();
-  const r = await pipeline.applyChanges(() => live, [change]);
+  const r = await pipeline.applyChanges(() => scannedView(live), [change]);
   streamTimes.push(performance.now() - t0);
   if (r.kind === 'overlay' || r.kind === 'table') kinds[r.kind]++;
 }

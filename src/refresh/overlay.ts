@@ -109,6 +109,36 @@ function canonicalApp(key: string): string | null {
   return hash < 0 ? null : key.slice(0, hash);
 }
 
+/** A task as a batch's build finds it: with its framework's name, all its names need of the framework. */
+export interface TaskOf {
+  framework: string;
+  task: Task;
+}
+
+/**
+ * The cluster as a batch of changes leaves it: whole, and the changed tasks
+ * found by id, which the stream's model does without a pass over every task.
+ */
+export interface ClusterView {
+  state(): MesosState;
+  /** the tasks with one of `ids` (task ids are unique within a framework only) */
+  tasksWithIds(ids: ReadonlySet<string>): TaskOf[];
+}
+
+/** A plain state as a `ClusterView`: its changed tasks are found by one pass over it. */
+export function scannedView(state: MesosState): ClusterView {
+  return {
+    state: () => state,
+    tasksWithIds: (ids) => {
+      const out: TaskOf[] = [];
+      for (const fw of state.frameworks) {
+        for (const task of fw.tasks) if (ids.has(task.id)) out.push({ framework: fw.name, task });
+      }
+      return out;
+    },
+  };
+}
+
 /** The records of the last full build the overlays are made against. */
 export interface OverlayBase {
   state: MesosState;
@@ -228,8 +258,11 @@ export class OverlayBuilder {
     return this.lastTasks > Math.max(COMPACT_MIN_TASKS, allTasks * COMPACT_SHARE);
   }
 
-  /** The overlay of everything changed since the base, once `changes` (relative to the last batch) led to `state`. */
-  build(state: MesosState, changes: readonly Change[], meta: TableMeta): Overlay {
+  /**
+   * The overlay of everything changed since the base, once `changes` (relative
+   * to the last batch) led to `cluster`, whose state is `state`.
+   */
+  build(cluster: ClusterView, state: MesosState, changes: readonly Change[], meta: TableMeta): Overlay {
     const ids = new Set<string>();
     for (const c of changes) {
       for (const t of c.tasks) ids.add(t.taskId);
@@ -239,10 +272,7 @@ export class OverlayBuilder {
     for (const id of ids) for (const x of this.changed.get(id) ?? this.byId.get(id) ?? []) this.touch(x.keys.all());
     const now = new Map<string, Indexed[]>();
     for (const id of ids) now.set(id, []);
-    // One pass over the state, a set lookup per task: the only work that grows with the cluster.
-    for (const fw of state.frameworks) {
-      for (const task of fw.tasks) if (ids.has(task.id)) now.get(task.id)!.push(this.indexed(fw.name, task));
-    }
+    for (const { framework, task } of cluster.tasksWithIds(ids)) now.get(task.id)!.push(this.indexed(framework, task));
     for (const [id, xs] of now) {
       this.changed.set(id, xs);
       for (const x of xs) this.touch(x.keys.all());

@@ -14,7 +14,7 @@ import type { MesosState } from '../state/state.js';
 import { tableMetaFor } from '../table/meta.js';
 import { planTable } from '../table/build.js';
 import { RecordTable } from '../table/table.js';
-import { OverlayBuilder, type OverlayInput } from './overlay.js';
+import { OverlayBuilder, type ClusterView, type OverlayInput } from './overlay.js';
 import { fetchValidated } from './polled-state.js';
 import type { BuildSource, Counts, Generation, PipelineResult, Timings } from './results.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
@@ -22,13 +22,13 @@ import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
 /**
  * What a poll while the event stream is live does with the state it fetched
  * (`StreamSource.resync`): repairs the stream's model from it and returns what
- * that changed, with the model's state to build from; or null when the poll
+ * that changed, with the model to build from; or null when the poll
  * cannot be compared with the model, and is built from as any poll.
  */
 export type Reconcile = (
   polled: MesosState,
   master: string,
-) => { changes: readonly Change[]; state: () => MesosState } | null;
+) => { changes: readonly Change[]; cluster: ClusterView } | null;
 
 /** What a build starts from besides the state. */
 type BuildInput =
@@ -165,7 +165,7 @@ export class RefreshPipeline {
     return this.exclusive(async (seq) => {
       const repaired = polled.unchanged ? null : reconcile(polled.state, polled.master);
       if (polled.unchanged || repaired === null) return this.poll(masters, seq);
-      const r = await this.changed(seq, repaired.state(), repaired.changes);
+      const r = await this.changed(seq, repaired.cluster, repaired.changes);
       // The refresh asked for was a poll, whatever the repair built from: it is reported as one.
       const timings = { ...r.timings, fetchMs: polled.fetchMs, totalMs: r.timings.totalMs + polled.fetchMs };
       return r.kind === 'overlay'
@@ -195,8 +195,8 @@ export class RefreshPipeline {
   /**
    * The records after `changes`, events applied to the stream's model since
    * the last build (a batch of them: several events may name the same task).
-   * `state` is the model as it is now, read when the build starts, and already
-   * includes every change listed. Like every build, it runs alone and in
+   * `cluster` gives the model as it is now, read when the build starts, which
+   * already includes every change listed. Like every build, it runs alone and in
    * order: the result's `seq` is higher than that of any build before it.
    *
    * The first call after a poll or a reconfigure, one that meets a host name
@@ -206,8 +206,8 @@ export class RefreshPipeline {
    * that table, in milliseconds. Either way the result answers exactly as a
    * whole table of the state would.
    */
-  applyChanges(state: () => MesosState, changes: readonly Change[]): Promise<PipelineResult> {
-    return this.exclusive((seq) => this.changed(seq, state(), changes));
+  applyChanges(cluster: () => ClusterView, changes: readonly Change[]): Promise<PipelineResult> {
+    return this.exclusive((seq) => this.changed(seq, cluster(), changes));
   }
 
   /**
@@ -253,9 +253,10 @@ export class RefreshPipeline {
     });
   }
 
-  private async changed(seq: number, state: MesosState, changes: readonly Change[]): Promise<PipelineResult> {
+  private async changed(seq: number, cluster: ClusterView, changes: readonly Change[]): Promise<PipelineResult> {
     const c = this.config;
     const t0 = performance.now();
+    const state = cluster.state();
     const base = this.overlays;
     const leaderMoved = state.leader !== this.leader;
     if (!leaderMoved && changes.every((x) => x.tasks.length + x.agents.length + x.frameworks.length === 0)) {
@@ -277,7 +278,7 @@ export class RefreshPipeline {
       });
     }
     const serial = Math.max(Math.floor(Date.now() / 1000), (this.previous?.serial ?? 0) + 1) >>> 0;
-    const overlay = base.builder.build(state, changes, tableMetaFor(c, serial));
+    const overlay = base.builder.build(cluster, state, changes, tableMetaFor(c, serial));
     const t1 = performance.now();
     this.previous = { serial, digest: '' };
     this.viewState = { state, number: this.generationNumber + 1 };

@@ -146,7 +146,7 @@ export class StreamSource {
         );
       }
       this.report();
-      return { changes: [change], state: () => model.state() };
+      return { changes: [change], cluster: model };
     };
     return this.opts.pipeline.resync(masters, reconcile).finally(() => this.touched.delete(touched));
   }
@@ -170,7 +170,7 @@ export class StreamSource {
     this.builds.changes++;
     try {
       // The model as it is when the build starts: the latest subscription's, with every event applied so far.
-      const result = await this.opts.pipeline.applyChanges(() => (this.model ?? model).state(), changes);
+      const result = await this.opts.pipeline.applyChanges(() => this.model ?? model, changes);
       this.opts.push({ ok: true, result });
     } catch (error) {
       this.opts.push({ ok: false, error });

@@ -3,6 +3,7 @@ import { hasCode } from '../../src/errors.js';
 import { fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
 import type { Change } from '../../src/mesos/stream/model.js';
 import { servedOf } from '../../src/refresh/live-table.js';
+import { scannedView } from '../../src/refresh/overlay.js';
 import { RefreshPipeline } from '../../src/refresh/pipeline.js';
 import type { PipelineResult } from '../../src/refresh/results.js';
 import { validateState, type MesosState, type Task } from '../../src/state/state.js';
@@ -47,18 +48,23 @@ describe('RefreshPipeline.applyChanges', () => {
   const state0 = validateState(fixtureState(FIXTURE)).state;
 
   it('builds a whole table first, then overlays over it that DNS and the views follow', async () => {
-    const first = served(await pipeline.applyChanges(() => state0, []));
+    const first = served(await pipeline.applyChanges(() => scannedView(state0), []));
     expect(first.kind).toBe('table');
     const served1 = servedOf(first, null);
     const live1 = served1.table;
     // Events that change no task, agent or framework (heartbeats) change nothing.
     expect(
-      (await pipeline.applyChanges(() => state0, [{ type: 'HEARTBEAT', tasks: [], agents: [], frameworks: [] }])).kind,
+      (
+        await pipeline.applyChanges(
+          () => scannedView(state0),
+          [{ type: 'HEARTBEAT', tasks: [], agents: [], frameworks: [] }],
+        )
+      ).kind,
     ).toBe('unchanged');
     expect(live1.lookup('fresh-app.marathon.mesos.')).toBeNull();
 
     const { state, change } = withNewTask(state0, 'fresh-1', 'fresh-app');
-    const second = served(await pipeline.applyChanges(() => state, [change]));
+    const second = served(await pipeline.applyChanges(() => scannedView(state), [change]));
     expect(second.seq).toBeGreaterThan(first.seq);
     expect(second.kind).toBe('overlay');
     expect(second.serial).toBeGreaterThan(first.serial);
@@ -88,12 +94,12 @@ describe('RefreshPipeline.applyChanges', () => {
 
   it('puts overlays over a served table whose records a stream snapshot found unchanged', async () => {
     const p = new RefreshPipeline(config, fetchOptionsFromConfig(config), memoryLogger().log);
-    const first = served(await p.applyChanges(() => state0, []));
+    const first = served(await p.applyChanges(() => scannedView(state0), []));
     // A new subscription's snapshot of the same cluster (as after the first poll): no new table.
     const snapshot = await p.fromSnapshot(() => state0, '127.0.0.1:5050');
     expect(snapshot).toMatchObject({ kind: 'unchanged', reason: 'same records', serial: first.serial });
     const { state, change } = withNewTask(state0, 'fresh-3', 'fresh-after-snapshot');
-    const next = served(await p.applyChanges(() => state, [change]));
+    const next = served(await p.applyChanges(() => scannedView(state), [change]));
     expect(next).toMatchObject({ kind: 'overlay', baseSerial: first.serial });
     expect(next.counts.tasks).toBe(first.counts.tasks + 1);
     const live = servedOf(next, servedOf(first, null)).table;
@@ -103,7 +109,7 @@ describe('RefreshPipeline.applyChanges', () => {
   it('builds whole tables with ptrOn, so PTR answers follow the changes', async () => {
     const ptrConfig = { ...config, ptrOn: true };
     const p = new RefreshPipeline(ptrConfig, fetchOptionsFromConfig(ptrConfig), memoryLogger().log);
-    const before = servedOf(served(await p.applyChanges(() => state0, [])), null).table;
+    const before = servedOf(served(await p.applyChanges(() => scannedView(state0), [])), null).table;
     const added = withNewTask(state0, 'fresh-2', 'fresh-ptr-app');
     // An address of its own (netinfo comes first in this fixture's IPSources), so its PTR names it.
     const ip = '10.99.0.7';
@@ -111,7 +117,7 @@ describe('RefreshPipeline.applyChanges', () => {
     const task = fw.tasks.at(-1)!;
     const statuses = [{ ...task.statuses.at(-1)!, networkInfos: [{ ipAddresses: [ip], ipAddress: ip }] }];
     fw.tasks[fw.tasks.length - 1] = { ...task, statuses };
-    const second = served(await p.applyChanges(() => added.state, [added.change]));
+    const second = served(await p.applyChanges(() => scannedView(added.state), [added.change]));
     expect(second.kind).toBe('table');
     const after = servedOf(second, null).table;
     expect(after.lookup('fresh-ptr-app.marathon.mesos.')?.a).toEqual([ip]);

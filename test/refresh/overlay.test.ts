@@ -4,7 +4,7 @@ import { answer, type AnswerContext } from '../../src/dns/answer/answer.js';
 import { DnsStats } from '../../src/dns/stats/counters.js';
 import type { Change } from '../../src/mesos/stream/model.js';
 import { generate, type GenerateInput } from '../../src/records/generator.js';
-import { OverlayBuilder, TaskKeys, nameKeysOf } from '../../src/refresh/overlay.js';
+import { OverlayBuilder, TaskKeys, nameKeysOf, scannedView } from '../../src/refresh/overlay.js';
 import { labelFor } from '../../src/records/labels.js';
 import { TYPE_A, TYPE_AAAA, TYPE_SRV } from '../../src/records/store.js';
 import { validateState, type MesosState, type Task } from '../../src/state/state.js';
@@ -164,7 +164,7 @@ function setUp(state: MesosState, input: GenerateInput): Setup {
 }
 
 function liveAfter(s: Setup, state: MesosState, changes: Change[], serial: number): LiveTable {
-  const o = s.builder.build(state, changes, metaFor(s.input, serial));
+  const o = s.builder.build(scannedView(state), state, changes, metaFor(s.input, serial));
   s.httpNames = patchHttpNames(s.baseHttpNames, o.httpNames);
   return new LiveTable(s.base, RecordTable.fromBuffer(o.table), NameMarks.fromBuffer(o.hidden));
 }
@@ -250,7 +250,7 @@ describe('OverlayBuilder', () => {
       agents: [],
       frameworks: [],
     };
-    const o = s.builder.build(next, [change], metaFor(input, 2));
+    const o = s.builder.build(scannedView(next), next, [change], metaFor(input, 2));
     const overlay = RecordTable.fromBuffer(o.table);
     // The frameworks, agents and masters are generated every time; of the tasks only the new one and a few sharing a key.
     expect(o.tasks).toBeLessThan(5);

@@ -3,6 +3,7 @@ import { hasCode } from '../../src/errors.js';
 import { closeFetchAgents, fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
 import type { Change } from '../../src/mesos/stream/model.js';
 import { RefreshPipeline } from '../../src/refresh/pipeline.js';
+import { scannedView } from '../../src/refresh/overlay.js';
 import { validateState } from '../../src/state/state.js';
 import { fixtureConfig, fixtureState, stateWithLeader } from '../helpers/fixtures.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
@@ -159,7 +160,7 @@ describe('RefreshPipeline with the event stream', () => {
     });
     const stream = p.applyChanges(() => {
       order.push('stream model read');
-      return stateOf(ipOnlyState(m.upid, {}, 3));
+      return scannedView(stateOf(ipOnlyState(m.upid, {}, 3)));
     }, [AGENT_ADDED]);
     const [polled, streamed] = await Promise.all([poll, stream]);
     expect(order).toEqual(['poll built', 'stream model read']);
@@ -186,7 +187,7 @@ describe('RefreshPipeline with the event stream', () => {
     m.serve(ipOnlyState(m.upid));
     const p = pipeline();
     const polled = await p.run([m.address]);
-    const beat = await p.applyChanges(() => stateOf(ipOnlyState(m.upid)), [HEARTBEAT, HEARTBEAT]);
+    const beat = await p.applyChanges(() => scannedView(stateOf(ipOnlyState(m.upid))), [HEARTBEAT, HEARTBEAT]);
     expect(beat).toMatchObject({ kind: 'unchanged', source: 'stream', serial: polled.serial });
   });
 

@@ -246,6 +246,20 @@ export class ClusterModel {
     return { leader: this.leader, frameworks, slaves: [...this.agents.values()] };
   }
 
+  /** The tasks with one of `ids`, of the frameworks `state()` shows, with their framework's name. */
+  tasksWithIds(ids: ReadonlySet<string>): Array<{ framework: string; task: Task }> {
+    const out: Array<{ framework: string; task: Task }> = [];
+    for (const f of this.frameworks.values()) {
+      const tasks = this.tasks.get(f.id);
+      if (tasks === undefined) continue;
+      for (const id of ids) {
+        const task = tasks.get(id);
+        if (task !== undefined) out.push({ framework: f.name, task });
+      }
+    }
+    return out;
+  }
+
   /** One task, as the model holds it now. */
   task(ref: TaskRef): Task | undefined {
     return this.tasks.get(ref.frameworkId)?.get(ref.taskId);

@@ -287,6 +287,22 @@ describe('ClusterModel.apply', () => {
     expect(model.state()).toEqual(before);
   });
 
+  it('finds tasks by id as state() lists them: in every framework it shows, none of a framework not known yet', () => {
+    const { model, cluster } = setup();
+    // The same id in two frameworks, and in a framework whose FRAMEWORK_ADDED has not come yet.
+    applyEvent(model, cluster, cluster.addTask('fw-c', { ...staging('web.1', 'S1'), name: 'cron' }));
+    applyEvent(model, cluster, { type: 'TASK_ADDED', task_added: { task: taskOf(staging('web.1'), 'fw-later') } });
+    const found = (ids: string[]) =>
+      model.tasksWithIds(new Set(ids)).map(({ framework, task }) => [framework, task.id, task.name]);
+    expect(found(['web.1', 'nothere'])).toEqual([
+      ['marathon', 'web.1', 'web'],
+      ['chronos', 'web.1', 'cron'],
+    ]);
+    const shown = model.state().frameworks.flatMap((f) => f.tasks.filter((t) => t.id === 'web.1').map(() => f.name));
+    expect(shown).toEqual(['marathon', 'chronos']);
+    expect(found([])).toEqual([]);
+  });
+
   it('leaves what state() returned before untouched (it is a fresh view)', () => {
     const { model, cluster } = setup();
     const before = model.state();
