@@ -78,6 +78,13 @@ export class ClusterModel {
   private readonly agents = new Map<string, Slave>();
   /** by framework id, then task id */
   private readonly tasks = new Map<string, Map<string, Task>>();
+  /**
+   * What `state()` last listed, by framework id, and the agents: made again
+   * only for what a change named, so a batch of changes in one framework does
+   * not copy the task lists of all (50,000 tasks at scale).
+   */
+  private readonly listed = new Map<string, Task[]>();
+  private listedAgents: Slave[] | null = null;
 
   private constructor(readonly leader: string) {}
 
@@ -94,6 +101,10 @@ export class ClusterModel {
 
   /** Applies one event; what it changed. */
   apply(event: ModelEvent): Change {
+    return this.relist(this.applied(event));
+  }
+
+  private applied(event: ModelEvent): Change {
     const change: Change = { type: event.type, tasks: [], agents: [], frameworks: [] };
     switch (event.type) {
       case 'TASK_ADDED': {
@@ -152,6 +163,11 @@ export class ClusterModel {
    * framework without an id or with one twice (frameworks are matched by id).
    */
   repair(polled: MesosState, touched: Touched): Change | null {
+    const change = this.repaired(polled, touched);
+    return change === null ? null : this.relist(change);
+  }
+
+  private repaired(polled: MesosState, touched: Touched): Change | null {
     if (polled.leader !== this.leader) return null;
     const polledFrameworks = new Map<string, Framework>();
     for (const f of polled.frameworks) {
@@ -230,20 +246,31 @@ export class ClusterModel {
     return change;
   }
 
-  /** The cluster now, as the fields of `GET /master/state` the generator reads. */
+  /**
+   * The cluster now, as the fields of `GET /master/state` the generator reads.
+   * Its lists are never changed afterwards (a later change makes new ones), so
+   * consumers must not change them either.
+   */
   state(): MesosState {
     const frameworks: Framework[] = [];
     for (const f of this.frameworks.values()) {
-      const tasks = this.tasks.get(f.id);
-      frameworks.push({
-        id: f.id,
-        name: f.name,
-        pid: f.pid,
-        hostname: f.hostname,
-        tasks: tasks ? [...tasks.values()] : [],
-      });
+      let tasks = this.listed.get(f.id);
+      if (tasks === undefined) {
+        tasks = [...(this.tasks.get(f.id)?.values() ?? [])];
+        this.listed.set(f.id, tasks);
+      }
+      frameworks.push({ id: f.id, name: f.name, pid: f.pid, hostname: f.hostname, tasks });
     }
-    return { leader: this.leader, frameworks, slaves: [...this.agents.values()] };
+    this.listedAgents ??= [...this.agents.values()];
+    return { leader: this.leader, frameworks, slaves: this.listedAgents };
+  }
+
+  /** Forgets the lists `state()` made of what `change` names. */
+  private relist(change: Change): Change {
+    for (const ref of change.tasks) this.listed.delete(ref.frameworkId);
+    for (const id of change.frameworks) this.listed.delete(id);
+    if (change.agents.length > 0) this.listedAgents = null;
+    return change;
   }
 
   /** The tasks with one of `ids`, of the frameworks `state()` shows, with their framework's name. */
