@@ -4,6 +4,11 @@
  * continuously) while this process queries it at a steady 2,000 queries/s over
  * UDP. Prints query latency (p50/p99/p99.9/max), lost queries and the refresh
  * durations. Target: no query waits longer than 50 ms.
+ *
+ *   npm run build && node dist/bench/refresh.js [tasks] [seconds] [-- <node options for the server>]
+ *
+ * Node options after `--` start the server's node with them, to measure a
+ * tuning such as `--single-threaded-gc`.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -13,8 +18,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-const TASKS = Number(process.argv[2] ?? 50_000);
-const SECONDS = Number(process.argv[3] ?? 30);
+const dashes = process.argv.indexOf('--');
+const args = dashes < 0 ? process.argv.slice(2) : process.argv.slice(2, dashes);
+const SERVER_NODE_OPTIONS = dashes < 0 ? [] : process.argv.slice(dashes + 1);
+const TASKS = Number(args[0] ?? 50_000);
+const SECONDS = Number(args[1] ?? 30);
 const RATE = 2000;
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -60,7 +68,8 @@ writeFileSync(
     refreshSeconds: 1,
   }),
 );
-const child = spawn(process.execPath, [join(root, 'bin', 'mesos-dns'), `-config=${configFile}`, '-v=1'], {
+const serverArgs = [...SERVER_NODE_OPTIONS, join(root, 'bin', 'mesos-dns'), `-config=${configFile}`, '-v=1'];
+const child = spawn(process.execPath, serverArgs, {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const refreshes: Array<{ totalMs: number; fetchMs: number; generateMs: number; buildMs: number; renderMs: number }> =
@@ -136,6 +145,7 @@ console.log(
   JSON.stringify(
     {
       tasks: TASKS,
+      serverNodeOptions: SERVER_NODE_OPTIONS,
       stateBytes: bytes,
       seconds: SECONDS,
       rate: RATE,
