@@ -8,7 +8,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /**
  * The repository's own ESLint configuration, run on source text placed at a
  * path of the tree. Type information is left out: the probe file is not on
- * disk, and the folder rules only need the import paths.
+ * disk, and the folder rules need nothing but the import paths.
  */
 let eslint: ESLint;
 beforeAll(() => {

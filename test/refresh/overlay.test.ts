@@ -4,9 +4,8 @@ import { answer, type AnswerContext } from '../../src/dns/answer/answer.js';
 import { DnsStats } from '../../src/dns/stats/counters.js';
 import type { Change } from '../../src/mesos/stream/model.js';
 import { generate, type GenerateInput } from '../../src/records/generator.js';
-import { OverlayBuilder, TaskKeys, nameKeysOf, scannedView } from '../../src/refresh/overlay.js';
-import { labelFor } from '../../src/records/labels.js';
-import { TYPE_A, TYPE_AAAA, TYPE_SRV } from '../../src/records/store.js';
+import { scannedView } from '../../src/refresh/cluster-view.js';
+import { OverlayBuilder } from '../../src/refresh/overlay.js';
 import { validateState, type MesosState, type Task } from '../../src/state/state.js';
 import { buildTableBuffer } from '../../src/table/build.js';
 import {
@@ -316,32 +315,5 @@ describe('OverlayBuilder', () => {
     const removed = liveAfter(withOdd, state, [change], 3);
     expect(hostsBody({ table: removed, httpNames: withOdd.httpNames }, key)).toBe(placeholder);
     expectSameHttpNames(withOdd, state);
-  });
-
-  it('lists the key of every name a task gives records to', () => {
-    for (const fixture of fixtureNames()) {
-      const input = fixtureGenerateInput(fixture);
-      const state = stateOf(fixture);
-      const label = labelFor(input.enforceRFC952);
-      const skeleton = generate(
-        { ...state, frameworks: state.frameworks.map((f) => ({ ...f, tasks: [] })) },
-        input,
-      ).store;
-      for (const fw of state.frameworks) {
-        for (const task of fw.tasks) {
-          const store = generate({ ...state, frameworks: [{ ...fw, tasks: [task] }] }, input).store;
-          const keys = new Set(new TaskKeys(task, label).all());
-          for (let id = 0; id < store.nameCount; id++) {
-            const has = store.count(TYPE_A, id) + store.count(TYPE_AAAA, id) + store.count(TYPE_SRV, id) > 0;
-            const text = store.nameText(id);
-            if (!has || skeleton.names.find(text) >= 0) continue;
-            expect(
-              nameKeysOf(text).some((k) => keys.has(k)),
-              `${fixture} task ${task.id}: ${text}`,
-            ).toBe(true);
-          }
-        }
-      }
-    }
   });
 });
