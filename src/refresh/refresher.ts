@@ -9,13 +9,11 @@ import type { PipelineResult } from './results.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
 import { servedOf } from './live-table.js';
+import { ViewRequests } from './view-requests.js';
 
-/** A rendered view body up to this size is kept for the next request of the same generation. */
-const VIEW_CACHE_MAX_BYTES = 4 * 1024 * 1024;
 /** The refresh worker's young generation: two 1 MiB semi-spaces and their large-object space. */
 const WORKER_YOUNG_MIB = 3;
 
-type RenderReply = Extract<FromWorker, { type: 'chunk' | 'no-view' }>;
 type RefreshReply = Extract<FromWorker, { type: 'result' }>;
 
 export interface RefresherOptions {
@@ -51,18 +49,17 @@ export class Refresher {
   private inFlight: { id: number; resolve: (msg: RefreshReply) => void } | null = null;
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
-  /** renders of the HTTP views in progress, by id: each waits for its next chunk (null: the worker is gone) */
-  private readonly renders = new Map<number, (reply: RenderReply | null) => void>();
   /** the generation of records the worker renders views from, as of the last successful refresh */
   private generation = 0;
   /** the source last logged, to log only its changes */
   private loggedSource: 'stream' | 'poll' | null = null;
   /** the build number (`seq`) of the last result applied, from the current worker */
   private appliedSeq = 0;
-  /** small bodies of the current generation, so repeated requests cost nothing */
-  private readonly viewCache = new Map<ViewName, { generation: number; body: Buffer }>();
+  private readonly views: ViewRequests;
 
-  constructor(private readonly opts: RefresherOptions) {}
+  constructor(private readonly opts: RefresherOptions) {
+    this.views = new ViewRequests(opts.serving, () => this.worker);
+  }
 
   start(): void {
     this.timer = setInterval(() => this.request(), this.opts.config.refreshSeconds * 1000);
@@ -151,10 +148,8 @@ export class Refresher {
       void this.worker.terminate();
       this.worker = null;
       this.generation = 0;
-      for (const wake of this.renders.values()) wake(null);
     }
-    // Generation numbers start again in a new worker: a cached body could match a number it never had.
-    this.viewCache.clear();
+    this.views.workerGone();
     const init: WorkerInit = {
       config: this.opts.config,
       fetchOptions: this.opts.fetchOptions,
@@ -178,7 +173,7 @@ export class Refresher {
       } else if (msg.type === 'stream') {
         if (this.worker === w && !this.stopped) this.streamReport(msg.report);
       } else {
-        this.renders.get(msg.id)?.(msg);
+        this.views.reply(msg);
       }
     });
     const died = (err: MesosDnsError) => {
@@ -186,7 +181,7 @@ export class Refresher {
       this.worker = null;
       this.generation = 0;
       this.opts.serving.stream = null;
-      for (const wake of this.renders.values()) wake(null);
+      this.views.workerGone();
       this.opts.log.error({ err }, 'refresh worker died; a new one starts with the next refresh');
       this.inFlight?.resolve({
         type: 'result',
@@ -349,66 +344,10 @@ export class Refresher {
       );
   }
 
-  /**
-   * A view's body (`/v1/axfr`, `/v1/enumerate`), rendered by the worker from
-   * its latest records one chunk at a time: the next chunk is asked for only
-   * when the caller takes the previous one, so a slow client holds one chunk,
-   * and a render never stands between the worker and a refresh for longer
-   * than a chunk. Small bodies are kept for the next request of the same
-   * generation. Fails with `MESOS_DNS_NOT_LOADED` when the worker has no
-   * records (none loaded yet, or its worker died since).
-   */
-  async *view(view: ViewName): AsyncGenerator<Buffer> {
-    const cached = this.viewCache.get(view);
-    if (cached !== undefined && cached.generation === this.generation && this.generation > 0) {
-      yield cached.body;
-      return;
-    }
-    const w = this.worker;
-    if (w === null || this.generation === 0) throw notLoaded();
-    this.opts.serving.viewRenders[view]++;
-    const id = this.nextId++;
-    const parts: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    try {
-      let ask: ToWorker = { type: 'render', id, view };
-      while (!done) {
-        const reply = await new Promise<RenderReply | null>((resolve) => {
-          this.renders.set(id, resolve);
-          w.postMessage(ask);
-        });
-        if (reply === null || reply.type === 'no-view') throw ask.type === 'render' ? notLoaded() : viewDropped();
-        const chunk = Buffer.from(reply.data);
-        done = reply.done;
-        size += chunk.length;
-        if (size <= VIEW_CACHE_MAX_BYTES) parts.push(chunk);
-        else parts.length = 0;
-        if (done && size <= VIEW_CACHE_MAX_BYTES) {
-          this.viewCache.set(view, { generation: reply.generation, body: Buffer.concat(parts, size) });
-        }
-        yield chunk;
-        ask = { type: 'more', id };
-      }
-    } finally {
-      this.renders.delete(id);
-      if (!done && this.worker === w) w.postMessage({ type: 'cancel', id } satisfies ToWorker);
-    }
+  /** A view's body, rendered by the worker from its latest records (`ViewRequests.body`). */
+  view(view: ViewName): AsyncGenerator<Buffer> {
+    return this.views.body(this.generation, view);
   }
-}
-
-function notLoaded(): MesosDnsError {
-  return new MesosDnsError(
-    'MESOS_DNS_NOT_LOADED',
-    'no records to render: no refresh has finished since the worker started',
-  );
-}
-
-function viewDropped(): MesosDnsError {
-  return new MesosDnsError(
-    'MESOS_DNS_VIEW_DROPPED',
-    'the render was cut short: its worker stopped, or two newer generations of records exist',
-  );
 }
 
 /** Why a worker died: out of its heap (the operator can raise `refreshHeapMiB`), or anything else. */
