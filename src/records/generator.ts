@@ -118,6 +118,13 @@ export function generate(state: MesosState, input: GenerateInput, warn: (msg: st
   return { store, enumeration: { frameworks: frameworks.length > 0 ? frameworks : null } };
 }
 
+/** How many tasks made records (the enumeration lists those). */
+export function tasksWithRecords(generated: Generated): number {
+  let n = 0;
+  for (const fw of generated.enumeration.frameworks ?? []) n += fw.tasks.length;
+  return n;
+}
+
 /**
  * A task's own addresses point back to its canonical name. One that is also
  * an agent's (a container on the host network reports it) points to

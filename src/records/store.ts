@@ -353,6 +353,11 @@ export class RecordStore {
     return this.lists[type].count.items[id] ?? 0;
   }
 
+  /** True when name `id` has any A, AAAA or SRV value. */
+  hasValues(id: number): boolean {
+    return this.count(TYPE_A, id) + this.count(TYPE_AAAA, id) + this.count(TYPE_SRV, id) > 0;
+  }
+
   /** The first node of name `id`'s values of `type`, or -1; `nextNode` walks on. */
   firstNode(type: StoreType, id: number): number {
     return id < this.lists[type].head.length ? this.lists[type].head.items[id]! : NONE;

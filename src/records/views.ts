@@ -108,7 +108,7 @@ function axfrOrder(store: RecordStore): Int32Array {
   const ids: number[] = [];
   const keys: string[] = [];
   for (let id = 0; id < store.nameCount; id++) {
-    if (store.count(TYPE_A, id) + store.count(TYPE_AAAA, id) + store.count(TYPE_SRV, id) === 0) continue;
+    if (!store.hasValues(id)) continue;
     ids.push(id);
     keys.push(utf8SortKey(store.nameText(id)));
   }

@@ -11,7 +11,6 @@ import { slaveIdTail, taskHash } from '../records/hash.js';
 import type { LabelFn } from '../records/labels.js';
 import { RELATIVE } from '../records/names.js';
 import type { RecordStore } from '../records/store.js';
-import { TYPE_A, TYPE_AAAA, TYPE_SRV } from '../records/store.js';
 import type { Task } from '../state/state.js';
 
 /** A label without its leading underscores. */
@@ -90,7 +89,7 @@ export function keysOfNames(store: RecordStore): Set<string> {
   const label = (id: number): string | undefined => (id > RELATIVE ? tree.label(id) : undefined);
   const keys = new Set<string>();
   for (let id = 0; id < store.nameCount; id++) {
-    if (store.count(TYPE_A, id) + store.count(TYPE_AAAA, id) + store.count(TYPE_SRV, id) > 0) {
+    if (store.hasValues(id)) {
       for (const key of nameKeys(tree.label(id), label(tree.parent(id)))) keys.add(key);
     }
   }

@@ -15,7 +15,7 @@
  * names the overlay hides in the base (see table/live.ts).
  */
 import type { Change } from '../mesos/stream/model.js';
-import { cachedLabel, generate, type GenerateInput } from '../records/generator.js';
+import { cachedLabel, generate, tasksWithRecords, type GenerateInput } from '../records/generator.js';
 import { labelFor, type LabelFn } from '../records/labels.js';
 import type { RecordStore } from '../records/store.js';
 import { TYPE_A, TYPE_AAAA, TYPE_SRV } from '../records/store.js';
@@ -130,7 +130,7 @@ export class OverlayBuilder {
     const tree = base.store.names;
     // Entries come parents first: adding each to its parent from the last one up sums every subtree.
     for (let e = entries - 1; e >= 0; e--) {
-      if (plan.count[e * 3 + TYPE_A]! + plan.count[e * 3 + TYPE_AAAA]! + plan.count[e * 3 + TYPE_SRV]! > 0) below[e]!++;
+      if (plan.entryHasRecords(e)) below[e]!++;
       const node = plan.entryNode[e]!;
       if (e === plan.apexEntry) continue;
       const parent = plan.entryOf[tree.parent(node)]!;
@@ -213,7 +213,7 @@ export class OverlayBuilder {
       aaaa: current.valueCount(TYPE_AAAA) - before.aaaa,
       srv: current.valueCount(TYPE_SRV) - before.srv,
       names: countsNow.names - before.names,
-      tasks: runningTasks(genNow) - before.tasks,
+      tasks: tasksWithRecords(genNow) - before.tasks,
     };
     // Every name with records now or in the base has its whole records in `current`, as for the table.
     const replaced = new Set([...before.withValues, ...namesWithValues(current)]);
@@ -316,7 +316,7 @@ export class OverlayBuilder {
       aaaa: g.store.valueCount(TYPE_AAAA),
       srv: g.store.valueCount(TYPE_SRV),
       names: RecordTable.fromBuffer(built.buffer).counts.names,
-      tasks: runningTasks(g),
+      tasks: tasksWithRecords(g),
     };
     return this.before;
   }
@@ -361,18 +361,11 @@ function miniState(state: MesosState, tasks: readonly Indexed[]): MesosState {
   return { leader: state.leader, frameworks, slaves: state.slaves };
 }
 
-/** Tasks that made records (the enumeration lists those). */
-function runningTasks(g: Generated): number {
-  let n = 0;
-  for (const fw of g.enumeration.frameworks ?? []) n += fw.tasks.length;
-  return n;
-}
-
 /** The lower-case absolute names of a built table's entries that hold records. */
 function namesWithRecords(store: RecordStore, plan: TablePlan): Set<string> {
   const out = new Set<string>();
   for (let e = 0; e < plan.entryNode.length; e++) {
-    if (plan.count[e * 3 + TYPE_A]! + plan.count[e * 3 + TYPE_AAAA]! + plan.count[e * 3 + TYPE_SRV]! > 0) {
+    if (plan.entryHasRecords(e)) {
       out.add(store.nameText(plan.entryNode[e]!));
     }
   }

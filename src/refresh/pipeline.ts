@@ -6,7 +6,7 @@ import { nameServerAddresses } from '../net/interface-addresses.js';
 import type { FetchOptions, PreviousState } from '../mesos/fetch/fetch.js';
 import { nextSerial, recordDigest } from '../records/digest.js';
 import { MemoryBudget } from '../records/budget.js';
-import { generate } from '../records/generator.js';
+import { generate, tasksWithRecords } from '../records/generator.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore } from '../records/store.js';
 import type { AxfrMeta } from '../records/views.js';
 import type { Change } from '../mesos/stream/model.js';
@@ -367,15 +367,13 @@ export class RefreshPipeline {
     // A reconfigure during this run changes TTLs or SOA fields the next table will carry: force a new serial then.
     this.previous = { serial, digest: this.config === c ? digest : '' };
 
-    let tasks = 0;
-    for (const fw of generated.enumeration.frameworks ?? []) tasks += fw.tasks.length;
     const counts: Counts = {
       a: generated.store.valueCount(TYPE_A),
       aaaa: generated.store.valueCount(TYPE_AAAA),
       srv: generated.store.valueCount(TYPE_SRV),
       ptr: table.counts.ptr,
       names: table.counts.names,
-      tasks,
+      tasks: tasksWithRecords(generated),
     };
     this.counts = counts;
     if (this.overlaysOver(from, c)) {

@@ -154,7 +154,7 @@ export function patchHttpNames(base: HttpNames, patch: HttpNamesPatch): HttpName
 export function namesWithValues(store: RecordStore): string[] {
   const out: string[] = [];
   for (let id = 0; id < store.nameCount; id++) {
-    if (store.count(TYPE_A, id) + store.count(TYPE_AAAA, id) + store.count(TYPE_SRV, id) === 0) continue;
+    if (!store.hasValues(id)) continue;
     const name = store.nameText(id);
     if (name.endsWith('.') && goToLower(name) === name) out.push(name);
   }

@@ -175,6 +175,11 @@ export class TablePlan {
     return e < 0 ? NONE : this.count[e * 3 + type]!;
   }
 
+  /** True when entry `e` holds any A, AAAA or SRV record. */
+  entryHasRecords(e: number): boolean {
+    return this.count[e * 3 + T_A]! + this.count[e * 3 + T_AAAA]! + this.count[e * 3 + T_SRV]! > 0;
+  }
+
   /** Entry of the absolute lower-case name `text`, or -1. */
   find(text: string): number {
     const node = this.store.names.find(text);
@@ -216,7 +221,7 @@ export class TablePlan {
       if (relative[id] === 1 && !this.twin.has(id)) this.twin.set(id, s.id(`${tree.text(id)}.`));
     };
     for (let id = 0; id < n; id++) {
-      if (s.count(TYPE_A, id) + s.count(TYPE_AAAA, id) + s.count(TYPE_SRV, id) > 0) twinOf(id);
+      if (s.hasValues(id)) twinOf(id);
     }
     for (let node = 0; node < s.valueCount(TYPE_SRV); node++) twinOf(s.srvTargetOf(node));
   }
