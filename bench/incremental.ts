@@ -11,7 +11,7 @@ import { defaultConfig } from '../src/config/defaults.js';
 import { fetchOptionsFromConfig } from '../src/mesos/fetch/fetch.js';
 import type { Change } from '../src/mesos/stream/model.js';
 import { generate, type GenerateInput } from '../src/records/generator.js';
-import { scannedView } from '../src/refresh/cluster-view.js';
+import { scannedView } from '../test/helpers/cluster-view.js';
 import { OverlayBuilder } from '../src/refresh/overlay.js';
 import { RefreshPipeline } from '../src/refresh/pipeline.js';
 import { validateState, type MesosState, type Task } from '../src/state/state.js';

@@ -14,13 +14,12 @@
  * none in the first, and the names above them that no longer exist, are the
  * names the overlay hides in the base (see table/live.ts).
  */
-import type { Change } from '../mesos/stream/model.js';
+import type { Change, TaskOf } from '../mesos/stream/model.js';
 import { cachedLabel, generate, tasksWithRecords, type GenerateInput } from '../records/generator.js';
 import { labelFor, type LabelFn } from '../records/labels.js';
 import type { RecordStore } from '../records/store.js';
 import { TYPE_A, TYPE_AAAA, TYPE_SRV } from '../records/store.js';
 import type { MesosState, Task } from '../state/state.js';
-import type { ClusterView } from './cluster-view.js';
 import { TaskKeys, canonicalApp, keysOfNames } from './name-keys.js';
 import { buildTableBuffer } from '../table/build.js';
 import { httpOnlyNames, namesWithValues, type HttpNamesPatch } from '../table/http-names.js';
@@ -30,6 +29,17 @@ import { buildNameMarks, type MarkedName } from '../table/name-marks.js';
 import type { TablePlan } from '../table/plan.js';
 import { RecordTable, type TableMeta } from '../table/table.js';
 import type { Generated } from '../records/types.js';
+
+/**
+ * The cluster as a batch of changes leaves it: whole, and the changed tasks
+ * found by id, which the stream's model (`ClusterModel`) does without a pass
+ * over every task.
+ */
+export interface ClusterView {
+  state(): MesosState;
+  /** the tasks with one of `ids` (task ids are unique within a framework only) */
+  tasksWithIds(ids: ReadonlySet<string>): TaskOf[];
+}
 
 /** The records of the last full build the overlays are made against. */
 export interface OverlayBase {

@@ -3,7 +3,7 @@ import { hasCode } from '../../src/errors.js';
 import { fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
 import type { Change } from '../../src/mesos/stream/model.js';
 import { servedOf } from '../../src/refresh/live-table.js';
-import { scannedView } from '../../src/refresh/cluster-view.js';
+import { scannedView } from '../helpers/cluster-view.js';
 import { RefreshPipeline } from '../../src/refresh/pipeline.js';
 import type { PipelineResult } from '../../src/refresh/results.js';
 import { validateState, type MesosState, type Task } from '../../src/state/state.js';

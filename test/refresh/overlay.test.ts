@@ -4,7 +4,7 @@ import { answer, type AnswerContext } from '../../src/dns/answer/answer.js';
 import { DnsStats } from '../../src/dns/stats/counters.js';
 import type { Change } from '../../src/mesos/stream/model.js';
 import { generate, type GenerateInput } from '../../src/records/generator.js';
-import { scannedView } from '../../src/refresh/cluster-view.js';
+import { scannedView } from '../helpers/cluster-view.js';
 import { OverlayBuilder } from '../../src/refresh/overlay.js';
 import { validateState, type MesosState, type Task } from '../../src/state/state.js';
 import { buildTableBuffer } from '../../src/table/build.js';

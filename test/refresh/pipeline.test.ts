@@ -3,7 +3,7 @@ import { hasCode } from '../../src/errors.js';
 import { closeFetchAgents, fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
 import type { Change } from '../../src/mesos/stream/model.js';
 import { RefreshPipeline } from '../../src/refresh/pipeline.js';
-import { scannedView } from '../../src/refresh/cluster-view.js';
+import { scannedView } from '../helpers/cluster-view.js';
 import { validateState } from '../../src/state/state.js';
 import { fixtureConfig, fixtureState, stateWithLeader } from '../helpers/fixtures.js';
 import { memoryLogger } from '../helpers/memory-logger.js';

@@ -8,6 +8,12 @@ import type { Framework, MesosState, Slave, Task, TaskStatus } from '../../state
 import { sameAgent, sameFramework, sameTask, taskKey, type Touched } from './reconcile.js';
 import type { StreamEvent, StreamEventType, Subscribed, V1Framework } from './v1.js';
 
+/** A task with its framework's name, all its names need of the framework. */
+export interface TaskOf {
+  framework: string;
+  task: Task;
+}
+
 export interface TaskRef {
   frameworkId: string;
   taskId: string;
@@ -274,8 +280,8 @@ export class ClusterModel {
   }
 
   /** The tasks with one of `ids`, of the frameworks `state()` shows, with their framework's name. */
-  tasksWithIds(ids: ReadonlySet<string>): Array<{ framework: string; task: Task }> {
-    const out: Array<{ framework: string; task: Task }> = [];
+  tasksWithIds(ids: ReadonlySet<string>): TaskOf[] {
+    const out: TaskOf[] = [];
     for (const f of this.frameworks.values()) {
       const tasks = this.tasks.get(f.id);
       if (tasks === undefined) continue;
