@@ -16,6 +16,7 @@ const SRC_FOLDERS = [
   'http',
   'json',
   'log.ts',
+  'main.ts',
   'mesos',
   'net',
   'records',

@@ -179,7 +179,7 @@ writeFileSync(
     stateSource: 'stream',
   }),
 );
-const child = spawn(process.execPath, [join(ROOT, 'bin', 'mesos-dns'), `-config=${configFile}`, '-v=1'], {
+const child = spawn(join(ROOT, 'bin', 'mesos-dns'), [`-config=${configFile}`, '-v=1'], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 try {

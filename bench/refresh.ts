@@ -7,8 +7,8 @@
  *
  *   npm run build && node dist/bench/refresh.js [tasks] [seconds] [-- <node options for the server>]
  *
- * Node options after `--` start the server's node with them, to measure a
- * tuning such as `--single-threaded-gc`.
+ * Node options after `--` start the server's node with them (through
+ * `MESOS_DNS_NODE_FLAGS`), to measure a tuning such as `--single-threaded-gc`.
  */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -68,9 +68,9 @@ writeFileSync(
     refreshSeconds: 1,
   }),
 );
-const serverArgs = [...SERVER_NODE_OPTIONS, join(root, 'bin', 'mesos-dns'), `-config=${configFile}`, '-v=1'];
-const child = spawn(process.execPath, serverArgs, {
+const child = spawn(join(root, 'bin', 'mesos-dns'), [`-config=${configFile}`, '-v=1'], {
   stdio: ['ignore', 'pipe', 'inherit'],
+  env: { ...process.env, MESOS_DNS_NODE_FLAGS: SERVER_NODE_OPTIONS.join(' ') },
 });
 const refreshes: Array<{ totalMs: number; fetchMs: number; generateMs: number; buildMs: number; renderMs: number }> =
   [];

@@ -104,7 +104,7 @@ async function oneRun(master: Master): Promise<Run> {
     }),
   );
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'mesos-dns'), `-config=${configFile}`, '-v=1'], {
+  const child = spawn(join(ROOT, 'bin', 'mesos-dns'), [`-config=${configFile}`, '-v=1'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

@@ -1,6 +1,8 @@
 import { waitFor } from '../helpers/wait.js';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dig } from '../helpers/dig.js';
@@ -38,13 +40,13 @@ function metric(text: string, name: string, labels = ''): number {
 describe('command line', () => {
   it('prints the version', async () => {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    const { stdout } = await run(process.execPath, [BIN, '-version']);
+    const { stdout } = await run(BIN, ['-version']);
     expect(stdout).toBe(`${pkg.version}\n`);
   });
 
   it('exits 1 with a clear message and no stack trace for a missing or invalid config', async () => {
     for (const args of [['-config=/nonexistent/config.json']]) {
-      const err = await run(process.execPath, [BIN, ...args]).catch((e: { code: number; stderr: string }) => e);
+      const err = await run(BIN, [...args]).catch((e: { code: number; stderr: string }) => e);
       expect((err as { code: number }).code).toBe(1);
       expect((err as { stderr: string }).stderr).toContain('missing configuration file: "/nonexistent/config.json"');
       expect((err as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
@@ -62,7 +64,7 @@ describe('command line', () => {
   });
 
   it('exits 2 on an unknown flag', async () => {
-    const err = (await run(process.execPath, [BIN, '-bogus']).catch((e: unknown) => e)) as {
+    const err = (await run(BIN, ['-bogus']).catch((e: unknown) => e)) as {
       code: number;
       stderr: string;
     };
@@ -79,6 +81,42 @@ describe('command line', () => {
     const { code } = await s.exited;
     expect(code).toBe(0);
     expect(Date.now() - t0).toBeLessThan(5000);
+  });
+});
+
+describe('launcher (bin/mesos-dns)', () => {
+  /** The environment and command line of a running process, from /proc. */
+  function proc(pid: number): { env: string[]; argv: string[] } {
+    const read = (f: string) => readFileSync(`/proc/${pid}/${f}`, 'utf8').split('\0').filter(Boolean);
+    return { env: read('environ'), argv: read('cmdline') };
+  }
+
+  it("becomes node itself, with malloc's mmap threshold fixed and MESOS_DNS_NODE_FLAGS on its command line", async () => {
+    const m = await master();
+    const s = await startMesosDns(testConfig({ masters: [m.address] }), {
+      env: { MESOS_DNS_NODE_FLAGS: '--max-semi-space-size=4 --stack-trace-limit=20' },
+    });
+    cleanup.push(() => s.stop());
+    const { env, argv } = proc(s.proc.pid!);
+    expect(env).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+    expect(argv.slice(1, 3)).toEqual(['--max-semi-space-size=4', '--stack-trace-limit=20']);
+    expect(argv[3]).toMatch(/\/dist\/src\/main\.js$/);
+    expect(argv.slice(4)).toEqual([`-config=${s.configFile}`, '-v=1']);
+  });
+
+  it("keeps an operator's own threshold", async () => {
+    const m = await master();
+    const s = await startMesosDns(testConfig({ masters: [m.address] }), { env: { MALLOC_MMAP_THRESHOLD_: '65536' } });
+    cleanup.push(() => s.stop());
+    expect(proc(s.proc.pid!).env).toContain('MALLOC_MMAP_THRESHOLD_=65536');
+  });
+
+  it('runs through a symbolic link in another directory, as npm links it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-bin-'));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    symlinkSync(BIN, join(dir, 'mesos-dns'));
+    const { stdout } = await run(join(dir, 'mesos-dns'), ['-version'], { cwd: dir });
+    expect(stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 });
 

@@ -56,7 +56,7 @@ export async function startMesosDns(
   const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-e2e-'));
   const configFile = join(dir, 'config.json');
   writeFileSync(configFile, JSON.stringify(config, null, 1));
-  const proc = spawn(process.execPath, [BIN, `-config=${configFile}`, '-v=1', ...(opts.args ?? [])], {
+  const proc = spawn(BIN, [`-config=${configFile}`, '-v=1', ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...opts.env },
   });
