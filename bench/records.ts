@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { syntheticState } from './synthetic-state.js';
 import { defaultConfig } from '../src/config/defaults.js';
 import { tableMetaFor } from '../src/table/meta.js';
+import { openHttpNames } from '../src/table/http-names.js';
 
 // The state is written by this process and measured in a fresh child, so the
 // peak RSS is that of a refresh (body text + parse + generate + build), not of
@@ -99,7 +100,7 @@ console.log(
         ptr: table.counts.ptr,
       },
       tableBytes: table.buffer.byteLength,
-      httpOnlyNames: httpNames.hosts.size + httpNames.services.size,
+      httpOnlyNames: openHttpNames(httpNames).hosts.size + openHttpNames(httpNames).services.size,
       peakRssMiB: mib(peakRss),
       rssBeforeMiB: mib(rssBefore),
     },

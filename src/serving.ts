@@ -1,4 +1,4 @@
-import type { HttpNames, HttpNamesView } from './table/http-names.js';
+import type { HttpNamesView } from './table/http-names.js';
 import type { LiveTable } from './table/live.js';
 
 /** Everything one successful refresh produced; replaced as a whole, never mutated. */
@@ -8,7 +8,7 @@ export interface Snapshot {
   /** what `/v1/hosts` and `/v1/services` answer that the table cannot, with the overlay's changes */
   httpNames: HttpNamesView;
   /** the base table's HTTP-only names, which the next overlay's patch applies to */
-  baseHttpNames: HttpNames;
+  baseHttpNames: HttpNamesView;
   serial: number;
   /** the state's `leader` UPID, e.g. `master@10.0.0.1:5050` */
   leader: string;

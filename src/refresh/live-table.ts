@@ -1,5 +1,5 @@
 import { MesosDnsError } from '../errors.js';
-import { patchHttpNames, type HttpNames } from '../table/http-names.js';
+import { openHttpNames, patchHttpNames } from '../table/http-names.js';
 import { LiveTable } from '../table/live.js';
 import { NameMarks } from '../table/name-marks.js';
 import { RecordTable } from '../table/table.js';
@@ -19,11 +19,8 @@ export function servedOf(
   served: Served | null,
 ): Served {
   if (result.kind === 'table') {
-    return {
-      table: new LiveTable(RecordTable.fromBuffer(result.tableBuffer)),
-      httpNames: result.httpNames,
-      baseHttpNames: result.httpNames,
-    };
+    const httpNames = openHttpNames(result.httpNames);
+    return { table: new LiveTable(RecordTable.fromBuffer(result.tableBuffer)), httpNames, baseHttpNames: httpNames };
   }
   if (served === null || served.table.base.meta.serial !== result.baseSerial) {
     throw new MesosDnsError(
@@ -31,7 +28,7 @@ export function servedOf(
       `an overlay over the table of serial ${result.baseSerial} came while ${served === null ? 'none' : served.table.base.meta.serial} is served`,
     );
   }
-  const base: HttpNames = served.baseHttpNames;
+  const base = served.baseHttpNames;
   return {
     table: new LiveTable(
       served.table.base,

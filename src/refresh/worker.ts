@@ -82,9 +82,9 @@ function post(result: PipelineResult, reply: FromWorker): void {
   dropOldRenders();
   const transfer =
     result.kind === 'table'
-      ? [result.tableBuffer]
+      ? [result.tableBuffer, result.httpNames.hosts, result.httpNames.services]
       : result.kind === 'overlay'
-        ? [result.overlayBuffer, result.hiddenBuffer]
+        ? [result.overlayBuffer, result.hiddenBuffer, result.httpNames.names.hosts, result.httpNames.names.services]
         : [];
   port.postMessage(reply, transfer);
   // After the reply, so the swap never waits for it, and only once builds have paused for a second, so a

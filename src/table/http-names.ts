@@ -14,6 +14,7 @@
 import { goToLower } from '../records/lower-case.js';
 import { TYPE_A, TYPE_AAAA, TYPE_SRV, type RecordStore, type StoreType } from '../records/store.js';
 import { splitHostPort } from '../net/host-port.js';
+import { PackedAnswers, packAnswers, type NameAnswers } from './packed-answers.js';
 import type { TablePlan } from './plan.js';
 
 /** A name's A and AAAA values, in generation order. */
@@ -30,17 +31,16 @@ export interface ServiceAddress {
 }
 
 /**
- * Plain data: it crosses from the refresh worker to the main thread by
- * structured clone, on the thread that answers DNS. Each answer is one JSON
- * string, read back on request (`httpHosts`, `httpServices`): at 50,000 tasks
- * with a few thousand such names, strings are copied in a few milliseconds
- * where the same answers as nested arrays and objects take ten times longer.
+ * Plain data: it crosses from the refresh worker to the main thread, the
+ * thread that answers DNS, as two transferred buffers (packed-answers.ts),
+ * opened there with `openHttpNames`. Each answer is one JSON string, parsed
+ * on request (`httpHosts`, `httpServices`).
  */
 export interface HttpNames {
   /** `/v1/hosts` answers by key (an absolute name that `goToLower` leaves unchanged): `[[A…], [AAAA…]]` */
-  hosts: Map<string, string>;
+  hosts: ArrayBuffer;
   /** `/v1/services` answers by key: `[[host, ip, port], …]`, one per entry of the body */
-  services: Map<string, string>;
+  services: ArrayBuffer;
   /** names and values kept */
   size: number;
   /** names left out because `maxValues` was reached */
@@ -51,13 +51,16 @@ export interface HttpNames {
 export const HTTP_NAMES_MAX_VALUES = 100_000;
 
 export function httpOnlyNames(store: RecordStore, plan: TablePlan, maxValues = HTTP_NAMES_MAX_VALUES): HttpNames {
-  const out: HttpNames = { hosts: new Map(), services: new Map(), size: 0, leftOut: 0 };
+  const hostAnswers: Array<[string, string]> = [];
+  const serviceAnswers: Array<[string, string]> = [];
+  let size = 0;
+  let leftOut = 0;
   const fits = (values: number): boolean => {
-    if (out.size + 1 + values > maxValues) {
-      out.leftOut++;
+    if (size + 1 + values > maxValues) {
+      leftOut++;
       return false;
     }
-    out.size += 1 + values;
+    size += 1 + values;
     return true;
   };
   for (let id = 0; id < store.nameCount; id++) {
@@ -70,14 +73,24 @@ export function httpOnlyNames(store: RecordStore, plan: TablePlan, maxValues = H
     if (hosts) {
       const a = texts(store, TYPE_A, id);
       const aaaa = texts(store, TYPE_AAAA, id);
-      if (fits(a.length + aaaa.length)) out.hosts.set(name, JSON.stringify([a, aaaa]));
+      if (fits(a.length + aaaa.length)) hostAnswers.push([name, JSON.stringify([a, aaaa])]);
     }
     if (services) {
       const found = serviceAddresses(store, id);
-      if (fits(found.length)) out.services.set(name, JSON.stringify(found));
+      if (fits(found.length)) serviceAnswers.push([name, JSON.stringify(found)]);
     }
   }
-  return out;
+  return { hosts: packAnswers(hostAnswers), services: packAnswers(serviceAnswers), size, leftOut };
+}
+
+/** The answers of `names`, read in place on the thread they were transferred to. */
+export function openHttpNames(names: HttpNames): HttpNamesView {
+  return {
+    hosts: new PackedAnswers(names.hosts),
+    services: new PackedAnswers(names.services),
+    size: names.size,
+    leftOut: names.leftOut,
+  };
 }
 
 /**
@@ -89,13 +102,6 @@ export function httpOnlyNames(store: RecordStore, plan: TablePlan, maxValues = H
 export interface HttpNamesPatch {
   names: HttpNames;
   replaced: string[];
-}
-
-/** Answers by key, as HTTP lookups read them: a `Map`, or a base read through a patch. */
-export interface NameAnswers {
-  get(key: string): string | undefined;
-  entries(): IterableIterator<[string, string]>;
-  readonly size: number;
 }
 
 /** The HTTP-only names a snapshot serves: a base's, or a base's with an overlay's patch. */
@@ -113,9 +119,9 @@ export interface HttpNamesView {
  */
 class PatchedAnswers implements NameAnswers {
   constructor(
-    private readonly base: ReadonlyMap<string, string>,
+    private readonly base: NameAnswers,
     private readonly replaced: ReadonlySet<string>,
-    private readonly patch: ReadonlyMap<string, string>,
+    private readonly patch: NameAnswers,
   ) {}
 
   get(key: string): string | undefined {
@@ -125,7 +131,7 @@ class PatchedAnswers implements NameAnswers {
   *entries(): IterableIterator<[string, string]> {
     yield* this.patch.entries();
     for (const entry of this.base.entries()) {
-      if (!this.replaced.has(entry[0]) && !this.patch.has(entry[0])) yield entry;
+      if (!this.replaced.has(entry[0]) && this.patch.get(entry[0]) === undefined) yield entry;
     }
   }
 
@@ -140,11 +146,12 @@ class PatchedAnswers implements NameAnswers {
  * patch's to the base's: an entry replaced still counts, so `size` may exceed
  * the names kept, never fall short of them.
  */
-export function patchHttpNames(base: HttpNames, patch: HttpNamesPatch): HttpNamesView {
+export function patchHttpNames(base: HttpNamesView, patch: HttpNamesPatch): HttpNamesView {
   const replaced = new Set(patch.replaced);
+  const names = openHttpNames(patch.names);
   return {
-    hosts: new PatchedAnswers(base.hosts, replaced, patch.names.hosts),
-    services: new PatchedAnswers(base.services, replaced, patch.names.services),
+    hosts: new PatchedAnswers(base.hosts, replaced, names.hosts),
+    services: new PatchedAnswers(base.services, replaced, names.services),
     size: base.size + patch.names.size,
     leftOut: base.leftOut + patch.names.leftOut,
   };

@@ -13,7 +13,8 @@ import { RecordStore } from '../../src/records/store.js';
 import type { RecordSet } from '../../src/records/types.js';
 import type { Snapshot } from '../../src/serving.js';
 import { tableMetaFor } from '../../src/table/meta.js';
-import type { HttpNames } from '../../src/table/http-names.js';
+import { openHttpNames, type HttpNamesView } from '../../src/table/http-names.js';
+import { packAnswers } from '../../src/table/packed-answers.js';
 import { RecordTable, type TableMeta } from '../../src/table/table.js';
 import { LiveTable } from '../../src/table/live.js';
 
@@ -142,7 +143,7 @@ export function fixtureTable(name: string = 'upstream-fake', meta: Partial<Table
 /** A Snapshot around a table (with no HTTP-only names unless given), for ServingState.swap in tests. */
 export function snapshotOf(
   table: RecordTable,
-  httpNames: HttpNames = { hosts: new Map(), services: new Map(), size: 0, leftOut: 0 },
+  httpNames: HttpNamesView = openHttpNames({ hosts: packAnswers([]), services: packAnswers([]), size: 0, leftOut: 0 }),
 ): Snapshot {
   return {
     table: new LiveTable(table),

@@ -5,6 +5,7 @@ import { RecordStore } from '../../src/records/store.js';
 import { validateState } from '../../src/state/state.js';
 import { tableMetaFor } from '../../src/table/meta.js';
 import { RecordTable } from '../../src/table/table.js';
+import { openHttpNames } from '../../src/table/http-names.js';
 import {
   fixtureConfig,
   fixtureGenerateInput,
@@ -37,7 +38,8 @@ function params(name: string): string[] {
 
 /** The lookups of a record store, built as a refresh builds them. */
 function sourceOf(store: RecordStore, name: string): LookupSource {
-  return RecordTable.buildWithHttpNames(store, tableMetaFor(fixtureConfig(name), 1));
+  const { table, httpNames } = RecordTable.buildWithHttpNames(store, tableMetaFor(fixtureConfig(name), 1));
+  return { table, httpNames: openHttpNames(httpNames) };
 }
 
 function generated(name: string): RecordStore {
@@ -121,10 +123,7 @@ describe('record sets the table answers differently', () => {
       ['_up._tcp.mesos.', ['UP.mesos.:80', 'up.mesos.:81']],
     ]),
   };
-  const source = RecordTable.buildWithHttpNames(
-    RecordStore.fromRecordSet(maps),
-    tableMetaFor(fixtureConfig('upstream-fake'), 1),
-  );
+  const source = sourceOf(RecordStore.fromRecordSet(maps), 'upstream-fake');
 
   it('answers each name as Go does', () => {
     const names = [...maps.a.keys(), ...maps.aaaa.keys(), ...maps.srv.keys(), 'rel.mesos.', 'x.*.mesos.'];

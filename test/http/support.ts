@@ -11,6 +11,7 @@ import type { ViewSource } from '../../src/http/routes.js';
 import { fromGoEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
 import { RecordTable } from '../../src/table/table.js';
 import { LiveTable } from '../../src/table/live.js';
+import { openHttpNames } from '../../src/table/http-names.js';
 import type { RecordSet } from '../../src/records/types.js';
 import { ServingState, type Snapshot } from '../../src/serving.js';
 import { memoryLogger, type MemoryLogger } from '../helpers/memory-logger.js';
@@ -63,10 +64,11 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
   const enumeration = fromGoEnumeration(JSON.parse(fixtureText(name, 'enumerate.json')) as GoEnumeration, store);
   const views: ViewSource = (view) =>
     chunksOf(view === 'axfr' ? axfrChunks(store, axfr) : enumerateChunks(store, enumeration));
+  const names = openHttpNames(httpNames);
   const snapshot: Snapshot = {
     table: new LiveTable(table),
-    httpNames,
-    baseHttpNames: httpNames,
+    httpNames: names,
+    baseHttpNames: names,
     serial: SERIAL,
     leader: LEADER,
     master: '127.0.0.1:5050',

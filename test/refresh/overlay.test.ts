@@ -8,13 +8,8 @@ import { scannedView } from '../helpers/cluster-view.js';
 import { OverlayBuilder } from '../../src/refresh/overlay.js';
 import { validateState, type MesosState, type Task } from '../../src/state/state.js';
 import { buildTableBuffer } from '../../src/table/build.js';
-import {
-  httpOnlyNames,
-  patchHttpNames,
-  type HttpNames,
-  type HttpNamesView,
-  type NameAnswers,
-} from '../../src/table/http-names.js';
+import { httpOnlyNames, openHttpNames, patchHttpNames, type HttpNamesView } from '../../src/table/http-names.js';
+import type { NameAnswers } from '../../src/table/packed-answers.js';
 import { hostsBody } from '../../src/http/lookups.js';
 import { wireToName } from '../../src/table/encode.js';
 import { E, ENTRY_SLOTS } from '../../src/table/layout.js';
@@ -144,7 +139,7 @@ interface Setup {
   input: GenerateInput;
   base: RecordTable;
   builder: OverlayBuilder;
-  baseHttpNames: HttpNames;
+  baseHttpNames: HttpNamesView;
   /** the base's HTTP-only names patched by the last overlay `liveAfter` made */
   httpNames: HttpNamesView;
 }
@@ -152,7 +147,7 @@ interface Setup {
 function setUp(state: MesosState, input: GenerateInput): Setup {
   const generated = generate(state, input);
   const built = buildTableBuffer(generated.store, metaFor(input, 1));
-  const httpNames = httpOnlyNames(generated.store, built.plan);
+  const httpNames = openHttpNames(httpOnlyNames(generated.store, built.plan));
   return {
     input,
     base: RecordTable.fromBuffer(built.buffer),
@@ -171,7 +166,7 @@ function liveAfter(s: Setup, state: MesosState, changes: Change[], serial: numbe
 /** The HTTP-only names after the overlays are those of a whole table of `state`. */
 function expectSameHttpNames(s: Setup, state: MesosState): void {
   const store = generate(state, s.input).store;
-  const full = httpOnlyNames(store, buildTableBuffer(store, metaFor(s.input, 1)).plan);
+  const full = openHttpNames(httpOnlyNames(store, buildTableBuffer(store, metaFor(s.input, 1)).plan));
   const sorted = (m: NameAnswers) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   expect(sorted(s.httpNames.hosts)).toEqual(sorted(full.hosts));
   expect(sorted(s.httpNames.services)).toEqual(sorted(full.services));
