@@ -3,10 +3,11 @@
  * serving a generated hostile state (bench/synthetic-state.ts) over loopback,
  * for 5,000 and 50,000 tasks, three runs each. Prints, per run and as
  * min/median/max: the time from spawning the process to the first correct
- * DNS answer, the process's peak RSS (VmHWM) at that moment, its RSS a second
- * later, its RSS after `--refreshes` more refreshes of a changing state (SIGHUP,
- * a second after the last: the steady state), the refresh breakdown it logged,
- * and the time to download `/v1/axfr` and `/v1/enumerate`.
+ * DNS answer, the process's peak RSS (VmHWM) at that moment, its RSS two
+ * seconds later, its RSS after `--refreshes` more refreshes of a changing state
+ * (SIGHUP, two seconds after the last: the steady state, once the refresh
+ * worker has collected its garbage, a second after builds pause), the refresh
+ * breakdown it logged, and the time to download `/v1/axfr` and `/v1/enumerate`.
  *
  *   npm run build && node dist/bench/startup.js [--tasks 5000,50000] [--runs 3] [--refreshes 10]
  *
@@ -32,6 +33,8 @@ function arg(name: string, fallback: string): string {
 const SIZES = arg('tasks', '5000,50000').split(',').map(Number);
 const RUNS = Number(arg('runs', '3'));
 const REFRESHES = Number(arg('refreshes', '10'));
+/** after the refresh worker's idle collection (src/refresh/worker.ts), which starts a second after builds pause */
+const SETTLE_MS = 2000;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface Run {
@@ -127,14 +130,14 @@ async function oneRun(master: Master): Promise<Run> {
     }
     const peakRssMiB = statusKiB(child.pid!, 'VmHWM') / 1024;
     const done = await waitLog((r) => r.msg === 'refresh done');
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const rssAfterMiB = statusKiB(child.pid!, 'VmRSS') / 1024;
     for (let i = 0; i < REFRESHES; i++) {
       const done = lines.filter((r) => r.msg === 'refresh done').length;
       child.kill('SIGHUP');
       await waitLog(() => lines.filter((r) => r.msg === 'refresh done').length > done);
     }
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
     const rssSteadyMiB = statusKiB(child.pid!, 'VmRSS') / 1024;
     const axfr = await download(Number(http.port), '/v1/axfr');
     const enumerate = await download(Number(http.port), '/v1/enumerate');

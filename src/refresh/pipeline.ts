@@ -81,6 +81,8 @@ export class RefreshPipeline {
   private streamMaster = '';
   /** the tail of the builds asked for, each run after the one before */
   private queue: Promise<void> = Promise.resolve();
+  /** builds asked for and not yet settled */
+  private queued = 0;
   private seq = 0;
   /** the records the HTTP views render; null until the first refresh produced some, and after an overlay */
   generation: Generation | null = null;
@@ -216,12 +218,18 @@ export class RefreshPipeline {
    * older view of the cluster ever gets a higher number than a newer one.
    */
   private exclusive(job: (seq: number) => Promise<PipelineResult>): Promise<PipelineResult> {
+    this.queued++;
     const run = this.queue.then(() => job(++this.seq));
     this.queue = run.then(
-      () => undefined,
-      () => undefined,
+      () => void this.queued--,
+      () => void this.queued--,
     );
     return run;
+  }
+
+  /** No build is running or waiting to. */
+  get idle(): boolean {
+    return this.queued === 0;
   }
 
   private async poll(masters: string[], seq: number): Promise<PipelineResult> {

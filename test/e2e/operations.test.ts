@@ -99,9 +99,21 @@ describe('launcher (bin/mesos-dns)', () => {
     cleanup.push(() => s.stop());
     const { env, argv } = proc(s.proc.pid!);
     expect(env).toContain('MALLOC_MMAP_THRESHOLD_=131072');
-    expect(argv.slice(1, 3)).toEqual(['--max-semi-space-size=4', '--stack-trace-limit=20']);
-    expect(argv[3]).toMatch(/\/dist\/src\/main\.js$/);
-    expect(argv.slice(4)).toEqual([`-config=${s.configFile}`, '-v=1']);
+    expect(argv.slice(1, 4)).toEqual(['--expose-gc', '--max-semi-space-size=4', '--stack-trace-limit=20']);
+    expect(argv[4]).toMatch(/\/dist\/src\/main\.js$/);
+    expect(argv.slice(5)).toEqual([`-config=${s.configFile}`, '-v=1']);
+  });
+
+  it('lets the refresh worker collect its garbage once builds pause', async () => {
+    const m = await master();
+    const s = await startMesosDns(testConfig({ masters: [m.address] }));
+    cleanup.push(() => s.stop());
+    const from = s.logs.length;
+    s.proc.kill('SIGHUP');
+    await s.waitForRefresh(from);
+    const collected = await s.waitForLog((r) => r.msg === 'refresh worker idle: garbage collected', 5000, from);
+    const [usedBefore, usedAfter] = collected.heapUsedMiB as [number, number];
+    expect(usedAfter).toBeLessThanOrEqual(usedBefore);
   });
 
   it("keeps an operator's own threshold", async () => {

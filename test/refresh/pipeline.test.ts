@@ -201,4 +201,20 @@ describe('RefreshPipeline with the event stream', () => {
     await expect(failed).rejects.toThrow('model broken');
     expect((await p.run([m.address])).kind).toBe('table');
   });
+
+  it('is idle only when no build is running or waiting, failed ones included', async () => {
+    const m = await master();
+    m.serve(ipOnlyState(m.upid));
+    const p = pipeline();
+    expect(p.idle).toBe(true);
+    const poll = p.run([m.address]);
+    const failed = p.applyChanges(() => {
+      throw new Error('model broken');
+    }, []);
+    expect(p.idle).toBe(false);
+    await poll;
+    expect(p.idle).toBe(false);
+    await expect(failed).rejects.toThrow('model broken');
+    expect(p.idle).toBe(true);
+  });
 });
