@@ -1,7 +1,7 @@
 /**
  * The `/v1/axfr` and `/v1/enumerate` bodies, byte for byte as the Go program
  * writes them (`json.MarshalIndent(v, " ", " ")`), produced on request from a
- * record store in UTF-8 chunks of about 256 KiB, so a 100 MB body is never
+ * record store in UTF-8 chunks of about 100 KiB, so a 100 MB body is never
  * held whole and the caller can yield between chunks.
  */
 import { ByteChunks } from '../json/byte-chunks.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteChunks } from '../../src/json/byte-chunks.js';
+import { ByteChunks, CHUNK_BYTES } from '../../src/json/byte-chunks.js';
 import { goQuote } from '../../src/json/go-json.js';
 
 /** Everything `write` puts into a fresh ByteChunks, after `prefix` bytes so the writes start mid-buffer. */
@@ -84,6 +84,20 @@ describe('ByteChunks.uint', () => {
 });
 
 describe('ByteChunks.take', () => {
+  it('fills chunks of the default size to below 128 KiB, the malloc mmap threshold bin/mesos-dns fixes', () => {
+    const out = new ByteChunks();
+    const name = `"${'task-label.'.repeat(90)}mesos."`;
+    let writes = 0;
+    while (!out.full) {
+      out.ascii(name);
+      writes++;
+    }
+    const chunk = out.take();
+    expect(writes).toBeGreaterThan(100);
+    expect(chunk.length).toBeGreaterThanOrEqual(CHUNK_BYTES);
+    expect(chunk.length).toBeLessThan(128 * 1024);
+  });
+
   it('hands out a buffer of its own, exactly the size of what was written', () => {
     const out = new ByteChunks();
     out.ascii('abc');
