@@ -88,7 +88,7 @@ const idleLog = componentLogger(root, 'refresh');
  * state, records and table arrays) is otherwise kept until the heap nears a
  * limit V8 sized for the largest build, and so are the pages it sits on: at
  * 5,000 tasks the process grew by 10–20 MiB over ten refreshes of a changing
- * state, and by none with this.
+ * state, and by 0–10 MiB with this.
  */
 function collectIdleGarbage(): void {
   if (fullCollection === undefined) return;
