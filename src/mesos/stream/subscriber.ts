@@ -1,25 +1,22 @@
 /**
  * The operator API event stream (`POST /api/v1` SUBSCRIBE): subscribes to the
- * first master of the list that accepts, follows a non-leader's redirect,
+ * first master of the list that accepts (subscribe.ts opens the stream),
  * turns each event into a change of the `ClusterModel`, and resubscribes
  * (exponential backoff with jitter) when the stream fails, ends, or goes
  * silent for 3 heartbeats; at once when the masters list names another leader.
  * Authentication, TLS, deadlines and the size cap are the state fetch's.
  */
-import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { request } from 'undici';
 import type { Dispatcher } from 'undici';
 import { FetchFailure, MesosDnsError, StreamFailure } from '../../errors.js';
-import { joinHostPort, parseEndpoint } from '../../net/host-port.js';
 import { dispatcherFor, plainDispatcherFor } from '../fetch/agent.js';
-import { authorizationFor } from '../fetch/auth.js';
 import { toFetchFailure } from '../fetch/failure.js';
 import { ensureRoomToParse } from '../fetch/heap-room.js';
 import type { FetchOptions } from '../fetch/options.js';
 import { fetchFrameworkPids, fetchLeader, type CallContext } from './calls.js';
 import { ClusterModel, type Change } from './model.js';
 import { RecordIoDecoder } from './recordio.js';
+import { openSubscription, type Opened } from './subscribe.js';
 import { parseRecord, readEvent, type StreamEvent, type StreamEventType, type StreamWarning } from './v1.js';
 
 export type StreamState = 'connecting' | 'subscribed' | 'unsupported' | 'failing';
@@ -72,8 +69,6 @@ export interface StreamCounters {
 }
 
 /** Redirect hops followed per master: a non-leader points at the leader, which answers. */
-const MAX_REDIRECTS = 3;
-const SUBSCRIBE = JSON.stringify({ type: 'SUBSCRIBE' });
 /** Records above this size are checked against the heap left before they are parsed. */
 const LARGE_RECORD = 1024 * 1024;
 
@@ -88,15 +83,6 @@ type Outcome =
   | { kind: 'unsupported'; error: MesosDnsError; master: string }
   /** `subscribed`: it had reached SUBSCRIBED before it failed */
   | { kind: 'failed'; error: MesosDnsError; master: string; subscribed: boolean };
-
-/** A stream that answered 200, at the master it ended at after redirects. */
-interface Opened {
-  /** `http(s)://host:port` */
-  origin: string;
-  /** `host:port` */
-  master: string;
-  body: Readable;
-}
 
 export class StreamSubscriber {
   readonly counters: StreamCounters = {
@@ -237,7 +223,13 @@ export class StreamSubscriber {
     }, this.options.timeoutMs);
     let opened: Opened | null = null;
     try {
-      opened = await this.open(entry, signal);
+      opened = await openSubscription(entry, {
+        options: this.options,
+        dispatcher: this.dispatcher(),
+        authDispatcher: this.authDispatcher(),
+        log: this.log,
+        signal,
+      });
       await this.follow(opened, controller, entry, () => clearTimeout(deadline));
       throw new StreamFailure('MESOS_DNS_STREAM_CLOSED', 'the master ended the stream', opened.master);
     } catch (err) {
@@ -259,70 +251,6 @@ export class StreamSubscriber {
     }
     if (err instanceof MesosDnsError) return err;
     return toFetchFailure(err, false, this.options.timeoutMs);
-  }
-
-  /** POST SUBSCRIBE, following redirects to the leader. */
-  private async open(entry: string, signal: AbortSignal): Promise<Opened> {
-    const address = parseEndpoint(entry);
-    if (address === null) {
-      throw new FetchFailure('MESOS_DNS_FETCH_BAD_ADDRESS', `"${entry}" is not a host:port address`);
-    }
-    const scheme = this.options.https ? 'https:' : 'http:';
-    let url = new URL(`${scheme}//${joinHostPort(address.host, address.port)}/api/v1`);
-    for (let hop = 0; ; hop++) {
-      const master = hostPort(url);
-      const headers: Record<string, string> = {
-        'user-agent': 'Mesos-DNS',
-        'content-type': 'application/json',
-        accept: 'application/json',
-        connection: 'close',
-      };
-      // Sent on to the master a redirect names too: it is the leader of the same cluster, with the same credentials.
-      const authorization = await authorizationFor(this.options.auth, this.authDispatcher(), signal);
-      if (authorization !== undefined) headers.authorization = authorization;
-      const response = await request(url, {
-        method: 'POST',
-        headers,
-        body: SUBSCRIBE,
-        dispatcher: this.dispatcher(),
-        signal,
-      });
-      const status = response.statusCode;
-      if (status >= 200 && status <= 299) return { origin: url.origin, master, body: response.body };
-      await response.body.dump();
-      if (status === 307 || status === 308) {
-        url = this.redirect(url, response.headers.location, hop);
-        this.log.debug({ master, to: hostPort(url) }, 'master redirected the subscription');
-        continue;
-      }
-      if (status === 404 || status === 405 || status === 501) {
-        throw new StreamFailure('MESOS_DNS_STREAM_UNSUPPORTED', `SUBSCRIBE answered HTTP ${status}`, master);
-      }
-      throw new StreamFailure('MESOS_DNS_STREAM_HTTP_STATUS', `SUBSCRIBE answered HTTP ${status}`, master);
-    }
-  }
-
-  private redirect(from: URL, location: string | string[] | undefined, hop: number): URL {
-    const master = hostPort(from);
-    if (hop >= MAX_REDIRECTS) {
-      throw new StreamFailure('MESOS_DNS_STREAM_REDIRECT', `more than ${MAX_REDIRECTS} redirects`, master);
-    }
-    const text = Array.isArray(location) ? location[0] : location;
-    let next: URL;
-    try {
-      // A master sends `//host:port/api/v1`: same scheme, another authority.
-      next = new URL(text ?? '', from);
-    } catch {
-      next = from;
-    }
-    if (text === undefined || text === '' || next === from) {
-      throw new StreamFailure('MESOS_DNS_STREAM_REDIRECT', 'a redirect without a usable Location', master);
-    }
-    // Never let a redirect turn HTTPS (and the credentials it carries) into plain HTTP.
-    if (next.protocol !== from.protocol) {
-      throw new StreamFailure('MESOS_DNS_STREAM_REDIRECT', `a redirect to another scheme (${next.protocol})`, master);
-    }
-    return next;
   }
 
   /**
@@ -480,12 +408,6 @@ export class StreamSubscriber {
   private authDispatcher(): Dispatcher {
     return dispatcherFor(this.options, this.log);
   }
-}
-
-/** `host:port` of a URL, with the scheme's default port when it has none. */
-function hostPort(url: URL): string {
-  const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  return joinHostPort(host, url.port !== '' ? url.port : url.protocol === 'https:' ? '443' : '80');
 }
 
 function firstUsable(masters: readonly string[]): string | undefined {
