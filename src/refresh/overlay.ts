@@ -2,8 +2,9 @@
  * Incremental tables (pure): after a full build (the base), a batch of task
  * changes makes a small overlay table instead of a new 50,000-task table.
  *
- * Which names a change touches is told by keys (name-keys.ts). An overlay is cumulative since the base: `touched` holds the keys of every
- * task changed since, closed so that every name generated from the tasks with
+ * Which names a change touches is told by keys (name-keys.ts). An overlay is
+ * cumulative since the base: `touched` holds the keys of every task changed
+ * since, closed so that every name generated from the tasks with
  * those keys has its keys in `touched` too. The real generator runs on two
  * small states — the tasks with a touched key, now and in the base — so every
  * such name gets its whole RRset, as a full rebuild would give it. The
