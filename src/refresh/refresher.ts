@@ -61,6 +61,14 @@ export class Refresher {
     this.views = new ViewRequests(opts.serving, () => this.worker);
   }
 
+  /**
+   * Starts the worker ahead of the first refresh: it loads its modules while
+   * the caller goes on loading its own, rather than after.
+   */
+  prepare(): void {
+    if (!this.stopped) this.ensureWorker();
+  }
+
   start(): void {
     this.timer = setInterval(() => this.request(), this.opts.config.refreshSeconds * 1000);
     this.timer.unref();
