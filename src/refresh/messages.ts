@@ -38,7 +38,7 @@ export type FromWorker =
   | { type: 'pushed'; ok: false; error: RefreshFailure }
   /** the event stream's state and counters, when they change */
   | { type: 'stream'; report: StreamReport }
-  /** a piece of a view's body (UTF-8, transferred), of generation `generation`; `done` on the last */
+  /** a piece of a view's body (UTF-8, transferred), of generation `generation`; `done` on the last, which may be empty */
   | { type: 'chunk'; id: number; generation: number; data: ArrayBuffer; done: boolean }
   /** nothing (more) to render: no refresh has produced records in this worker yet, or the render's generation was dropped */
   | { type: 'no-view'; id: number };

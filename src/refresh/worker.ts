@@ -6,6 +6,7 @@ import { axfrChunks, enumerateChunks, prepareViews } from '../records/views.js';
 import { RefreshPipeline } from './pipeline.js';
 import type { PipelineResult } from './results.js';
 import { StreamSource } from './stream-source.js';
+import { ViewRenders } from './view-renders.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
 
@@ -30,27 +31,7 @@ let fetchOptions = init.fetchOptions;
 let stream: StreamSource | null = null;
 let latestMasters: string[] | null = null;
 let firstPollSettled = false;
-/**
- * Renders in progress: each keeps the generation it started with, whatever
- * refreshes come meanwhile, and one chunk ahead, so the last chunk goes out
- * marked as the last.
- */
-const renders = new Map<number, { chunks: Iterator<Uint8Array>; ahead: Uint8Array; generation: number }>();
-
-/**
- * A render keeps its generation's records alive. One that is still going when
- * two newer generations exist belongs to a client reading slower than the
- * cluster changes: it is dropped (the client sees its reply cut short), so at
- * most two generations besides the one being built are ever held.
- */
-function dropOldRenders(): void {
-  const current = pipeline.generationNumber;
-  for (const [id, render] of renders) {
-    if (render.generation >= current - 1) continue;
-    renders.delete(id);
-    port.postMessage({ type: 'no-view', id } satisfies FromWorker);
-  }
-}
+const renders = new ViewRenders((msg, transfer) => port.postMessage(msg, transfer));
 
 function startRender(id: number, view: ViewName): void {
   const g = pipeline.viewGeneration();
@@ -59,22 +40,7 @@ function startRender(id: number, view: ViewName): void {
     return;
   }
   const chunks = view === 'axfr' ? axfrChunks(g.store, g.axfr) : enumerateChunks(g.store, g.enumeration);
-  const first = chunks.next();
-  renders.set(id, { chunks, ahead: first.done === true ? new Uint8Array(0) : first.value, generation: g.number });
-  sendChunk(id);
-}
-
-function sendChunk(id: number): void {
-  const render = renders.get(id);
-  if (render === undefined) return;
-  const bytes = render.ahead;
-  const next = render.chunks.next();
-  const done = next.done === true;
-  if (done) renders.delete(id);
-  else render.ahead = next.value;
-  // Each chunk has a buffer of its own, exactly its size: it can be transferred.
-  const data = bytes.buffer as ArrayBuffer;
-  port.postMessage({ type: 'chunk', id, generation: render.generation, data, done } satisfies FromWorker, [data]);
+  renders.start(id, chunks, g.number);
 }
 
 let prepareTimer: NodeJS.Timeout | undefined;
@@ -108,7 +74,7 @@ function collectIdleGarbage(): void {
 }
 
 function post(result: PipelineResult, reply: FromWorker): void {
-  dropOldRenders();
+  renders.dropOlderThan(pipeline.generationNumber);
   const transfer =
     result.kind === 'table'
       ? [result.tableBuffer, result.httpNames.hosts, result.httpNames.services]
@@ -181,10 +147,10 @@ port.on('message', (msg: ToWorker) => {
       startRender(msg.id, msg.view);
       return;
     case 'more':
-      sendChunk(msg.id);
+      renders.send(msg.id);
       return;
     case 'cancel':
-      renders.delete(msg.id);
+      renders.cancel(msg.id);
       return;
     case 'release':
       return;
