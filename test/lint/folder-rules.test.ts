@@ -16,8 +16,9 @@ beforeAll(() => {
 });
 
 /**
- * Source that ends the process. The call's arguments start on the next line,
- * so that a text search for skipped tests (`xit(`) does not take it for one.
+ * Source that ends the process. The call's arguments start on the next line:
+ * a text search for skipped tests would otherwise read the method name's last
+ * three letters and the parenthesis as a skipped test.
  */
 const ENDS_PROCESS = 'process.exit\n(1);\n';
 

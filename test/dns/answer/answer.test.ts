@@ -435,12 +435,12 @@ describe('EDNS0', () => {
 describe('truncation', () => {
   // header 12 + question (20-octet name + 4) = 36; an A RR with a pointer owner = 16
   const big = 'big.marathon.mesos.';
-  const fit = (limit: number, optLen = 0) => Math.floor((limit - 36 - optLen) / 16);
+  const answersFitting = (limit: number, optLen = 0) => Math.floor((limit - 36 - optLen) / 16);
 
   it('fits 29 of 60 A records in 512 bytes without OPT and sets TC', () => {
     const c = ctx();
     const m = ask(big, { qtype: QTYPE.A }, c);
-    expect(m.answers).toHaveLength(fit(512));
+    expect(m.answers).toHaveLength(answersFitting(512));
     expect(m.answers).toHaveLength(29);
     expect(m.size).toBeLessThanOrEqual(512);
     expect(m.tc).toBe(true);
@@ -452,13 +452,13 @@ describe('truncation', () => {
     expect(all.answers).toHaveLength(60);
     expect(all.tc).toBe(false);
     const small = ask(big, { qtype: QTYPE.A, edns: 600 });
-    expect(small.answers).toHaveLength(fit(600, 11));
+    expect(small.answers).toHaveLength(answersFitting(600, 11));
     expect(small.tc).toBe(true);
     expect(opt(small)).toBeDefined();
     expect(small.size).toBeLessThanOrEqual(600);
-    expect(ask(big, { qtype: QTYPE.A, edns: 100 }).answers).toHaveLength(fit(512, 11));
+    expect(ask(big, { qtype: QTYPE.A, edns: 100 }).answers).toHaveLength(answersFitting(512, 11));
     const capped = ask(big, { qtype: QTYPE.A, edns: 4096 }, ctx({ ednsMaxUdpSize: 700 }));
-    expect(capped.answers).toHaveLength(fit(700, 11));
+    expect(capped.answers).toHaveLength(answersFitting(700, 11));
     expect(opt(capped)!.class).toBe(700);
   });
 
