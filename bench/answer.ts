@@ -7,7 +7,7 @@ import { DnsStats } from '../src/dns/stats/counters.js';
 import { QTYPE } from '../src/wire/constants.js';
 import { buildQuery } from '../test/helpers/dns-msg.js';
 import { RecordTable } from '../src/table/table.js';
-import { RecordStore } from '../src/records/store.js';
+import { storeOf } from '../src/records/store-text.js';
 import { addValue } from '../src/records/record-set.js';
 import type { RecordSet } from '../src/records/types.js';
 import { defaultConfig } from '../src/config/defaults.js';
@@ -39,7 +39,7 @@ function syntheticRecords(): RecordSet {
 function main(): void {
   const records = syntheticRecords();
   const t0 = performance.now();
-  const table = RecordTable.build(RecordStore.fromRecordSet(records), tableMetaFor(defaultConfig(), 1));
+  const table = RecordTable.build(storeOf(records), tableMetaFor(defaultConfig(), 1));
   const buildMs = performance.now() - t0;
   const t1 = performance.now();
   const adopted = RecordTable.fromBuffer(table.buffer);

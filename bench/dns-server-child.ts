@@ -9,7 +9,7 @@ import { startDnsService } from '../src/dns/listen/primary.js';
 import { DnsStats } from '../src/dns/stats/counters.js';
 import { RecordTable } from '../src/table/table.js';
 import { LiveTable } from '../src/table/live.js';
-import { RecordStore } from '../src/records/store.js';
+import { storeOf } from '../src/records/store-text.js';
 import { syntheticCluster } from './synthetic-records.js';
 import { tableMetaFor } from '../src/table/meta.js';
 
@@ -17,7 +17,7 @@ const tasks = Number(process.argv[2] ?? 5000);
 const workers = Number(process.argv[3] ?? 1);
 const cluster = syntheticCluster(tasks);
 const started = performance.now();
-const table = RecordTable.build(RecordStore.fromRecordSet(cluster.records), tableMetaFor(defaultConfig(), 1));
+const table = RecordTable.build(storeOf(cluster.records), tableMetaFor(defaultConfig(), 1));
 const buildMs = performance.now() - started;
 const stats = new DnsStats();
 const service = await startDnsService({

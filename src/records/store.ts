@@ -12,13 +12,13 @@
  * when a store is made from text, e.g. a golden file) keeps that text for the
  * HTTP views; DNS uses the number.
  */
-import { formatIPv6, ipv4Value, parseIPv6Into, type Addr } from '../net/ip.js';
+import { formatIPv6, type Addr } from '../net/ip.js';
 import { type MemoryBudget, unlimited } from './budget.js';
-import { f64s, i32s, u32s, u8s } from './growable.js';
+import { f64s, u32s, u8s } from './growable.js';
 import { NameTree } from './names.js';
 import { PtrPairs } from './ptr-pairs.js';
-import type { RecordSet, RecordType, Values } from './types.js';
-import { valuesOf } from './record-set.js';
+import { NONE, ValueLists } from './value-lists.js';
+import type { RecordType } from './types.js';
 
 export const TYPE_A = 0;
 export const TYPE_AAAA = 1;
@@ -26,7 +26,6 @@ export const TYPE_SRV = 2;
 export type StoreType = typeof TYPE_A | typeof TYPE_AAAA | typeof TYPE_SRV;
 export const TYPE_NAMES: readonly RecordType[] = ['A', 'AAAA', 'SRV'];
 
-const NONE = -1;
 const TYPE_SHIFT = 30;
 const NODE_MASK = (1 << TYPE_SHIFT) - 1;
 
@@ -41,51 +40,6 @@ function finish(h: number): number {
 function textKey(h: number, text: string): number {
   for (let i = 0; i < text.length; i++) h = mix(h, text.charCodeAt(i));
   return h;
-}
-
-/** The value nodes of one type: per name a list (head, tail), per node its successor. */
-class ValueLists {
-  /** by name id */
-  readonly head;
-  readonly tail;
-  readonly count;
-  /** by node id */
-  readonly next;
-  /** by node id: the name it belongs to */
-  readonly owner;
-  /** by node id: its value index key */
-  readonly key;
-
-  constructor(names: number, values: number, budget: MemoryBudget) {
-    this.head = i32s(names, budget);
-    this.tail = i32s(names, budget);
-    this.count = u32s(names, budget);
-    this.next = i32s(values, budget);
-    this.owner = u32s(values, budget);
-    this.key = i32s(values, budget);
-  }
-
-  growNames(names: number): void {
-    for (const g of [this.head, this.tail]) {
-      g.reserve(names - g.length);
-      g.items.fill(NONE, g.length, names);
-      g.length = Math.max(g.length, names);
-    }
-    this.count.reserve(names - this.count.length);
-    this.count.length = Math.max(this.count.length, names);
-  }
-
-  /** Links node `node` at the end of name `id`'s list. */
-  append(id: number, node: number, key: number): void {
-    this.next.push(NONE);
-    this.owner.push(id);
-    this.key.push(key);
-    const tail = this.tail.items[id]!;
-    if (tail === NONE) this.head.items[id] = node;
-    else this.next.items[tail] = node;
-    this.tail.items[id] = node;
-    this.count.items[id]!++;
-  }
 }
 
 /** How large a store starts: enough for its expected size, so its arrays rarely grow (growth copies them). */
@@ -428,68 +382,9 @@ export class RecordStore {
     return `${this.names.text(this.srvTarget.items[node]!)}:${this.srvPort.items[node]!}`;
   }
 
-  private markTextOnly(type: StoreType, node: number): void {
-    this.textOnly.add(rawKey(type, node));
-  }
-
-  private lastNode(type: StoreType, id: number): number {
-    return this.lists[type].tail.items[id]!;
-  }
-
-  /** Every name's values as text, the Go program's three maps (for tests and the HTTP views of small sets). */
-  toRecordSet(): RecordSet {
-    const out: RecordSet = { a: new Map(), aaaa: new Map(), srv: new Map() };
-    const maps = [out.a, out.aaaa, out.srv];
-    for (let id = 0; id < this.names.size; id++) {
-      for (const type of [TYPE_A, TYPE_AAAA, TYPE_SRV] as const) {
-        const values: string[] = [];
-        for (let n = this.firstNode(type, id); n !== NONE; n = this.nextNode(type, n)) values.push(this.text(type, n));
-        if (values.length > 0) maps[type]!.set(this.names.text(id), values.length === 1 ? values[0]! : values);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * A store holding a record set given as text (a golden file, a test's
-   * literal set). Values that do not parse as their type are kept as text:
-   * the HTTP views show them, DNS leaves them out.
-   */
-  static fromRecordSet(rs: {
-    a: ReadonlyMap<string, Values>;
-    aaaa: ReadonlyMap<string, Values>;
-    srv: ReadonlyMap<string, Values>;
-  }): RecordStore {
-    const s = new RecordStore();
-    const bytes = new Uint8Array(16);
-    for (const [name, values] of rs.a) {
-      const id = s.id(name);
-      for (const v of valuesOf(values)) {
-        const ip = ipv4Value(v);
-        if (s.addA(id, ip < 0 ? 0 : ip, ip < 0 ? v : undefined) && ip < 0)
-          s.markTextOnly(TYPE_A, s.lastNode(TYPE_A, id));
-      }
-    }
-    for (const [name, values] of rs.aaaa) {
-      const id = s.id(name);
-      for (const v of valuesOf(values)) {
-        const ok = parseIPv6Into(v, bytes, 0);
-        if (!ok) bytes.fill(0);
-        const added = s.addAAAA(id, bytes, 0, ok && formatIPv6(bytes, 0) === v ? undefined : v);
-        if (added && !ok) s.markTextOnly(TYPE_AAAA, s.lastNode(TYPE_AAAA, id));
-      }
-    }
-    for (const [name, values] of rs.srv) {
-      const id = s.id(name);
-      for (const v of valuesOf(values)) {
-        const colon = v.lastIndexOf(':');
-        const target = s.id(colon < 0 ? v : v.slice(0, colon));
-        const portText = colon < 0 ? '' : v.slice(colon + 1);
-        const canonical = /^(0|[1-9][0-9]{0,14})$/.test(portText) && v.charCodeAt(colon - 1) === 0x2e;
-        s.addSrv(id, target, canonical ? Number(portText) : NaN, canonical ? undefined : v);
-      }
-    }
-    return s;
+  /** Marks the value last added to name `id` as text only (it did not parse as its type): DNS leaves it out. */
+  markLastTextOnly(type: StoreType, id: number): void {
+    this.textOnly.add(rawKey(type, this.lists[type].tail.items[id]!));
   }
 }
 

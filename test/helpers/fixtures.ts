@@ -9,7 +9,7 @@ import { parseConfigText } from '../../src/config/load.js';
 import { defaultConfig } from '../../src/config/defaults.js';
 import type { Config, IPSource } from '../../src/config/types.js';
 import type { GenerateInput } from '../../src/records/generator.js';
-import { RecordStore } from '../../src/records/store.js';
+import { storeOf } from '../../src/records/store-text.js';
 import type { RecordSet } from '../../src/records/types.js';
 import type { Snapshot } from '../../src/serving.js';
 import { tableMetaFor } from '../../src/table/meta.js';
@@ -132,7 +132,7 @@ export const TEST_META: TableMeta = tableMetaFor(defaultConfig(), 1);
 
 /** A table of records given as text (a golden file, a test's literal set). */
 export function tableOf(records: RecordSet | ListRecordSet, meta: TableMeta = TEST_META): RecordTable {
-  return RecordTable.build(RecordStore.fromRecordSet(records), meta);
+  return RecordTable.build(storeOf(records), meta);
 }
 
 /** A table of a fixture's golden records. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hostsBody, servicesBody, type LookupSource } from '../../src/http/lookups.js';
 import { generate } from '../../src/records/generator.js';
-import { RecordStore } from '../../src/records/store.js';
+import type { RecordStore } from '../../src/records/store.js';
+import { storeOf } from '../../src/records/store-text.js';
 import { validateState } from '../../src/state/state.js';
 import { tableMetaFor } from '../../src/table/meta.js';
 import { RecordTable } from '../../src/table/table.js';
@@ -53,7 +54,7 @@ describe.each(fixtureNames())('/v1/hosts and /v1/services on fixture %s', (name)
 
   describe.each([
     ['generated from its state', () => generated(name)],
-    ['read from its golden records', () => RecordStore.fromRecordSet(maps)],
+    ['read from its golden records', () => storeOf(maps)],
   ])('records %s', (_, store) => {
     const source = sourceOf(store(), name);
 
@@ -123,7 +124,7 @@ describe('record sets the table answers differently', () => {
       ['_up._tcp.mesos.', ['UP.mesos.:80', 'up.mesos.:81']],
     ]),
   };
-  const source = sourceOf(RecordStore.fromRecordSet(maps), 'upstream-fake');
+  const source = sourceOf(storeOf(maps), 'upstream-fake');
 
   it('answers each name as Go does', () => {
     const names = [...maps.a.keys(), ...maps.aaaa.keys(), ...maps.srv.keys(), 'rel.mesos.', 'x.*.mesos.'];

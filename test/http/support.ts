@@ -4,7 +4,7 @@ import { afterEach } from 'vitest';
 import type { Config } from '../../src/config/types.js';
 import { DnsStats } from '../../src/dns/stats/counters.js';
 import { startHttpServer, type HttpServerOptions, type RunningHttpServer } from '../../src/http/server.js';
-import { RecordStore } from '../../src/records/store.js';
+import { storeOf } from '../../src/records/store-text.js';
 import { axfrChunks, enumerateChunks, type ViewName } from '../../src/records/views.js';
 import { MesosDnsError } from '../../src/errors.js';
 import type { ViewSource } from '../../src/http/routes.js';
@@ -40,7 +40,7 @@ export interface FixtureData {
 export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureData {
   const config = httpFixtureConfig(name);
   const { doc, records } = parseAxfr(fixtureText(name, 'axfr.json'));
-  const store = RecordStore.fromRecordSet(records);
+  const store = storeOf(records);
   const { table, httpNames } = RecordTable.buildWithHttpNames(store, {
     domain: config.domain,
     ttl: config.ttl,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextSerial, recordDigest as digestOfStore } from '../../src/records/digest.js';
-import { RecordStore } from '../../src/records/store.js';
+import { storeOf } from '../../src/records/store-text.js';
 import { parseAddr } from '../../src/net/ip.js';
 import type { RecordSet, Values } from '../../src/records/types.js';
 
@@ -11,7 +11,7 @@ function rs(a: Array<[string, string[]]>, srv: Array<[string, string[]]> = []): 
   return { a: m(a), aaaa: new Map(), srv: m(srv) };
 }
 
-const recordDigest = (records: RecordSet): string => digestOfStore(RecordStore.fromRecordSet(records));
+const recordDigest = (records: RecordSet): string => digestOfStore(storeOf(records));
 
 describe('recordDigest', () => {
   it('ignores the order of names and values', () => {
@@ -36,7 +36,7 @@ describe('recordDigest', () => {
 
   it('counts the PTR pairs (ptrOn): an address pointing elsewhere is a change, their order is not', () => {
     const withPtrs = (pairs: Array<[string, string]>): string => {
-      const s = RecordStore.fromRecordSet(
+      const s = storeOf(
         rs([
           ['a.mesos.', ['10.0.0.1']],
           ['b.mesos.', ['10.0.0.1']],

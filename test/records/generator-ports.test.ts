@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateState } from '../../src/state/state.js';
 import { generate, type GenerateInput } from '../../src/records/generator.js';
 import { recordCount, valuesOf } from '../../src/records/record-set.js';
+import { recordSetOf } from '../../src/records/store-text.js';
 
 const S1 = 'agent-S1';
 
@@ -45,7 +46,7 @@ describe('generator: task ports', () => {
   it('gives a task at most 1,024 ports, warning once naming the task', () => {
     const bogus = '[1-65535, 1-65535, 1-65535, 1-65535, 1-65535]';
     const { generated, warnings } = run(bogus, '[31000-31001]');
-    const srv = generated.store.toRecordSet().srv;
+    const srv = recordSetOf(generated.store).srv;
     const count = (name: string) => valuesOf(srv.get(name)!).length;
     expect(count('_app0._tcp.marathon.mesos.')).toBe(1024);
     expect(count('_app0._udp.marathon.slave.mesos.')).toBe(1024);
@@ -61,7 +62,7 @@ describe('generator: task ports', () => {
 
   it('reports bad port ranges through warn, once per task', () => {
     const { generated, warnings } = run('[a-b, 31002-31002, x-y, 0-4294967295]');
-    const values = valuesOf(generated.store.toRecordSet().srv.get('_app0._tcp.marathon.mesos.')!);
+    const values = valuesOf(recordSetOf(generated.store).srv.get('_app0._tcp.marathon.mesos.')!);
     expect(values).toHaveLength(1);
     expect(values[0]).toMatch(/:31002$/);
     expect(warnings).toEqual(['task "t0": skipped 3 bad port range(s) in resources.ports, the first "a-b"']);

@@ -4,6 +4,7 @@ import { generate, type GenerateInput } from '../../src/records/generator.js';
 import { taskHash } from '../../src/records/hash.js';
 import { valuesOf } from '../../src/records/record-set.js';
 import { taskRecords } from '../helpers/enumeration.js';
+import { recordSetOf } from '../../src/records/store-text.js';
 
 const S1 = '20140803-125133-3041283216-5050-2410-S1';
 
@@ -49,8 +50,8 @@ describe('generator value lists', () => {
     const ips = Array.from({ length: 60 }, (_, i) => `10.1.0.${i % 40}`);
     const g = run(ips.map((ip, i) => task(`web.${i}`, 'web', ip)));
     const want = Array.from({ length: 40 }, (_, i) => `10.1.0.${i}`);
-    expect(valuesOf(g.store.toRecordSet().a.get('web.marathon.mesos.')!)).toEqual(want);
-    expect(g.store.toRecordSet().a.get('web.marathon.slave.mesos.')).toBe('10.0.0.1');
+    expect(valuesOf(recordSetOf(g.store).a.get('web.marathon.mesos.')!)).toEqual(want);
+    expect(recordSetOf(g.store).a.get('web.marathon.slave.mesos.')).toBe('10.0.0.1');
     const tasks = g.enumeration.frameworks![0]!.tasks;
     // A task journals only the records it was first to add.
     const names = (t: (typeof tasks)[number]) => taskRecords(g.store, t.from, t.to)!.map((r) => r.name);
@@ -77,7 +78,7 @@ describe('generator value lists', () => {
       task('b4', app, '10.1.0.4'),
       task('b5', app, '10.1.0.1'),
     ]);
-    expect(valuesOf(g.store.toRecordSet().a.get(`${app}.marathon.mesos.`)!)).toEqual([
+    expect(valuesOf(recordSetOf(g.store).a.get(`${app}.marathon.mesos.`)!)).toEqual([
       '10.1.0.1',
       '10.1.0.2',
       '10.1.0.3',

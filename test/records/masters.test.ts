@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generate } from '../../src/records/generator.js';
 import { valuesOf } from '../../src/records/record-set.js';
 import type { Values } from '../../src/records/types.js';
+import { recordSetOf } from '../../src/records/store-text.js';
 
 function run(masters: string[], leader: string) {
   const g = generate(
@@ -20,9 +21,9 @@ function run(masters: string[], leader: string) {
   );
   const view = (m: Map<string, Values>) => Object.fromEntries([...m].map(([k, v]) => [k, [...valuesOf(v)].sort()]));
   return {
-    a: view(g.store.toRecordSet().a),
-    aaaa: view(g.store.toRecordSet().aaaa),
-    srv: view(g.store.toRecordSet().srv),
+    a: view(recordSetOf(g.store).a),
+    aaaa: view(recordSetOf(g.store).aaaa),
+    srv: view(recordSetOf(g.store).srv),
   };
 }
 

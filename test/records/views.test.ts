@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { goJsonIndent, sortUtf8 } from '../../src/json/go-json.js';
 import { valuesOf } from '../../src/records/record-set.js';
 import { RecordStore, TYPE_A } from '../../src/records/store.js';
+import { recordSetOf, storeOf } from '../../src/records/store-text.js';
 import type { RecordSet, Values } from '../../src/records/types.js';
 import { axfrChunks, enumerateChunks, joinChunks, type AxfrMeta } from '../../src/records/views.js';
 import { fromGoEnumeration, goEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
 import { fixtureNames, fixtureText, parseAxfr, withGoPrefix } from '../helpers/fixtures.js';
 
-const renderAxfr = (rs: RecordSet, meta: AxfrMeta): string =>
-  joinChunks(axfrChunks(RecordStore.fromRecordSet(rs), meta));
+const renderAxfr = (rs: RecordSet, meta: AxfrMeta): string => joinChunks(axfrChunks(storeOf(rs), meta));
 
 /** The SOA fields of a `/v1/axfr` body, for tests that do not look at them. */
 const META: AxfrMeta = {
@@ -106,7 +106,7 @@ describe('views of names made from labels', () => {
 
   it('render /v1/axfr as goJsonIndent renders the same maps of text', () => {
     const store = hostileStore();
-    const rs = store.toRecordSet();
+    const rs = recordSetOf(store);
     const sorted = (m: Map<string, Values>) =>
       new Map(sortUtf8([...m.keys()]).map((k) => [k, sortUtf8([...valuesOf(m.get(k)!)])]));
     const doc = {
@@ -138,7 +138,7 @@ describe('views of names made from labels', () => {
 describe('renderEnumerate', () => {
   for (const name of fixtureNames()) {
     it(`reproduces ${name}/enumerate.json byte for byte (prefix aside)`, () => {
-      const store = RecordStore.fromRecordSet(parseAxfr(fixtureText(name, 'axfr.json')).records);
+      const store = storeOf(parseAxfr(fixtureText(name, 'axfr.json')).records);
       const golden = fixtureText(name, 'enumerate.json');
       const e = fromGoEnumeration(JSON.parse(golden) as GoEnumeration, store);
       expect(joinChunks(enumerateChunks(store, e))).toBe(withGoPrefix(golden));
@@ -146,7 +146,7 @@ describe('renderEnumerate', () => {
   }
 
   it('writes Go key order, one object per record, escapes, and null slices', () => {
-    const store = RecordStore.fromRecordSet({
+    const store = storeOf({
       a: new Map<string, Values>([
         ['a.x.mesos.', '10.0.0.1'],
         ['b&c.x.mesos.', '10.0.0.2'],
@@ -191,7 +191,7 @@ describe('renderEnumerate', () => {
     const rs: RecordSet = { a: new Map(), aaaa: new Map(), srv: new Map() };
     for (let i = 0; i < 20_000; i++) rs.a.set(`host-${i}.mesos.`, `10.0.${i >> 8}.${i & 255}`);
     const meta = META;
-    const chunks = [...axfrChunks(RecordStore.fromRecordSet(rs), meta)];
+    const chunks = [...axfrChunks(storeOf(rs), meta)];
     expect(chunks.length).toBeGreaterThan(1);
     expect(chunks.every((c) => c.byteLength <= 512 * 1024)).toBe(true);
     expect(JSON.parse(joinChunks(chunks)).Records.As['host-19999.mesos.']).toEqual(['10.0.78.31']);

@@ -4,16 +4,13 @@
 // Refresher must keep serving serial 2.
 import { parentPort } from 'node:worker_threads';
 import { defaultConfig } from '../../dist/src/config/defaults.js';
-import { RecordStore } from '../../dist/src/records/store.js';
+import { storeOf } from '../../dist/src/records/store-text.js';
 import { tableMetaFor } from '../../dist/src/table/meta.js';
 import { RecordTable } from '../../dist/src/table/table.js';
 
 function result(seq, source) {
   const records = { a: new Map([[`s${seq}.marathon.mesos.`, '10.0.0.1']]), aaaa: new Map(), srv: new Map() };
-  const { table, httpNames } = RecordTable.buildWithHttpNames(
-    RecordStore.fromRecordSet(records),
-    tableMetaFor(defaultConfig(), seq),
-  );
+  const { table, httpNames } = RecordTable.buildWithHttpNames(storeOf(records), tableMetaFor(defaultConfig(), seq));
   const timings = { fetchMs: 0, generateMs: 0, buildMs: 0, totalMs: 0 };
   const counts = { a: 1, aaaa: 0, srv: 0, names: 1, tasks: 1 };
   return {

@@ -8,6 +8,7 @@ import { fixtureConfig } from '../helpers/fixtures.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
 import { StreamMaster } from '../helpers/stream-master.js';
 import { waitFor } from '../helpers/wait.js';
+import { recordSetOf } from '../../src/records/store-text.js';
 
 /** upstream-fake's marathon framework and one of its agents */
 const MARATHON = '20140703-014514-3041283216-5050-5348-0000';
@@ -76,7 +77,7 @@ describe('StreamSource', () => {
     const m = await StreamMaster.start();
     open.push(m);
     const { src, pushed, reports, pipeline } = await source(m);
-    const aRecords = (name: string) => pipeline.viewGeneration()!.store.toRecordSet().a.get(name);
+    const aRecords = (name: string) => recordSetOf(pipeline.viewGeneration()!.store).a.get(name);
 
     expect(aRecords('nginx.marathon.mesos.')).toBeDefined();
     const agreed = await src.resync([m.address])!;

@@ -3,6 +3,7 @@ import { validateState, validationSteps } from '../../src/state/state.js';
 import { fixtureNames, fixtureState } from '../helpers/fixtures.js';
 import { generate } from '../../src/records/generator.js';
 import { valuesOf } from '../../src/records/record-set.js';
+import { recordSetOf } from '../../src/records/store-text.js';
 
 const S1 = '20140803-125133-3041283216-5050-2410-S1';
 
@@ -84,8 +85,8 @@ describe('validateState', () => {
     ]);
     expect(warnings).toHaveLength(2);
     const g = generate(state, input);
-    expect(valuesOf(g.store.toRecordSet().a.get('nullpid.mesos.')!)).toEqual(['10.0.0.7']);
-    expect(g.store.toRecordSet().srv.has('_framework._tcp.nullpid.mesos.')).toBe(false);
+    expect(valuesOf(recordSetOf(g.store).a.get('nullpid.mesos.')!)).toEqual(['10.0.0.7']);
+    expect(recordSetOf(g.store).srv.has('_framework._tcp.nullpid.mesos.')).toBe(false);
   });
 
   it('skips a framework that is not an object or has a non-array task list', () => {
@@ -112,16 +113,16 @@ describe('validateState', () => {
       { state: 'TASK_KILLING', timestamp: 300, container_status: netinfo('10.1.0.3') },
     ];
     const g = generate(validateState(s).state, input);
-    expect(valuesOf(g.store.toRecordSet().a.get('web.marathon.mesos.')!)).toEqual(['10.1.0.2']);
-    expect(valuesOf(g.store.toRecordSet().a.get('web-e844k-s1.marathon.mesos.')!)).toEqual(['10.1.0.2']);
-    expect(valuesOf(g.store.toRecordSet().a.get('web-e844k-s1.marathon.slave.mesos.')!)).toEqual(['10.0.0.1']);
+    expect(valuesOf(recordSetOf(g.store).a.get('web.marathon.mesos.')!)).toEqual(['10.1.0.2']);
+    expect(valuesOf(recordSetOf(g.store).a.get('web-e844k-s1.marathon.mesos.')!)).toEqual(['10.1.0.2']);
+    expect(valuesOf(recordSetOf(g.store).a.get('web-e844k-s1.marathon.slave.mesos.')!)).toEqual(['10.0.0.1']);
     for (const n of [
       '_web._tcp.marathon.slave.mesos.',
       '_web._udp.marathon.slave.mesos.',
       '_web._tcp.marathon.mesos.',
       '_web._udp.marathon.mesos.',
     ]) {
-      expect(valuesOf(g.store.toRecordSet().srv.get(n)!)).toEqual(
+      expect(valuesOf(recordSetOf(g.store).srv.get(n)!)).toEqual(
         [31000, 31001, 31002].map((p) => `web-e844k-s1.marathon.slave.mesos.:${p}`),
       );
     }
@@ -132,12 +133,10 @@ describe('validateState', () => {
     const task = (s.frameworks as Array<{ tasks: Array<Record<string, unknown>> }>)[0]!.tasks[0]!;
     task.statuses = [{ state: 'TASK_RUNNING', timestamp: 1, healthy: false }];
     const { state } = validateState(s);
-    expect(generate(state, input).store.toRecordSet().a.has('web.marathon.mesos.')).toBe(true);
-    expect(
-      generate(state, { ...input, healthyOnly: true })
-        .store.toRecordSet()
-        .a.has('web.marathon.mesos.'),
-    ).toBe(false);
+    expect(recordSetOf(generate(state, input).store).a.has('web.marathon.mesos.')).toBe(true);
+    expect(recordSetOf(generate(state, { ...input, healthyOnly: true }).store).a.has('web.marathon.mesos.')).toBe(
+      false,
+    );
   });
 });
 

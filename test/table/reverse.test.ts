@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAddr } from '../../src/net/ip.js';
 import { RecordStore } from '../../src/records/store.js';
+import { recordSetOf, storeOf } from '../../src/records/store-text.js';
 import { hostNameToWire, wireToName } from '../../src/table/encode.js';
 import { hashWireName, R } from '../../src/table/layout.js';
 import { MAX_REVERSE_NAME, writeIPv4ReverseName, writeIPv6ReverseName } from '../../src/table/reverse.js';
@@ -120,7 +121,7 @@ describe('reverse entries in the table', () => {
     // The view HTTP reads in the server (a base with no overlay) too.
     expect(new LiveTable(table).lookup('2.0.1.10.in-addr.arpa.')).toBeNull();
     expect(table.lookup('web-abcde-s1.marathon.mesos.')).toEqual({ a: ['10.1.0.2'], aaaa: [], srv: [] });
-    const plain = RecordTable.build(RecordStore.fromRecordSet(store.toRecordSet()), META);
+    const plain = RecordTable.build(storeOf(recordSetOf(store)), META);
     expect(plain.reverseEntry).toBe(plain.entryCount);
     expect(table.reverseEntry).toBe(plain.entryCount);
     expect(table.counts).toEqual({ ...plain.counts, ptr: 7 });

@@ -12,7 +12,7 @@ import {
   type QueryOptions,
 } from '../../helpers/dns-msg.js';
 import { RecordTable, type TableMeta } from '../../../src/table/table.js';
-import { RecordStore } from '../../../src/records/store.js';
+import { storeOf } from '../../../src/records/store-text.js';
 import { parseAddr } from '../../../src/net/ip.js';
 import type { RecordSet } from '../../../src/records/types.js';
 import { fixtureRecords, tableOf } from '../../helpers/fixtures.js';
@@ -658,7 +658,7 @@ describe('shuffling', () => {
 
 describe('PTR records', () => {
   const ptrTable = ((): RecordTable => {
-    const s = RecordStore.fromRecordSet(tableRecords);
+    const s = storeOf(tableRecords);
     const add = (ip: string, name: string) => s.ptr.add(parseAddr(ip)!, s.id(name));
     add('10.1.0.2', 'web.marathon.mesos.');
     add('10.0.0.1', 'web-a.marathon.slave.mesos.');

@@ -12,6 +12,7 @@ import { goEnumeration, type GoEnumeration } from '../../helpers/enumeration.js'
 import { fixtureGenerateInput, TEST_META } from '../../helpers/fixtures.js';
 import type { V0Cluster, V1Event } from '../../helpers/v0-cluster.js';
 import { frameworksDocument, subscribedEvent, type V0State } from '../../helpers/v0-to-v1.js';
+import { recordSetOf } from '../../../src/records/store-text.js';
 
 export interface Generated {
   /** type → name → sorted values, names sorted */
@@ -30,7 +31,7 @@ function sorted(rs: Map<string, Values>): Record<string, string[]> {
 /** The records `state` generates with fixture `name`'s config. */
 export function generated(state: MesosState, name: string): Generated {
   const { store, enumeration } = generate(state, fixtureGenerateInput(name));
-  const rs = store.toRecordSet();
+  const rs = recordSetOf(store);
   return {
     records: { a: sorted(rs.a), aaaa: sorted(rs.aaaa), srv: sorted(rs.srv) },
     enumeration: goEnumeration(store, enumeration),
