@@ -1,20 +1,18 @@
-import { networkInterfaces } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { componentLogger } from '../log.js';
-import { nameServerAddresses } from '../net/interface-addresses.js';
 import type { FetchOptions, PreviousState } from '../mesos/fetch/fetch.js';
 import { nextSerial, recordDigest } from '../records/digest.js';
-import { MemoryBudget } from '../records/budget.js';
 import { generate, tasksWithRecords } from '../records/generator.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore } from '../records/store.js';
-import type { AxfrMeta } from '../records/views.js';
 import type { Change } from '../mesos/stream/model.js';
 import type { MesosState } from '../state/state.js';
 import { tableMetaFor } from '../table/meta.js';
 import { planTable } from '../table/build.js';
 import { RecordTable } from '../table/table.js';
-import { OverlayBuilder, type ClusterView, type OverlayInput } from './overlay.js';
+import { axfrMetaFor, budgetFor, generateInputFor } from './build-inputs.js';
+import { BuildQueue } from './build-queue.js';
+import { OverlayBuilder, type ClusterView } from './overlay.js';
 import { fetchValidated } from './polled-state.js';
 import type { BuildSource, Counts, Generation, PipelineResult, Timings } from './results.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
@@ -79,11 +77,7 @@ export class RefreshPipeline {
   private masters: string[] = [];
   /** the master the stream's model came from */
   private streamMaster = '';
-  /** the tail of the builds asked for, each run after the one before */
-  private queue: Promise<void> = Promise.resolve();
-  /** builds asked for and not yet settled */
-  private queued = 0;
-  private seq = 0;
+  private readonly builds = new BuildQueue<PipelineResult>();
   /** the records the HTTP views render; null until the first refresh produced some, and after an overlay */
   generation: Generation | null = null;
   /** after an overlay: the state the views must show, generated only when a view is asked for */
@@ -133,9 +127,9 @@ export class RefreshPipeline {
     if (pending !== null) {
       const c = this.config;
       this.viewState = null;
-      const input = { ...this.generateInput(this.masters, this.resolved), budget: this.budget() };
+      const input = { ...generateInputFor(c, this.masters, this.resolved), budget: budgetFor(c) };
       const generated = generate(pending.state, input, (msg) => this.log.debug({ leader: pending.state.leader }, msg));
-      this.generation = { number: pending.number, ...generated, axfr: this.axfrMeta(c, this.previous?.serial ?? 0) };
+      this.generation = { number: pending.number, ...generated, axfr: axfrMetaFor(c, this.previous?.serial ?? 0) };
     }
     return this.generation;
   }
@@ -148,7 +142,7 @@ export class RefreshPipeline {
   /** A poll: fetch `GET /master/state` and build from it. */
   run(masters: string[]): Promise<PipelineResult> {
     this.masters = [...masters];
-    return this.exclusive((seq) => this.poll(masters, seq));
+    return this.builds.run((seq) => this.poll(masters, seq));
   }
 
   /**
@@ -164,7 +158,7 @@ export class RefreshPipeline {
   async resync(masters: string[], reconcile: Reconcile): Promise<PipelineResult> {
     this.masters = [...masters];
     const polled = await fetchValidated(masters, null, this.fetchOptions, this.fetchLog, this.log);
-    return this.exclusive(async (seq) => {
+    return this.builds.run(async (seq) => {
       const repaired = polled.unchanged ? null : reconcile(polled.state, polled.master);
       if (polled.unchanged || repaired === null) return this.poll(masters, seq);
       const r = await this.changed(seq, repaired.cluster, repaired.changes);
@@ -182,7 +176,7 @@ export class RefreshPipeline {
    * the model meanwhile are in it.
    */
   fromSnapshot(state: () => MesosState, master: string): Promise<PipelineResult> {
-    return this.exclusive((seq) => {
+    return this.builds.run((seq) => {
       this.streamMaster = master;
       return this.build(seq, state(), {
         kind: 'stream',
@@ -209,27 +203,12 @@ export class RefreshPipeline {
    * whole table of the state would.
    */
   applyChanges(cluster: () => ClusterView, changes: readonly Change[]): Promise<PipelineResult> {
-    return this.exclusive((seq) => this.changed(seq, cluster(), changes));
-  }
-
-  /**
-   * Runs builds one at a time in the order asked, numbering each as it starts:
-   * a poll fetched before a stream build started is built before it, so no
-   * older view of the cluster ever gets a higher number than a newer one.
-   */
-  private exclusive(job: (seq: number) => Promise<PipelineResult>): Promise<PipelineResult> {
-    this.queued++;
-    const run = this.queue.then(() => job(++this.seq));
-    this.queue = run.then(
-      () => void this.queued--,
-      () => void this.queued--,
-    );
-    return run;
+    return this.builds.run((seq) => this.changed(seq, cluster(), changes));
   }
 
   /** No build is running or waiting to. */
   get idle(): boolean {
-    return this.queued === 0;
+    return this.builds.idle;
   }
 
   private async poll(masters: string[], seq: number): Promise<PipelineResult> {
@@ -331,8 +310,8 @@ export class RefreshPipeline {
     const resolved = await resolveHosts(hosts, (host, err) =>
       this.log.debug({ host, err }, 'host name did not resolve'),
     );
-    const generateInput = this.generateInput(masters, resolved);
-    const generated = generate(state, { ...generateInput, budget: this.budget() }, (msg) =>
+    const generateInput = generateInputFor(c, masters, resolved);
+    const generated = generate(state, { ...generateInput, budget: budgetFor(c) }, (msg) =>
       this.log.warn({ leader }, msg),
     );
     // eslint-disable-next-line no-useless-assignment -- a dropped reference lets GC reclaim the state before the build allocates
@@ -349,7 +328,7 @@ export class RefreshPipeline {
 
     const digest = recordDigest(generated.store);
     const serial = nextSerial(this.previous, digest, Math.floor(Date.now() / 1000));
-    const axfr = this.axfrMeta(c, serial);
+    const axfr = axfrMetaFor(c, serial);
     const unchangedRecords = this.previous !== null && this.previous.digest === digest && this.generationNumber > 0;
     const compaction = this.overlays !== null && this.overlays.builder.overlaid;
     this.overlays = null;
@@ -433,37 +412,5 @@ export class RefreshPipeline {
    */
   private overlaysOver(from: BuildInput, c: Config): boolean {
     return from.kind === 'stream' && !c.ptrOn && this.config === c;
-  }
-
-  /** What a generation of records may allocate outside the heap (`refreshHeapMiB`). */
-  private budget(): MemoryBudget {
-    return new MemoryBudget(this.config.refreshHeapMiB * 1024 * 1024);
-  }
-
-  private generateInput(masters: readonly string[], resolved: ReadonlyMap<string, readonly string[]>): OverlayInput {
-    const c = this.config;
-    return {
-      domain: c.domain,
-      enforceRFC952: c.enforceRFC952,
-      ipSources: c.ipSources,
-      soaMname: c.soaMname,
-      listener: c.listener,
-      masters,
-      healthyOnly: c.healthyOnly,
-      ptrOn: c.ptrOn,
-      resolved,
-      interfaceAddrs: c.listener === '0.0.0.0' ? nameServerAddresses(networkInterfaces()) : [],
-    };
-  }
-
-  private axfrMeta(c: Config, serial: number): AxfrMeta {
-    return {
-      ttl: c.ttl,
-      serial,
-      refreshSeconds: c.refreshSeconds,
-      mname: c.soaMname,
-      rname: c.soaRname,
-      domain: c.domain,
-    };
   }
 }

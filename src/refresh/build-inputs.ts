@@ -1,0 +1,44 @@
+/** What a build takes from the config besides the state: generation's settings and the `/v1/axfr` header. */
+import { networkInterfaces } from 'node:os';
+import type { Config } from '../config/types.js';
+import { nameServerAddresses } from '../net/interface-addresses.js';
+import { MemoryBudget } from '../records/budget.js';
+import type { AxfrMeta } from '../records/views.js';
+import type { OverlayInput } from './overlay.js';
+
+/** Generation's settings: `masters` for the master records, `resolved` the host names looked up for this build. */
+export function generateInputFor(
+  c: Config,
+  masters: readonly string[],
+  resolved: ReadonlyMap<string, readonly string[]>,
+): OverlayInput {
+  return {
+    domain: c.domain,
+    enforceRFC952: c.enforceRFC952,
+    ipSources: c.ipSources,
+    soaMname: c.soaMname,
+    listener: c.listener,
+    masters,
+    healthyOnly: c.healthyOnly,
+    ptrOn: c.ptrOn,
+    resolved,
+    interfaceAddrs: c.listener === '0.0.0.0' ? nameServerAddresses(networkInterfaces()) : [],
+  };
+}
+
+/** What a generation of records may allocate outside the heap (`refreshHeapMiB`). */
+export function budgetFor(c: Config): MemoryBudget {
+  return new MemoryBudget(c.refreshHeapMiB * 1024 * 1024);
+}
+
+/** The `/v1/axfr` body's header fields, with the serial of the table the records went into. */
+export function axfrMetaFor(c: Config, serial: number): AxfrMeta {
+  return {
+    ttl: c.ttl,
+    serial,
+    refreshSeconds: c.refreshSeconds,
+    mname: c.soaMname,
+    rname: c.soaRname,
+    domain: c.domain,
+  };
+}
