@@ -1,7 +1,8 @@
 /**
  * The operator API event stream (`POST /api/v1` SUBSCRIBE): subscribes to the
- * first master of the list that accepts (subscribe.ts opens the stream),
- * turns each event into a change of the `ClusterModel`, and resubscribes
+ * first master of the list that accepts (subscribe.ts opens the stream,
+ * reader.ts reads it into a `ClusterModel`), hands on the model and each of
+ * its changes, and resubscribes
  * (exponential backoff with jitter) when the stream fails, ends, or goes
  * silent for 3 heartbeats; at once when the masters list names another leader.
  * Authentication, TLS, deadlines and the size cap are the state fetch's.
@@ -11,13 +12,10 @@ import type { Dispatcher } from 'undici';
 import { FetchFailure, MesosDnsError, StreamFailure } from '../../errors.js';
 import { dispatcherFor, plainDispatcherFor } from '../fetch/agent.js';
 import { toFetchFailure } from '../fetch/failure.js';
-import { ensureRoomToParse } from '../fetch/heap-room.js';
 import type { FetchOptions } from '../fetch/options.js';
-import { fetchFrameworkPids, fetchLeader, type CallContext } from './calls.js';
-import { ClusterModel, type Change } from './model.js';
-import { RecordIoDecoder } from './recordio.js';
+import type { ClusterModel, Change } from './model.js';
+import { readStream, type StreamCounters } from './reader.js';
 import { openSubscription, type Opened } from './subscribe.js';
-import { parseRecord, readEvent, type StreamEvent, type StreamEventType, type StreamWarning } from './v1.js';
 
 export type StreamState = 'connecting' | 'subscribed' | 'unsupported' | 'failing';
 
@@ -50,27 +48,6 @@ export interface StreamSubscriberOptions {
   /** a number in [0, 1) (default `Math.random`), for the jitter */
   random?: () => number;
 }
-
-export interface StreamCounters {
-  /** subscriptions that reached SUBSCRIBED */
-  subscriptions: number;
-  /** subscriptions that failed, or streams that ended */
-  failures: number;
-  /** events applied to the model */
-  events: number;
-  /** of which, by type (SUBSCRIBED counted once per subscription, heartbeats included) */
-  eventsByType: Partial<Record<StreamEventType, number>>;
-  /** Date.now() when the last record of any kind arrived (0: none yet), to tell a live stream */
-  lastEventAt: number;
-  /** events of a type we do not know, ignored */
-  unknownEvents: number;
-  /** frameworks, agents and tasks skipped as unusable */
-  skippedItems: number;
-}
-
-/** Redirect hops followed per master: a non-leader points at the leader, which answers. */
-/** Records above this size are checked against the heap left before they are parsed. */
-const LARGE_RECORD = 1024 * 1024;
 
 /** Why a subscription was abandoned from outside: a new masters list, or `close()`. */
 class Interrupt {
@@ -230,7 +207,18 @@ export class StreamSubscriber {
         log: this.log,
         signal,
       });
-      await this.follow(opened, controller, entry, () => clearTimeout(deadline));
+      await readStream(opened, controller, {
+        options: this.options,
+        log: this.log,
+        counters: this.counters,
+        dispatcher: this.dispatcher(),
+        authDispatcher: this.authDispatcher(),
+        subscribed: (model, master, heartbeatSeconds) => {
+          clearTimeout(deadline);
+          this.subscribed(model, master, entry, heartbeatSeconds);
+        },
+        changed: (change, model, master) => this.consume(() => this.callbacks.onChange(change, model), master),
+      });
       throw new StreamFailure('MESOS_DNS_STREAM_CLOSED', 'the master ended the stream', opened.master);
     } catch (err) {
       const reason: unknown = signal.aborted ? signal.reason : err;
@@ -253,124 +241,13 @@ export class StreamSubscriber {
     return toFetchFailure(err, false, this.options.timeoutMs);
   }
 
-  /**
-   * Reads the stream: the first record must be SUBSCRIBED, which becomes the
-   * model once the leader and the framework pids are known; every later record
-   * is an event. Returns when the master ends the stream.
-   */
-  private async follow(
-    opened: Opened,
-    controller: AbortController,
-    entry: string,
-    subscribedNow: () => void,
-  ): Promise<void> {
-    const decoder = new RecordIoDecoder(this.options.maxStateBytes);
-    const calls: CallContext = {
-      options: this.options,
-      dispatcher: this.dispatcher(),
-      authDispatcher: this.authDispatcher(),
-      signal: controller.signal,
-    };
-    let model: ClusterModel | null = null;
-    let silenceMs = 0;
-    let watchdog: NodeJS.Timeout | undefined;
-    try {
-      for await (const chunk of opened.body as AsyncIterable<Buffer>) {
-        // The watchdog measures the master's silence, not our time spent on what it sent.
-        clearTimeout(watchdog);
-        for (const record of decoder.push(chunk)) {
-          this.counters.lastEventAt = Date.now();
-          if (record.length === 0) continue;
-          if (model === null) {
-            const first = await this.snapshot(record, opened, calls);
-            model = first.model;
-            silenceMs = first.heartbeatSeconds === null ? 0 : first.heartbeatSeconds * 3000;
-            subscribedNow();
-            this.subscribed(model, opened.master, entry, first.heartbeatSeconds);
-          } else {
-            await this.event(record, model, opened, calls);
-          }
-        }
-        if (silenceMs > 0) {
-          watchdog = setTimeout(() => {
-            controller.abort(
-              new StreamFailure('MESOS_DNS_STREAM_SILENT', `nothing for ${silenceMs} ms (3 heartbeats)`, opened.master),
-            );
-          }, silenceMs);
-        }
-      }
-    } finally {
-      clearTimeout(watchdog);
-    }
-  }
-
   private subscribed(model: ClusterModel, master: string, entry: string, heartbeatSeconds: number | null): void {
     this.via = entry;
     this.failures = 0;
     this.counters.subscriptions++;
-    this.count('SUBSCRIBED');
     this.log.info({ master, ...model.counts, heartbeatSeconds }, 'subscribed to the event stream');
     this.consume(() => this.callbacks.onSnapshot(model, master), master);
     this.emit({ state: 'subscribed', master, failures: 0 });
-  }
-
-  private async snapshot(
-    record: Buffer,
-    opened: Opened,
-    calls: CallContext,
-  ): Promise<{ model: ClusterModel; heartbeatSeconds: number | null }> {
-    const decoded = this.decode(record);
-    if (decoded.kind !== 'event' || decoded.event.type !== 'SUBSCRIBED') {
-      throw new StreamFailure('MESOS_DNS_STREAM_BAD_EVENT', 'the first event is not SUBSCRIBED', opened.master);
-    }
-    this.warn(decoded.warnings, opened.master, 'SUBSCRIBED');
-    const { subscribed } = decoded.event;
-    const [leader, framePids] = await Promise.all([
-      fetchLeader(opened.origin, calls),
-      fetchFrameworkPids(opened.origin, calls),
-    ]);
-    this.warnPids(framePids.warnings, opened.master);
-    for (const framework of subscribed.frameworks) framework.pid = framePids.pids.get(framework.id) ?? null;
-    return { model: ClusterModel.fromSubscribed(subscribed, leader), heartbeatSeconds: subscribed.heartbeatSeconds };
-  }
-
-  private async event(record: Buffer, model: ClusterModel, opened: Opened, calls: CallContext): Promise<void> {
-    const decoded = this.decode(record);
-    if (decoded.kind === 'unknown') {
-      this.counters.unknownEvents++;
-      this.log.debug({ master: opened.master, type: decoded.type }, 'ignored an event of an unknown type');
-      return;
-    }
-    if (decoded.kind === 'skipped') {
-      this.warn([decoded.warning], opened.master, decoded.type);
-      return;
-    }
-    const event: StreamEvent = decoded.event;
-    if (event.type === 'SUBSCRIBED') {
-      throw new StreamFailure('MESOS_DNS_STREAM_BAD_EVENT', 'a second SUBSCRIBED on one stream', opened.master);
-    }
-    // A pid that cannot be read fails the stream: the next subscription reads them all again, where going on
-    // would show the framework without the records its pid gives.
-    if (event.type === 'FRAMEWORK_ADDED' || event.type === 'FRAMEWORK_UPDATED') {
-      const found = await fetchFrameworkPids(opened.origin, calls, event.framework.id);
-      this.warnPids(found.warnings, opened.master);
-      event.framework.pid = found.pids.get(event.framework.id) ?? null;
-    }
-    const change = model.apply(event);
-    this.counters.events++;
-    this.count(event.type);
-    if (change.tasks.length + change.agents.length + change.frameworks.length === 0) return;
-    this.consume(() => this.callbacks.onChange(change, model), opened.master);
-  }
-
-  private count(type: StreamEventType): void {
-    this.counters.eventsByType[type] = (this.counters.eventsByType[type] ?? 0) + 1;
-  }
-
-  private decode(record: Buffer): ReturnType<typeof readEvent> {
-    // A SUBSCRIBED of a large cluster is tens of megabytes: parse it only with room for it.
-    if (record.length > LARGE_RECORD) ensureRoomToParse(record);
-    return readEvent(parseRecord(record));
   }
 
   /** A consumer that throws gets a fresh snapshot: its view may be half-updated. */
@@ -390,15 +267,6 @@ export class StreamSubscriber {
     } catch (err) {
       this.log.error({ err }, 'the stream state callback threw');
     }
-  }
-
-  private warn(warnings: readonly StreamWarning[], master: string, type: string): void {
-    this.counters.skippedItems += warnings.length;
-    for (const w of warnings) this.log.warn({ master, event: type, ...w }, 'skipped a bad stream item');
-  }
-
-  private warnPids(warnings: ReadonlyArray<{ id: string; reason: string }>, master: string): void {
-    for (const w of warnings) this.log.warn({ master, item: 'framework', ...w }, 'framework pid unusable');
   }
 
   private dispatcher(): Dispatcher {
