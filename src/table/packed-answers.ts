@@ -14,14 +14,15 @@
  *   bytes: the keys and answers in UTF-8
  */
 import { MesosDnsError } from '../errors.js';
+import { FNV_OFFSET, FNV_PRIME } from './layout.js';
 
 const MAGIC = 0x50414e53;
 const HEADER = 3;
 
 /** FNV-1a over bytes. */
 function hashBytes(bytes: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i]!, FNV_PRIME);
   return h >>> 0;
 }
 
