@@ -11,6 +11,7 @@ import { componentLogger, createLogger, type LogOptions } from './log.js';
 import type { MasterDetector } from './mesos/detector.js';
 import { fetchOptionsFromConfig } from './mesos/fetch/options.js';
 import { Refresher } from './refresh/refresher.js';
+import { REFRESH_THREAD_NICENESS, lowerOtherThreadsPriority } from './refresh/thread-priority.js';
 import { ServingState } from './serving.js';
 import { VERSION } from './version.js';
 
@@ -104,6 +105,9 @@ export async function main(argv: string[]): Promise<void> {
 /** Starts every component; `root` is the logger each derives its own from. */
 async function run(initial: Config, configPath: string, root: Logger, logOptions: LogOptions): Promise<void> {
   const log = componentLogger(root, 'main');
+  // Before any thread of ours starts: only Node's own are lowered (the garbage collector's helpers among them).
+  const lowered = lowerOtherThreadsPriority(REFRESH_THREAD_NICENESS);
+  log.debug({ threads: lowered, by: REFRESH_THREAD_NICENESS }, "Node's helper threads run below the main thread");
   // One config object shared by reference: SIGHUP updates it in place, so every
   // component reads the new values on its next use.
   const config = initial;
