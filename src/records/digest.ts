@@ -121,13 +121,9 @@ export function recordDigest(store: RecordStore): string {
  * changed, never backwards — even when the clock steps back or two changes land
  * in the same second.
  */
-export function nextSerial(
-  prev: { serial: number; digest: string } | null,
-  digest: string,
-  nowSeconds: number,
-): number {
+export function nextSerial(prevSerial: number | null, sameRecords: boolean, nowSeconds: number): number {
   const now = nowSeconds >>> 0;
-  if (!prev) return now;
-  if (prev.digest === digest) return prev.serial;
-  return Math.max(now, prev.serial + 1) >>> 0;
+  if (prevSerial === null) return now;
+  if (sameRecords) return prevSerial;
+  return Math.max(now, prevSerial + 1) >>> 0;
 }

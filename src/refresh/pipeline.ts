@@ -68,7 +68,12 @@ function logRecords(log: Logger, store: RecordStore): void {
  * `generation`.
  */
 export class RefreshPipeline {
-  private previous: { serial: number; digest: string } | null = null;
+  /**
+   * The serial served and the digest of its records ('' when no build may match it); `undigested`: records whose
+   * digest is made only when a later build compares with it (`previousDigest`), since a table built with nothing to
+   * compare with (the first one) should not wait for it.
+   */
+  private previous: { serial: number; digest: string; undigested?: RecordStore } | null = null;
   /** what the last refresh that produced records started from, to tell an identical state */
   private lastInput: { state: PreviousState; masters: string; config: Config } | null = null;
   private leader = '';
@@ -264,7 +269,7 @@ export class RefreshPipeline {
         started: t0,
       });
     }
-    const serial = Math.max(Math.floor(Date.now() / 1000), (this.previous?.serial ?? 0) + 1) >>> 0;
+    const serial = nextSerial(this.previous?.serial ?? 0, false, Math.floor(Date.now() / 1000));
     const overlay = base.builder.build(cluster, state, changes, tableMetaFor(c, serial));
     const t1 = performance.now();
     this.previous = { serial, digest: '' };
@@ -326,10 +331,12 @@ export class RefreshPipeline {
     this.resolved = resolved;
     const t2 = performance.now();
 
-    const digest = recordDigest(generated.store);
-    const serial = nextSerial(this.previous, digest, Math.floor(Date.now() / 1000));
+    const previousDigest = this.previousDigest();
+    const digest = previousDigest === '' ? null : recordDigest(generated.store);
+    const sameRecords = digest === previousDigest;
+    const serial = nextSerial(this.previous?.serial ?? null, sameRecords, Math.floor(Date.now() / 1000));
     const axfr = axfrMetaFor(c, serial);
-    const unchangedRecords = this.previous !== null && this.previous.digest === digest && this.generationNumber > 0;
+    const unchangedRecords = sameRecords && this.generationNumber > 0;
     const compaction = this.overlays !== null && this.overlays.builder.overlaid;
     this.overlays = null;
     this.generation = { number: this.generationNumber + 1, ...generated, axfr };
@@ -351,7 +358,12 @@ export class RefreshPipeline {
     const { table, httpNames, plan } = RecordTable.buildWithHttpNames(generated.store, tableMetaFor(c, serial));
     const t3 = performance.now();
     // A reconfigure during this run changes TTLs or SOA fields the next table will carry: force a new serial then.
-    this.previous = { serial, digest: this.config === c ? digest : '' };
+    this.previous =
+      this.config !== c
+        ? { serial, digest: '' }
+        : digest === null
+          ? { serial, digest: '', undigested: generated.store }
+          : { serial, digest };
 
     const counts: Counts = {
       a: generated.store.valueCount(TYPE_A),
@@ -382,6 +394,16 @@ export class RefreshPipeline {
       stateBytes,
       compaction,
     };
+  }
+
+  /** The digest a new build's records must have to be the served ones; '' when none can be. */
+  private previousDigest(): string {
+    const p = this.previous;
+    if (p === null) return '';
+    if (p.undigested === undefined) return p.digest;
+    const digest = recordDigest(p.undigested);
+    this.previous = { serial: p.serial, digest };
+    return digest;
   }
 
   private unchanged(

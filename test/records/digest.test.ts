@@ -79,19 +79,19 @@ describe('recordDigest', () => {
 
 describe('nextSerial', () => {
   it('starts at the current time', () => {
-    expect(nextSerial(null, 'd1', 1_800_000_000)).toBe(1_800_000_000);
+    expect(nextSerial(null, false, 1_800_000_000)).toBe(1_800_000_000);
   });
 
   it('keeps the serial while the content is unchanged', () => {
-    expect(nextSerial({ serial: 1_800_000_000, digest: 'd1' }, 'd1', 1_800_000_500)).toBe(1_800_000_000);
+    expect(nextSerial(1_800_000_000, true, 1_800_000_500)).toBe(1_800_000_000);
   });
 
   it('moves to the current time when the content changes', () => {
-    expect(nextSerial({ serial: 1_800_000_000, digest: 'd1' }, 'd2', 1_800_000_500)).toBe(1_800_000_500);
+    expect(nextSerial(1_800_000_000, false, 1_800_000_500)).toBe(1_800_000_500);
   });
 
   it('never goes backwards: same second or a clock stepped back still increases it', () => {
-    expect(nextSerial({ serial: 1_800_000_000, digest: 'd1' }, 'd2', 1_800_000_000)).toBe(1_800_000_001);
-    expect(nextSerial({ serial: 1_800_000_000, digest: 'd1' }, 'd2', 1_700_000_000)).toBe(1_800_000_001);
+    expect(nextSerial(1_800_000_000, false, 1_800_000_000)).toBe(1_800_000_001);
+    expect(nextSerial(1_800_000_000, false, 1_700_000_000)).toBe(1_800_000_001);
   });
 });
