@@ -5,7 +5,7 @@
  * held whole and the caller can yield between chunks.
  */
 import { ByteChunks } from '../json/byte-chunks.js';
-import { goJsonIndent, goNewline, goQuote, sortUtf8, utf8SortKey } from '../json/go-json.js';
+import { goJsonIndent, goNewline, goQuote, utf8SortKey } from '../json/go-json.js';
 import { formatIPv6 } from '../net/ip.js';
 import { RELATIVE, ROOT } from './names.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore, type StoreType } from './store.js';
@@ -46,36 +46,28 @@ export function* axfrChunks(store: RecordStore, meta: AxfrMeta): Generator<Uint8
   const nl2 = goNewline(2);
   const nl3 = goNewline(3);
   const nl4 = goNewline(4);
-  const values: string[] = [];
+  const order = axfrOrder(store);
   for (const [i, [title, type]] of sections.entries()) {
     out.text(`${i === 0 ? '' : ','}${nl2}"${title}": `);
-    const ids = namesWith(store, type);
-    if (ids.length === 0) {
+    const { names, values } = order[type]!;
+    if (names.length === 0) {
       out.text('{}');
       continue;
     }
     out.byte(0x7b);
-    for (let k = 0; k < ids.length; k++) {
-      const id = ids[k]!;
+    let v = 0;
+    for (let k = 0; k < names.length; k++) {
+      const id = names[k]!;
       if (k > 0) out.byte(0x2c);
       out.ascii(nl3);
       writeName(out, store, id);
       out.ascii(': [');
       out.ascii(nl4);
-      const first = store.firstNode(type, id);
-      if (store.count(type, id) === 1) {
-        writeValue(out, store, type, first);
-      } else {
-        values.length = 0;
-        for (let n = first; n >= 0; n = store.nextNode(type, n)) values.push(store.text(type, n));
-        // Go lists a set's values in random order; sorted, the body is the same on every request and every instance.
-        sortUtf8(values);
-        out.quoted(values[0]!);
-        for (let v = 1; v < values.length; v++) {
-          out.byte(0x2c);
-          out.ascii(nl4);
-          out.quoted(values[v]!);
-        }
+      writeValue(out, store, type, values[v++]!);
+      for (let left = store.count(type, id) - 1; left > 0; left--) {
+        out.byte(0x2c);
+        out.ascii(nl4);
+        writeValue(out, store, type, values[v++]!);
       }
       out.ascii(nl3);
       out.byte(0x5d);
@@ -87,22 +79,25 @@ export function* axfrChunks(store: RecordStore, meta: AxfrMeta): Generator<Uint8
   yield out.take();
 }
 
-/** The ids of the names holding values of `type`, in Go's map-key order. */
-function namesWith(store: RecordStore, type: StoreType): number[] {
-  const ids: number[] = [];
-  for (const id of axfrOrder(store)) if (store.count(type, id) > 0) ids.push(id);
-  return ids;
+/** For one type: the names holding values of it, in Go's map-key order, and their values' nodes in body order. */
+interface TypeOrder {
+  names: Int32Array;
+  /** each name's value nodes in turn (`count` of them), sorted as Go sorts strings (UTF-8 bytes) */
+  values: Int32Array;
 }
 
-const orders = new WeakMap<RecordStore, Int32Array>();
+const orders = new WeakMap<RecordStore, readonly TypeOrder[]>();
 
 /**
- * Every name holding a value, in Go's map-key order (UTF-8 bytes). Sorting
- * 300,000 names is most of the work of a `/v1/axfr` body, so the order is
- * made once per record store, on the first request or when the refresh
- * worker is idle after a swap (`prepareViews`), and kept with the store.
+ * The order of a `/v1/axfr` body: for each type, its names (UTF-8 byte order)
+ * and each name's values (the same order; Go lists a set's values in random
+ * order, and sorted, the body is the same on every request and every
+ * instance). Sorting 300,000 names and the values of each set is most of the
+ * work of a body, so the order is made once per record store, on the first
+ * request or when the refresh worker is idle after a swap (`prepareViews`), and
+ * kept with the store: one 32-bit number per name and per record.
  */
-function axfrOrder(store: RecordStore): Int32Array {
+function axfrOrder(store: RecordStore): readonly TypeOrder[] {
   let order = orders.get(store);
   if (order !== undefined) return order;
   const ids: number[] = [];
@@ -116,10 +111,67 @@ function axfrOrder(store: RecordStore): Int32Array {
   const byKey = new Uint32Array(ids.length);
   for (let i = 0; i < byKey.length; i++) byKey[i] = i;
   byKey.sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1));
-  order = new Int32Array(ids.length);
-  for (let i = 0; i < byKey.length; i++) order[i] = ids[byKey[i]!]!;
+  const sorted = new Int32Array(ids.length);
+  for (let i = 0; i < byKey.length; i++) sorted[i] = ids[byKey[i]!]!;
+  order = STORE_TYPES.map((type) => typeOrder(store, type, sorted));
   orders.set(store, order);
   return order;
+}
+
+const STORE_TYPES: readonly StoreType[] = [TYPE_A, TYPE_AAAA, TYPE_SRV];
+
+function typeOrder(store: RecordStore, type: StoreType, sorted: Int32Array): TypeOrder {
+  let nameCount = 0;
+  for (const id of sorted) if (store.count(type, id) > 0) nameCount++;
+  const names = new Int32Array(nameCount);
+  const values = new Int32Array(store.valueCount(type));
+  const keys: string[] = [];
+  const nodes: number[] = [];
+  let k = 0;
+  let v = 0;
+  for (const id of sorted) {
+    const first = store.firstNode(type, id);
+    if (first < 0) continue;
+    names[k++] = id;
+    if (store.nextNode(type, first) < 0) {
+      values[v++] = first;
+      continue;
+    }
+    keys.length = 0;
+    nodes.length = 0;
+    for (let n = first; n >= 0; n = store.nextNode(type, n)) {
+      nodes.push(n);
+      keys.push(utf8SortKey(store.text(type, n)));
+    }
+    sortTogether(keys, nodes);
+    for (const node of nodes) values[v++] = node;
+  }
+  return { names, values };
+}
+
+/**
+ * Sorts `nodes` by `keys` (equal keys are equal texts, whose order does not show in the body). Most sets hold a
+ * few values: an insertion sort of those costs less than the native sort's calls to a comparator.
+ */
+function sortTogether(keys: string[], nodes: number[]): void {
+  const n = keys.length;
+  if (n > 16) {
+    const byKey = nodes.map((_, i) => i).sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
+    const sortedNodes = byKey.map((i) => nodes[i]!);
+    for (let i = 0; i < n; i++) nodes[i] = sortedNodes[i]!;
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const key = keys[i]!;
+    const node = nodes[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) {
+      keys[j + 1] = keys[j]!;
+      nodes[j + 1] = nodes[j]!;
+    }
+    keys[j + 1] = key;
+    nodes[j + 1] = node;
+  }
 }
 
 /** Does now the work every later `/v1/axfr` body of `store` would repeat. */
