@@ -4,8 +4,6 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/types.js';
@@ -151,9 +149,9 @@ function send(req: IncomingMessage, res: ServerResponse, reply: HttpReply, log: 
     return;
   }
   // A stream may only start on a fresh response; ending it early ends its source (the render) too.
-  const stream = Readable.from(body, { objectMode: false });
+  const chunks = body[Symbol.asyncIterator]();
   if (res.headersSent || req.method === 'HEAD') {
-    stream.destroy();
+    void chunks.return?.();
     if (res.headersSent) res.destroy();
     else res.writeHead(status, headers).end();
     return;
@@ -161,11 +159,49 @@ function send(req: IncomingMessage, res: ServerResponse, reply: HttpReply, log: 
   // No Content-Length: Node sends it chunked. A reader that stops reading pauses the
   // render (the socket's idle timeout ends it); one that leaves ends it at once.
   res.writeHead(status, headers);
-  pipeline(stream, res).catch((err: unknown) => {
-    const gone = (err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE';
-    if (!gone && !hasCode(err, 'MESOS_DNS_VIEW_DROPPED')) {
+  writeChunks(chunks, res).catch((err: unknown) => {
+    if (err !== READER_GONE && !hasCode(err, 'MESOS_DNS_VIEW_DROPPED')) {
       log.error({ err, url: req.url }, 'HTTP body failed midway; connection closed');
     }
     res.destroy();
+  });
+}
+
+/**
+ * Writes a streamed body out chunk by chunk, asking for the next only once the
+ * last is written out to the socket: a view's chunk lies in a buffer its render
+ * writes the next-but-one chunk into (refresh/view-requests.ts). Ends the
+ * source when the response fails or its reader goes away.
+ */
+async function writeChunks(chunks: AsyncIterator<Buffer>, res: ServerResponse): Promise<void> {
+  try {
+    for (let r = await chunks.next(); r.done !== true; r = await chunks.next()) {
+      await writeOut(res, r.value);
+    }
+  } catch (err) {
+    await chunks.return?.();
+    throw err;
+  }
+  await new Promise<void>((resolve) => res.end(resolve));
+}
+
+/** Why a body's writing stopped when its reader went away: not a failure worth a log line. */
+const READER_GONE = new Error('the reader went away');
+
+/** Resolves once `chunk` is written out to the socket; fails when the write fails or the connection closes first. */
+function writeOut(res: ServerResponse, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // A write to a connection already closed never calls back.
+    if (res.socket === null || res.socket.destroyed) {
+      reject(READER_GONE);
+      return;
+    }
+    const gone = () => reject(READER_GONE);
+    res.once('close', gone);
+    res.write(chunk, (err) => {
+      res.off('close', gone);
+      if (err) reject(err);
+      else resolve();
+    });
   });
 }

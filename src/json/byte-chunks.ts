@@ -13,11 +13,25 @@
 import { goEscape } from './go-json.js';
 
 /**
- * Each chunk is a buffer of its own (it is transferred to the thread that sends it), so chunks stay below
- * glibc's mmap threshold as bin/mesos-dns fixes it, 128 KiB, even after the write that fills them: larger ones
- * were each mapped, faulted in and unmapped again, and a 130 MB `/v1/enumerate` took half as long again.
+ * A chunk is full from this size on. Each chunk costs a message between
+ * threads and a write to the socket, and each render holds two of them (a
+ * slow reader keeps its render's two, 640 KiB with the slack, for as long as
+ * its connection lives). The buffers they are written into come from the
+ * caller (`ChunkSource`): the refresh worker reuses two per render, so no
+ * chunk is ever copied or faulted in afresh.
  */
-export const CHUNK_BYTES = 100 * 1024;
+export const CHUNK_BYTES = 256 * 1024;
+
+/** Room for the write that fills a chunk: a chunk's buffer holds this much more than `chunkBytes`. */
+export const CHUNK_SLACK_BYTES = 64 * 1024;
+
+/** The buffer for a new chunk: at least `bytes` long, written from its start. */
+export type ChunkSource = (bytes: number) => Buffer;
+
+/** A new buffer for every chunk: not zero-filled (every byte handed out is written first), never Buffer's pool. */
+export const newBuffers: ChunkSource = (bytes) => Buffer.allocUnsafeSlow(bytes);
+
+const EMPTY: Buffer = Buffer.alloc(0);
 
 /** 1 for the ASCII code units Go writes inside a string as they are. */
 const PLAIN_ASCII = new Uint8Array(128);
@@ -25,13 +39,14 @@ for (let c = 0x20; c < 0x80; c++) PLAIN_ASCII[c] = 1;
 for (const c of '"\\<>&') PLAIN_ASCII[c.charCodeAt(0)] = 0;
 
 export class ByteChunks {
-  private buf: Buffer;
+  /** empty between a take and the next write, which gets a buffer from the source */
+  private buf = EMPTY;
   private off = 0;
 
-  constructor(private readonly chunkBytes = CHUNK_BYTES) {
-    // Room for one more write of any usual size after the chunk is full.
-    this.buf = Buffer.allocUnsafe(chunkBytes + 64 * 1024);
-  }
+  constructor(
+    private readonly chunkBytes = CHUNK_BYTES,
+    private readonly source: ChunkSource = newBuffers,
+  ) {}
 
   /** A chunk is full: take it before writing on. */
   get full(): boolean {
@@ -99,11 +114,15 @@ export class ByteChunks {
     this.byte(0x22);
   }
 
-  /** The bytes written since the last take, in a buffer of their own (transferable). */
+  /**
+   * The bytes written since the last take: a view of the buffer they were
+   * written into, from its start, never copied. The next write takes a new
+   * buffer from the source, so the one handed out is the caller's until it
+   * gives it back to the source.
+   */
   take(): Uint8Array {
-    // Not zero-filled (every byte is copied over) and never from Buffer's shared pool.
-    const out = Buffer.allocUnsafeSlow(this.off);
-    this.buf.copy(out, 0, 0, this.off);
+    const out = this.buf.subarray(0, this.off);
+    this.buf = EMPTY;
     this.off = 0;
     return out;
   }
@@ -112,8 +131,13 @@ export class ByteChunks {
     if (this.off + bytes > this.buf.length) this.grow(bytes);
   }
 
+  /** A chunk's first write takes a buffer from the source; a write too large for it moves the chunk to a larger one. */
   private grow(extra: number): void {
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.off + extra));
+    if (this.off === 0) {
+      this.buf = this.source(Math.max(this.chunkBytes + CHUNK_SLACK_BYTES, extra));
+      return;
+    }
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.off + extra));
     this.buf.copy(next, 0, 0, this.off);
     this.buf = next;
   }

@@ -1,10 +1,11 @@
 /**
  * The `/v1/axfr` and `/v1/enumerate` bodies, byte for byte as the Go program
  * writes them (`json.MarshalIndent(v, " ", " ")`), produced on request from a
- * record store in UTF-8 chunks of about 100 KiB, so a 100 MB body is never
- * held whole and the caller can yield between chunks.
+ * record store in UTF-8 chunks of about 256 KiB, written into buffers the caller
+ * gives (`ChunkSource`), so a 100 MB body is never held whole and the caller
+ * can yield between chunks.
  */
-import { ByteChunks } from '../json/byte-chunks.js';
+import { ByteChunks, CHUNK_BYTES, CHUNK_SLACK_BYTES, newBuffers, type ChunkSource } from '../json/byte-chunks.js';
 import { goJsonIndent, goNewline, goQuote, utf8SortKey } from '../json/go-json.js';
 import { formatIPv6 } from '../net/ip.js';
 import { RELATIVE, ROOT } from './names.js';
@@ -13,6 +14,11 @@ import type { EnumTask, Enumeration } from './types.js';
 
 /** The HTTP bodies rendered from a record store: `/v1/axfr` and `/v1/enumerate`. */
 export type ViewName = 'axfr' | 'enumerate';
+
+export type { ChunkSource };
+
+/** A buffer of this size holds any chunk of a body, but one with a value too large for it. */
+export const VIEW_CHUNK_BUFFER_BYTES = CHUNK_BYTES + CHUNK_SLACK_BYTES;
 
 export interface AxfrMeta {
   ttl: number;
@@ -30,9 +36,13 @@ export interface AxfrMeta {
  * sorted as Go sorts map keys (UTF-8 bytes), each with its values sorted
  * the same way; names that can never go on the wire included.
  */
-export function* axfrChunks(store: RecordStore, meta: AxfrMeta): Generator<Uint8Array> {
+export function* axfrChunks(
+  store: RecordStore,
+  meta: AxfrMeta,
+  source: ChunkSource = newBuffers,
+): Generator<Uint8Array> {
   const nl1 = goNewline(1);
-  const out = new ByteChunks();
+  const out = new ByteChunks(CHUNK_BYTES, source);
   out.text(
     `{${nl1}"TTL": ${goJsonIndent(meta.ttl)},${nl1}"Serial": ${goJsonIndent(meta.serial)},` +
       `${nl1}"RefreshSeconds": ${goJsonIndent(meta.refreshSeconds)},${nl1}"Mname": ${goQuote(meta.mname)},` +
@@ -185,8 +195,12 @@ export function prepareViews(store: RecordStore): void {
  * slice). Key order is Go's: framework `tasks, name`; task `name, id,
  * records`; record `name, host, rtype`.
  */
-export function* enumerateChunks(store: RecordStore, e: Enumeration): Generator<Uint8Array> {
-  const out = new ByteChunks();
+export function* enumerateChunks(
+  store: RecordStore,
+  e: Enumeration,
+  source: ChunkSource = newBuffers,
+): Generator<Uint8Array> {
+  const out = new ByteChunks(CHUNK_BYTES, source);
   out.text(`{${goNewline(1)}"frameworks": `);
   const frameworks = e.frameworks;
   if (frameworks === null || frameworks.length === 0) {

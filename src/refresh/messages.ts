@@ -23,8 +23,8 @@ export type ToWorker =
   | { type: 'reconfigure'; config: Config; fetchOptions: FetchOptions }
   /** start rendering a view; the worker answers with its first chunk */
   | { type: 'render'; id: number; view: ViewName }
-  /** the previous chunk was written: send the next */
-  | { type: 'more'; id: number }
+  /** the previous chunk was written out (`free`: its slot, which may be rendered into again): send the next */
+  | { type: 'more'; id: number; free: number | null }
   /** the client is gone: drop the render */
   | { type: 'cancel'; id: number }
   /** table buffers no longer served, transferred back to be collected here (see `Refresher.release`) */
@@ -38,8 +38,21 @@ export type FromWorker =
   | { type: 'pushed'; ok: false; error: RefreshFailure }
   /** the event stream's state and counters, when they change */
   | { type: 'stream'; report: StreamReport }
-  /** a piece of a view's body (UTF-8, transferred), of generation `generation`; `done` on the last, which may be empty */
-  | { type: 'chunk'; id: number; generation: number; data: ArrayBuffer; done: boolean }
+  /**
+   * a piece of a view's body (UTF-8), of generation `generation`: `length` bytes at `offset` of `data`, either
+   * `slot` of the render's shared buffer (not to be kept once written out) or a transferred buffer (`slot` null);
+   * `done` on the last, which is empty
+   */
+  | {
+      type: 'chunk';
+      id: number;
+      generation: number;
+      data: ArrayBuffer | SharedArrayBuffer;
+      offset: number;
+      length: number;
+      slot: number | null;
+      done: boolean;
+    }
   /** nothing (more) to render: no refresh has produced records in this worker yet, or the render's generation was dropped */
   | { type: 'no-view'; id: number };
 

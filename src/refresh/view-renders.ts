@@ -3,9 +3,13 @@
  * body in progress, sent one per request of the main thread
  * (view-requests.ts is the other side).
  */
+import { VIEW_CHUNK_BUFFER_BYTES, type ChunkSource } from '../records/views.js';
 import type { FromWorker } from './messages.js';
 
 type RenderMessage = Extract<FromWorker, { type: 'chunk' | 'no-view' }>;
+
+/** The size of one of a render's two slots. */
+export const SLOT_BYTES = VIEW_CHUNK_BUFFER_BYTES;
 
 interface Render {
   chunks: Iterator<Uint8Array>;
@@ -13,6 +17,12 @@ interface Render {
   ahead: Uint8Array | null;
   /** the generation of records it started with, whatever refreshes come meanwhile */
   generation: number;
+  /** two slots shared with the main thread: it writes a chunk out of one while this thread renders into the other */
+  slots: SharedArrayBuffer;
+  /** the slots neither thread is using */
+  free: number[];
+  /** the slot the render is writing into, until its chunk is taken */
+  lent: number | null;
 }
 
 export class ViewRenders {
@@ -21,11 +31,28 @@ export class ViewRenders {
   /** `post`: to the main thread, with the buffers to transfer */
   constructor(private readonly post: (msg: RenderMessage, transfer: ArrayBuffer[]) => void) {}
 
-  /** A render of `chunks` from records of `generation`; its first chunk goes out at once. */
-  start(id: number, chunks: Iterator<Uint8Array>, generation: number): void {
-    const first = chunks.next();
-    this.renders.set(id, { chunks, ahead: first.done === true ? null : first.value, generation });
-    this.send(id);
+  /**
+   * A render of the chunks `body` makes from the buffers it is given, from
+   * records of `generation`; its first chunk goes out at once.
+   */
+  start(id: number, body: (source: ChunkSource) => Iterator<Uint8Array>, generation: number): void {
+    const render: Render = {
+      chunks: { next: () => ({ done: true, value: undefined }) },
+      ahead: null,
+      generation,
+      slots: new SharedArrayBuffer(2 * SLOT_BYTES),
+      free: [1, 0],
+      lent: null,
+    };
+    render.chunks = body((bytes) => {
+      const slot = bytes <= SLOT_BYTES ? render.free.pop() : undefined;
+      if (slot === undefined) return Buffer.allocUnsafeSlow(bytes);
+      render.lent = slot;
+      return Buffer.from(render.slots, slot * SLOT_BYTES, SLOT_BYTES);
+    });
+    this.renders.set(id, render);
+    this.renderAhead(render);
+    this.send(id, null);
   }
 
   /**
@@ -33,18 +60,38 @@ export class ViewRenders {
    * writes one chunk out while this thread renders the next, instead of the
    * two waiting for each other. Whether a chunk is the last is known only once
    * the next is asked for, so the end goes out as an empty chunk of its own.
+   * `free`: the slot of the chunk the main thread has written out since.
    */
-  send(id: number): void {
+  send(id: number, free: number | null): void {
     const render = this.renders.get(id);
     if (render === undefined) return;
-    const done = render.ahead === null;
-    // Each chunk has a buffer of its own, exactly its size: it can be transferred.
-    const data = (render.ahead ?? new Uint8Array(0)).buffer as ArrayBuffer;
-    if (done) this.renders.delete(id);
-    this.post({ type: 'chunk', id, generation: render.generation, data, done }, [data]);
-    if (done) return;
-    const next = render.chunks.next();
-    render.ahead = next.done === true ? null : next.value;
+    if (free !== null && !render.free.includes(free)) render.free.push(free);
+    const chunk = render.ahead;
+    const { generation } = render;
+    if (chunk === null) {
+      this.renders.delete(id);
+      this.post(
+        { type: 'chunk', id, generation, data: new ArrayBuffer(0), offset: 0, length: 0, slot: null, done: true },
+        [],
+      );
+      return;
+    }
+    const shared = chunk.buffer === render.slots;
+    const data = shared ? render.slots : (chunk.buffer as ArrayBuffer);
+    const slot = shared ? Math.floor(chunk.byteOffset / SLOT_BYTES) : null;
+    const msg: RenderMessage = {
+      type: 'chunk',
+      id,
+      generation,
+      data,
+      offset: chunk.byteOffset,
+      length: chunk.length,
+      slot,
+      done: false,
+    };
+    // A chunk in a slot is shared, not moved; one that outgrew its slot has a buffer of its own, moved.
+    this.post(msg, shared ? [] : [data as ArrayBuffer]);
+    this.renderAhead(render);
   }
 
   /** The reader went away. */
@@ -64,5 +111,14 @@ export class ViewRenders {
       this.renders.delete(id);
       this.post({ type: 'no-view', id }, []);
     }
+  }
+
+  private renderAhead(render: Render): void {
+    const next = render.chunks.next();
+    render.ahead = next.done === true ? null : next.value;
+    // A chunk that outgrew its slot left it: the slot is free again.
+    const lent = render.lent;
+    render.lent = null;
+    if (lent !== null && (render.ahead === null || render.ahead.buffer !== render.slots)) render.free.push(lent);
   }
 }

@@ -45,7 +45,8 @@ export class ViewRequests {
   /**
    * A view's body (`/v1/axfr`, `/v1/enumerate`), rendered by the worker from
    * its latest records one chunk at a time: the next chunk is asked for only
-   * when the caller takes the previous one, so a slow client holds one chunk,
+   * when the caller takes the previous one, which it must do only once it has
+   * written that one out (its bytes are then rendered over), so a slow client holds one chunk,
    * and a render never stands between the worker and a refresh for longer
    * than a chunk. Small bodies are kept for the next request of the same
    * generation. Fails with `MESOS_DNS_NOT_LOADED` when the worker has no
@@ -72,16 +73,18 @@ export class ViewRequests {
           w.postMessage(ask);
         });
         if (reply === null || reply.type === 'no-view') throw ask.type === 'render' ? notLoaded() : viewDropped();
-        const chunk = Buffer.from(reply.data);
+        const chunk = Buffer.from(reply.data, reply.offset, reply.length);
         done = reply.done;
         size += chunk.length;
-        if (size <= VIEW_CACHE_MAX_BYTES) parts.push(chunk);
+        // A chunk in a slot is rendered over once written out: kept, it is copied.
+        if (size <= VIEW_CACHE_MAX_BYTES) parts.push(reply.slot === null ? chunk : Buffer.from(chunk));
         else parts.length = 0;
         if (done && size <= VIEW_CACHE_MAX_BYTES) {
           this.cache.set(view, { generation: reply.generation, body: Buffer.concat(parts, size) });
         }
         yield chunk;
-        ask = { type: 'more', id };
+        // The caller asks for the next chunk only once this one is written out (http/server.ts): its slot is free.
+        ask = { type: 'more', id, free: reply.slot };
       }
     } finally {
       this.renders.delete(id);

@@ -39,8 +39,12 @@ function startRender(id: number, view: ViewName): void {
     port.postMessage({ type: 'no-view', id } satisfies FromWorker);
     return;
   }
-  const chunks = view === 'axfr' ? axfrChunks(g.store, g.axfr) : enumerateChunks(g.store, g.enumeration);
-  renders.start(id, chunks, g.number);
+  renders.start(
+    id,
+    (source) =>
+      view === 'axfr' ? axfrChunks(g.store, g.axfr, source) : enumerateChunks(g.store, g.enumeration, source),
+    g.number,
+  );
 }
 
 let prepareTimer: NodeJS.Timeout | undefined;
@@ -147,7 +151,7 @@ port.on('message', (msg: ToWorker) => {
       startRender(msg.id, msg.view);
       return;
     case 'more':
-      renders.send(msg.id);
+      renders.send(msg.id, msg.free);
       return;
     case 'cancel':
       renders.cancel(msg.id);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteChunks, CHUNK_BYTES } from '../../src/json/byte-chunks.js';
+import { ByteChunks, CHUNK_BYTES, CHUNK_SLACK_BYTES } from '../../src/json/byte-chunks.js';
 import { goQuote } from '../../src/json/go-json.js';
 
 /** Everything `write` puts into a fresh ByteChunks, after `prefix` bytes so the writes start mid-buffer. */
@@ -84,8 +84,12 @@ describe('ByteChunks.uint', () => {
 });
 
 describe('ByteChunks.take', () => {
-  it('fills chunks of the default size to below 128 KiB, the malloc mmap threshold bin/mesos-dns fixes', () => {
-    const out = new ByteChunks();
+  it('fills chunks of the default size within the buffer the source gives, asked for once per chunk', () => {
+    const asked: number[] = [];
+    const out = new ByteChunks(undefined, (bytes) => {
+      asked.push(bytes);
+      return Buffer.alloc(bytes);
+    });
     const name = `"${'task-label.'.repeat(90)}mesos."`;
     let writes = 0;
     while (!out.full) {
@@ -93,19 +97,42 @@ describe('ByteChunks.take', () => {
       writes++;
     }
     const chunk = out.take();
-    expect(writes).toBeGreaterThan(100);
+    expect(writes).toBeGreaterThan(200);
     expect(chunk.length).toBeGreaterThanOrEqual(CHUNK_BYTES);
-    expect(chunk.length).toBeLessThan(128 * 1024);
+    expect(chunk.length).toBeLessThanOrEqual(CHUNK_BYTES + CHUNK_SLACK_BYTES);
+    expect(asked).toEqual([CHUNK_BYTES + CHUNK_SLACK_BYTES]);
   });
 
-  it('hands out a buffer of its own, exactly the size of what was written', () => {
-    const out = new ByteChunks();
+  it('hands out a view of the buffer written into, uncopied, and writes on into a new one from the source', () => {
+    const given: Buffer[] = [];
+    const out = new ByteChunks(16, (bytes) => {
+      const b = Buffer.alloc(bytes);
+      given.push(b);
+      return b;
+    });
+    expect(out.take().length).toBe(0);
+    expect(given).toHaveLength(0);
     out.ascii('abc');
-    const bytes = out.take();
-    expect(bytes.byteOffset).toBe(0);
-    expect(bytes.buffer.byteLength).toBe(3);
+    const first = out.take();
+    expect(first.buffer).toBe(given[0]!.buffer);
+    expect([first.byteOffset, first.length]).toEqual([given[0]!.byteOffset, 3]);
     out.ascii('de');
-    expect(Buffer.from(bytes).toString()).toBe('abc');
+    expect(given).toHaveLength(2);
+    expect(Buffer.from(first).toString()).toBe('abc');
     expect(Buffer.from(out.take()).toString()).toBe('de');
+  });
+
+  it('moves a chunk that outgrows the buffer from the source to one of its own, the source asked no more', () => {
+    let asked = 0;
+    const out = new ByteChunks(16, (bytes) => {
+      asked++;
+      return Buffer.alloc(bytes);
+    });
+    out.ascii('head,');
+    out.ascii('x'.repeat(200_000));
+    const chunk = out.take();
+    expect(asked).toBe(1);
+    expect(chunk.length).toBe(200_005);
+    expect(Buffer.from(chunk).toString()).toBe(`head,${'x'.repeat(200_000)}`);
   });
 });

@@ -4,7 +4,13 @@ import { valuesOf } from '../../src/records/record-set.js';
 import { RecordStore, TYPE_A } from '../../src/records/store.js';
 import { recordSetOf, storeOf } from '../../src/records/store-text.js';
 import type { RecordSet, Values } from '../../src/records/types.js';
-import { axfrChunks, enumerateChunks, joinChunks, type AxfrMeta } from '../../src/records/views.js';
+import {
+  VIEW_CHUNK_BUFFER_BYTES,
+  axfrChunks,
+  enumerateChunks,
+  joinChunks,
+  type AxfrMeta,
+} from '../../src/records/views.js';
 import { fromGoEnumeration, goEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
 import { fixtureNames, fixtureText, parseAxfr, withGoPrefix } from '../helpers/fixtures.js';
 
@@ -189,11 +195,11 @@ describe('renderEnumerate', () => {
 
   it('hands a large body out in chunks that join to the whole', () => {
     const rs: RecordSet = { a: new Map(), aaaa: new Map(), srv: new Map() };
-    for (let i = 0; i < 20_000; i++) rs.a.set(`host-${i}.mesos.`, `10.0.${i >> 8}.${i & 255}`);
+    for (let i = 0; i < 40_000; i++) rs.a.set(`host-${i}.mesos.`, `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`);
     const meta = META;
     const chunks = [...axfrChunks(storeOf(rs), meta)];
     expect(chunks.length).toBeGreaterThan(1);
-    expect(chunks.every((c) => c.byteLength <= 512 * 1024)).toBe(true);
-    expect(JSON.parse(joinChunks(chunks)).Records.As['host-19999.mesos.']).toEqual(['10.0.78.31']);
+    expect(chunks.every((c) => c.byteLength <= VIEW_CHUNK_BUFFER_BYTES)).toBe(true);
+    expect(JSON.parse(joinChunks(chunks)).Records.As['host-39999.mesos.']).toEqual(['10.0.156.63']);
   });
 });
