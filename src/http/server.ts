@@ -159,7 +159,7 @@ function send(req: IncomingMessage, res: ServerResponse, reply: HttpReply, log: 
   // No Content-Length: Node sends it chunked. A reader that stops reading pauses the
   // render (the socket's idle timeout ends it); one that leaves ends it at once.
   res.writeHead(status, headers);
-  writeChunks(chunks, res).catch((err: unknown) => {
+  writeChunks(chunks, req, res).catch((err: unknown) => {
     if (err !== READER_GONE && !hasCode(err, 'MESOS_DNS_VIEW_DROPPED')) {
       log.error({ err, url: req.url }, 'HTTP body failed midway; connection closed');
     }
@@ -173,10 +173,10 @@ function send(req: IncomingMessage, res: ServerResponse, reply: HttpReply, log: 
  * writes the next-but-one chunk into (refresh/view-requests.ts). Ends the
  * source when the response fails or its reader goes away.
  */
-async function writeChunks(chunks: AsyncIterator<Buffer>, res: ServerResponse): Promise<void> {
+async function writeChunks(chunks: AsyncIterator<Buffer>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     for (let r = await chunks.next(); r.done !== true; r = await chunks.next()) {
-      await writeOut(res, r.value);
+      await writeOut(req, res, r.value);
     }
   } catch (err) {
     await chunks.return?.();
@@ -188,18 +188,24 @@ async function writeChunks(chunks: AsyncIterator<Buffer>, res: ServerResponse): 
 /** Why a body's writing stopped when its reader went away: not a failure worth a log line. */
 const READER_GONE = new Error('the reader went away');
 
-/** Resolves once `chunk` is written out to the socket; fails when the write fails or the connection closes first. */
-function writeOut(res: ServerResponse, chunk: Buffer): Promise<void> {
+/**
+ * Resolves once `chunk` is written out to the socket; fails when the write
+ * fails or the connection closes first. The connection is the request's
+ * socket: a response to a pipelined request gets its socket only once the
+ * responses before it have ended, and holds its writes (uncopied) until then.
+ */
+function writeOut(req: IncomingMessage, res: ServerResponse, chunk: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
+    const connection = req.socket;
     // A write to a connection already closed never calls back.
-    if (res.socket === null || res.socket.destroyed) {
+    if (connection.destroyed) {
       reject(READER_GONE);
       return;
     }
     const gone = () => reject(READER_GONE);
-    res.once('close', gone);
+    connection.once('close', gone);
     res.write(chunk, (err) => {
-      res.off('close', gone);
+      connection.off('close', gone);
       if (err) reject(err);
       else resolve();
     });

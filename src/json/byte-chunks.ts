@@ -121,6 +121,8 @@ export class ByteChunks {
    * gives it back to the source.
    */
   take(): Uint8Array {
+    // Nothing written: a buffer of its own all the same, as a caller may transfer it.
+    if (this.off === 0) return new Uint8Array(0);
     const out = this.buf.subarray(0, this.off);
     this.buf = EMPTY;
     this.off = 0;

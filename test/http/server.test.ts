@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { MesosDnsError } from '../../src/errors.js';
 import { ServingState } from '../../src/serving.js';
@@ -266,6 +267,54 @@ describe('HTTP API routes', () => {
     await waitFor('the render to end', () => ended);
     // Backpressure: the render went no further than the socket's buffers ahead of the reader.
     expect(pulled).toBeLessThan(200);
+  });
+
+  it('writes a chunk out before asking for the next, whose render may reuse its buffer', async () => {
+    const { config, snapshot } = fixtureSnapshot(fixture);
+    // Larger than the socket buffers on both sides, so a client that waits leaves most of it unwritten.
+    const big = Buffer.alloc(16 * 1024 * 1024, 0x61);
+    const reusing = async function* (): AsyncGenerator<Buffer> {
+      yield big;
+      big.fill(0x62);
+      yield Buffer.from('end');
+    };
+    const { base } = await serve(config, loadedServing(snapshot), { views: () => reusing() });
+    const body = await new Promise<Buffer>((resolve, reject) => {
+      httpGet(new URL('/v1/axfr', base), (res) => {
+        const parts: Buffer[] = [];
+        res.pause();
+        setTimeout(() => res.resume(), 300);
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve(Buffer.concat(parts)));
+      }).on('error', reject);
+    });
+    expect(body.length).toBe(big.length + 3);
+    expect(body.subarray(0, big.length).every((b) => b === 0x61)).toBe(true);
+    expect(body.subarray(big.length).toString()).toBe('end');
+  });
+
+  it('streams the bodies of pipelined requests one after the other, each whole', async () => {
+    const { config, snapshot } = fixtureSnapshot(fixture);
+    const parts = async function* (): AsyncGenerator<Buffer> {
+      for (const c of 'xyz') yield Buffer.alloc(300_000, c);
+    };
+    const { base } = await serve(config, loadedServing(snapshot), { views: () => parts() });
+    const url = new URL(base);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(url.port), url.hostname, () => {
+        socket.write(
+          'GET /v1/axfr HTTP/1.1\r\nHost: x\r\n\r\nGET /v1/enumerate HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        );
+      });
+      const got: Buffer[] = [];
+      socket.on('data', (c: Buffer) => got.push(c));
+      socket.on('end', () => resolve(Buffer.concat(got).toString('latin1')));
+      socket.on('error', reject);
+    });
+    expect(raw.match(/HTTP\/1\.1 200/g)).toHaveLength(2);
+    // Each body ends with the chunked encoding's last chunk.
+    expect(raw.match(/\r\n0\r\n\r\n/g)).toHaveLength(2);
+    expect(raw.split('z').length - 1).toBe(600_000);
   });
 
   it('answers 503 when the records to render are gone, and cuts a body short when they go midway', async () => {
