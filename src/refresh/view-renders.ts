@@ -60,11 +60,17 @@ export class ViewRenders {
    * writes one chunk out while this thread renders the next, instead of the
    * two waiting for each other. Whether a chunk is the last is known only once
    * the next is asked for, so the end goes out as an empty chunk of its own.
-   * `free`: the slot of the chunk the main thread has written out since.
+   * `free`: the slot of the chunk the main thread has written out since. A
+   * render this thread no longer has (dropped while the main thread was
+   * writing its last chunk out, or cancelled) is refused again: a refusal
+   * posted while nobody waited for a reply is lost.
    */
   send(id: number, free: number | null): void {
     const render = this.renders.get(id);
-    if (render === undefined) return;
+    if (render === undefined) {
+      this.post({ type: 'no-view', id }, []);
+      return;
+    }
     if (free !== null && !render.free.includes(free)) render.free.push(free);
     const chunk = render.ahead;
     const { generation } = render;
