@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { componentLogger } from '../log.js';
 import type { FetchOptions, PreviousState } from '../mesos/fetch/fetch.js';
-import { nextSerial, recordDigest } from '../records/digest.js';
 import { generate, tasksWithRecords } from '../records/generator.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore } from '../records/store.js';
 import type { Change } from '../mesos/stream/model.js';
@@ -16,6 +15,7 @@ import { OverlayBuilder, type ClusterView } from './overlay.js';
 import { fetchValidated } from './polled-state.js';
 import type { BuildSource, Counts, Generation, PipelineResult, Timings } from './results.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
+import { ServedSerial } from './served-serial.js';
 
 /**
  * What a poll while the event stream is live does with the state it fetched
@@ -68,12 +68,7 @@ function logRecords(log: Logger, store: RecordStore): void {
  * `generation`.
  */
 export class RefreshPipeline {
-  /**
-   * The serial served and the digest of its records ('' when no build may match it); `undigested`: records whose
-   * digest is made only when a later build compares with it (`previousDigest`), since a table built with nothing to
-   * compare with (the first one) should not wait for it.
-   */
-  private previous: { serial: number; digest: string; undigested?: RecordStore } | null = null;
+  private readonly served: ServedSerial;
   /** what the last refresh that produced records started from, to tell an identical state */
   private lastInput: { state: PreviousState; masters: string; config: Config } | null = null;
   private leader = '';
@@ -106,14 +101,14 @@ export class RefreshPipeline {
     this.log = componentLogger(root, 'refresh');
     this.fetchLog = componentLogger(root, 'fetch');
     // The digest of the served records died with the old worker: the next table gets a newer serial, never an older one.
-    if (servedSerial !== null) this.previous = { serial: servedSerial, digest: '' };
+    this.served = new ServedSerial(servedSerial);
   }
 
   reconfigure(config: Config, fetchOptions: FetchOptions): void {
     this.config = config;
     this.fetchOptions = fetchOptions;
     // New TTLs or SOA fields change the answers even when the records do not.
-    this.previous = this.previous && { serial: this.previous.serial, digest: '' };
+    this.served.forgetRecords();
     this.overlays = null;
   }
 
@@ -134,7 +129,7 @@ export class RefreshPipeline {
       this.viewState = null;
       const input = { ...generateInputFor(c, this.masters, this.resolved), budget: budgetFor(c) };
       const generated = generate(pending.state, input, (msg) => this.log.debug({ leader: pending.state.leader }, msg));
-      this.generation = { number: pending.number, ...generated, axfr: axfrMetaFor(c, this.previous?.serial ?? 0) };
+      this.generation = { number: pending.number, ...generated, axfr: axfrMetaFor(c, this.served.serial) };
     }
     return this.generation;
   }
@@ -269,10 +264,10 @@ export class RefreshPipeline {
         started: t0,
       });
     }
-    const serial = nextSerial(this.previous?.serial ?? 0, false, Math.floor(Date.now() / 1000));
+    const serial = this.served.newer(Math.floor(Date.now() / 1000));
     const overlay = base.builder.build(cluster, state, changes, tableMetaFor(c, serial));
     const t1 = performance.now();
-    this.previous = { serial, digest: '' };
+    this.served.serve(serial, null, null);
     this.viewState = { state, number: this.generationNumber + 1 };
     this.generation = null;
     const counts: Counts = {
@@ -331,12 +326,9 @@ export class RefreshPipeline {
     this.resolved = resolved;
     const t2 = performance.now();
 
-    const previousDigest = this.previousDigest();
-    const digest = previousDigest === '' ? null : recordDigest(generated.store);
-    const sameRecords = digest === previousDigest;
-    const serial = nextSerial(this.previous?.serial ?? null, sameRecords, Math.floor(Date.now() / 1000));
+    const { same, serial, digest } = this.served.compare(generated.store, Math.floor(Date.now() / 1000));
     const axfr = axfrMetaFor(c, serial);
-    const unchangedRecords = sameRecords && this.generationNumber > 0;
+    const unchangedRecords = same && this.generationNumber > 0;
     const compaction = this.overlays !== null && this.overlays.builder.overlaid;
     this.overlays = null;
     this.generation = { number: this.generationNumber + 1, ...generated, axfr };
@@ -358,12 +350,7 @@ export class RefreshPipeline {
     const { table, httpNames, plan } = RecordTable.buildWithHttpNames(generated.store, tableMetaFor(c, serial));
     const t3 = performance.now();
     // A reconfigure during this run changes TTLs or SOA fields the next table will carry: force a new serial then.
-    this.previous =
-      this.config !== c
-        ? { serial, digest: '' }
-        : digest === null
-          ? { serial, digest: '', undigested: generated.store }
-          : { serial, digest };
+    this.served.serve(serial, this.config === c ? generated.store : null, digest);
 
     const counts: Counts = {
       a: generated.store.valueCount(TYPE_A),
@@ -396,16 +383,6 @@ export class RefreshPipeline {
     };
   }
 
-  /** The digest a new build's records must have to be the served ones; '' when none can be. */
-  private previousDigest(): string {
-    const p = this.previous;
-    if (p === null) return '';
-    if (p.undigested === undefined) return p.digest;
-    const digest = recordDigest(p.undigested);
-    this.previous = { serial: p.serial, digest };
-    return digest;
-  }
-
   private unchanged(
     seq: number,
     source: BuildSource,
@@ -418,7 +395,7 @@ export class RefreshPipeline {
       seq,
       source,
       reason,
-      serial: this.previous?.serial ?? 0,
+      serial: this.served.serial,
       leader: this.leader,
       master: this.master,
       generation: this.generationNumber,
