@@ -11,18 +11,45 @@ type RenderMessage = Extract<FromWorker, { type: 'chunk' | 'no-view' }>;
 /** The size of one of a render's two slots. */
 export const SLOT_BYTES = VIEW_CHUNK_BUFFER_BYTES;
 
+/** A render's two slots, shared with the main thread: it writes a chunk out of one while this thread renders into the other. */
+class Slots {
+  readonly shared = new SharedArrayBuffer(2 * SLOT_BYTES);
+  /** the slots neither thread is using */
+  private readonly free = [1, 0];
+  /** the slot being rendered into, until its chunk is taken */
+  private lent: number | null = null;
+
+  /** Buffers for the chunks: a free slot, or a buffer of its own when none is free or the chunk needs more. */
+  readonly source: ChunkSource = (bytes) => {
+    const slot = bytes <= SLOT_BYTES ? this.free.pop() : undefined;
+    if (slot === undefined) return Buffer.allocUnsafeSlow(bytes);
+    this.lent = slot;
+    return Buffer.from(this.shared, slot * SLOT_BYTES, SLOT_BYTES);
+  };
+
+  /** The slot a chunk just taken lies in, or null; a slot lent to a chunk that outgrew it is free again. */
+  taken(chunk: Uint8Array | null): number | null {
+    const slot = chunk !== null && chunk.buffer === this.shared ? Math.floor(chunk.byteOffset / SLOT_BYTES) : null;
+    if (this.lent !== null && this.lent !== slot) this.free.push(this.lent);
+    this.lent = null;
+    return slot;
+  }
+
+  /** The main thread has written out the chunk in `slot`. */
+  release(slot: number): void {
+    if (!this.free.includes(slot)) this.free.push(slot);
+  }
+}
+
 interface Render {
   chunks: Iterator<Uint8Array>;
   /** the next chunk, rendered while the main thread writes out the last; null once the body has ended */
   ahead: Uint8Array | null;
+  /** the slot `ahead` lies in; null when it has a buffer of its own */
+  aheadSlot: number | null;
   /** the generation of records it started with, whatever refreshes come meanwhile */
   generation: number;
-  /** two slots shared with the main thread: it writes a chunk out of one while this thread renders into the other */
-  slots: SharedArrayBuffer;
-  /** the slots neither thread is using */
-  free: number[];
-  /** the slot the render is writing into, until its chunk is taken */
-  lent: number | null;
+  slots: Slots;
 }
 
 export class ViewRenders {
@@ -36,20 +63,8 @@ export class ViewRenders {
    * records of `generation`; its first chunk goes out at once.
    */
   start(id: number, body: (source: ChunkSource) => Iterator<Uint8Array>, generation: number): void {
-    const render: Render = {
-      chunks: { next: () => ({ done: true, value: undefined }) },
-      ahead: null,
-      generation,
-      slots: new SharedArrayBuffer(2 * SLOT_BYTES),
-      free: [1, 0],
-      lent: null,
-    };
-    render.chunks = body((bytes) => {
-      const slot = bytes <= SLOT_BYTES ? render.free.pop() : undefined;
-      if (slot === undefined) return Buffer.allocUnsafeSlow(bytes);
-      render.lent = slot;
-      return Buffer.from(render.slots, slot * SLOT_BYTES, SLOT_BYTES);
-    });
+    const slots = new Slots();
+    const render: Render = { chunks: body(slots.source), ahead: null, aheadSlot: null, generation, slots };
     this.renders.set(id, render);
     this.renderAhead(render);
     this.send(id, null);
@@ -71,7 +86,7 @@ export class ViewRenders {
       this.post({ type: 'no-view', id }, []);
       return;
     }
-    if (free !== null && !render.free.includes(free)) render.free.push(free);
+    if (free !== null) render.slots.release(free);
     const chunk = render.ahead;
     const { generation } = render;
     if (chunk === null) {
@@ -82,9 +97,8 @@ export class ViewRenders {
       );
       return;
     }
-    const shared = chunk.buffer === render.slots;
-    const data = shared ? render.slots : (chunk.buffer as ArrayBuffer);
-    const slot = shared ? Math.floor(chunk.byteOffset / SLOT_BYTES) : null;
+    const slot = render.aheadSlot;
+    const data = slot !== null ? render.slots.shared : (chunk.buffer as ArrayBuffer);
     const msg: RenderMessage = {
       type: 'chunk',
       id,
@@ -96,7 +110,7 @@ export class ViewRenders {
       done: false,
     };
     // A chunk in a slot is shared, not moved; one that outgrew its slot has a buffer of its own, moved.
-    this.post(msg, shared ? [] : [data as ArrayBuffer]);
+    this.post(msg, slot !== null ? [] : [data as ArrayBuffer]);
     this.renderAhead(render);
   }
 
@@ -122,9 +136,6 @@ export class ViewRenders {
   private renderAhead(render: Render): void {
     const next = render.chunks.next();
     render.ahead = next.done === true ? null : next.value;
-    // A chunk that outgrew its slot left it: the slot is free again.
-    const lent = render.lent;
-    render.lent = null;
-    if (lent !== null && (render.ahead === null || render.ahead.buffer !== render.slots)) render.free.push(lent);
+    render.aheadSlot = render.slots.taken(render.ahead);
   }
 }
