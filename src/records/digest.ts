@@ -1,7 +1,6 @@
 import { TYPE_A, TYPE_AAAA, TYPE_SRV, type RecordStore, type StoreType } from './store.js';
+import { FNV_OFFSET, FNV_PRIME } from './hash.js';
 
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 const MUR = 0x5bd1e995;
 /** Mixed into a PTR pair's hash as `type + 1` is into a record's: a PTR pair is never hashed as a record. */
 const PTR_TAG = 4;

@@ -1,5 +1,14 @@
 import * as crypto from 'node:crypto';
 
+/** FNV-1a, 32 bits: the indexes of the record store, the name tree, the PTR pairs and the table all hash with it. */
+export const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
+/** One 32-bit word into an FNV-1a hash. */
+export function fnvMix(h: number, w: number): number {
+  return Math.imul(h ^ w, FNV_PRIME);
+}
+
 const ZBASE32 = 'ybndrfg8ejkmcpqxot1uwisza345h769';
 
 /** First 32 bits of SHA-1 over the UTF-8 text; the one-shot `crypto.hash` (Node ≥ 20.12) is ~5× faster per task. */

@@ -14,6 +14,7 @@
  * always smaller than its children's.
  */
 import type { MemoryBudget } from './budget.js';
+import { FNV_OFFSET, fnvMix } from './hash.js';
 
 /** The root, `.`; every absolute name descends from it. */
 export const ROOT = 0;
@@ -23,8 +24,8 @@ const NONE = -1;
 
 /** FNV-1a of a label, seeded with its parent: the key of the child index. */
 function childKey(parent: number, label: string): number {
-  let h = Math.imul(0x811c9dc5 ^ parent, 0x01000193);
-  for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
+  let h = fnvMix(FNV_OFFSET, parent);
+  for (let i = 0; i < label.length; i++) h = fnvMix(h, label.charCodeAt(i));
   h ^= h >>> 15;
   return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
 }

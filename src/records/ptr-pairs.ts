@@ -9,13 +9,9 @@
 import type { Addr } from '../net/ip.js';
 import type { MemoryBudget } from './budget.js';
 import { i32s, u32s, u8s } from './growable.js';
+import { fnvMix as mix } from './hash.js';
 
 const NONE = -1;
-const PRIME = 0x01000193;
-
-function mix(h: number, w: number): number {
-  return Math.imul(h ^ w, PRIME);
-}
 
 function addrKey(addr: Addr): number {
   if (addr.family === 4) return mix(mix(4, addr.v4), 0x2e) >>> 0;

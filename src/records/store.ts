@@ -15,6 +15,7 @@
 import { formatIPv6, type Addr } from '../net/ip.js';
 import { type MemoryBudget, unlimited } from './budget.js';
 import { f64s, u32s, u8s } from './growable.js';
+import { fnvMix as mix } from './hash.js';
 import { NameTree } from './names.js';
 import { PtrPairs } from './ptr-pairs.js';
 import { NONE, ValueLists } from './value-lists.js';
@@ -29,10 +30,6 @@ export const TYPE_NAMES: readonly RecordType[] = ['A', 'AAAA', 'SRV'];
 const TYPE_SHIFT = 30;
 const NODE_MASK = (1 << TYPE_SHIFT) - 1;
 
-const PRIME = 0x01000193;
-function mix(h: number, w: number): number {
-  return Math.imul(h ^ w, PRIME);
-}
 function finish(h: number): number {
   h ^= h >>> 15;
   return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);

@@ -17,6 +17,7 @@
  * `H.reverseEntry` on, in the same hash index; their slots are `R`'s, and
  * their PTR RRs are reached through the ptr list as SRV RRs are.
  */
+import { FNV_OFFSET, FNV_PRIME } from '../records/hash.js';
 
 export const MAGIC = 0x4d444e54; // "MDNT"
 export const VERSION = 2;
@@ -105,9 +106,6 @@ export const P = {
   rrLen: 1,
 } as const;
 export const PTR_SLOTS = 2;
-
-export const FNV_OFFSET = 0x811c9dc5;
-export const FNV_PRIME = 0x01000193;
 
 /**
  * The running hash of a name: FNV-1a over its labels from the root down (the

@@ -14,7 +14,7 @@
  *   bytes: the keys and answers in UTF-8
  */
 import { MesosDnsError } from '../errors.js';
-import { FNV_OFFSET, FNV_PRIME } from './layout.js';
+import { FNV_OFFSET, FNV_PRIME } from '../records/hash.js';
 
 const MAGIC = 0x50414e53;
 const HEADER = 3;

@@ -14,7 +14,8 @@ import { u32s, u8s } from '../records/growable.js';
 import { TYPE_A, TYPE_AAAA, TYPE_SRV, type RecordStore, type StoreType } from '../records/store.js';
 import { MAX_NAME_LEN } from '../wire/constants.js';
 import { isHostLabel } from './encode.js';
-import { FNV_OFFSET, hashLabel, indexKey } from './layout.js';
+import { FNV_OFFSET } from '../records/hash.js';
+import { hashLabel, indexKey } from './layout.js';
 import { ReversePlan } from './reverse.js';
 
 export const T_A = TYPE_A;
