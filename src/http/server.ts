@@ -182,7 +182,8 @@ async function writeChunks(chunks: AsyncIterator<Buffer>, req: IncomingMessage, 
     await chunks.return?.();
     throw err;
   }
-  await new Promise<void>((resolve) => res.end(resolve));
+  // Not awaited: a connection that closes now would never call back.
+  res.end();
 }
 
 /** Why a body's writing stopped when its reader went away: not a failure worth a log line. */
