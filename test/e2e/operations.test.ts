@@ -1,6 +1,6 @@
 import { waitFor } from '../helpers/wait.js';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -121,6 +121,27 @@ describe('launcher (bin/mesos-dns)', () => {
     const s = await startMesosDns(testConfig({ masters: [m.address] }), { env: { MALLOC_MMAP_THRESHOLD_: '65536' } });
     cleanup.push(() => s.stop());
     expect(proc(s.proc.pid!).env).toContain('MALLOC_MMAP_THRESHOLD_=65536');
+  });
+
+  it("asks glibc for huge pages, keeping an operator's own setting and other tunables", async () => {
+    // glibc rewrites GLIBC_TUNABLES in the process's original environment as it parses it, so /proc shows
+    // something else than what was passed: a stand-in `node` first on the PATH prints what the launcher exports.
+    const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-node-'));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'node'), '#!/bin/sh\nprintf %s "$GLIBC_TUNABLES"\n', { mode: 0o755 });
+    const tunables = async (value: string | undefined): Promise<string> => {
+      const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
+      if (value === undefined) delete env.GLIBC_TUNABLES;
+      else env.GLIBC_TUNABLES = value;
+      return (await run(BIN, ['-version'], { env })).stdout;
+    };
+    expect(await tunables(undefined)).toBe('glibc.malloc.hugetlb=1');
+    expect(await tunables('')).toBe('glibc.malloc.hugetlb=1');
+    expect(await tunables('glibc.malloc.arena_max=4')).toBe('glibc.malloc.arena_max=4:glibc.malloc.hugetlb=1');
+    expect(await tunables('glibc.malloc.hugetlb=0')).toBe('glibc.malloc.hugetlb=0');
+    expect(await tunables('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=2')).toBe(
+      'glibc.malloc.arena_max=2:glibc.malloc.hugetlb=2',
+    );
   });
 
   it('runs through a symbolic link in another directory, as npm links it', async () => {
