@@ -288,7 +288,10 @@ function insertTask(
   }
   const raw = task.discovery.name;
   const clean = label(raw);
-  emit(names.app(raw), `${raw}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
+  // A name that is already a clean label would make the very same records twice: every insert a duplicate.
+  if (clean !== raw) {
+    emit(names.app(raw), `${raw}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
+  }
   return emit(names.app(clean), `${clean}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
 }
 
