@@ -1,5 +1,5 @@
 import type { IPSource } from '../config/types.js';
-import type { MesosState, Task } from '../state/state.js';
+import type { MesosState, Task, TaskList } from '../state/state.js';
 import { MAX_PORTS_PER_TASK, parsePortRanges } from '../state/ports.js';
 import { splitHostPort } from '../net/host-port.js';
 import { parseAddr, type Addr } from '../net/ip.js';
@@ -51,7 +51,11 @@ interface Agent {
  * (docs/compatibility.md, Generated names), in its generation order. Pure: host names were resolved
  * beforehand into `input.resolved`.
  */
-export function generate(state: MesosState, input: GenerateInput, warn: (msg: string) => void = () => {}): Generated {
+export function generate(
+  state: MesosState<TaskList>,
+  input: GenerateInput,
+  warn: (msg: string) => void = () => {},
+): Generated {
   const d = input.domain;
   const label = cachedLabel(labelFor(input.enforceRFC952));
   const store = new RecordStore(input.budget, expectedSize(state));
@@ -139,7 +143,7 @@ function addTaskPtrs(store: RecordStore, ips: readonly Addr[], canonical: number
  * makes its own two or four canonical names and adds to its application's
  * shared ones (counts measured on the synthetic state of bench/synthetic-state.ts).
  */
-function expectedSize(state: MesosState): StoreSize {
+function expectedSize(state: MesosState<TaskList>): StoreSize {
   let tasks = 0;
   for (const fw of state.frameworks) tasks += fw.tasks.length;
   return { names: 1024 + tasks * 9, values: [1024 + tasks * 4, 256 + (tasks >> 1), 1024 + tasks * 13] };

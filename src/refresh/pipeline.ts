@@ -5,14 +5,15 @@ import type { FetchOptions, PreviousState } from '../mesos/fetch/fetch.js';
 import { generate, tasksWithRecords } from '../records/generator.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore } from '../records/store.js';
 import type { Change } from '../mesos/stream/model.js';
-import type { MesosState } from '../state/state.js';
+import type { MesosState, TaskList } from '../state/state.js';
+import type { PolledTasks } from '../state/task.js';
 import { tableMetaFor } from '../table/meta.js';
 import { planTable } from '../table/build.js';
 import { RecordTable } from '../table/table.js';
 import { axfrMetaFor, budgetFor, generateInputFor } from './build-inputs.js';
 import { BuildQueue } from './build-queue.js';
 import { OverlayBuilder, type ClusterView } from './overlay.js';
-import { fetchValidated } from './polled-state.js';
+import { fetchValidated, TASKS_AS_READ, TASKS_FIRST } from './polled-state.js';
 import type { BuildSource, Counts, Generation, PipelineResult, Timings } from './results.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
 import { ServedSerial } from './served-serial.js';
@@ -28,22 +29,34 @@ export type Reconcile = (
   master: string,
 ) => { changes: readonly Change[]; cluster: ClusterView } | null;
 
-/** What a build starts from besides the state. */
-type BuildInput =
-  | {
-      kind: 'poll';
-      master: string;
-      /** the masters list, for the master records */
-      masters: string[];
-      skippedItems: number;
-      /** performance.now() when the refresh began */
-      started: number;
-      fetchMs: number;
-      stateBytes: number;
-      /** the fetched bytes' identity, to recognise them next time */
-      polled: PreviousState;
-    }
-  | { kind: 'stream'; master: string; masters: string[]; skippedItems: number; started: number };
+/** What a build starts from. */
+type BuildInput = PollInput | StreamInput;
+
+interface PollInput {
+  kind: 'poll';
+  /** its tasks are validated as generation reads them */
+  state: MesosState<PolledTasks>;
+  master: string;
+  /** the masters list, for the master records */
+  masters: string[];
+  /** the bad items skipped, as of when it is called */
+  skippedItems: () => number;
+  /** performance.now() when the refresh began */
+  started: number;
+  fetchMs: number;
+  stateBytes: number;
+  /** the fetched bytes' identity, to recognise them next time */
+  polled: PreviousState;
+}
+
+/** A build from the event stream's model. */
+interface StreamInput {
+  kind: 'stream';
+  state: MesosState;
+  master: string;
+  masters: string[];
+  started: number;
+}
 
 function logRecords(log: Logger, store: RecordStore): void {
   for (const type of [TYPE_A, TYPE_AAAA, TYPE_SRV] as const) {
@@ -89,7 +102,7 @@ export class RefreshPipeline {
   /** host names in the states the stream gives, as resolved for the last build */
   private resolved: ReadonlyMap<string, readonly string[]> = new Map();
   private readonly log: Logger;
-  private readonly fetchLog: Logger;
+  private readonly logs: { fetch: Logger; refresh: Logger };
 
   /** `servedSerial`: the serial served now, when this pipeline replaces one whose worker died */
   constructor(
@@ -99,7 +112,7 @@ export class RefreshPipeline {
     servedSerial: number | null = null,
   ) {
     this.log = componentLogger(root, 'refresh');
-    this.fetchLog = componentLogger(root, 'fetch');
+    this.logs = { fetch: componentLogger(root, 'fetch'), refresh: this.log };
     // The digest of the served records died with the old worker: the next table gets a newer serial, never an older one.
     this.served = new ServedSerial(servedSerial);
   }
@@ -157,7 +170,8 @@ export class RefreshPipeline {
    */
   async resync(masters: string[], reconcile: Reconcile): Promise<PipelineResult> {
     this.masters = [...masters];
-    const polled = await fetchValidated(masters, null, this.fetchOptions, this.fetchLog, this.log);
+    // Validated before `reconcile`, which reads the tasks synchronously: in turns, so events go on being read.
+    const polled = await fetchValidated(masters, null, this.fetchOptions, this.logs, TASKS_FIRST);
     return this.builds.run(async (seq) => {
       const repaired = polled.unchanged ? null : reconcile(polled.state, polled.master);
       if (polled.unchanged || repaired === null) return this.poll(masters, seq);
@@ -178,11 +192,11 @@ export class RefreshPipeline {
   fromSnapshot(state: () => MesosState, master: string): Promise<PipelineResult> {
     return this.builds.run((seq) => {
       this.streamMaster = master;
-      return this.build(seq, state(), {
+      return this.build(seq, {
         kind: 'stream',
+        state: state(),
         master,
         masters: this.masters,
-        skippedItems: 0,
         started: performance.now(),
       });
     });
@@ -217,19 +231,15 @@ export class RefreshPipeline {
     // The same masters and config, and the same bytes from the same master, make the same records.
     const comparable =
       this.generation !== null && last !== null && last.masters === masters.join(',') && last.config === c;
-    const polled = await fetchValidated(
-      masters,
-      comparable ? last.state : null,
-      this.fetchOptions,
-      this.fetchLog,
-      this.log,
-    );
+    const previous = comparable ? last.state : null;
+    const polled = await fetchValidated(masters, previous, this.fetchOptions, this.logs, TASKS_AS_READ);
     if (polled.unchanged) {
       const timings = { fetchMs: polled.fetchMs, generateMs: 0, buildMs: 0, totalMs: polled.fetchMs };
       return this.unchanged(seq, 'poll', 'same state', polled.bytes, timings);
     }
-    return this.build(seq, polled.state, {
+    return this.build(seq, {
       kind: 'poll',
+      state: polled.state,
       master: polled.master,
       masters,
       skippedItems: polled.skippedItems,
@@ -256,11 +266,11 @@ export class RefreshPipeline {
       base.builder.due(base.counts.tasks) ||
       hostsToResolve(state).some((h) => !this.resolved.has(h));
     if (whole) {
-      return this.build(seq, state, {
+      return this.build(seq, {
         kind: 'stream',
+        state,
         master: this.streamMaster,
         masters: this.masters,
-        skippedItems: 0,
         started: t0,
       });
     }
@@ -297,14 +307,14 @@ export class RefreshPipeline {
   }
 
   /** The part poll and stream share: MesosState → records → table → result. */
-  private async build(seq: number, input: MesosState, from: BuildInput): Promise<PipelineResult> {
+  private async build(seq: number, from: BuildInput): Promise<PipelineResult> {
     const c = this.config;
     const { masters } = from;
     const mastersKey = masters.join(',');
     const fetchMs = from.kind === 'poll' ? from.fetchMs : 0;
     const stateBytes = from.kind === 'poll' ? from.stateBytes : 0;
     const t1 = from.started + fetchMs;
-    let state: MesosState | null = input;
+    const state: MesosState<TaskList> = from.state;
     const leader = state.leader;
     const hosts = hostsToResolve(state);
     const resolved = await resolveHosts(hosts, (host, err) =>
@@ -314,8 +324,6 @@ export class RefreshPipeline {
     const generated = generate(state, { ...generateInput, budget: budgetFor(c) }, (msg) =>
       this.log.warn({ leader }, msg),
     );
-    // eslint-disable-next-line no-useless-assignment -- a dropped reference lets GC reclaim the state before the build allocates
-    state = null;
     if (this.log.isLevelEnabled('trace')) logRecords(this.log, generated.store);
     // Names looked up in DNS may resolve differently next time, even from the same bytes; and after a stream build
     // the served records no longer come from the last polled bytes.
@@ -336,7 +344,7 @@ export class RefreshPipeline {
     if (unchangedRecords) {
       // The served table holds these very records: later overlays can go over it (the plan alone says how).
       if (this.overlaysOver(from, c) && this.counts !== null) {
-        const base = { state: input, store: generated.store, plan: planTable(generated.store, c.domain) };
+        const base = { state: from.state, store: generated.store, plan: planTable(generated.store, c.domain) };
         this.overlays = { builder: new OverlayBuilder(base, generateInput), serial, counts: this.counts };
       }
       return this.unchanged(seq, from.kind, 'same records', stateBytes, {
@@ -362,7 +370,7 @@ export class RefreshPipeline {
     };
     this.counts = counts;
     if (this.overlaysOver(from, c)) {
-      const builder = new OverlayBuilder({ state: input, store: generated.store, plan }, generateInput);
+      const builder = new OverlayBuilder({ state: from.state, store: generated.store, plan }, generateInput);
       this.overlays = { builder, serial, counts };
     }
     return {
@@ -377,7 +385,7 @@ export class RefreshPipeline {
       counts,
       generation: this.generation.number,
       timings: { fetchMs, generateMs: t2 - t1, buildMs: t3 - t2, totalMs: t3 - from.started },
-      skippedItems: from.skippedItems,
+      skippedItems: from.kind === 'poll' ? from.skippedItems() : 0,
       stateBytes,
       compaction,
     };
@@ -409,7 +417,7 @@ export class RefreshPipeline {
    * state is not the model's), with the config still current, and without ptrOn, as overlays hold no reverse
    * names (an address can be a task's, an agent's and a master's at once).
    */
-  private overlaysOver(from: BuildInput, c: Config): boolean {
+  private overlaysOver(from: BuildInput, c: Config): from is StreamInput {
     return from.kind === 'stream' && !c.ptrOn && this.config === c;
   }
 }

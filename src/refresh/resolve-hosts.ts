@@ -1,12 +1,12 @@
 import { lookup } from 'node:dns/promises';
-import type { MesosState } from '../state/state.js';
+import type { MesosState, TaskList } from '../state/state.js';
 import { parseIP } from '../net/ip.js';
 
 const LOOKUP_TIMEOUT_MS = 5000;
 const CONCURRENCY = 16;
 
 /** Host names (not IP literals) the generator will need addresses for (docs/compatibility.md, Host names). */
-export function hostsToResolve(state: MesosState): string[] {
+export function hostsToResolve(state: MesosState<TaskList>): string[] {
   const hosts = new Set<string>();
   const add = (h: string) => {
     if (h !== '' && !parseIP(h)) hosts.add(h);

@@ -128,6 +128,25 @@ describe('RefreshPipeline memory budget', () => {
 });
 
 describe('RefreshPipeline', () => {
+  it('counts and logs once every bad item of a poll, those of its tasks found as generation reads them', async () => {
+    const m = await master();
+    const state = ipOnlyState(m.upid);
+    const [fw] = state.frameworks as Array<{ tasks: unknown[] }>;
+    fw!.tasks.push({ id: 'bad.1', name: 7, slave_id: 'agent-S0', state: 'TASK_RUNNING' }, 'not a task');
+    (state.slaves as unknown[]).push({ id: 'no-pid' });
+    m.serve(state);
+    const config = fixtureConfig('upstream-fake');
+    const logs = memoryLogger();
+    const result = await new RefreshPipeline(config, fetchOptionsFromConfig(config), logs.log).run([m.address]);
+    expect(result).toMatchObject({ kind: 'table', skippedItems: 3, counts: { tasks: 4 } });
+    const skipped = logs.lines.filter((l) => l.msg === 'skipped a bad state item');
+    expect(skipped.map((l) => [l.item, l.index, l.id])).toEqual([
+      ['slave', 2, 'no-pid'],
+      ['task', 4, 'bad.1'],
+      ['task', 5, undefined],
+    ]);
+  });
+
   it('a pipeline replacing a dead worker serves a serial above the one being served, never below', async () => {
     const m = await master();
     const config = fixtureConfig('upstream-fake');

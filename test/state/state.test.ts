@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { validateState, validationSteps } from '../../src/state/state.js';
+import {
+  validateFrameworksAndAgents,
+  validateState,
+  validationSteps,
+  type StateWarning,
+} from '../../src/state/state.js';
+import { parseStateJson } from '../../src/state/state-json.js';
 import { fixtureNames, fixtureState } from '../helpers/fixtures.js';
 import { generate } from '../../src/records/generator.js';
 import { valuesOf } from '../../src/records/record-set.js';
@@ -160,5 +166,54 @@ describe('validationSteps', () => {
       if (perStep === 1) expect(pauses).toBeGreaterThanOrEqual(tasks - 1);
       if (perStep === 1000) expect(pauses).toBe(0);
     }
+  });
+});
+
+describe('validateFrameworksAndAgents (tasks validated as they are read)', () => {
+  it.each(fixtureNames())('reads the same tasks and reports the same warnings as validateState (%s)', (name) => {
+    const doc = fixtureState(name);
+    const whole = validateState(doc, 'm');
+    const reported: StateWarning[] = [];
+    const lazy = validateFrameworksAndAgents(doc, 'm', (w) => reported.push(w));
+    expect(reported).toEqual([]);
+    expect(lazy.state.leader).toBe(whole.state.leader);
+    expect(lazy.state.slaves).toEqual(whole.state.slaves);
+    const read = lazy.state.frameworks.map(({ tasks, ...f }) => ({ ...f, tasks: [...tasks] }));
+    expect(read).toEqual(whole.state.frameworks);
+    // The frameworks' and agents' warnings at once, the tasks' as they were read; the same set, in another order.
+    const byItem = (ws: StateWarning[]) => [...ws].sort((a, b) => a.item.localeCompare(b.item) || a.index - b.index);
+    expect(byItem([...lazy.warnings, ...reported])).toEqual(byItem(whole.warnings));
+  });
+
+  it('reports a bad task when first read only, and validates each task again on every read', () => {
+    const s = baseState();
+    const fw = (s.frameworks as Array<{ tasks: unknown[] }>)[0]!;
+    fw.tasks.push({ id: 'bad.1', name: 7 }, 'not a task');
+    const reported: StateWarning[] = [];
+    const { state, warnings } = validateFrameworksAndAgents(s, 'm', (w) => reported.push(w));
+    expect(warnings).toEqual([]);
+    const tasks = state.frameworks[0]!.tasks;
+    expect(tasks.length).toBe(3);
+    expect(reported).toEqual([]);
+    const first = [...tasks];
+    expect(first.map((t) => t.id)).toEqual(['web.1']);
+    expect(reported.map((w) => [w.item, w.index, w.id])).toEqual([
+      ['task', 1, 'bad.1'],
+      ['task', 2, undefined],
+    ]);
+    const second = [...tasks];
+    expect(second).toEqual(first);
+    expect(second[0]).not.toBe(first[0]);
+    expect(reported).toHaveLength(2);
+  });
+
+  it('reads tasks kept as bytes by the state parser', () => {
+    const s = baseState();
+    (s.frameworks as Array<{ tasks: unknown[] }>)[0]!.tasks.push({ id: 'bad.1', name: 'x', slave_id: 5 });
+    const parsed = parseStateJson(Buffer.from(JSON.stringify(s)));
+    const reported: StateWarning[] = [];
+    const { state } = validateFrameworksAndAgents(parsed, 'm', (w) => reported.push(w));
+    expect([...state.frameworks[0]!.tasks]).toEqual(validateState(s).state.frameworks[0]!.tasks);
+    expect(reported.map((w) => w.id)).toEqual(['bad.1']);
   });
 });

@@ -10,16 +10,9 @@
  * agent, framework) is skipped with a warning, as `validateState` does.
  */
 import { StreamFailure } from '../../errors.js';
-import {
-  BadItem,
-  internTaskState,
-  toDiscovery,
-  toLabels,
-  toNetworkInfos,
-  type Slave,
-  type Task,
-  type TaskStatus,
-} from '../../state/state.js';
+import { BadItem } from '../../state/fields.js';
+import { type Slave, type Task, type TaskStatus } from '../../state/state.js';
+import { internTaskState, toDiscovery, toLabels, toNetworkInfos } from '../../state/task.js';
 import { parseUPID, type UPID } from '../../state/upid.js';
 
 /** A framework as v1 describes it. v1 carries no scheduler pid: it is read from v0 (`pids.ts`) and set here. */
