@@ -43,14 +43,28 @@ describe('parseStateJson', () => {
     expect(validateState(doc)).toStrictEqual(validateState(JSON.parse(fixture.toString('utf8'))));
   });
 
-  it('defers tasks under keys validation matches case-insensitively, and only there', () => {
+  it('defers every task item under keys validation matches case-insensitively, and only there', () => {
     const text =
       '{"leader":"m@1.2.3.4:5","FRAMEWORKS":[{"Tasks":[{"id":"a"},7,{"id":"b"}],"other":[{"x":1}]}],' +
       '"slaves":[{"tasks":[{"id":"c"}]}],"fr\\u0061meworks":[{"tas\\u212As":[{"id":"d"}]}]}';
     const doc = parseStateJson(Buffer.from(text)) as Record<string, unknown>;
-    expect(deferredCount(doc)).toBe(3);
+    // The 7 too: validation then skips it as a task that is not an object.
+    expect(deferredCount(doc)).toBe(4);
     expect(deferredCount(doc.slaves)).toBe(0);
     expect(resolved(doc)).toStrictEqual(JSON.parse(text));
+  });
+
+  it('defers items of every kind, under every spelling of the keys that survives parsing', () => {
+    const text =
+      '{"leader":"x","frameworks":[{"tasks":[1, "s" ,null,[2,[]],{"id":"a"},-0.5e1]  ,"TASKS":[{"id":"b"}]}],' +
+      '"Frameworks":[{"tasks":[true]},[{"tasks":[{"id":"c"}]}]],"frameworks":[{"tasks":[false,{}]}]}';
+    const doc = parseStateJson(Buffer.from(text));
+    // The first "frameworks" is shadowed by the last; a framework that is an array is no framework.
+    expect(deferredCount(doc)).toBe(3);
+    expect(resolved(doc)).toStrictEqual(JSON.parse(text));
+    const shadowed = parseStateJson(Buffer.from(text.replace(/,"frameworks":\[\{"tasks":\[false,\{\}\]\}\]\}$/, '}')));
+    expect(deferredCount(shadowed)).toBe(8);
+    expect(validateState(doc)).toStrictEqual(validateState(JSON.parse(text)));
   });
 
   it('keeps the last of duplicate keys and every kind of value, as JSON.parse does', () => {
