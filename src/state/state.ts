@@ -195,10 +195,14 @@ function* validateWith<Tasks extends TaskList>(
             reason: `pid ${JSON.stringify(rawPid)} does not parse; using hostname`,
           });
       }
-      const tasks = yield* readTasks(arr(o, 'tasks', 'framework'), agentIds, warnings);
+      const list = arr(o, 'tasks', 'framework');
       const name = str(o, 'name', 'framework');
+      const hostname = str(o, 'hostname', 'framework');
+      // Only a framework that is kept has its tasks read: those of one skipped are neither validated nor counted,
+      // whether they are read now or as generation reads them (`PolledTasks`).
+      const tasks = yield* readTasks(list, agentIds, warnings);
       const id = idOf(o);
-      frameworks.push({ ...(id !== undefined && { id }), name, pid, hostname: str(o, 'hostname', 'framework'), tasks });
+      frameworks.push({ ...(id !== undefined && { id }), name, pid, hostname, tasks });
     } catch (e) {
       if (!(e instanceof BadItem)) throw e;
       warnings.push({ item: 'framework', index, id: idOf(v), reason: e.message });

@@ -1,10 +1,14 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { syntheticState } from '../../bench/synthetic-state.js';
 import { hasCode } from '../../src/errors.js';
 import { closeFetchAgents, fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
 import type { Change } from '../../src/mesos/stream/model.js';
 import { RefreshPipeline } from '../../src/refresh/pipeline.js';
 import { scannedView } from '../helpers/cluster-view.js';
 import { validateState } from '../../src/state/state.js';
+import { RecordTable } from '../../src/table/table.js';
 import { fixtureConfig, fixtureState, stateWithLeader } from '../helpers/fixtures.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
 import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
@@ -128,6 +132,39 @@ describe('RefreshPipeline memory budget', () => {
 });
 
 describe('RefreshPipeline', () => {
+  it("lets a poll's state body go once generation has read it, before the table build", async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const m = await master();
+    const doc = stateWithLeader(syntheticState(300), m.upid);
+    const length = Buffer.byteLength(JSON.stringify(doc));
+    m.serve(doc);
+    // The body is read into one buffer of its Content-Length (fetch/body.ts). Patched by hand: a spy would keep
+    // every buffer it returned.
+    let body: WeakRef<ArrayBuffer> | null = null;
+    const { allocUnsafe } = Buffer;
+    Buffer.allocUnsafe = (size: number) => {
+      const b = allocUnsafe(size);
+      if (size === length) body = new WeakRef(b.buffer);
+      return b;
+    };
+    const build = RecordTable.buildWithHttpNames.bind(RecordTable);
+    let heldAtBuild: boolean | null = null;
+    const spy = vi.spyOn(RecordTable, 'buildWithHttpNames').mockImplementation((...args) => {
+      gc();
+      heldAtBuild = body?.deref() !== undefined;
+      return build(...args);
+    });
+    try {
+      expect((await pipeline().run([m.address])).kind).toBe('table');
+    } finally {
+      Buffer.allocUnsafe = allocUnsafe;
+      spy.mockRestore();
+    }
+    expect(body).not.toBeNull();
+    expect(heldAtBuild).toBe(false);
+  });
+
   it('counts and logs once every bad item of a poll, those of its tasks found as generation reads them', async () => {
     const m = await master();
     const state = ipOnlyState(m.upid);

@@ -185,7 +185,7 @@ describe('validateFrameworksAndAgents (tasks validated as they are read)', () =>
     expect(byItem([...lazy.warnings, ...reported])).toEqual(byItem(whole.warnings));
   });
 
-  it('reports a bad task when first read only, and validates each task again on every read', () => {
+  it('reports each bad task as it is read, and lets the tasks be read once only', () => {
     const s = baseState();
     const fw = (s.frameworks as Array<{ tasks: unknown[] }>)[0]!;
     fw.tasks.push({ id: 'bad.1', name: 7 }, 'not a task');
@@ -195,16 +195,31 @@ describe('validateFrameworksAndAgents (tasks validated as they are read)', () =>
     const tasks = state.frameworks[0]!.tasks;
     expect(tasks.length).toBe(3);
     expect(reported).toEqual([]);
-    const first = [...tasks];
-    expect(first.map((t) => t.id)).toEqual(['web.1']);
+    expect([...tasks].map((t) => t.id)).toEqual(['web.1']);
     expect(reported.map((w) => [w.item, w.index, w.id])).toEqual([
       ['task', 1, 'bad.1'],
       ['task', 2, undefined],
     ]);
-    const second = [...tasks];
-    expect(second).toEqual(first);
-    expect(second[0]).not.toBe(first[0]);
-    expect(reported).toHaveLength(2);
+    expect(tasks.length).toBe(3);
+    expect(() => [...tasks]).toThrow(/read once/);
+  });
+
+  it('neither reads nor counts the tasks of a framework it skips, whichever way tasks are validated', () => {
+    const s = baseState();
+    const frameworks = s.frameworks as unknown[];
+    frameworks.push(
+      { name: 42, tasks: [{ id: 'bad.2', state: 7 }] },
+      { name: 'fw3', hostname: 9, tasks: [{ id: 'bad.3', statuses: 'x' }] },
+    );
+    const eager = validateState(s, 'm');
+    expect(eager.warnings.map((w) => [w.item, w.index])).toEqual([
+      ['framework', 1],
+      ['framework', 2],
+    ]);
+    const reported: StateWarning[] = [];
+    const lazy = validateFrameworksAndAgents(s, 'm', (w) => reported.push(w));
+    for (const f of lazy.state.frameworks) for (const _ of f.tasks);
+    expect([...lazy.warnings, ...reported]).toEqual(eager.warnings);
   });
 
   it('reads tasks kept as bytes by the state parser', () => {

@@ -69,8 +69,12 @@ class Collected {
     this.length += chunk.length;
   }
 
+  /** The body, once; the collector lets go of it, as the stream that wrote into it may outlive the reading. */
   bytes(): Buffer {
-    return this.whole !== null ? this.whole.subarray(0, this.length) : Buffer.concat(this.chunks, this.length);
+    const body = this.whole !== null ? this.whole.subarray(0, this.length) : Buffer.concat(this.chunks, this.length);
+    this.whole = null;
+    this.chunks.length = 0;
+    return body;
   }
 }
 
