@@ -1,9 +1,15 @@
-/** What a build takes from the config besides the state: generation's settings and the `/v1/axfr` header. */
+/**
+ * What a build starts from: the state and where it came from (`BuildInput`),
+ * and what it takes from the config: generation's settings and the `/v1/axfr` header.
+ */
 import { networkInterfaces } from 'node:os';
 import type { Config } from '../config/types.js';
 import { nameServerAddresses } from '../net/interface-addresses.js';
 import { MemoryBudget } from '../records/budget.js';
 import type { AxfrMeta } from '../records/views.js';
+import type { PreviousState } from '../mesos/fetch/fetch.js';
+import type { MesosState } from '../state/state.js';
+import type { PolledTasks } from '../state/task.js';
 import type { OverlayInput } from './overlay.js';
 
 /** Generation's settings: `masters` for the master records, `resolved` the host names looked up for this build. */
@@ -41,4 +47,33 @@ export function axfrMetaFor(c: Config, serial: number): AxfrMeta {
     rname: c.soaRname,
     domain: c.domain,
   };
+}
+
+/** What a build starts from. */
+export type BuildInput = PollInput | StreamInput;
+
+export interface PollInput {
+  kind: 'poll';
+  /** its tasks are validated as generation reads them */
+  state: MesosState<PolledTasks>;
+  master: string;
+  /** the masters list, for the master records */
+  masters: string[];
+  /** the bad items skipped, as of when it is called */
+  skippedItems: () => number;
+  /** performance.now() when the refresh began */
+  started: number;
+  fetchMs: number;
+  stateBytes: number;
+  /** the fetched bytes' identity, to recognise them next time */
+  polled: PreviousState;
+}
+
+/** A build from the event stream's model. */
+export interface StreamInput {
+  kind: 'stream';
+  state: MesosState;
+  master: string;
+  masters: string[];
+  started: number;
 }

@@ -6,11 +6,10 @@ import { generate, tasksWithRecords } from '../records/generator.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore } from '../records/store.js';
 import type { Change } from '../mesos/stream/model.js';
 import type { MesosState, TaskList } from '../state/state.js';
-import type { PolledTasks } from '../state/task.js';
 import { tableMetaFor } from '../table/meta.js';
 import { planTable } from '../table/build.js';
 import { RecordTable } from '../table/table.js';
-import { axfrMetaFor, budgetFor, generateInputFor } from './build-inputs.js';
+import { axfrMetaFor, budgetFor, generateInputFor, type BuildInput, type StreamInput } from './build-inputs.js';
 import { BuildQueue } from './build-queue.js';
 import { OverlayBuilder, type ClusterView } from './overlay.js';
 import { fetchValidated, TASKS_AS_READ, TASKS_FIRST } from './polled-state.js';
@@ -28,35 +27,6 @@ export type Reconcile = (
   polled: MesosState,
   master: string,
 ) => { changes: readonly Change[]; cluster: ClusterView } | null;
-
-/** What a build starts from. */
-type BuildInput = PollInput | StreamInput;
-
-interface PollInput {
-  kind: 'poll';
-  /** its tasks are validated as generation reads them */
-  state: MesosState<PolledTasks>;
-  master: string;
-  /** the masters list, for the master records */
-  masters: string[];
-  /** the bad items skipped, as of when it is called */
-  skippedItems: () => number;
-  /** performance.now() when the refresh began */
-  started: number;
-  fetchMs: number;
-  stateBytes: number;
-  /** the fetched bytes' identity, to recognise them next time */
-  polled: PreviousState;
-}
-
-/** A build from the event stream's model. */
-interface StreamInput {
-  kind: 'stream';
-  state: MesosState;
-  master: string;
-  masters: string[];
-  started: number;
-}
 
 function logRecords(log: Logger, store: RecordStore): void {
   for (const type of [TYPE_A, TYPE_AAAA, TYPE_SRV] as const) {
