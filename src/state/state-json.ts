@@ -1,3 +1,5 @@
+import { isObj } from './fields.js';
+
 /**
  * A task of the state document, kept as its bytes until validation reads it
  * (`DeferredTask.value()`). A 50,000-task state is ~40 MB of JSON: parsed
@@ -74,7 +76,7 @@ export function parseStateJson(bytes: Buffer): unknown {
   // every number found in one after parsing is such a placeholder. One text and a plain JSON.parse, then a walk
   // of the tasks arrays, cost a fraction of a slice per task and a reviver called for every value.
   let length = bytes.length;
-  for (let k = 0; k < deferred.length; k += 2) length -= deferred[k + 1]! - deferred[k]! - digits(k >> 1);
+  for (let k = 0; k < deferred.length; k += 2) length -= deferred[k + 1]! - deferred[k]! - String(k >> 1).length;
   const text = Buffer.allocUnsafe(length);
   let at = 0;
   let copied = 0;
@@ -99,26 +101,13 @@ export function parseStateJson(bytes: Buffer): unknown {
   return doc;
 }
 
-function digits(n: number): number {
-  let d = 1;
-  while (n >= 10) {
-    n = Math.floor(n / 10);
-    d++;
-  }
-  return d;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** The arrays at `frameworks[].tasks` of a parsed document, as the scan marks them (keys case-insensitive). */
 function* tasksArrays(doc: unknown): Generator<unknown[]> {
-  if (!isObject(doc)) return;
+  if (!isObj(doc)) return;
   for (const [key, fws] of Object.entries(doc)) {
     if (!Array.isArray(fws) || key.toLowerCase() !== 'frameworks') continue;
     for (const fw of fws) {
-      if (!isObject(fw)) continue;
+      if (!isObj(fw)) continue;
       for (const [k, tasks] of Object.entries(fw)) if (Array.isArray(tasks) && k.toLowerCase() === 'tasks') yield tasks;
     }
   }
