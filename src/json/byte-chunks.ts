@@ -70,6 +70,20 @@ export class ByteChunks {
     this.off = off;
   }
 
+  /** Appends `src[from]` up to `src[to]`: short runs, which a loop copies faster than a native call. */
+  bytes(src: Uint8Array, from: number, to: number): void {
+    this.reserve(to - from);
+    const buf = this.buf;
+    let off = this.off;
+    for (let i = from; i < to; i++) buf[off++] = src[i]!;
+    this.off = off;
+  }
+
+  /** Appends all of `src`. */
+  all(src: Uint8Array): void {
+    this.bytes(src, 0, src.length);
+  }
+
   /** Appends one ASCII character, by its code. */
   byte(c: number): void {
     this.reserve(1);

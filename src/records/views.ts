@@ -8,7 +8,7 @@
 import { ByteChunks, CHUNK_BYTES, CHUNK_SLACK_BYTES, newBuffers, type ChunkSource } from '../json/byte-chunks.js';
 import { goJsonIndent, goNewline, goQuote, utf8SortKey } from '../json/go-json.js';
 import { formatIPv6 } from '../net/ip.js';
-import { RELATIVE, ROOT } from './names.js';
+import { NameBytes } from './name-bytes.js';
 import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore, type StoreType } from './store.js';
 import type { EnumTask, Enumeration } from './types.js';
 
@@ -54,9 +54,8 @@ export function* axfrChunks(
     ['SRVs', TYPE_SRV],
   ];
   const nl2 = goNewline(2);
-  const nl3 = goNewline(3);
-  const nl4 = goNewline(4);
   const order = axfrOrder(store);
+  const nameBytes = nameBytesOf(store);
   for (const [i, [title, type]] of sections.entries()) {
     out.text(`${i === 0 ? '' : ','}${nl2}"${title}": `);
     const { names, values } = order[type]!;
@@ -68,19 +67,15 @@ export function* axfrChunks(
     let v = 0;
     for (let k = 0; k < names.length; k++) {
       const id = names[k]!;
-      if (k > 0) out.byte(0x2c);
-      out.ascii(nl3);
-      writeName(out, store, id);
-      out.ascii(': [');
-      out.ascii(nl4);
-      writeValue(out, store, type, values[v++]!);
+      out.all(k === 0 ? AXFR_NAME_FIRST : AXFR_NAME_NEXT);
+      writeNameText(out, store, nameBytes, id);
+      out.all(AXFR_VALUES_OPEN);
+      writeValueText(out, store, nameBytes, type, values[v++]!);
       for (let left = store.count(type, id) - 1; left > 0; left--) {
-        out.byte(0x2c);
-        out.ascii(nl4);
-        writeValue(out, store, type, values[v++]!);
+        out.all(AXFR_VALUE_NEXT);
+        writeValueText(out, store, nameBytes, type, values[v++]!);
       }
-      out.ascii(nl3);
-      out.byte(0x5d);
+      out.all(AXFR_VALUES_CLOSE);
       if (out.full) yield out.take();
     }
     out.text(`${nl2}}`);
@@ -88,6 +83,13 @@ export function* axfrChunks(
   out.text(`${nl1}}${goNewline(0)}}`);
   yield out.take();
 }
+
+/** The punctuation of a name's entry in `/v1/axfr`, around its text and its values' texts. */
+const AXFR_NAME_FIRST = latin1(`${goNewline(3)}"`);
+const AXFR_NAME_NEXT = latin1(`,${goNewline(3)}"`);
+const AXFR_VALUES_OPEN = latin1(`": [${goNewline(4)}"`);
+const AXFR_VALUE_NEXT = latin1(`",${goNewline(4)}"`);
+const AXFR_VALUES_CLOSE = latin1(`"${goNewline(3)}]`);
 
 /** For one type: the names holding values of it, in Go's map-key order, and their values' nodes in body order. */
 interface TypeOrder {
@@ -97,12 +99,23 @@ interface TypeOrder {
 }
 
 const orders = new WeakMap<RecordStore, readonly TypeOrder[]>();
+const nameBytes = new WeakMap<RecordStore, NameBytes>();
+
+/** The bytes of `store`'s names, made on first use and kept with the store. */
+function nameBytesOf(store: RecordStore): NameBytes {
+  let bytes = nameBytes.get(store);
+  if (bytes === undefined) {
+    bytes = new NameBytes(store.names);
+    nameBytes.set(store, bytes);
+  }
+  return bytes;
+}
 
 /**
  * The order of a `/v1/axfr` body: for each type, its names (UTF-8 byte order)
  * and each name's values (the same order; Go lists a set's values in random
  * order, and sorted, the body is the same on every request and every
- * instance). Sorting 300,000 names and the values of each set is most of the
+ * instance). Sorting 400,000 names and the values of each set is most of the
  * work of a body, so the order is made once per record store, on the first
  * request or when the refresh worker is idle after a swap (`prepareViews`), and
  * kept with the store: one 32-bit number per name and per record.
@@ -110,19 +123,12 @@ const orders = new WeakMap<RecordStore, readonly TypeOrder[]>();
 function axfrOrder(store: RecordStore): readonly TypeOrder[] {
   let order = orders.get(store);
   if (order !== undefined) return order;
-  const ids: number[] = [];
-  const keys: string[] = [];
-  for (let id = 0; id < store.nameCount; id++) {
-    if (!store.hasValues(id)) continue;
-    ids.push(id);
-    keys.push(utf8SortKey(store.nameText(id)));
-  }
-  // Names are distinct, and so are their sort keys. A typed array of indexes sorts faster than an array of them.
-  const byKey = new Uint32Array(ids.length);
-  for (let i = 0; i < byKey.length; i++) byKey[i] = i;
-  byKey.sort((x, y) => (keys[x]! < keys[y]! ? -1 : 1));
-  const sorted = new Int32Array(ids.length);
-  for (let i = 0; i < byKey.length; i++) sorted[i] = ids[byKey[i]!]!;
+  const bytes = nameBytesOf(store);
+  let count = 0;
+  for (let id = 0; id < store.nameCount; id++) if (store.hasValues(id)) count++;
+  const sorted = new Int32Array(count);
+  for (let id = 0, k = 0; id < store.nameCount; id++) if (store.hasValues(id)) sorted[k++] = id;
+  sorted.sort((a, b) => bytes.compare(a, b));
   order = STORE_TYPES.map((type) => typeOrder(store, type, sorted));
   orders.set(store, order);
   return order;
@@ -201,6 +207,7 @@ export function* enumerateChunks(
   source: ChunkSource = newBuffers,
 ): Generator<Uint8Array> {
   const out = new ByteChunks(CHUNK_BYTES, source);
+  const nameBytes = nameBytesOf(store);
   out.text(`{${goNewline(1)}"frameworks": `);
   const frameworks = e.frameworks;
   if (frameworks === null || frameworks.length === 0) {
@@ -218,8 +225,8 @@ export function* enumerateChunks(
     } else {
       out.text('[');
       for (let t = 0; t < fw.tasks.length; t++) {
-        if (t > 0) out.text(',');
-        writeTask(out, store, fw.tasks[t]!);
+        if (t > 0) out.byte(0x2c);
+        writeTask(out, store, nameBytes, fw.tasks[t]!);
         if (out.full) yield out.take();
       }
       out.text(`${nl3}]`);
@@ -231,111 +238,95 @@ export function* enumerateChunks(
 }
 
 /** One task object at depth 4, after its newline. */
-function writeTask(out: ByteChunks, store: RecordStore, t: EnumTask): void {
-  const nl5 = goNewline(5);
-  out.ascii(goNewline(4));
-  out.byte(0x7b);
-  out.ascii(nl5);
-  out.ascii('"name": ');
-  out.quoted(t.name);
-  out.byte(0x2c);
-  out.ascii(nl5);
-  out.ascii('"id": ');
-  out.quoted(t.id);
-  out.byte(0x2c);
-  out.ascii(nl5);
-  out.ascii('"records": ');
+function writeTask(out: ByteChunks, store: RecordStore, nameBytes: NameBytes, t: EnumTask): void {
+  out.all(TASK_NAME);
+  out.escaped(t.name);
+  out.all(TASK_ID);
+  out.escaped(t.id);
+  out.all(TASK_RECORDS);
   if (t.from === t.to) {
-    out.ascii('null');
-    out.ascii(goNewline(4));
-    out.byte(0x7d);
+    out.all(NO_RECORDS);
     return;
   }
-  const nl6 = goNewline(6);
-  const nl7 = goNewline(7);
   const journal = store.journal.items;
-  out.byte(0x5b);
   for (let j = t.from; j < t.to; j++) {
     const ref = journal[j]!;
     const type = (ref >>> 30) as StoreType;
     const node = ref & 0x3fffffff;
-    if (j > t.from) out.byte(0x2c);
-    out.ascii(nl6);
-    out.byte(0x7b);
-    out.ascii(nl7);
-    out.ascii('"name": ');
-    writeName(out, store, store.ownerOf(type, node));
-    out.byte(0x2c);
-    out.ascii(nl7);
-    out.ascii('"host": ');
-    writeValue(out, store, type, node);
-    out.byte(0x2c);
-    out.ascii(nl7);
-    out.ascii(RTYPES[type]!);
-    out.ascii(nl6);
-    out.byte(0x7d);
+    out.all(j === t.from ? RECORD_FIRST : RECORD_NEXT);
+    writeNameText(out, store, nameBytes, store.ownerOf(type, node));
+    out.all(RECORD_HOST);
+    writeValueText(out, store, nameBytes, type, node);
+    out.all(RECORD_END[type]!);
   }
-  out.ascii(nl5);
-  out.byte(0x5d);
-  out.ascii(goNewline(4));
-  out.byte(0x7d);
+  out.all(RECORDS_END);
 }
 
-const RTYPES = TYPE_NAMES.map((t) => `"rtype": "${t}"`);
+/** The punctuation of a task in `/v1/enumerate`, around its name, its id and its records. */
+const TASK_NAME = latin1(`${goNewline(4)}{${goNewline(5)}"name": "`);
+const TASK_ID = latin1(`",${goNewline(5)}"id": "`);
+const TASK_RECORDS = latin1(`",${goNewline(5)}"records": `);
+const NO_RECORDS = latin1(`null${goNewline(4)}}`);
 
-/**
- * A name quoted, written from its label and its parent's kept text
- * (`NameTree.text` would build a new string for every leaf name, at every use).
- */
-function writeName(out: ByteChunks, store: RecordStore, id: number): void {
-  out.byte(0x22);
-  writeNameText(out, store, id);
-  out.byte(0x22);
+/** The punctuation of a record in `/v1/enumerate`, around its name's and its value's texts. */
+const RECORD_FIRST = latin1(`[${goNewline(6)}{${goNewline(7)}"name": "`);
+const RECORD_NEXT = latin1(`,${goNewline(6)}{${goNewline(7)}"name": "`);
+const RECORD_HOST = latin1(`",${goNewline(7)}"host": "`);
+const RECORD_END = TYPE_NAMES.map((t) => latin1(`",${goNewline(7)}"rtype": "${t}"${goNewline(6)}}`));
+const RECORDS_END = latin1(`${goNewline(5)}]${goNewline(4)}}`);
+
+function latin1(s: string): Uint8Array {
+  return Buffer.from(s, 'latin1');
 }
 
-/** A name's text escaped, without quotes. Escapes are per code point and a `.` ends a label: parts escape alone. */
-function writeNameText(out: ByteChunks, store: RecordStore, id: number): void {
-  const names = store.names;
-  const parent = names.parent(id);
-  if (parent < 0) {
-    out.escaped(names.text(id));
-    return;
-  }
-  out.escaped(names.label(id));
-  if (parent === ROOT) out.byte(0x2e);
-  else if (parent !== RELATIVE) {
-    out.byte(0x2e);
-    out.escaped(names.text(parent));
-  }
+/** A name's text escaped, without quotes: its bytes as they are, unless Go escapes something in it. */
+function writeNameText(out: ByteChunks, store: RecordStore, nameBytes: NameBytes, id: number): void {
+  if (nameBytes.escapes[id] === 1) out.escaped(store.nameText(id));
+  else out.bytes(nameBytes.bytes, nameBytes.starts[id]!, nameBytes.starts[id + 1]!);
 }
 
-/** A value quoted, as `store.text` would give it, written without building its text. */
-function writeValue(out: ByteChunks, store: RecordStore, type: StoreType, node: number): void {
+/** A value's text escaped, without quotes, as `store.text` would give it, written without building it. */
+function writeValueText(
+  out: ByteChunks,
+  store: RecordStore,
+  nameBytes: NameBytes,
+  type: StoreType,
+  node: number,
+): void {
   const raw = store.rawOf(type, node);
   if (raw !== undefined) {
-    out.quoted(raw);
-    return;
-  }
-  out.byte(0x22);
-  if (type === TYPE_A) {
+    out.escaped(raw);
+  } else if (type === TYPE_A) {
     const ip = store.aOf(node);
-    out.uint(ip >>> 24);
+    writeOctet(out, ip >>> 24);
     out.byte(0x2e);
-    out.uint((ip >>> 16) & 255);
+    writeOctet(out, (ip >>> 16) & 255);
     out.byte(0x2e);
-    out.uint((ip >>> 8) & 255);
+    writeOctet(out, (ip >>> 8) & 255);
     out.byte(0x2e);
-    out.uint(ip & 255);
+    writeOctet(out, ip & 255);
   } else if (type === TYPE_AAAA) {
     out.ascii(formatIPv6(store.aaaaBytes(), node * 16));
   } else {
-    writeNameText(out, store, store.srvTargetOf(node));
+    writeNameText(out, store, nameBytes, store.srvTargetOf(node));
     out.byte(0x3a);
     const port = store.srvPortOf(node);
     if (Number.isInteger(port) && port >= 0 && port < 0x80000000) out.uint(port);
     else out.ascii(String(port));
   }
-  out.byte(0x22);
+}
+
+/** The decimal digits of 0 to 255, three bytes apart, and how many each has. */
+const OCTET_DIGITS = new Uint8Array(256 * 3);
+const OCTET_LENGTHS = new Uint8Array(256);
+for (let o = 0; o < 256; o++) {
+  const digits = String(o);
+  OCTET_DIGITS.set(latin1(digits), o * 3);
+  OCTET_LENGTHS[o] = digits.length;
+}
+
+function writeOctet(out: ByteChunks, octet: number): void {
+  out.bytes(OCTET_DIGITS, octet * 3, octet * 3 + OCTET_LENGTHS[octet]!);
 }
 
 /** A whole body from its chunks (tests, small sets). */

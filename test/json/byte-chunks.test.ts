@@ -83,6 +83,20 @@ describe('ByteChunks.uint', () => {
   });
 });
 
+describe('ByteChunks.bytes', () => {
+  it('copies a run of bytes, or all of them, growing the buffer for a run longer than it', () => {
+    const src = Buffer.from('0123456789é'.repeat(20), 'utf8');
+    expect(
+      written((out) => {
+        out.bytes(src, 2, 5);
+        out.all(src.subarray(0, 0));
+        out.bytes(src, 10, 12);
+        out.all(src);
+      }),
+    ).toBe('234é' + src.toString('utf8'));
+  });
+});
+
 describe('ByteChunks.take', () => {
   it('fills chunks of the default size within the buffer the source gives, asked for once per chunk', () => {
     const asked: number[] = [];
