@@ -38,6 +38,13 @@ const PLAIN_ASCII = new Uint8Array(128);
 for (let c = 0x20; c < 0x80; c++) PLAIN_ASCII[c] = 1;
 for (const c of '"\\<>&') PLAIN_ASCII[c.charCodeAt(0)] = 0;
 
+/** The two decimal digits of 0 to 99, in turn. */
+const DIGIT_PAIRS = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  DIGIT_PAIRS[i * 2] = 0x30 + Math.floor(i / 10);
+  DIGIT_PAIRS[i * 2 + 1] = 0x30 + (i % 10);
+}
+
 export class ByteChunks {
   /** empty between a take and the next write, which gets a buffer from the source */
   private buf = EMPTY;
@@ -96,10 +103,20 @@ export class ByteChunks {
     const buf = this.buf;
     let end = this.off + (v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : String(v).length);
     this.off = end;
-    do {
-      buf[--end] = 0x30 + (v % 10);
-      v = (v / 10) | 0;
-    } while (v > 0);
+    // Two digits a step: half the divisions, for the ~600,000 SRV ports of a 50,000-task body.
+    while (v >= 100) {
+      const q = (v / 100) | 0;
+      const pair = (v - q * 100) * 2;
+      buf[--end] = DIGIT_PAIRS[pair + 1]!;
+      buf[--end] = DIGIT_PAIRS[pair]!;
+      v = q;
+    }
+    if (v >= 10) {
+      buf[end - 1] = DIGIT_PAIRS[v * 2 + 1]!;
+      buf[end - 2] = DIGIT_PAIRS[v * 2]!;
+    } else {
+      buf[end - 1] = 0x30 + v;
+    }
   }
 
   /** Appends `s` escaped as Go escapes a string's contents, without the quotes. */
