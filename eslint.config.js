@@ -49,6 +49,7 @@ export default tseslint.config(
       'test/fixtures/',
       'test/refresh/oom-worker.mjs',
       'test/refresh/reordering-worker.mjs',
+      'test/refresh/late-names-worker.mjs',
     ],
   },
   js.configs.recommended,

@@ -4,6 +4,7 @@ import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
 import type { RefreshFailure, StreamReport } from '../serving.js';
 import type { ViewName } from '../records/views.js';
+import type { HttpNames } from '../table/http-names.js';
 import type { PipelineResult } from './results.js';
 
 /** What the refresh worker is started with (`workerData`). */
@@ -38,6 +39,8 @@ export type FromWorker =
   | { type: 'pushed'; ok: false; error: RefreshFailure }
   /** the event stream's state and counters, when they change */
   | { type: 'stream'; report: StreamReport }
+  /** what HTTP lookups answer beside the table of `serial`, sent right after that table's result */
+  | { type: 'http-names'; serial: number; httpNames: HttpNames }
   /**
    * a piece of a view's body (UTF-8), of generation `generation`: `length` bytes at `offset` of `data`, either
    * `slot` of the render's shared buffer (not to be kept once written out) or a transferred buffer (`slot` null);

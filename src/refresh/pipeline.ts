@@ -8,6 +8,8 @@ import type { Change } from '../mesos/stream/model.js';
 import type { MesosState, TaskList } from '../state/state.js';
 import { tableMetaFor } from '../table/meta.js';
 import { planTable } from '../table/build.js';
+import { httpOnlyNames, type HttpNames } from '../table/http-names.js';
+import type { TablePlan } from '../table/plan.js';
 import { RecordTable } from '../table/table.js';
 import { axfrMetaFor, budgetFor, generateInputFor, type BuildInput, type StreamInput } from './build-inputs.js';
 import { BuildQueue } from './build-queue.js';
@@ -48,7 +50,8 @@ function logRecords(log: Logger, store: RecordStore): void {
  * the same masters and config, and no host names to look up again) ends the
  * refresh after the fetch; records as before end it before the table build.
  * Nothing for HTTP is rendered here: the views are made on request from
- * `generation`.
+ * `generation`, and the HTTP-only names of a table once it has gone out
+ * (`takeHttpNames`).
  */
 export class RefreshPipeline {
   private readonly served: ServedSerial;
@@ -69,6 +72,8 @@ export class RefreshPipeline {
   private overlays: { builder: OverlayBuilder; serial: number; counts: Counts } | null = null;
   /** the counts of the last table built, which records as before keep */
   private counts: Counts | null = null;
+  /** what the HTTP-only names of the last table are made from, until they are (`takeHttpNames`) */
+  private httpNamesFrom: { serial: number; store: RecordStore; plan: TablePlan } | null = null;
   /** host names in the states the stream gives, as resolved for the last build */
   private resolved: ReadonlyMap<string, readonly string[]> = new Map();
   private readonly log: Logger;
@@ -115,6 +120,19 @@ export class RefreshPipeline {
       this.generation = { number: pending.number, ...generated, axfr: axfrMetaFor(c, this.served.serial) };
     }
     return this.generation;
+  }
+
+  /**
+   * What `/v1/hosts` and `/v1/services` answer beside the last table built,
+   * made once that table has gone to the main thread: a pass over every name
+   * (≈100 ms at 50,000 tasks) that DNS has no use for. Null before the first
+   * table, and once they have been taken.
+   */
+  takeHttpNames(): { serial: number; httpNames: HttpNames } | null {
+    const from = this.httpNamesFrom;
+    if (from === null) return null;
+    this.httpNamesFrom = null;
+    return { serial: from.serial, httpNames: httpOnlyNames(from.store, from.plan) };
   }
 
   /** The masters list the stream's builds name (master records); a poll brings its own. */
@@ -325,8 +343,9 @@ export class RefreshPipeline {
       });
     }
 
-    const { table, httpNames, plan } = RecordTable.buildWithHttpNames(generated.store, tableMetaFor(c, serial));
+    const { table, plan } = RecordTable.buildWithPlan(generated.store, tableMetaFor(c, serial));
     const t3 = performance.now();
+    this.httpNamesFrom = { serial, store: generated.store, plan };
     // A reconfigure during this run changes TTLs or SOA fields the next table will carry: force a new serial then.
     this.served.serve(serial, this.config === c ? generated.store : null, digest);
 
@@ -348,7 +367,6 @@ export class RefreshPipeline {
       seq,
       source: from.kind,
       tableBuffer: table.buffer,
-      httpNames,
       serial,
       leader,
       master: from.master,

@@ -8,7 +8,7 @@ import type { ServingState, Snapshot, StreamReport } from '../serving.js';
 import type { PipelineResult } from './results.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
-import { servedOf } from './live-table.js';
+import { servedOf, withHttpNames } from './live-table.js';
 import { ViewRequests } from './view-requests.js';
 
 /** The refresh worker's young generation: two 1 MiB semi-spaces and their large-object space. */
@@ -180,6 +180,8 @@ export class Refresher {
         if (this.worker === w && !this.stopped) this.pushed(msg);
       } else if (msg.type === 'stream') {
         if (this.worker === w && !this.stopped) this.streamReport(msg.report);
+      } else if (msg.type === 'http-names') {
+        if (this.worker === w && !this.stopped) this.httpNamesCame(msg);
       } else {
         this.views.reply(msg);
       }
@@ -241,6 +243,28 @@ export class Refresher {
     this.applyOrKeep(msg.result, msg.result.timings.totalMs);
   }
 
+  /** The HTTP-only names of a table the worker sent: served beside it, unless another table is served by now. */
+  private httpNamesCame(msg: Extract<FromWorker, { type: 'http-names' }>): void {
+    const { serving, log } = this.opts;
+    const current = serving.current;
+    const served = current === null ? null : withHttpNames(current, msg.serial, msg.httpNames);
+    if (current === null || served === null) {
+      log.debug(
+        { serial: msg.serial, served: current?.serial ?? null },
+        'HTTP-only names of a table not served; dropped',
+      );
+      return;
+    }
+    serving.swap({ ...current, ...served });
+    log.debug({ serial: msg.serial, names: msg.httpNames.size }, 'HTTP-only names served');
+    if (msg.httpNames.leftOut > 0) {
+      log.warn(
+        { leftOut: msg.httpNames.leftOut, kept: msg.httpNames.size },
+        'too many names only HTTP can answer; /v1/hosts and /v1/services answer the rest from the DNS table',
+      );
+    }
+  }
+
   /** `apply`, except that an overlay over a table not served (never expected) leaves the current table. */
   private applyOrKeep(r: PipelineResult, durationMs: number): void {
     try {
@@ -293,12 +317,6 @@ export class Refresher {
     serving.swap(snapshot);
     if (r.kind === 'table' && r.compaction) serving.overlayCompactions++;
     serving.recordOutcome({ at: snapshot.loadedAt, ok: true, stream: r.source === 'stream', durationMs });
-    if (r.kind === 'table' && r.httpNames.leftOut > 0) {
-      log.warn(
-        { leftOut: r.httpNames.leftOut, kept: r.httpNames.size },
-        'too many names only HTTP can answer; /v1/hosts and /v1/services answer the rest from the DNS table',
-      );
-    }
     if (previous?.leader !== snapshot.leader)
       log.info({ leader: snapshot.leader, master: snapshot.master }, 'leader changed');
     log.debug(

@@ -5,7 +5,7 @@
 import type { RecordStore } from '../records/store.js';
 import type { Enumeration } from '../records/types.js';
 import type { AxfrMeta } from '../records/views.js';
-import type { HttpNames, HttpNamesPatch } from '../table/http-names.js';
+import type { HttpNamesPatch } from '../table/http-names.js';
 
 /** What one refresh produced for DNS: a new table, or proof that the served one is still current. */
 export type PipelineResult =
@@ -14,10 +14,11 @@ export type PipelineResult =
       /** the build's place in the order builds started (see `RefreshPipeline.exclusive`) */
       seq: number;
       source: BuildSource;
-      /** the table's buffer, transferred to the main thread */
+      /**
+       * the table's buffer, transferred to the main thread; what HTTP lookups answer beside it follows in a message
+       * of its own (`http-names`), so the swap never waits for it
+       */
       tableBuffer: ArrayBuffer;
-      /** what HTTP lookups answer beside the table (copied to the main thread) */
-      httpNames: HttpNames;
       serial: number;
       leader: string;
       master: string;

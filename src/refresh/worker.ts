@@ -81,11 +81,18 @@ function post(result: PipelineResult, reply: FromWorker): void {
   renders.dropOlderThan(pipeline.generationNumber);
   const transfer =
     result.kind === 'table'
-      ? [result.tableBuffer, result.httpNames.hosts, result.httpNames.services]
+      ? [result.tableBuffer]
       : result.kind === 'overlay'
         ? [result.overlayBuffer, result.hiddenBuffer, result.httpNames.names.hosts, result.httpNames.names.services]
         : [];
   port.postMessage(reply, transfer);
+  // Made while the main thread swaps the table in, and sent before any later build's result, so they reach it
+  // before an overlay that would patch them.
+  const names = result.kind === 'table' ? pipeline.takeHttpNames() : null;
+  if (names !== null) {
+    const msg: FromWorker = { type: 'http-names', ...names };
+    port.postMessage(msg, [names.httpNames.hosts, names.httpNames.services]);
+  }
   // After the reply, so the swap never waits for it, and only once builds have paused for a second, so a
   // burst of builds neither sorts names nobody asks for nor keeps old stores alive, nor collects between
   // them; a render asked before does this work itself. After an overlay there is no store yet

@@ -11,7 +11,6 @@ import { E, ENTRY_SLOTS, H, HEADER_SLOTS, MAGIC, S, SRV_SLOTS, VERSION, hashWire
 import { formatIPv4, formatIPv6 } from '../net/ip.js';
 import { RR_AAAA_LEN, RR_A_LEN, RR_FIXED_LEN, SRV_TARGET_AT } from '../wire/constants.js';
 import { hostNameToWire, wireToName } from './encode.js';
-import { httpOnlyNames, type HttpNames } from './http-names.js';
 import type { TablePlan } from './plan.js';
 
 export type { TableMeta } from './build.js';
@@ -100,14 +99,10 @@ export class RecordTable {
     return new RecordTable(buildTableBuffer(store, meta).buffer);
   }
 
-  /** The table, what HTTP lookups answer beside it (http-names.ts), and the plan it was built from. */
-  static buildWithHttpNames(
-    store: RecordStore,
-    meta: TableMeta,
-    maxHttpValues?: number,
-  ): { table: RecordTable; httpNames: HttpNames; plan: TablePlan } {
+  /** The table and the plan it was built from, which overlays and the HTTP-only names (http-names.ts) start from. */
+  static buildWithPlan(store: RecordStore, meta: TableMeta): { table: RecordTable; plan: TablePlan } {
     const { buffer, plan } = buildTableBuffer(store, meta);
-    return { table: new RecordTable(buffer), httpNames: httpOnlyNames(store, plan, maxHttpValues), plan };
+    return { table: new RecordTable(buffer), plan };
   }
 
   /** Adopts a buffer made by `build` (e.g. transferred from the worker). O(1): checks the header only. */

@@ -84,6 +84,8 @@ describe.each(fixtureNames())('HTTP API against the running program: fixture %s'
       testConfig({ ...config, masters: [master.address], port: 0, httpport: 0, listener: '127.0.0.1' }),
     );
     await server.waitForRefresh();
+    // The names only HTTP answers follow the table.
+    await server.waitForLog((r) => r.msg === 'HTTP-only names served');
     base = `http://127.0.0.1:${server.httpPort}`;
   });
 

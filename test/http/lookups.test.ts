@@ -6,7 +6,7 @@ import { storeOf } from '../../src/records/store-text.js';
 import { validateState } from '../../src/state/state.js';
 import { tableMetaFor } from '../../src/table/meta.js';
 import { RecordTable } from '../../src/table/table.js';
-import { openHttpNames } from '../../src/table/http-names.js';
+import { httpOnlyNames, openHttpNames } from '../../src/table/http-names.js';
 import {
   fixtureConfig,
   fixtureGenerateInput,
@@ -39,8 +39,8 @@ function params(name: string): string[] {
 
 /** The lookups of a record store, built as a refresh builds them. */
 function sourceOf(store: RecordStore, name: string): LookupSource {
-  const { table, httpNames } = RecordTable.buildWithHttpNames(store, tableMetaFor(fixtureConfig(name), 1));
-  return { table, httpNames: openHttpNames(httpNames) };
+  const { table, plan } = RecordTable.buildWithPlan(store, tableMetaFor(fixtureConfig(name), 1));
+  return { table, httpNames: openHttpNames(httpOnlyNames(store, plan)) };
 }
 
 function generated(name: string): RecordStore {
@@ -100,9 +100,11 @@ describe('names only HTTP answers', () => {
     for (const [n] of [...source.httpNames.hosts.entries(), ...source.httpNames.services.entries()]) {
       expect(legal(n), n).toBe(false);
     }
-    const bounded = RecordTable.buildWithHttpNames(generated(name), tableMetaFor(fixtureConfig(name), 1), 20);
-    expect(bounded.httpNames.size).toBeLessThanOrEqual(20);
-    expect(bounded.httpNames.leftOut).toBeGreaterThan(0);
+    const store = generated(name);
+    const { plan } = RecordTable.buildWithPlan(store, tableMetaFor(fixtureConfig(name), 1));
+    const bounded = httpOnlyNames(store, plan, 20);
+    expect(bounded.size).toBeLessThanOrEqual(20);
+    expect(bounded.leftOut).toBeGreaterThan(0);
   });
 });
 

@@ -11,7 +11,7 @@ import type { ViewSource } from '../../src/http/routes.js';
 import { fromGoEnumeration, type GoEnumeration } from '../helpers/enumeration.js';
 import { RecordTable } from '../../src/table/table.js';
 import { LiveTable } from '../../src/table/live.js';
-import { openHttpNames } from '../../src/table/http-names.js';
+import { httpOnlyNames, openHttpNames } from '../../src/table/http-names.js';
 import type { RecordSet } from '../../src/records/types.js';
 import { ServingState, type Snapshot } from '../../src/serving.js';
 import { memoryLogger, type MemoryLogger } from '../helpers/memory-logger.js';
@@ -41,7 +41,7 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
   const config = httpFixtureConfig(name);
   const { doc, records } = parseAxfr(fixtureText(name, 'axfr.json'));
   const store = storeOf(records);
-  const { table, httpNames } = RecordTable.buildWithHttpNames(store, {
+  const { table, plan } = RecordTable.buildWithPlan(store, {
     domain: config.domain,
     ttl: config.ttl,
     serial: SERIAL,
@@ -64,7 +64,7 @@ export function fixtureSnapshot(name: string, loadedAt = Date.now()): FixtureDat
   const enumeration = fromGoEnumeration(JSON.parse(fixtureText(name, 'enumerate.json')) as GoEnumeration, store);
   const views: ViewSource = (view) =>
     chunksOf(view === 'axfr' ? axfrChunks(store, axfr) : enumerateChunks(store, enumeration));
-  const names = openHttpNames(httpNames);
+  const names = openHttpNames(httpOnlyNames(store, plan));
   const snapshot: Snapshot = {
     table: new LiveTable(table),
     httpNames: names,

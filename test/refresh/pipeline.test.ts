@@ -9,6 +9,7 @@ import { RefreshPipeline } from '../../src/refresh/pipeline.js';
 import { scannedView } from '../helpers/cluster-view.js';
 import { validateState } from '../../src/state/state.js';
 import { RecordTable } from '../../src/table/table.js';
+import { httpHosts, openHttpNames } from '../../src/table/http-names.js';
 import { fixtureConfig, fixtureState, stateWithLeader } from '../helpers/fixtures.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
 import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
@@ -148,9 +149,9 @@ describe('RefreshPipeline', () => {
       if (size === length) body = new WeakRef(b.buffer);
       return b;
     };
-    const build = RecordTable.buildWithHttpNames.bind(RecordTable);
+    const build = RecordTable.buildWithPlan.bind(RecordTable);
     let heldAtBuild: boolean | null = null;
-    const spy = vi.spyOn(RecordTable, 'buildWithHttpNames').mockImplementation((...args) => {
+    const spy = vi.spyOn(RecordTable, 'buildWithPlan').mockImplementation((...args) => {
       gc();
       heldAtBuild = body?.deref() !== undefined;
       return build(...args);
@@ -163,6 +164,28 @@ describe('RefreshPipeline', () => {
     }
     expect(body).not.toBeNull();
     expect(heldAtBuild).toBe(false);
+  });
+
+  it("makes a table's HTTP-only names only when asked, once, after its result", async () => {
+    const m = await startStandInMaster();
+    open.push(m);
+    const state = ipOnlyState(m.upid);
+    const [fw] = state.frameworks as Array<{ tasks: Array<Record<string, unknown>> }>;
+    // A DiscoveryInfo name with a space cannot go on the wire: only HTTP answers it.
+    fw!.tasks[0]!.discovery = { visibility: 'FRAMEWORK', name: 'odd name' };
+    m.serve(state);
+    const p = pipeline();
+    expect(p.takeHttpNames()).toBeNull();
+    const result = await p.run([m.address]);
+    expect(result.kind).toBe('table');
+    expect(result).not.toHaveProperty('httpNames');
+    const names = p.takeHttpNames();
+    expect(names?.serial).toBe(result.serial);
+    expect(httpHosts(openHttpNames(names!.httpNames), 'odd name.marathon.mesos.')?.a).toEqual(['10.0.0.1']);
+    expect(p.takeHttpNames()).toBeNull();
+    // Records as before make no table, and so no names.
+    expect((await p.run([m.address])).kind).toBe('unchanged');
+    expect(p.takeHttpNames()).toBeNull();
   });
 
   it('counts and logs once every bad item of a poll, those of its tasks found as generation reads them', async () => {

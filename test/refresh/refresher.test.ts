@@ -11,6 +11,13 @@ import { memoryLogger } from '../helpers/memory-logger.js';
 import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
 import { threadNices } from '../helpers/threads.js';
 import { REFRESH_THREAD_NICENESS } from '../../src/refresh/thread-priority.js';
+import { servedOf, withHttpNames } from '../../src/refresh/live-table.js';
+import { defaultConfig } from '../../src/config/defaults.js';
+import { storeOf } from '../../src/records/store-text.js';
+import { httpHosts, httpOnlyNames } from '../../src/table/http-names.js';
+import { tableMetaFor } from '../../src/table/meta.js';
+import { RecordTable } from '../../src/table/table.js';
+import { waitFor } from '../helpers/wait.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -167,6 +174,42 @@ describe('Refresher hands replaced tables back to the worker', () => {
     await refreshOnce(r);
     expect(serving.current!.table.base.buffer).not.toBe(first);
     expect(first.byteLength).toBe(bytes);
+  });
+});
+
+describe('Refresher serves the HTTP-only names after the table', () => {
+  /** as late-names-worker.mjs names it: a label over 63 octets, which only HTTP answers */
+  const longName = (n: number) => `${'x'.repeat(70)}-${n}.marathon.mesos.`;
+
+  it('swaps a table in for DNS before its HTTP-only names exist, serving the last ones until they come', async () => {
+    const { r, serving } = refresher(['127.0.0.1:5050'], 64, new URL('./late-names-worker.mjs', import.meta.url));
+    const kept = (name: string) => httpHosts(serving.current!.httpNames, name)?.a ?? null;
+    await refreshOnce(r);
+    expect(serving.current?.serial).toBe(1);
+    expect(serving.current?.table.lookup('web.marathon.mesos.')?.a).toEqual(['10.0.1.1']);
+    expect(kept(longName(1))).toBeNull();
+    await waitFor('the HTTP-only names of serial 1', () => kept(longName(1)));
+    expect(kept(longName(1))).toEqual(['10.0.0.1']);
+
+    await refreshOnce(r);
+    expect(serving.current?.serial).toBe(2);
+    expect(serving.current?.table.lookup('web.marathon.mesos.')?.a).toEqual(['10.0.1.2']);
+    // Stale for a moment rather than none.
+    expect(kept(longName(1))).toEqual(['10.0.0.1']);
+    expect(kept(longName(2))).toBeNull();
+    await waitFor('the HTTP-only names of serial 2', () => kept(longName(2)));
+    expect(kept(longName(1))).toBeNull();
+  });
+
+  it('drops the HTTP-only names of a table no longer served', () => {
+    const store = storeOf({ a: new Map([[longName(1), '10.0.0.1']]), aaaa: new Map(), srv: new Map() });
+    const { table, plan } = RecordTable.buildWithPlan(store, tableMetaFor(defaultConfig(), 3));
+    const served = servedOf({ kind: 'table', tableBuffer: table.buffer } as Parameters<typeof servedOf>[0], null);
+    expect(served.httpNames.size).toBe(0);
+    expect(withHttpNames(served, 2, httpOnlyNames(store, plan))).toBeNull();
+    const named = withHttpNames(served, 3, httpOnlyNames(store, plan));
+    expect(named?.table).toBe(served.table);
+    expect(httpHosts(named!.httpNames, longName(1))?.a).toEqual(['10.0.0.1']);
   });
 });
 

@@ -10,7 +10,7 @@ import { RecordTable } from '../../dist/src/table/table.js';
 
 function result(seq, source) {
   const records = { a: new Map([[`s${seq}.marathon.mesos.`, '10.0.0.1']]), aaaa: new Map(), srv: new Map() };
-  const { table, httpNames } = RecordTable.buildWithHttpNames(storeOf(records), tableMetaFor(defaultConfig(), seq));
+  const table = RecordTable.build(storeOf(records), tableMetaFor(defaultConfig(), seq));
   const timings = { fetchMs: 0, generateMs: 0, buildMs: 0, totalMs: 0 };
   const counts = { a: 1, aaaa: 0, srv: 0, names: 1, tasks: 1 };
   return {
@@ -18,7 +18,6 @@ function result(seq, source) {
     seq,
     source,
     tableBuffer: table.buffer,
-    httpNames,
     serial: seq,
     leader: 'master@127.0.0.1:5050',
     master: '127.0.0.1:5050',
