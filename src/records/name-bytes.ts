@@ -18,8 +18,12 @@ const PLAIN_ASCII = new Uint8Array(128);
 for (let c = 0x20; c < 0x80; c++) PLAIN_ASCII[c] = 1;
 for (const c of '"\\<>&') PLAIN_ASCII[c.charCodeAt(0)] = 0;
 
-/** U+2028 and U+2029, which Go escapes, or a lone surrogate, which it could never have had. */
-const ESCAPED_ABOVE_ASCII = /[\u2028\u2029\ud800-\udfff]/;
+/**
+ * What Go escapes in a string: control characters, `"`, `\\`, `<>&`, U+2028 and
+ * U+2029; or a lone surrogate, which it could never have had.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what Go escapes
+const GO_ESCAPES = /[\u0000-\u001f"\\<>&\u2028\u2029\ud800-\udfff]/;
 
 export class NameBytes {
   /** name `id`'s bytes are `bytes[starts[id]]` up to `bytes[starts[id + 1]]` */
@@ -83,7 +87,7 @@ export class NameBytes {
         this.room(utf8.length);
         this.bytes.set(utf8, this.end);
         this.end += utf8.length;
-        return escapes | (ESCAPED_ABOVE_ASCII.test(rest) ? 1 : 0);
+        return escapes | (GO_ESCAPES.test(rest) ? 1 : 0);
       }
       escapes |= PLAIN_ASCII[c]! ^ 1;
       bytes[end++] = c;

@@ -11,6 +11,8 @@ function hostileStore(): RecordStore {
   );
   // Labels of 200 characters and more outgrow the room made for ~48 bytes a name.
   const labels = ['web', 'web-1', 'a&b', '\ud83d', '\ude00end', 'q"\\', 'tab\t', 'ÿ', '\uffff', 'x'.repeat(200)];
+  // Escapes after a non-ASCII character, which starts the slow path.
+  labels.push('é<x', 'é"q', 'ü\\', 'é\u0001', '\u{1F600}&', 'é\u2029');
   for (const parent of parents) for (const label of labels) s.below(parent, label);
   s.id('.');
   return s;

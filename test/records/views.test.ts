@@ -85,7 +85,7 @@ function hostileStore(): RecordStore {
   const parents = ['mesos.', 'x<y.mesos.', '\u{1F600}.\ud800z.mesos.', 'rel.tive', 'é\u2028.mesos.'].map((t) =>
     s.id(t),
   );
-  const labels = ['web', 'a&b', '\ud83d', '\ude00end', 'q"\\', 'tab\t', 'ÿ'];
+  const labels = ['web', 'a&b', '\ud83d', '\ude00end', 'q"\\', 'tab\t', 'ÿ', 'é<x"\\\u0001&'];
   const ports = [0, 9, 31000, 65535, 2 ** 31, 1.5, -1];
   const v6 = new Uint8Array(16);
   let n = 0;
