@@ -123,16 +123,18 @@ export class RefreshPipeline {
   }
 
   /**
-   * What `/v1/hosts` and `/v1/services` answer beside the last table built,
+   * What `/v1/hosts` and `/v1/services` answer beside the table of `serial`,
    * made once that table has gone to the main thread: a pass over every name
-   * (≈100 ms at 50,000 tasks) that DNS has no use for. Null before the first
-   * table, and once they have been taken.
+   * (≈100 ms at 50,000 tasks) that DNS has no use for. Null when that table is
+   * not the last one built (a build queued behind it may end before its result
+   * is posted: the newer table's names wait for its own post), and once they
+   * have been taken.
    */
-  takeHttpNames(): { serial: number; httpNames: HttpNames } | null {
+  takeHttpNames(serial: number): { serial: number; httpNames: HttpNames } | null {
     const from = this.httpNamesFrom;
-    if (from === null) return null;
+    if (from === null || from.serial !== serial) return null;
     this.httpNamesFrom = null;
-    return { serial: from.serial, httpNames: httpOnlyNames(from.store, from.plan) };
+    return { serial, httpNames: httpOnlyNames(from.store, from.plan) };
   }
 
   /** The masters list the stream's builds name (master records); a poll brings its own. */

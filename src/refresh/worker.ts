@@ -88,7 +88,7 @@ function post(result: PipelineResult, reply: FromWorker): void {
   port.postMessage(reply, transfer);
   // Made while the main thread swaps the table in, and sent before any later build's result, so they reach it
   // before an overlay that would patch them.
-  const names = result.kind === 'table' ? pipeline.takeHttpNames() : null;
+  const names = result.kind === 'table' ? pipeline.takeHttpNames(result.serial) : null;
   if (names !== null) {
     const msg: FromWorker = { type: 'http-names', ...names };
     port.postMessage(msg, [names.httpNames.hosts, names.httpNames.services]);

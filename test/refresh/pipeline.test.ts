@@ -6,6 +6,7 @@ import { hasCode } from '../../src/errors.js';
 import { closeFetchAgents, fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
 import type { Change } from '../../src/mesos/stream/model.js';
 import { RefreshPipeline } from '../../src/refresh/pipeline.js';
+import type { PipelineResult } from '../../src/refresh/results.js';
 import { scannedView } from '../helpers/cluster-view.js';
 import { validateState } from '../../src/state/state.js';
 import { RecordTable } from '../../src/table/table.js';
@@ -175,17 +176,18 @@ describe('RefreshPipeline', () => {
     fw!.tasks[0]!.discovery = { visibility: 'FRAMEWORK', name: 'odd name' };
     m.serve(state);
     const p = pipeline();
-    expect(p.takeHttpNames()).toBeNull();
     const result = await p.run([m.address]);
     expect(result.kind).toBe('table');
     expect(result).not.toHaveProperty('httpNames');
-    const names = p.takeHttpNames();
+    // Those of another table (an older one whose result is posted after this build) are not these.
+    expect(p.takeHttpNames(result.serial - 1)).toBeNull();
+    const names = p.takeHttpNames(result.serial);
     expect(names?.serial).toBe(result.serial);
     expect(httpHosts(openHttpNames(names!.httpNames), 'odd name.marathon.mesos.')?.a).toEqual(['10.0.0.1']);
-    expect(p.takeHttpNames()).toBeNull();
+    expect(p.takeHttpNames(result.serial)).toBeNull();
     // Records as before make no table, and so no names.
     expect((await p.run([m.address])).kind).toBe('unchanged');
-    expect(p.takeHttpNames()).toBeNull();
+    expect(p.takeHttpNames(result.serial)).toBeNull();
   });
 
   it('counts and logs once every bad item of a poll, those of its tasks found as generation reads them', async () => {
@@ -227,6 +229,35 @@ describe('RefreshPipeline with the event stream', () => {
   const stateOf = (doc: Record<string, unknown>) => validateState(doc, 'test').state;
   const AGENT_ADDED: Change = { type: 'AGENT_ADDED', tasks: [], agents: ['agent-S2'], frameworks: [] };
   const HEARTBEAT: Change = { type: 'HEARTBEAT', tasks: [], agents: [], frameworks: [] };
+
+  it("gives a table's HTTP-only names only to its own post, even when a newer table was built before that post", async () => {
+    const m = await master();
+    m.serve(ipOnlyState(m.upid));
+    const p = pipeline();
+    const posted: string[] = [];
+    // As the refresh worker posts a result: the result, then the HTTP-only names of that very table.
+    const post = (r: PipelineResult) => {
+      posted.push(`${r.kind} ${r.serial}`);
+      const names = r.kind === 'table' ? p.takeHttpNames(r.serial) : null;
+      if (names !== null) posted.push(`names ${names.serial}`);
+    };
+    let batch: Promise<void> | undefined;
+    // The stream's resync declines to reconcile, so the poll builds a table; a batch of events arrives meanwhile,
+    // and its build (a whole table, the first after a poll) ends before the poll's result is posted.
+    await p
+      .resync([m.address], () => {
+        batch = p.applyChanges(() => scannedView(stateOf(ipOnlyState(m.upid, {}, 3))), [AGENT_ADDED]).then(post);
+        return null;
+      })
+      .finally(() => {})
+      .then(post);
+    await batch;
+    const [first, second] = posted.filter((x) => x.startsWith('table')).map((x) => x.split(' ')[1]);
+    expect(Number(second)).toBeGreaterThan(Number(first));
+    // The older table goes without names of its own (the newer replaces it); the newer gets its own.
+    expect(posted.filter((x) => x.startsWith('names'))).toEqual([`names ${second}`]);
+    expect(posted.indexOf(`names ${second}`)).toBeGreaterThan(posted.indexOf(`table ${second}`));
+  });
 
   it('runs builds one at a time in the order asked, numbered so: a stream build reads its model after the poll before it', async () => {
     const m = await master();
