@@ -5,7 +5,7 @@
  */
 import { formatIPv6, ipv4Value, parseIPv6Into } from '../net/ip.js';
 import { valuesOf } from './record-set.js';
-import { RecordStore, TYPE_A, TYPE_AAAA, TYPE_SRV } from './store.js';
+import { RecordStore, TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV } from './store.js';
 import type { RecordSet, Values } from './types.js';
 import { NONE } from './value-lists.js';
 
@@ -21,6 +21,17 @@ export function recordSetOf(store: RecordStore): RecordSet {
     }
   }
   return out;
+}
+
+/** Every record as text, one at a time, in type then name order (the trace log of a build). */
+export function* recordTexts(store: RecordStore): Generator<{ rtype: string; name: string; value: string }> {
+  for (const type of [TYPE_A, TYPE_AAAA, TYPE_SRV] as const) {
+    for (let id = 0; id < store.nameCount; id++) {
+      for (let n = store.firstNode(type, id); n !== NONE; n = store.nextNode(type, n)) {
+        yield { rtype: TYPE_NAMES[type]!, name: store.nameText(id), value: store.text(type, n) };
+      }
+    }
+  }
 }
 
 /**

@@ -10,7 +10,8 @@ import type { AxfrMeta } from '../records/views.js';
 import type { PreviousState } from '../mesos/fetch/fetch.js';
 import type { MesosState } from '../state/state.js';
 import type { PolledTasks } from '../state/task.js';
-import type { OverlayInput } from './overlay.js';
+import type { ClusterView, OverlayInput } from './overlay.js';
+import type { Change } from '../mesos/stream/model.js';
 
 /** Generation's settings: `masters` for the master records, `resolved` the host names looked up for this build. */
 export function generateInputFor(
@@ -77,3 +78,14 @@ export interface StreamInput {
   masters: string[];
   started: number;
 }
+
+/**
+ * What a poll while the event stream is live does with the state it fetched
+ * (`StreamSource.resync`): repairs the stream's model from it and returns what
+ * that changed, with the model to build from; or null when the poll
+ * cannot be compared with the model, and is built from as any poll.
+ */
+export type Reconcile = (
+  polled: MesosState,
+  master: string,
+) => { changes: readonly Change[]; cluster: ClusterView } | null;

@@ -3,7 +3,8 @@ import type { Config } from '../config/types.js';
 import { componentLogger } from '../log.js';
 import type { FetchOptions, PreviousState } from '../mesos/fetch/fetch.js';
 import { generate, tasksWithRecords } from '../records/generator.js';
-import { TYPE_A, TYPE_AAAA, TYPE_NAMES, TYPE_SRV, type RecordStore } from '../records/store.js';
+import { TYPE_A, TYPE_AAAA, TYPE_SRV, type RecordStore } from '../records/store.js';
+import { recordTexts } from '../records/store-text.js';
 import type { Change } from '../mesos/stream/model.js';
 import type { MesosState, TaskList } from '../state/state.js';
 import { tableMetaFor } from '../table/meta.js';
@@ -11,34 +12,20 @@ import { planTable } from '../table/build.js';
 import { httpOnlyNames, type HttpNames } from '../table/http-names.js';
 import type { TablePlan } from '../table/plan.js';
 import { RecordTable } from '../table/table.js';
-import { axfrMetaFor, budgetFor, generateInputFor, type BuildInput, type StreamInput } from './build-inputs.js';
+import {
+  axfrMetaFor,
+  budgetFor,
+  generateInputFor,
+  type BuildInput,
+  type Reconcile,
+  type StreamInput,
+} from './build-inputs.js';
 import { BuildQueue } from './build-queue.js';
 import { OverlayBuilder, type ClusterView } from './overlay.js';
 import { fetchValidated, TASKS_AS_READ, TASKS_FIRST } from './polled-state.js';
 import type { BuildSource, Counts, Generation, PipelineResult, Timings } from './results.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
 import { ServedSerial } from './served-serial.js';
-
-/**
- * What a poll while the event stream is live does with the state it fetched
- * (`StreamSource.resync`): repairs the stream's model from it and returns what
- * that changed, with the model to build from; or null when the poll
- * cannot be compared with the model, and is built from as any poll.
- */
-export type Reconcile = (
-  polled: MesosState,
-  master: string,
-) => { changes: readonly Change[]; cluster: ClusterView } | null;
-
-function logRecords(log: Logger, store: RecordStore): void {
-  for (const type of [TYPE_A, TYPE_AAAA, TYPE_SRV] as const) {
-    for (let id = 0; id < store.nameCount; id++) {
-      for (let n = store.firstNode(type, id); n >= 0; n = store.nextNode(type, n)) {
-        log.trace({ rtype: TYPE_NAMES[type], name: store.nameText(id), value: store.text(type, n) }, 'record');
-      }
-    }
-  }
-}
 
 /**
  * One refresh: fetch → validate → resolve host names → generate → build the
@@ -314,7 +301,7 @@ export class RefreshPipeline {
     const generated = generate(state, { ...generateInput, budget: budgetFor(c) }, (msg) =>
       this.log.warn({ leader }, msg),
     );
-    if (this.log.isLevelEnabled('trace')) logRecords(this.log, generated.store);
+    if (this.log.isLevelEnabled('trace')) for (const r of recordTexts(generated.store)) this.log.trace(r, 'record');
     // Names looked up in DNS may resolve differently next time, even from the same bytes; and after a stream build
     // the served records no longer come from the last polled bytes.
     this.lastInput =

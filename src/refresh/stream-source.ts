@@ -13,7 +13,8 @@ import { Touched } from '../mesos/stream/reconcile.js';
 import { StreamSubscriber, type StreamStatus } from '../mesos/stream/subscriber.js';
 import type { StreamReport } from '../serving.js';
 import { Batcher } from './batch.js';
-import type { Reconcile, RefreshPipeline } from './pipeline.js';
+import type { Reconcile } from './build-inputs.js';
+import type { RefreshPipeline } from './pipeline.js';
 import type { PipelineResult } from './results.js';
 
 /** Events arriving within this long of the first become one build. */
