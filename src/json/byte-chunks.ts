@@ -10,7 +10,7 @@
  * `Buffer.write` per string cost more in call overhead than the copy itself.
  * Anything else goes through Go's escaping and the native UTF-8 encoder.
  */
-import { goEscape } from './go-json.js';
+import { GO_PLAIN_ASCII, goEscape } from './go-json.js';
 
 /**
  * A chunk is full from this size on. Each chunk costs a message between
@@ -32,11 +32,6 @@ export type ChunkSource = (bytes: number) => Buffer;
 export const newBuffers: ChunkSource = (bytes) => Buffer.allocUnsafeSlow(bytes);
 
 const EMPTY: Buffer = Buffer.alloc(0);
-
-/** 1 for the ASCII code units Go writes inside a string as they are. */
-const PLAIN_ASCII = new Uint8Array(128);
-for (let c = 0x20; c < 0x80; c++) PLAIN_ASCII[c] = 1;
-for (const c of '"\\<>&') PLAIN_ASCII[c.charCodeAt(0)] = 0;
 
 /** The two decimal digits of 0 to 99, in turn. */
 const DIGIT_PAIRS = new Uint8Array(200);
@@ -128,7 +123,7 @@ export class ByteChunks {
     let off = this.off;
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
-      if (c >= 0x80 || PLAIN_ASCII[c] === 0) {
+      if (c >= 0x80 || GO_PLAIN_ASCII[c] === 0) {
         // Escapes and surrogate pairs start at a code unit like this one, so the rest is escaped on its own.
         this.off = off + buf.write(goEscape(i === 0 ? s : s.slice(i)), off);
         return;

@@ -14,6 +14,16 @@ const HEX = '0123456789abcdef';
 // eslint-disable-next-line no-control-regex -- control characters are exactly what Go escapes
 const PLAIN = /^[^\u0000-\u001f"\\<>&\u2028\u2029\ud800-\udfff]*$/;
 
+/** 1 for the ASCII code units Go writes inside a string as they are. */
+export const GO_PLAIN_ASCII = new Uint8Array(128);
+for (let c = 0x20; c < 0x80; c++) GO_PLAIN_ASCII[c] = 1;
+for (const c of '"\\<>&') GO_PLAIN_ASCII[c.charCodeAt(0)] = 0;
+
+/** True when Go escapes something in `s` (or `s` holds a lone surrogate, which Go could never have had). */
+export function goEscapes(s: string): boolean {
+  return !PLAIN.test(s);
+}
+
 /** Go's escaping of one string, quotes included. */
 export function goQuote(s: string): string {
   return PLAIN.test(s) ? '"' + s + '"' : '"' + slowEscape(s) + '"';

@@ -11,19 +11,8 @@
  * with the views' order of a store, after a swap: the DNS table never waits
  * for them.
  */
+import { GO_PLAIN_ASCII, goEscapes } from '../json/go-json.js';
 import { ROOT, RELATIVE, type NameTree } from './names.js';
-
-/** 1 for the ASCII code units Go writes inside a JSON string as they are. */
-const PLAIN_ASCII = new Uint8Array(128);
-for (let c = 0x20; c < 0x80; c++) PLAIN_ASCII[c] = 1;
-for (const c of '"\\<>&') PLAIN_ASCII[c.charCodeAt(0)] = 0;
-
-/**
- * What Go escapes in a string: control characters, `"`, `\\`, `<>&`, U+2028 and
- * U+2029; or a lone surrogate, which it could never have had.
- */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what Go escapes
-const GO_ESCAPES = /[\u0000-\u001f"\\<>&\u2028\u2029\ud800-\udfff]/;
 
 export class NameBytes {
   /** name `id`'s bytes are `bytes[starts[id]]` up to `bytes[starts[id + 1]]` */
@@ -87,9 +76,9 @@ export class NameBytes {
         this.room(utf8.length);
         this.bytes.set(utf8, this.end);
         this.end += utf8.length;
-        return escapes | (GO_ESCAPES.test(rest) ? 1 : 0);
+        return escapes | (goEscapes(rest) ? 1 : 0);
       }
-      escapes |= PLAIN_ASCII[c]! ^ 1;
+      escapes |= GO_PLAIN_ASCII[c]! ^ 1;
       bytes[end++] = c;
     }
     this.end = end;
