@@ -5,10 +5,9 @@ import { MesosDnsError } from '../errors.js';
 import type { FetchOptions } from '../mesos/fetch/fetch.js';
 import type { LogOptions } from '../log.js';
 import type { ServingState, Snapshot, StreamReport } from '../serving.js';
-import type { PipelineResult } from './results.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
-import { servedOf, withHttpNames } from './live-table.js';
+import { Swaps } from './swaps.js';
 import { ViewRequests } from './view-requests.js';
 
 /** The refresh worker's young generation: two 1 MiB semi-spaces and their large-object space. */
@@ -49,16 +48,24 @@ export class Refresher {
   private inFlight: { id: number; resolve: (msg: RefreshReply) => void } | null = null;
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
-  /** the generation of records the worker renders views from, as of the last successful refresh */
-  private generation = 0;
   /** the source last logged, to log only its changes */
   private loggedSource: 'stream' | 'poll' | null = null;
-  /** the build number (`seq`) of the last result applied, from the current worker */
-  private appliedSeq = 0;
   private readonly views: ViewRequests;
+  private readonly swaps: Swaps;
 
   constructor(private readonly opts: RefresherOptions) {
     this.views = new ViewRequests(opts.serving, () => this.worker);
+    this.swaps = new Swaps({
+      serving: opts.serving,
+      log: opts.log,
+      onSwap: opts.onSwap,
+      // Not with DNS worker processes: their IPC may hold a table's message, unserialised, behind a handle being sent.
+      release: (buffers) => {
+        if (this.worker !== null && this.opts.config.workers <= 1) {
+          this.worker.postMessage({ type: 'release', buffers } satisfies ToWorker, buffers);
+        }
+      },
+    });
   }
 
   /**
@@ -155,7 +162,7 @@ export class Refresher {
       // Idle between refreshes: nothing to wait for. Its exit is ignored, as it is no longer `this.worker`.
       void this.worker.terminate();
       this.worker = null;
-      this.generation = 0;
+      this.swaps.workerReplaced();
     }
     this.views.workerGone();
     const init: WorkerInit = {
@@ -181,7 +188,7 @@ export class Refresher {
       } else if (msg.type === 'stream') {
         if (this.worker === w && !this.stopped) this.streamReport(msg.report);
       } else if (msg.type === 'http-names') {
-        if (this.worker === w && !this.stopped) this.httpNamesCame(msg);
+        if (this.worker === w && !this.stopped) this.swaps.httpNames(msg);
       } else {
         this.views.reply(msg);
       }
@@ -189,7 +196,7 @@ export class Refresher {
     const died = (err: MesosDnsError) => {
       if (this.worker !== w) return;
       this.worker = null;
-      this.generation = 0;
+      this.swaps.workerReplaced();
       this.opts.serving.stream = null;
       this.views.workerGone();
       this.opts.log.error({ err }, 'refresh worker died; a new one starts with the next refresh');
@@ -207,7 +214,7 @@ export class Refresher {
     this.worker = w;
     this.workerHeapMiB = heapMiB;
     // Build numbers start again in a new worker.
-    this.appliedSeq = 0;
+    this.swaps.workerReplaced();
     return w;
   }
 
@@ -229,7 +236,7 @@ export class Refresher {
       log.error({ err: reply.error, masters }, 'refresh failed; keeping the current table');
       return;
     }
-    this.applyOrKeep(reply.result, durationMs);
+    this.swaps.result(reply.result, durationMs);
   }
 
   /** A table the worker built from the event stream. */
@@ -240,116 +247,7 @@ export class Refresher {
       log.error({ err: msg.error }, 'build from the event stream failed; keeping the current table');
       return;
     }
-    this.applyOrKeep(msg.result, msg.result.timings.totalMs);
-  }
-
-  /** The HTTP-only names of a table the worker sent: served beside it, unless another table is served by now. */
-  private httpNamesCame(msg: Extract<FromWorker, { type: 'http-names' }>): void {
-    const { serving, log } = this.opts;
-    const current = serving.current;
-    const served = current === null ? null : withHttpNames(current, msg.serial, msg.httpNames);
-    if (current === null || served === null) {
-      log.debug(
-        { serial: msg.serial, served: current?.serial ?? null },
-        'HTTP-only names of a table not served; dropped',
-      );
-      return;
-    }
-    serving.swap({ ...current, ...served });
-    log.debug({ serial: msg.serial, names: msg.httpNames.size }, 'HTTP-only names served');
-    if (msg.httpNames.leftOut > 0) {
-      log.warn(
-        { leftOut: msg.httpNames.leftOut, kept: msg.httpNames.size },
-        'too many names only HTTP can answer; /v1/hosts and /v1/services answer the rest from the DNS table',
-      );
-    }
-  }
-
-  /** `apply`, except that an overlay over a table not served (never expected) leaves the current table. */
-  private applyOrKeep(r: PipelineResult, durationMs: number): void {
-    try {
-      this.apply(r, durationMs);
-    } catch (err) {
-      const stream = r.source === 'stream';
-      this.opts.serving.recordOutcome({ at: Date.now(), ok: false, stream, error: refreshFailure(err), durationMs });
-      this.opts.log.error({ err, source: r.source }, 'a build could not be swapped in; keeping the current table');
-    }
-  }
-
-  /** A build's result, polled or pushed: swapped in unless a later build's already is. */
-  private apply(r: PipelineResult, durationMs: number): void {
-    const { serving, log } = this.opts;
-    if (r.seq <= this.appliedSeq) {
-      log.debug(
-        { seq: r.seq, applied: this.appliedSeq, source: r.source },
-        'ignored a result older than the table served',
-      );
-      return;
-    }
-    this.appliedSeq = r.seq;
-    this.generation = r.generation;
-    if (r.kind === 'unchanged') {
-      // The served table is still current: that is a successful refresh, without a swap.
-      serving.recordOutcome({ at: Date.now(), ok: true, stream: r.source === 'stream', durationMs });
-      log.debug(
-        {
-          serial: r.serial,
-          master: r.master,
-          source: r.source,
-          unchanged: r.reason,
-          ...r.timings,
-          stateBytes: r.stateBytes,
-        },
-        'refresh done',
-      );
-      return;
-    }
-    const previous = serving.current;
-    const snapshot: Snapshot = {
-      ...servedOf(r, previous),
-      serial: r.serial,
-      leader: r.leader,
-      master: r.master,
-      loadedAt: Date.now(),
-      buildMs: r.timings.totalMs,
-      counts: r.counts,
-    };
-    serving.swap(snapshot);
-    if (r.kind === 'table' && r.compaction) serving.overlayCompactions++;
-    serving.recordOutcome({ at: snapshot.loadedAt, ok: true, stream: r.source === 'stream', durationMs });
-    if (previous?.leader !== snapshot.leader)
-      log.info({ leader: snapshot.leader, master: snapshot.master }, 'leader changed');
-    log.debug(
-      {
-        serial: r.serial,
-        master: r.master,
-        source: r.source,
-        ...r.counts,
-        ...r.timings,
-        ...(r.kind === 'table'
-          ? { skippedItems: r.skippedItems, stateBytes: r.stateBytes }
-          : { overlayNames: r.overlayNames }),
-      },
-      'refresh done',
-    );
-    this.opts.onSwap?.(snapshot);
-    this.release(previous, snapshot);
-  }
-
-  /**
-   * Hands the buffers of the tables no longer served (a replaced base, a replaced overlay) back to the worker. This
-   * thread allocates so little that V8 would free them only once 64 MiB of them had piled up; transferred, they
-   * leave this thread at once and die at the worker's next collection, early in its next build. Every reader of a
-   * table here is synchronous and starts from `serving.current`, so none meets a detached one. Not with DNS worker
-   * processes: their IPC may hold a table's message, unserialised, behind a handle being sent.
-   */
-  private release(previous: Snapshot | null, next: Snapshot): void {
-    if (previous === null || this.worker === null || this.opts.config.workers > 1) return;
-    const served = new Set([next.table.base.buffer, next.table.overlay?.buffer, next.table.hidden?.buffer]);
-    const old = [previous.table.base.buffer, previous.table.overlay?.buffer, previous.table.hidden?.buffer].filter(
-      (b): b is ArrayBuffer => b !== undefined && !served.has(b),
-    );
-    if (old.length > 0) this.worker.postMessage({ type: 'release', buffers: old } satisfies ToWorker, old);
+    this.swaps.result(msg.result, msg.result.timings.totalMs);
   }
 
   /** The stream's state: the source of the data is logged when it changes (stream, or polls only). */
@@ -372,7 +270,7 @@ export class Refresher {
 
   /** A view's body, rendered by the worker from its latest records (`ViewRequests.body`). */
   view(view: ViewName): AsyncGenerator<Buffer> {
-    return this.views.body(this.generation, view);
+    return this.views.body(this.swaps.generation, view);
   }
 }
 
