@@ -50,6 +50,8 @@ export default tseslint.config(
       'test/refresh/oom-worker.mjs',
       'test/refresh/reordering-worker.mjs',
       'test/refresh/late-names-worker.mjs',
+      'test/refresh/failing-preparer.mjs',
+      'test/refresh/stalling-preparer.mjs',
     ],
   },
   js.configs.recommended,

@@ -1,14 +1,13 @@
 import type { IPSource } from '../config/types.js';
-import type { MesosState, Task, TaskList } from '../state/state.js';
-import { MAX_PORTS_PER_TASK, parsePortRanges } from '../state/ports.js';
+import type { MesosState, TaskList } from '../state/state.js';
 import { splitHostPort } from '../net/host-port.js';
 import { parseAddr, type Addr } from '../net/ip.js';
 import { type AppNames, FrameworkNames } from './app-names.js';
-import { slaveIdTail, taskHash } from './hash.js';
+import { slaveIdTail } from './hash.js';
 import { domainFrag, labelFor, type LabelFn } from './labels.js';
 import type { MemoryBudget } from './budget.js';
+import { prepareTask, type Agent, type Agents, type PreparedTask } from './prepared-task.js';
 import { RecordStore, type StoreSize } from './store.js';
-import { latestRunningStatus, taskIPs } from './task-ips.js';
 import type { EnumFramework, EnumTask, Generated } from './types.js';
 
 export interface GenerateInput {
@@ -37,14 +36,17 @@ export interface GenerateInput {
    * (refresh/overlay.ts).
    */
   tasksOnly?: boolean;
+  /**
+   * Where the tasks come from once read and reduced (`PreparedTask`), given
+   * the state's agents: framework by framework, in the state's order. By
+   * default generation reads them itself; the first load has another thread
+   * do it (refresh/task-preparer.ts).
+   */
+  preparation?: (agents: Agents, warn: (msg: string) => void) => PreparedTasks;
 }
 
-interface Agent {
-  /** Go remembers an unresolved host as a bogus "IP"; it can never be served, so we keep nothing. */
-  ips: Addr[];
-  /** `slaveIdTail` of the agent id */
-  tail: string;
-}
+/** A framework's prepared tasks, by the framework's index in the state. */
+export type PreparedTasks = (framework: number) => Iterable<PreparedTask>;
 
 /**
  * State + config → the record set and enumeration the Go Mesos-DNS produces
@@ -82,7 +84,8 @@ export function generate(
   }
 
   const ptrOn = input.ptrOn === true;
-  const agents = new Map<string, Agent>();
+  const byId = new Map<string, number>();
+  const list: Agent[] = [];
   const slaveName = store.id(`slave.${d}.`);
   for (const slave of state.slaves) {
     const ips = hostIPs(slave.pid.host);
@@ -93,27 +96,31 @@ export function generate(
       }
       if (ips.length > 0) addSrvText(store, store.id(`_slave._tcp.${d}.`), slaveName, slave.pid.port);
     }
-    agents.set(slave.id, { ips, tail: slaveIdTail(slave.id) });
+    byId.set(slave.id, list.length);
+    list.push({ ips, tail: slaveIdTail(slave.id) });
   }
+  const agents: Agents = { byId, list };
 
   insertNameServer(store, input);
   if (own) insertLeaderAndMasters(store, state.leader, input, warn, ptrOn);
 
+  const prepared: PreparedTasks =
+    input.preparation?.(agents, warn) ??
+    function* (f) {
+      for (const task of state.frameworks[f]!.tasks) {
+        const p = prepareTask(task, agents, input, warn);
+        if (p !== null) yield p;
+      }
+    };
   const frameworks: EnumFramework[] = [];
-  for (const fw of state.frameworks) {
+  for (let f = 0; f < state.frameworks.length; f++) {
+    const fw = state.frameworks[f]!;
     const names = new FrameworkNames(domainFrag(fw.name, label), d, store);
     const tasks: EnumTask[] = [];
-    for (const task of fw.tasks) {
-      if (task.state !== 'TASK_RUNNING') continue;
-      const agent = agents.get(task.slaveId);
-      if (!agent) continue;
-      const status = latestRunningStatus(task);
-      if (input.healthyOnly && status?.healthy === false) continue;
+    for (const task of prepared(f)) {
       const from = store.beginTask();
-      const ports = taskPorts(task, warn);
-      const { ips, source } = taskIPs(status, input.ipSources, agent.ips);
-      const canonical = insertTask(task, ips, ports, agent, names, label);
-      if (ptrOn && source !== 'host') addTaskPtrs(store, ips, canonical, slaveName);
+      const canonical = insertTask(task, names, label);
+      if (ptrOn && task.ownIPs) addTaskPtrs(store, task.ips, canonical, slaveName);
       tasks.push({ name: task.name, id: task.id, from, to: store.endTask() });
     }
     frameworks.push({ tasks, name: fw.name });
@@ -246,46 +253,9 @@ function splitLoose(s: string): { host: string; port: string } | null {
   return i < 0 ? null : { host: s.slice(0, i), port: s.slice(i + 1) };
 }
 
-/** Longest piece of a bad port range quoted in a warning: the text comes from the master. */
-const QUOTED_RANGE_MAX = 64;
-
-/** A task's ports; what was skipped is reported once per task and refresh, not once per range or name. */
-function taskPorts(task: Task, warn: (msg: string) => void): number[] {
-  let bad = 0;
-  let firstBad = '';
-  let total = 0;
-  const ports = parsePortRanges(task.ports, {
-    badRange: (range) => {
-      if (bad++ === 0) firstBad = range;
-    },
-    tooMany: (n) => (total = n),
-  });
-  if (bad === 0 && total === 0) return ports;
-  const id = JSON.stringify(task.id);
-  if (bad > 0) {
-    const quoted = JSON.stringify(
-      firstBad.length > QUOTED_RANGE_MAX ? `${firstBad.slice(0, QUOTED_RANGE_MAX)}…` : firstBad,
-    );
-    warn(`task ${id}: skipped ${bad} bad port range(s) in resources.ports, the first ${quoted}`);
-  }
-  if (total > 0) {
-    warn(
-      `task ${id}: resources.ports holds ${total} ports, more than ${MAX_PORTS_PER_TASK}; only the first ${MAX_PORTS_PER_TASK} get SRV records`,
-    );
-  }
-  return ports;
-}
-
 /** Inserts a task's records; returns its canonical name's node (the sanitised one, under the framework). */
-function insertTask(
-  task: Task,
-  ips: readonly Addr[],
-  ports: readonly number[],
-  agent: Agent,
-  names: FrameworkNames,
-  label: LabelFn,
-): number {
-  const hash = taskHash(task.id);
+function insertTask(task: PreparedTask, names: FrameworkNames, label: LabelFn): number {
+  const { hash, agent, ips, ports } = task;
   if (!task.discovery) {
     const t = label(task.name);
     return emit(names.app(t), `${t}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, null, label);
@@ -306,7 +276,7 @@ function emit(
   ips: readonly Addr[],
   slaveIPs: readonly Addr[],
   ports: readonly number[],
-  discovery: Task['discovery'],
+  discovery: PreparedTask['discovery'],
   label: LabelFn,
 ): number {
   const store = fw.store;

@@ -26,19 +26,16 @@ import { fetchValidated, TASKS_AS_READ, TASKS_FIRST } from './polled-state.js';
 import type { BuildSource, Counts, Generation, PipelineResult, Timings } from './results.js';
 import { hostsToResolve, resolveHosts } from './resolve-hosts.js';
 import { ServedSerial } from './served-serial.js';
+import { generateWith, type TaskPreparer } from './task-preparer.js';
 
 /**
- * One refresh: fetch → validate → resolve host names → generate → build the
- * table; or, from the event stream, the model's state → generate → build.
- * Runs in the refresh worker thread so none of this blocks answering. Builds
- * never overlap, whatever their source, and are numbered in the order they
- * start. The stream's changes mostly make overlays over the last table
- * (`applyChanges`) rather than new tables. Work that changes nothing is skipped: a state byte for byte as before (with
- * the same masters and config, and no host names to look up again) ends the
- * refresh after the fetch; records as before end it before the table build.
- * Nothing for HTTP is rendered here: the views are made on request from
- * `generation`, and the HTTP-only names of a table once it has gone out
- * (`takeHttpNames`).
+ * One refresh: fetch → validate → resolve host names → generate → build the table; or, from the event stream, the
+ * model's state → generate → build. Runs in the refresh worker thread so none of this blocks answering. Builds never
+ * overlap, whatever their source, and are numbered in the order they start. The stream's changes mostly make overlays
+ * over the last table (`applyChanges`). Work that changes nothing is skipped: a state byte for byte as before (same
+ * masters and config, no host names to look up again) ends the refresh after the fetch; records as before end it
+ * before the table build. Nothing for HTTP is rendered here: the views are made on request from `generation`, and
+ * the HTTP-only names of a table once it has gone out (`takeHttpNames`).
  */
 export class RefreshPipeline {
   private readonly served: ServedSerial;
@@ -72,6 +69,8 @@ export class RefreshPipeline {
     private fetchOptions: FetchOptions,
     root: Logger,
     servedSerial: number | null = null,
+    /** reads the first build's tasks on the second core (task-preparer.ts) */
+    private readonly firstLoad: TaskPreparer | null = null,
   ) {
     this.log = componentLogger(root, 'refresh');
     this.logs = { fetch: componentLogger(root, 'fetch'), refresh: this.log };
@@ -298,7 +297,7 @@ export class RefreshPipeline {
       this.log.debug({ host, err }, 'host name did not resolve'),
     );
     const generateInput = generateInputFor(c, masters, resolved);
-    const generated = generate(state, { ...generateInput, budget: budgetFor(c) }, (msg) =>
+    const generated = generateWith(this.firstLoad, state, { ...generateInput, budget: budgetFor(c) }, (msg) =>
       this.log.warn({ leader }, msg),
     );
     if (this.log.isLevelEnabled('trace')) for (const r of recordTexts(generated.store)) this.log.trace(r, 'record');

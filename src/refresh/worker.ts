@@ -6,6 +6,7 @@ import { axfrChunks, enumerateChunks, prepareViews } from '../records/views.js';
 import { RefreshPipeline } from './pipeline.js';
 import type { PipelineResult } from './results.js';
 import { StreamSource } from './stream-source.js';
+import { TaskPreparer } from './task-preparer.js';
 import { ViewRenders } from './view-renders.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
@@ -23,7 +24,10 @@ import type { ViewName } from '../records/views.js';
  */
 const init = workerData as WorkerInit;
 const root = createLogger(init.log);
-const pipeline = new RefreshPipeline(init.config, init.fetchOptions, root, init.servedSerial);
+// Nothing served yet: the second core is idle until the first table is (task-preparer.ts).
+const firstLoad =
+  init.servedSerial === null ? new TaskPreparer(componentLogger(root, 'refresh'), init.config.refreshHeapMiB) : null;
+const pipeline = new RefreshPipeline(init.config, init.fetchOptions, root, init.servedSerial, firstLoad);
 const port = parentPort!;
 let config = init.config;
 let fetchOptions = init.fetchOptions;

@@ -10,9 +10,9 @@ import { isObj } from './fields.js';
  */
 export class DeferredTask {
   constructor(
-    private readonly bytes: Buffer,
-    private readonly start: number,
-    private readonly end: number,
+    readonly bytes: Buffer,
+    readonly start: number,
+    readonly end: number,
   ) {}
 
   /** The task as `JSON.parse` gives it; the scan proved its bytes well-formed. */

@@ -1,7 +1,6 @@
 import { StateError } from '../errors.js';
 import { BadItem, arr, get, idOf, isObj, obj, str } from './fields.js';
-import { resolveItem } from './state-json.js';
-import { PolledTasks, toTask } from './task.js';
+import { PolledTasks, readTask } from './task.js';
 import { parseUPID, type UPID } from './upid.js';
 
 /** The parts of `GET /master/state` the generator uses (docs/compatibility.md, Fields read), validated. */
@@ -122,13 +121,8 @@ export function validationSteps(
         yield;
         untilStep = tasksPerStep - 1;
       }
-      const t = resolveItem(list[ti]);
-      try {
-        tasks.push(toTask(t, agentIds));
-      } catch (e) {
-        if (!(e instanceof BadItem)) throw e;
-        warnings.push({ item: 'task', index: ti, id: idOf(t), reason: e.message });
-      }
+      const task = readTask(list[ti], ti, agentIds, (w) => warnings.push(w));
+      if (task !== null) tasks.push(task);
     }
     return tasks;
   });

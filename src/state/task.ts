@@ -140,17 +140,44 @@ export class PolledTasks implements Iterable<Task> {
     if (items === null) throw new Error("a poll's tasks are read once");
     this.items = null;
     for (let index = 0; index < items.length; index++) {
-      const t = resolveItem(items[index]);
-      let task: Task;
-      try {
-        task = toTask(t, this.agentIds);
-      } catch (e) {
-        if (!(e instanceof BadItem)) throw e;
-        this.report({ item: 'task', index, id: idOf(t), reason: e.message });
-        continue;
-      }
-      yield task;
+      const task = readTask(items[index], index, this.agentIds, this.report);
+      if (task !== null) yield task;
     }
+  }
+
+  /**
+   * The items as they are, with what reading them needs, for reading
+   * elsewhere (another thread: refresh/task-preparer.ts); they count as read.
+   */
+  handOver(): PolledItems {
+    const items = this.items;
+    if (items === null) throw new Error("a poll's tasks are read once");
+    this.items = null;
+    return { items, agentIds: this.agentIds, report: this.report };
+  }
+}
+
+/** A framework's tasks as the state lists them: `PolledTasks.handOver`. */
+export interface PolledItems {
+  items: readonly unknown[];
+  agentIds: ReadonlyMap<string, string>;
+  report: (warning: StateWarning) => void;
+}
+
+/** Item `index` of a tasks list, validated; null when it is bad, and then reported. */
+export function readTask(
+  item: unknown,
+  index: number,
+  agentIds: ReadonlyMap<string, string>,
+  report: (warning: StateWarning) => void,
+): Task | null {
+  const t = resolveItem(item);
+  try {
+    return toTask(t, agentIds);
+  } catch (e) {
+    if (!(e instanceof BadItem)) throw e;
+    report({ item: 'task', index, id: idOf(t), reason: e.message });
+    return null;
   }
 }
 

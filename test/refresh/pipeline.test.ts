@@ -5,7 +5,9 @@ import { syntheticState } from '../../bench/synthetic-state.js';
 import { hasCode } from '../../src/errors.js';
 import { closeFetchAgents, fetchOptionsFromConfig } from '../../src/mesos/fetch/fetch.js';
 import type { Change } from '../../src/mesos/stream/model.js';
+import { recordTexts } from '../../src/records/store-text.js';
 import { RefreshPipeline } from '../../src/refresh/pipeline.js';
+import { TaskPreparer } from '../../src/refresh/task-preparer.js';
 import type { PipelineResult } from '../../src/refresh/results.js';
 import { scannedView } from '../helpers/cluster-view.js';
 import { validateState } from '../../src/state/state.js';
@@ -15,6 +17,7 @@ import { fixtureConfig, fixtureState, stateWithLeader } from '../helpers/fixture
 import { memoryLogger } from '../helpers/memory-logger.js';
 import { startStandInMaster, type StandInMaster } from '../helpers/stand-in-master.js';
 
+const PREPARER = new URL('../../dist/src/refresh/task-preparer-entry.js', import.meta.url);
 const open: StandInMaster[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((m) => m.close()));
@@ -134,21 +137,33 @@ describe('RefreshPipeline memory budget', () => {
 });
 
 describe('RefreshPipeline', () => {
-  it("lets a poll's state body go once generation has read it, before the table build", async () => {
+  it.each([
+    ['alone', () => pipeline()],
+    [
+      'with the task preparer',
+      () => {
+        const config = fixtureConfig('upstream-fake');
+        const log = memoryLogger().log;
+        const preparer = new TaskPreparer(log, config.refreshHeapMiB, PREPARER, 0);
+        return new RefreshPipeline(config, fetchOptionsFromConfig(config), log, null, preparer);
+      },
+    ],
+  ])("lets a poll's state body go once generation has read it, before the table build (%s)", async (_, make) => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     const m = await master();
     const doc = stateWithLeader(syntheticState(300), m.upid);
     const length = Buffer.byteLength(JSON.stringify(doc));
     m.serve(doc);
-    // The body is read into one buffer of its Content-Length (fetch/body.ts). Patched by hand: a spy would keep
-    // every buffer it returned.
-    let body: WeakRef<ArrayBuffer> | null = null;
-    const { allocUnsafe } = Buffer;
-    Buffer.allocUnsafe = (size: number) => {
-      const b = allocUnsafe(size);
-      if (size === length) body = new WeakRef(b.buffer);
-      return b;
+    // The body is read into one shared buffer of its Content-Length (fetch/body.ts). Patched by hand: a spy would
+    // keep every buffer it made.
+    let body: WeakRef<SharedArrayBuffer> | null = null;
+    const Shared = globalThis.SharedArrayBuffer;
+    globalThis.SharedArrayBuffer = class extends Shared {
+      constructor(size?: number) {
+        super(size);
+        if (size === length) body = new WeakRef(this);
+      }
     };
     const build = RecordTable.buildWithPlan.bind(RecordTable);
     let heldAtBuild: boolean | null = null;
@@ -158,13 +173,38 @@ describe('RefreshPipeline', () => {
       return build(...args);
     });
     try {
-      expect((await pipeline().run([m.address])).kind).toBe('table');
+      expect((await make().run([m.address])).kind).toBe('table');
     } finally {
-      Buffer.allocUnsafe = allocUnsafe;
+      globalThis.SharedArrayBuffer = Shared;
       spy.mockRestore();
     }
     expect(body).not.toBeNull();
     expect(heldAtBuild).toBe(false);
+  });
+
+  it("makes the same records with the first load's task preparer as without, and uses it for that build only", async () => {
+    const m = await master();
+    m.serve(stateWithLeader(syntheticState(3000), m.upid));
+    const config = fixtureConfig('upstream-fake');
+    const logs = memoryLogger();
+    const prepared = new RefreshPipeline(
+      config,
+      fetchOptionsFromConfig(config),
+      logs.log,
+      null,
+      new TaskPreparer(logs.log, config.refreshHeapMiB, PREPARER, 0),
+    );
+    const result = await prepared.run([m.address]);
+    const alone = pipeline();
+    const expected = await alone.run([m.address]);
+    expect(result).toMatchObject({ kind: 'table', counts: (expected as { counts: unknown }).counts });
+    expect([...recordTexts(prepared.generation!.store)]).toEqual([...recordTexts(alone.generation!.store)]);
+    expect(prepared.generation!.enumeration).toEqual(alone.generation!.enumeration);
+    // The preparer served this first build, and only it.
+    expect(logs.lines.filter((l) => l.msg === 'task preparer closed')).toHaveLength(1);
+    m.serve(stateWithLeader(syntheticState(3001), m.upid));
+    expect((await prepared.run([m.address])).kind).toBe('table');
+    expect(logs.lines.filter((l) => l.msg === 'task preparer closed')).toHaveLength(1);
   });
 
   it("makes a table's HTTP-only names only when asked, once, after its result", async () => {

@@ -55,7 +55,9 @@ class Collected {
   private readonly chunks: Buffer[] = [];
 
   constructor(declared: number) {
-    this.whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.allocUnsafe(declared) : null;
+    // Shared memory, so that the first load's task preparer thread reads the body where it is
+    // (refresh/task-preparer.ts) rather than from a copy.
+    this.whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.from(new SharedArrayBuffer(declared)) : null;
   }
 
   add(chunk: Buffer): void {

@@ -1,0 +1,275 @@
+/**
+ * The first load's second core. Until the first table is served, the main
+ * thread has nothing to answer and one core sits idle, while the refresh
+ * worker reads every task of the state and inserts its records, one after
+ * the other. The task preparer is a thread that reads and validates the
+ * tasks, and reduces each to what its records need (`PreparedTask`: parse,
+ * validation, ports, addresses, hash: about half of generation), while
+ * generation inserts the records of the ones before. The insertions stay
+ * in one thread and in the state's order, so the records are exactly those
+ * generation makes alone.
+ *
+ * Afterwards the second core belongs to DNS: the preparer serves one state,
+ * and later builds read their tasks themselves.
+ *
+ * The tasks go in chunks of a few hundred, which either thread takes by
+ * moving a shared counter past it: the thread takes the next one free as it
+ * finishes each; generation takes the one it needs when the thread has not,
+ * and while it waits for one the thread is still preparing, it prepares the
+ * next free one itself instead. Neither waits long for the other, whichever
+ * is faster. Generation is synchronous: it takes the thread's chunks with
+ * `receiveMessageOnPort` and waits with `Atomics.wait`. Should the thread
+ * fail or stall, generation prepares the rest itself: the preparer can slow
+ * a first load down, never fail it.
+ */
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { generate, type GenerateInput, type PreparedTasks } from '../records/generator.js';
+import { PreparedReader, type PreparedChunk } from '../records/prepared-codec.js';
+import type { Agents, PrepareOptions, PreparedTask } from '../records/prepared-task.js';
+import type { Generated } from '../records/types.js';
+import type { MesosState, TaskList } from '../state/state.js';
+import { DeferredTask } from '../state/state-json.js';
+import { PolledTasks, type PolledItems } from '../state/task.js';
+import {
+  CONTROL,
+  chunkRanges,
+  prepareChunk,
+  type ChunkMessage,
+  type ChunkRange,
+  type PrepareJob,
+  type PreparerInit,
+  type TaskSource,
+} from './task-preparer-job.js';
+
+/** How long generation waits, with nothing left to prepare itself, for a chunk the thread took: each takes ~5 ms. */
+const STALL_MS = 2000;
+/**
+ * Below this many tasks, generation takes a quarter of a second or less (1.4 s
+ * at 50,000), and what the thread could save is hardly more than its start
+ * costs the other core (~0.1 s), while its heap and malloc arena would stay in
+ * the process's memory.
+ */
+const MIN_TASKS = 10_000;
+/** Its young generation, as the refresh worker's (refresher.ts): the parse garbage dies young. */
+const YOUNG_MIB = 3;
+
+export type Preparation = (agents: Agents, warn: (msg: string) => void) => PreparedTasks;
+
+/**
+ * `generate`, the tasks read by `preparer`'s thread when there is one, which
+ * then closes: whatever the build, only the first has its help.
+ */
+export function generateWith(
+  preparer: TaskPreparer | null,
+  state: MesosState<TaskList>,
+  input: GenerateInput,
+  warn: (msg: string) => void,
+): Generated {
+  if (preparer === null) return generate(state, input, warn);
+  try {
+    return generate(state, { ...input, preparation: preparer.take(state, input) }, warn);
+  } finally {
+    preparer.close();
+  }
+}
+
+export class TaskPreparer {
+  private thread: Worker | null = null;
+  private closed = false;
+  private readonly port: MessagePort;
+  private readonly threadPort: MessagePort;
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * 3));
+  /** chunks the thread posted that generation has not read yet */
+  private readonly received = new Map<number, PreparedChunk>();
+  private readonly counts = { thread: 0, here: 0, waitedMs: 0 };
+
+  /** `minTasks`: fewer tasks are read here, faster than a thread starts */
+  constructor(
+    private readonly log: Logger,
+    private readonly heapMiB: number,
+    private readonly entry: URL = new URL('./task-preparer-entry.js', import.meta.url),
+    private readonly minTasks = MIN_TASKS,
+  ) {
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.threadPort = port2;
+  }
+
+  /**
+   * Hands `state`'s tasks over (they count as read), and returns how
+   * generation gets them: prepared in chunks by both threads when they are
+   * the deferred items of one body, as a poll's are; all here otherwise.
+   * Undefined, the tasks left alone, when the preparer is closed, the tasks
+   * are not a poll's, or there are fewer than `minTasks`.
+   */
+  take(state: MesosState<TaskList>, options: PrepareOptions): Preparation | undefined {
+    if (this.closed) return undefined;
+    let tasks = 0;
+    for (const fw of state.frameworks) {
+      if (!(fw.tasks instanceof PolledTasks)) return undefined;
+      tasks += fw.tasks.length;
+    }
+    if (tasks < this.minTasks) return undefined;
+    this.start();
+    const handed = state.frameworks.map((fw) => (fw.tasks as PolledTasks).handOver());
+    return (agents, warn) => this.read(handed, agents, options, warn);
+  }
+
+  /** Ends the thread, if it started; what it still prepares is not needed. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.port.close();
+    this.received.clear();
+    if (this.thread === null) return;
+    const { thread, here, waitedMs } = this.counts;
+    this.log.debug({ chunks: { thread, here }, waitedMs: Math.round(waitedMs) }, 'task preparer closed');
+    void this.thread.terminate();
+    this.thread = null;
+  }
+
+  private start(): void {
+    const init: PreparerInit = { port: this.threadPort, control: this.control.buffer as SharedArrayBuffer };
+    this.thread = new Worker(this.entry, {
+      workerData: init,
+      transferList: [this.threadPort],
+      resourceLimits: { maxOldGenerationSizeMb: this.heapMiB, maxYoungGenerationSizeMb: YOUNG_MIB },
+    });
+    this.thread.on('error', (err) => this.log.warn({ err }, 'task preparer thread failed'));
+    this.thread.unref();
+  }
+
+  private read(
+    handed: PolledItems[],
+    agents: Agents,
+    options: PrepareOptions,
+    warn: (msg: string) => void,
+  ): PreparedTasks {
+    const ranges = chunkRanges(handed.map((h) => h.items.length));
+    const sources: TaskSource[] = handed.map(({ items, agentIds }) => ({ item: (k) => items[k], agentIds }));
+    const own = new Map<number, PreparedChunk>();
+    const prepareHere = (index: number): PreparedChunk => {
+      this.counts.here++;
+      const range = ranges[index]!;
+      return prepareChunk(range, sources[range.framework]!, agents, options);
+    };
+    // Another chunk prepared here while the thread prepares the one generation needs; false when none is free.
+    const takeFree = (): boolean => {
+      const free = Atomics.load(this.control, CONTROL.next);
+      if (free >= ranges.length) return false;
+      if (Atomics.compareExchange(this.control, CONTROL.next, free, free + 1) === free)
+        own.set(free, prepareHere(free));
+      return true;
+    };
+    let helped = this.send(handed, ranges, agents, options);
+    const chunk = (index: number): PreparedChunk => {
+      const mine = own.get(index);
+      if (mine !== undefined) {
+        own.delete(index);
+        return mine;
+      }
+      if (!helped || Atomics.compareExchange(this.control, CONTROL.next, index, index + 1) === index) {
+        return prepareHere(index);
+      }
+      const theirs = this.fromThread(index, takeFree);
+      if (theirs !== null) return theirs;
+      helped = false;
+      // Every chunk left is taken, so the thread stops; those it took and never sent are prepared here.
+      Atomics.store(this.control, CONTROL.next, ranges.length);
+      this.log.warn({ chunk: index, of: ranges.length }, 'task preparer failed or stalled; the rest is read here');
+      return own.get(index) ?? prepareHere(index);
+    };
+
+    let current = 0;
+    let next = 0;
+    const reader = new PreparedReader(agents.list, warn, (w) => handed[current]!.report(w));
+    return function* (framework: number): Generator<PreparedTask> {
+      current = framework;
+      for (; next < ranges.length && ranges[next]!.framework === framework; next++) {
+        reader.load(chunk(next));
+        for (let task = reader.next(); task !== null; task = reader.next()) yield task;
+      }
+    };
+  }
+
+  /** Sends the job; false when there is none to send (the tasks are not the deferred items of one body). */
+  private send(handed: PolledItems[], ranges: ChunkRange[], agents: Agents, options: PrepareOptions): boolean {
+    const deferred = deferredRanges(handed);
+    if (deferred === null || ranges.length === 0 || this.thread === null) return false;
+    const { bytes, frameworks } = deferred;
+    let body = bytes.buffer;
+    let offset = bytes.byteOffset;
+    if (!(body instanceof SharedArrayBuffer)) {
+      body = new SharedArrayBuffer(bytes.length);
+      Buffer.from(body).set(bytes);
+      offset = 0;
+    }
+    const job: PrepareJob = {
+      body: body as SharedArrayBuffer,
+      offset,
+      length: bytes.length,
+      frameworks,
+      validAgentIds: [...handed[0]!.agentIds.keys()],
+      agentIndex: [...agents.byId],
+      agents: [...agents.list],
+      options: { ipSources: options.ipSources, healthyOnly: options.healthyOnly },
+    };
+    this.port.postMessage(
+      job,
+      frameworks.map((r) => r.buffer as ArrayBuffer),
+    );
+    return true;
+  }
+
+  /**
+   * Chunk `index`, which the thread took; meanwhile `takeFree` prepares
+   * others here. Null when the thread failed, or sent nothing for `STALL_MS`
+   * while nothing was left to prepare here.
+   */
+  private fromThread(index: number, takeFree: () => boolean): PreparedChunk | null {
+    let progress = performance.now();
+    for (;;) {
+      // Read before looking: a chunk posted after the look changes it, and the wait returns at once.
+      const posted = Atomics.load(this.control, CONTROL.posted);
+      for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
+        const msg = m.message as ChunkMessage;
+        this.received.set(msg.index, msg.chunk);
+      }
+      const chunk = this.received.get(index);
+      if (chunk !== undefined) {
+        this.received.delete(index);
+        this.counts.thread++;
+        return chunk;
+      }
+      if (Atomics.load(this.control, CONTROL.failed) !== 0) return null;
+      if (takeFree()) {
+        progress = performance.now();
+        continue;
+      }
+      const now = performance.now();
+      const left = progress + STALL_MS - now;
+      if (left <= 0) return null;
+      Atomics.wait(this.control, CONTROL.posted, posted, left);
+      this.counts.waitedMs += performance.now() - now;
+    }
+  }
+}
+
+/** Each framework's tasks as byte ranges of one body, or null when any is not a deferred item of that body. */
+function deferredRanges(handed: PolledItems[]): { bytes: Buffer; frameworks: Float64Array[] } | null {
+  let bytes: Buffer | null = null;
+  const frameworks: Float64Array[] = [];
+  for (const { items } of handed) {
+    const ranges = new Float64Array(items.length * 2);
+    for (let k = 0; k < items.length; k++) {
+      const item = items[k];
+      if (!(item instanceof DeferredTask) || (bytes !== null && item.bytes !== bytes)) return null;
+      bytes = item.bytes;
+      ranges[2 * k] = item.start;
+      ranges[2 * k + 1] = item.end;
+    }
+    frameworks.push(ranges);
+  }
+  return bytes === null ? null : { bytes, frameworks };
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { parseAddr, type Addr } from '../../src/net/ip.js';
+import { PreparedReader, PreparedWriter } from '../../src/records/prepared-codec.js';
+import type { Agent, PreparedTask } from '../../src/records/prepared-task.js';
+import type { StateWarning } from '../../src/state/state.js';
+
+const addr = (s: string): Addr => parseAddr(s)!;
+const agents: Agent[] = [
+  { ips: [addr('10.0.0.1')], tail: 's0' },
+  { ips: [addr('2001:db8::1'), addr('10.0.0.2')], tail: 's1' },
+  { ips: [], tail: 's2' },
+];
+
+const tasks: PreparedTask[] = [
+  {
+    name: 'web',
+    id: 'web.1',
+    hash: 'abcde',
+    agent: agents[0]!,
+    ips: [addr('192.168.0.7'), addr('fe80::1:2:3:4'), addr('255.255.255.255'), addr('::')],
+    ownIPs: true,
+    ports: [31000, 0, 65535],
+    discovery: null,
+  },
+  {
+    name: 'café 🚀 <x>',
+    id: 'id\u2028"quoted"',
+    hash: 'zzzzz',
+    agent: agents[1]!,
+    ips: agents[1]!.ips,
+    ownIPs: false,
+    ports: [],
+    discovery: {
+      name: 'Disc Name',
+      ports: [
+        { number: 8080, protocol: '', name: 'http' },
+        { number: 2 ** 31, protocol: 'udp', name: '' },
+        { number: -1, protocol: 'TCP', name: 'x y' },
+      ],
+    },
+  },
+  {
+    name: '',
+    id: '',
+    hash: 'aaaaa',
+    agent: agents[2]!,
+    ips: [],
+    ownIPs: true,
+    ports: [1],
+    discovery: { name: 'd', ports: [] },
+  },
+];
+
+function readAll(reader: PreparedReader): PreparedTask[] {
+  const out: PreparedTask[] = [];
+  for (let t = reader.next(); t !== null; t = reader.next()) out.push(t);
+  return out;
+}
+
+describe('prepared tasks across threads', () => {
+  it('read back as written, with the agents they name and the warnings in their place', () => {
+    const events: unknown[] = [];
+    const writer = new PreparedWriter(agents);
+    writer.warning('before anything');
+    writer.task(tasks[0]!);
+    writer.badTask(7, 'bad-id', 'task.name is number, not a string');
+    writer.badTask(8, undefined, 'task is not an object');
+    writer.task(tasks[1]!);
+    writer.warning('after the second');
+    writer.task(tasks[2]!);
+    // The numbers cross threads as bytes: what the reader gets is a copy, as postMessage gives it.
+    const chunk = structuredClone(writer.take());
+
+    const reader = new PreparedReader(
+      agents,
+      (msg) => events.push(['warn', msg]),
+      (w: StateWarning) => events.push(['report', w]),
+    );
+    reader.load(chunk);
+    const seen: unknown[] = [];
+    for (let t = reader.next(); t !== null; t = reader.next()) seen.push([t, [...events]]);
+
+    expect(seen.map((s) => (s as [PreparedTask])[0])).toEqual(tasks);
+    // Each warning was met before the task after it, as generation would have met it.
+    expect((seen[0] as unknown[])[1]).toEqual([['warn', 'before anything']]);
+    expect((seen[1] as unknown[])[1]).toEqual([
+      ['warn', 'before anything'],
+      ['report', { item: 'task', index: 7, id: 'bad-id', reason: 'task.name is number, not a string' }],
+      ['report', { item: 'task', index: 8, reason: 'task is not an object' }],
+    ]);
+    expect(events.at(-1)).toEqual(['warn', 'after the second']);
+    const read = (seen[1] as [PreparedTask])[0];
+    // The agent and its addresses are the reader's own objects, not copies.
+    expect(read.agent).toBe(agents[1]);
+    expect(read.ips).toBe(agents[1]!.ips);
+  });
+
+  it('starts every chunk empty', () => {
+    const writer = new PreparedWriter(agents);
+    writer.task(tasks[0]!);
+    expect(writer.size).toBeGreaterThan(0);
+    writer.take();
+    expect(writer.size).toBe(0);
+    const reader = new PreparedReader(
+      agents,
+      () => {},
+      () => {},
+    );
+    reader.load(writer.take());
+    expect(readAll(reader)).toEqual([]);
+  });
+
+  it('grows past its first buffer', () => {
+    const writer = new PreparedWriter(agents);
+    const many = Array.from({ length: 3000 }, (_, i) => ({ ...tasks[0]!, id: `t${i}`, ports: [i, i + 1, i + 2] }));
+    for (const t of many) writer.task(t);
+    const reader = new PreparedReader(
+      agents,
+      () => {},
+      () => {},
+    );
+    reader.load(writer.take());
+    expect(readAll(reader)).toEqual(many);
+  });
+});
