@@ -110,8 +110,7 @@ export class TaskPreparer {
       if (!(fw.tasks instanceof PolledTasks)) return undefined;
       tasks += fw.tasks.length;
     }
-    if (tasks < this.minTasks) return undefined;
-    this.start();
+    if (tasks < this.minTasks || !this.start()) return undefined;
     const handed = state.frameworks.map((fw) => (fw.tasks as PolledTasks).handOver());
     return (agents, warn) => this.read(handed, agents, options, warn);
   }
@@ -129,15 +128,23 @@ export class TaskPreparer {
     this.thread = null;
   }
 
-  private start(): void {
+  /** Starts the thread; false, generation then alone, when it cannot be. */
+  private start(): boolean {
     const init: PreparerInit = { port: this.threadPort, control: this.control.buffer as SharedArrayBuffer };
-    this.thread = new Worker(this.entry, {
-      workerData: init,
-      transferList: [this.threadPort],
-      resourceLimits: { maxOldGenerationSizeMb: this.heapMiB, maxYoungGenerationSizeMb: YOUNG_MIB },
-    });
+    try {
+      this.thread = new Worker(this.entry, {
+        workerData: init,
+        transferList: [this.threadPort],
+        resourceLimits: { maxOldGenerationSizeMb: this.heapMiB, maxYoungGenerationSizeMb: YOUNG_MIB },
+      });
+    } catch (err) {
+      this.log.warn({ err }, 'task preparer thread not started; generation reads the tasks alone');
+      this.close();
+      return false;
+    }
     this.thread.on('error', (err) => this.log.warn({ err }, 'task preparer thread failed'));
     this.thread.unref();
+    return true;
   }
 
   private read(
@@ -201,7 +208,13 @@ export class TaskPreparer {
     let body = bytes.buffer;
     let offset = bytes.byteOffset;
     if (!(body instanceof SharedArrayBuffer)) {
-      body = new SharedArrayBuffer(bytes.length);
+      // A fetched body is always shared (mesos/fetch/body.ts); any other is copied, unless there is no room for that.
+      try {
+        body = new SharedArrayBuffer(bytes.length);
+      } catch (err) {
+        this.log.warn({ err }, 'no room to share the state body; generation reads the tasks alone');
+        return false;
+      }
       Buffer.from(body).set(bytes);
       offset = 0;
     }

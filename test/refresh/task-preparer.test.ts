@@ -178,6 +178,15 @@ describe('the task preparer', () => {
     expect(closedLine(logs).chunks.thread).toBe(0);
   });
 
+  it('does without a thread that cannot even load: no chunk is ever taken from generation', async () => {
+    const doc = hostileState(1500);
+    const { preparer: p, logs } = preparer(new URL('./no-such-preparer.mjs', import.meta.url));
+    const got = await helped(p, doc);
+    expect(got).toEqual(alone(doc));
+    expect(logs.lines.some((l) => l.msg === 'task preparer thread failed')).toBe(true);
+    expect(closedLine(logs).chunks.thread).toBe(0);
+  });
+
   it('takes over from a thread that stalls, after two seconds without a chunk', async () => {
     const doc = hostileState(1500);
     const { preparer: p, logs } = preparer(STALLING);

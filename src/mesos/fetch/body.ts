@@ -55,8 +55,8 @@ class Collected {
   private readonly chunks: Buffer[] = [];
 
   constructor(declared: number) {
-    // Shared memory, so that the first load's task preparer thread reads the body where it is
-    // (refresh/task-preparer.ts) rather than from a copy.
+    // Shared memory, as every body this returns, so that the first load's task preparer thread reads it
+    // where it is (refresh/task-preparer.ts) rather than from a copy.
     this.whole = Number.isSafeInteger(declared) && declared > 0 ? Buffer.from(new SharedArrayBuffer(declared)) : null;
   }
 
@@ -73,11 +73,19 @@ class Collected {
 
   /** The body, once; the collector lets go of it, as the stream that wrote into it may outlive the reading. */
   bytes(): Buffer {
-    const body = this.whole !== null ? this.whole.subarray(0, this.length) : Buffer.concat(this.chunks, this.length);
+    const body = this.whole !== null ? this.whole.subarray(0, this.length) : joinShared(this.chunks, this.length);
     this.whole = null;
     this.chunks.length = 0;
     return body;
   }
+}
+
+/** `Buffer.concat`, into shared memory (see `Collected`): a compressed body arrives without its length. */
+function joinShared(chunks: readonly Buffer[], length: number): Buffer {
+  const joined = Buffer.from(new SharedArrayBuffer(length));
+  let at = 0;
+  for (const chunk of chunks) at += chunk.copy(joined, at);
+  return joined;
 }
 
 /**

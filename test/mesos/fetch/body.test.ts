@@ -57,7 +57,10 @@ describe('readStateBody', () => {
     ['raw deflate', 'deflate', deflateRawSync],
   ])('decodes %s', async (_name, encoding, encode) => {
     const body = chunked(encode(Buffer.from(TEXT)), 3);
-    expect((await readStateBody(body, { 'content-encoding': encoding }, 1024)).toString()).toBe(TEXT);
+    const got = await readStateBody(body, { 'content-encoding': encoding }, 1024);
+    expect(got.toString()).toBe(TEXT);
+    // The first load's task preparer thread reads the body where it is (refresh/task-preparer.ts).
+    expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
   it.each([
@@ -69,6 +72,7 @@ describe('readStateBody', () => {
     const data = Buffer.from(TEXT);
     const got = await readStateBody(chunked(data, 5), { 'content-length': String(declared) }, 1024);
     expect(got.equals(data)).toBe(true);
+    expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
 
   it('gives an empty compressed body as empty (it then fails as empty, not as corrupt)', async () => {
