@@ -42,11 +42,14 @@ export interface GenerateInput {
    * default generation reads them itself; the first load has another thread
    * do it (refresh/task-preparer.ts).
    */
-  preparation?: (agents: Agents, warn: (msg: string) => void) => PreparedTasks;
+  preparation?: Preparation;
 }
 
 /** A framework's prepared tasks, by the framework's index in the state. */
 export type PreparedTasks = (framework: number) => Iterable<PreparedTask>;
+
+/** Where generation gets its prepared tasks from, once it knows the state's agents (`GenerateInput.preparation`). */
+export type Preparation = (agents: Agents, warn: (msg: string) => void) => PreparedTasks;
 
 /**
  * State + config → the record set and enumeration the Go Mesos-DNS produces

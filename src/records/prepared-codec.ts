@@ -8,9 +8,10 @@ import type { Agent, PreparedTask } from './prepared-task.js';
  * validated as objects cloned at ~1 KB each (28 MB at 50,000 tasks, 440 ms to
  * read back); reduced to what its records need, it is a tenth of that.
  *
- * A chunk holds whole entries in order: tasks and the warnings met on the
- * way (a bad task; a task's bad ports), so that they reach the log in the
- * order generation would have met them, whichever thread read the tasks.
+ * A chunk holds whole entries in order: tasks, the end of each framework's,
+ * and the warnings met on the way (a bad task; a task's bad ports), so that
+ * they reach the log in the order generation would have met them, whichever
+ * thread read the tasks.
  */
 export interface PreparedChunk {
   nums: Float64Array;
@@ -20,21 +21,27 @@ export interface PreparedChunk {
 const TASK = 0;
 const WARNING = 1;
 const BAD_TASK = 2;
+const FRAMEWORK_END = 3;
+
+/** The end of a framework's tasks, as a chunk's reader gives it. */
+export const FRAMEWORK_DONE = Symbol('framework done');
+
+/** Entries one at a time: a task, the end of a framework's, or null when the chunk has no more. */
+export interface PreparedCursor {
+  next(): PreparedTask | typeof FRAMEWORK_DONE | null;
+}
+
+/** By agent, its index in the agents list a chunk's reader has: made once per state, shared by its chunks. */
+export function agentIndexOf(agents: readonly Agent[]): ReadonlyMap<Agent, number> {
+  return new Map(agents.map((a, i) => [a, i]));
+}
 
 export class PreparedWriter {
-  private nums = new Float64Array(4096);
+  private nums = new Float64Array(256);
   private length = 0;
   private strings: string[] = [];
-  private readonly agentIndex: Map<Agent, number>;
 
-  constructor(agents: readonly Agent[]) {
-    this.agentIndex = new Map(agents.map((a, i) => [a, i]));
-  }
-
-  /** How many numbers the chunk holds so far: a measure of its size. */
-  get size(): number {
-    return this.length;
-  }
+  constructor(private readonly agentIndex: ReadonlyMap<Agent, number>) {}
 
   task(t: PreparedTask): void {
     const d = t.discovery;
@@ -57,6 +64,11 @@ export class PreparedWriter {
       this.push(p.number);
       this.strings.push(p.protocol, p.name);
     }
+  }
+
+  frameworkEnd(): void {
+    this.room(1);
+    this.push(FRAMEWORK_END);
   }
 
   warning(msg: string): void {
@@ -105,7 +117,7 @@ export class PreparedWriter {
 }
 
 /** Reads chunks back, one entry at a time; warnings go to the callbacks as they are met. */
-export class PreparedReader {
+export class PreparedReader implements PreparedCursor {
   private nums: Float64Array = new Float64Array(0);
   private strings: readonly string[] = [];
   private at = 0;
@@ -124,12 +136,12 @@ export class PreparedReader {
     this.text = 0;
   }
 
-  /** The next task; null at the end of the chunk. */
-  next(): PreparedTask | null {
+  next(): PreparedTask | typeof FRAMEWORK_DONE | null {
     for (;;) {
       if (this.at >= this.nums.length) return null;
       const kind = this.num();
       if (kind === TASK) return this.task();
+      if (kind === FRAMEWORK_END) return FRAMEWORK_DONE;
       if (kind === WARNING) {
         this.warn(this.str());
         continue;
@@ -138,7 +150,8 @@ export class PreparedReader {
       const hasId = this.num() === 1;
       const id = this.str();
       const reason = this.str();
-      this.report(hasId ? { item: 'task', index, id, reason } : { item: 'task', index, reason });
+      // As validation words it (state/task.ts, `readTask`): the key is there when the task has no usable id.
+      this.report({ item: 'task', index, id: hasId ? id : undefined, reason });
     }
   }
 

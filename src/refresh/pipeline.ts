@@ -297,7 +297,7 @@ export class RefreshPipeline {
       this.log.debug({ host, err }, 'host name did not resolve'),
     );
     const generateInput = generateInputFor(c, masters, resolved);
-    const generated = generateWith(this.firstLoad, state, { ...generateInput, budget: budgetFor(c) }, (msg) =>
+    const generated = await generateWith(this.firstLoad, state, { ...generateInput, budget: budgetFor(c) }, (msg) =>
       this.log.warn({ leader }, msg),
     );
     if (this.log.isLevelEnabled('trace')) for (const r of recordTexts(generated.store)) this.log.trace(r, 'record');

@@ -18,14 +18,22 @@
  * and while it waits for one the thread is still preparing, it prepares the
  * next free one itself instead. Neither waits long for the other, whichever
  * is faster. Generation is synchronous: it takes the thread's chunks with
- * `receiveMessageOnPort` and waits with `Atomics.wait`. Should the thread
- * fail or stall, generation prepares the rest itself: the preparer can slow
- * a first load down, never fail it.
+ * `receiveMessageOnPort` and waits with `Atomics.wait`. A chunk generation
+ * takes when it needs it is read as it goes, as generation alone reads its
+ * tasks; only those it prepares ahead, and the thread's, are encoded. Should
+ * the thread fail or stall, generation prepares the rest itself: the
+ * preparer can slow a first load down, never fail it.
  */
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { generate, type GenerateInput, type PreparedTasks } from '../records/generator.js';
-import { PreparedReader, type PreparedChunk } from '../records/prepared-codec.js';
+import { generate, type GenerateInput, type Preparation, type PreparedTasks } from '../records/generator.js';
+import {
+  FRAMEWORK_DONE,
+  PreparedReader,
+  agentIndexOf,
+  type PreparedChunk,
+  type PreparedCursor,
+} from '../records/prepared-codec.js';
 import type { Agents, PrepareOptions, PreparedTask } from '../records/prepared-task.js';
 import type { Generated } from '../records/types.js';
 import type { MesosState, TaskList } from '../state/state.js';
@@ -33,10 +41,11 @@ import { DeferredTask } from '../state/state-json.js';
 import { PolledTasks, type PolledItems } from '../state/task.js';
 import {
   CONTROL,
-  chunkRanges,
+  ChunkReading,
+  chunkPlan,
   prepareChunk,
   type ChunkMessage,
-  type ChunkRange,
+  type ChunkWarnings,
   type PrepareJob,
   type PreparerInit,
   type TaskSource,
@@ -54,24 +63,34 @@ const MIN_TASKS = 10_000;
 /** Its young generation, as the refresh worker's (refresher.ts): the parse garbage dies young. */
 const YOUNG_MIB = 3;
 
-export type Preparation = (agents: Agents, warn: (msg: string) => void) => PreparedTasks;
-
 /**
- * `generate`, the tasks read by `preparer`'s thread when there is one, which
- * then closes: whatever the build, only the first has its help.
+ * `generate`, the tasks read with `preparer`'s thread when there is one,
+ * which then closes: whatever the build, only the first has its help. It
+ * resolves once the thread has ended, so that the body it shares is no
+ * longer held when the table build starts.
  */
-export function generateWith(
+export async function generateWith(
   preparer: TaskPreparer | null,
   state: MesosState<TaskList>,
   input: GenerateInput,
   warn: (msg: string) => void,
-): Generated {
+): Promise<Generated> {
   if (preparer === null) return generate(state, input, warn);
   try {
     return generate(state, { ...input, preparation: preparer.take(state, input) }, warn);
   } finally {
-    preparer.close();
+    await preparer.close();
   }
+}
+
+/**
+ * The deferred tasks of one body: the bytes, each framework's tasks as
+ * [start, end) pairs of them, and the agent ids validation checks a task's against.
+ */
+interface Deferred {
+  bytes: Buffer;
+  frameworks: Float64Array[];
+  agentIds: ReadonlyMap<string, string>;
 }
 
 export class TaskPreparer {
@@ -98,8 +117,8 @@ export class TaskPreparer {
 
   /**
    * Hands `state`'s tasks over (they count as read), and returns how
-   * generation gets them: prepared in chunks by both threads when they are
-   * the deferred items of one body, as a poll's are; all here otherwise.
+   * generation gets them: in chunks prepared by both threads when they are
+   * the deferred items of one body, as a poll's are; read here otherwise.
    * Undefined, the tasks left alone, when the preparer is closed, the tasks
    * are not a poll's, or there are fewer than `minTasks`.
    */
@@ -110,22 +129,25 @@ export class TaskPreparer {
       if (!(fw.tasks instanceof PolledTasks)) return undefined;
       tasks += fw.tasks.length;
     }
-    if (tasks < this.minTasks || !this.start()) return undefined;
+    if (tasks < this.minTasks) return undefined;
     const handed = state.frameworks.map((fw) => (fw.tasks as PolledTasks).handOver());
-    return (agents, warn) => this.read(handed, agents, options, warn);
+    const deferred = deferredRanges(handed);
+    const helped = deferred !== null && this.start();
+    return (agents, warn) => this.read(handed, helped ? deferred : null, agents, options, warn);
   }
 
-  /** Ends the thread, if it started; what it still prepares is not needed. */
-  close(): void {
+  /** Ends the thread, if it started; resolves once it has. What it still prepares is not needed. */
+  async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.port.close();
     this.received.clear();
-    if (this.thread === null) return;
-    const { thread, here, waitedMs } = this.counts;
-    this.log.debug({ chunks: { thread, here }, waitedMs: Math.round(waitedMs) }, 'task preparer closed');
-    void this.thread.terminate();
+    const thread = this.thread;
+    if (thread === null) return;
     this.thread = null;
+    const { thread: fromThread, here, waitedMs } = this.counts;
+    this.log.debug({ chunks: { thread: fromThread, here }, waitedMs: Math.round(waitedMs) }, 'task preparer closed');
+    await thread.terminate();
   }
 
   /** Starts the thread; false, generation then alone, when it cannot be. */
@@ -139,7 +161,6 @@ export class TaskPreparer {
       });
     } catch (err) {
       this.log.warn({ err }, 'task preparer thread not started; generation reads the tasks alone');
-      this.close();
       return false;
     }
     this.thread.on('error', (err) => this.log.warn({ err }, 'task preparer thread failed'));
@@ -149,62 +170,75 @@ export class TaskPreparer {
 
   private read(
     handed: PolledItems[],
+    deferred: Deferred | null,
     agents: Agents,
     options: PrepareOptions,
     warn: (msg: string) => void,
   ): PreparedTasks {
-    const ranges = chunkRanges(handed.map((h) => h.items.length));
+    const chunks = chunkPlan(handed.map((h) => h.items.length));
     const sources: TaskSource[] = handed.map(({ items, agentIds }) => ({ item: (k) => items[k], agentIds }));
-    const own = new Map<number, PreparedChunk>();
-    const prepareHere = (index: number): PreparedChunk => {
+    const warnings: ChunkWarnings = { warn, report: (f, w) => handed[f]!.report(w) };
+    const agentIndex = agentIndexOf(agents.list);
+    // Prepared here while the thread prepared the chunk generation needed: read later, so encoded.
+    const ahead = new Map<number, PreparedChunk>();
+    const prepareAhead = (index: number): void => {
       this.counts.here++;
-      const range = ranges[index]!;
-      return prepareChunk(range, sources[range.framework]!, agents, options);
+      ahead.set(index, prepareChunk(chunks[index]!, sources, agents, agentIndex, options));
     };
-    // Another chunk prepared here while the thread prepares the one generation needs; false when none is free.
     const takeFree = (): boolean => {
       const free = Atomics.load(this.control, CONTROL.next);
-      if (free >= ranges.length) return false;
-      if (Atomics.compareExchange(this.control, CONTROL.next, free, free + 1) === free)
-        own.set(free, prepareHere(free));
+      if (free >= chunks.length) return false;
+      if (Atomics.compareExchange(this.control, CONTROL.next, free, free + 1) === free) prepareAhead(free);
       return true;
     };
-    let helped = this.send(handed, ranges, agents, options);
-    const chunk = (index: number): PreparedChunk => {
-      const mine = own.get(index);
-      if (mine !== undefined) {
-        own.delete(index);
-        return mine;
+    const readHere = (index: number): PreparedCursor => {
+      this.counts.here++;
+      return new ChunkReading(chunks[index]!, sources, agents, options, warnings);
+    };
+    let current = 0;
+    const reader = new PreparedReader(agents.list, warn, (w) => warnings.report(current, w));
+    const encoded = (chunk: PreparedChunk): PreparedCursor => {
+      reader.load(chunk);
+      return reader;
+    };
+    let helped = deferred !== null && this.send(deferred, agents, options);
+    const cursorOf = (index: number): PreparedCursor => {
+      const early = ahead.get(index);
+      if (early !== undefined) {
+        ahead.delete(index);
+        return encoded(early);
       }
       if (!helped || Atomics.compareExchange(this.control, CONTROL.next, index, index + 1) === index) {
-        return prepareHere(index);
+        return readHere(index);
       }
       const theirs = this.fromThread(index, takeFree);
-      if (theirs !== null) return theirs;
+      if (theirs !== null) return encoded(theirs);
       helped = false;
       // Every chunk left is taken, so the thread stops; those it took and never sent are prepared here.
-      Atomics.store(this.control, CONTROL.next, ranges.length);
-      this.log.warn({ chunk: index, of: ranges.length }, 'task preparer failed or stalled; the rest is read here');
-      return own.get(index) ?? prepareHere(index);
+      Atomics.store(this.control, CONTROL.next, chunks.length);
+      this.log.warn({ chunk: index, of: chunks.length }, 'task preparer failed or stalled; the rest is read here');
+      return readHere(index);
     };
 
-    let current = 0;
     let next = 0;
-    const reader = new PreparedReader(agents.list, warn, (w) => handed[current]!.report(w));
+    let cursor: PreparedCursor | null = null;
     return function* (framework: number): Generator<PreparedTask> {
       current = framework;
-      for (; next < ranges.length && ranges[next]!.framework === framework; next++) {
-        reader.load(chunk(next));
-        for (let task = reader.next(); task !== null; task = reader.next()) yield task;
+      for (;;) {
+        if (cursor === null) {
+          if (next >= chunks.length) return;
+          cursor = cursorOf(next++);
+        }
+        const entry = cursor.next();
+        if (entry === null) cursor = null;
+        else if (entry === FRAMEWORK_DONE) return;
+        else yield entry;
       }
     };
   }
 
-  /** Sends the job; false when there is none to send (the tasks are not the deferred items of one body). */
-  private send(handed: PolledItems[], ranges: ChunkRange[], agents: Agents, options: PrepareOptions): boolean {
-    const deferred = deferredRanges(handed);
-    if (deferred === null || ranges.length === 0 || this.thread === null) return false;
-    const { bytes, frameworks } = deferred;
+  /** Sends the job; false when it cannot be (no room to share the body). */
+  private send({ bytes, frameworks, agentIds }: Deferred, agents: Agents, options: PrepareOptions): boolean {
     let body = bytes.buffer;
     let offset = bytes.byteOffset;
     if (!(body instanceof SharedArrayBuffer)) {
@@ -223,7 +257,7 @@ export class TaskPreparer {
       offset,
       length: bytes.length,
       frameworks,
-      validAgentIds: [...handed[0]!.agentIds.keys()],
+      validAgentIds: [...agentIds.keys()],
       agentIndex: [...agents.byId],
       agents: [...agents.list],
       options: { ipSources: options.ipSources, healthyOnly: options.healthyOnly },
@@ -270,7 +304,7 @@ export class TaskPreparer {
 }
 
 /** Each framework's tasks as byte ranges of one body, or null when any is not a deferred item of that body. */
-function deferredRanges(handed: PolledItems[]): { bytes: Buffer; frameworks: Float64Array[] } | null {
+function deferredRanges(handed: PolledItems[]): Deferred | null {
   let bytes: Buffer | null = null;
   const frameworks: Float64Array[] = [];
   for (const { items } of handed) {
@@ -284,5 +318,6 @@ function deferredRanges(handed: PolledItems[]): { bytes: Buffer; frameworks: Flo
     }
     frameworks.push(ranges);
   }
-  return bytes === null ? null : { bytes, frameworks };
+  // Every framework's tasks were validated against the same agents (state.ts, `validateFrameworksAndAgents`).
+  return bytes === null ? null : { bytes, frameworks, agentIds: handed[0]!.agentIds };
 }

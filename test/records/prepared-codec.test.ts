@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAddr, type Addr } from '../../src/net/ip.js';
-import { PreparedReader, PreparedWriter } from '../../src/records/prepared-codec.js';
+import { FRAMEWORK_DONE, PreparedReader, PreparedWriter, agentIndexOf } from '../../src/records/prepared-codec.js';
 import type { Agent, PreparedTask } from '../../src/records/prepared-task.js';
 import type { StateWarning } from '../../src/state/state.js';
 
@@ -51,8 +51,8 @@ const tasks: PreparedTask[] = [
   },
 ];
 
-function readAll(reader: PreparedReader): PreparedTask[] {
-  const out: PreparedTask[] = [];
+function readAll(reader: PreparedReader): Array<PreparedTask | typeof FRAMEWORK_DONE> {
+  const out: Array<PreparedTask | typeof FRAMEWORK_DONE> = [];
   for (let t = reader.next(); t !== null; t = reader.next()) out.push(t);
   return out;
 }
@@ -60,14 +60,16 @@ function readAll(reader: PreparedReader): PreparedTask[] {
 describe('prepared tasks across threads', () => {
   it('read back as written, with the agents they name and the warnings in their place', () => {
     const events: unknown[] = [];
-    const writer = new PreparedWriter(agents);
+    const writer = new PreparedWriter(agentIndexOf(agents));
     writer.warning('before anything');
     writer.task(tasks[0]!);
     writer.badTask(7, 'bad-id', 'task.name is number, not a string');
     writer.badTask(8, undefined, 'task is not an object');
     writer.task(tasks[1]!);
+    writer.frameworkEnd();
     writer.warning('after the second');
     writer.task(tasks[2]!);
+    writer.frameworkEnd();
     // The numbers cross threads as bytes: what the reader gets is a copy, as postMessage gives it.
     const chunk = structuredClone(writer.take());
 
@@ -80,14 +82,22 @@ describe('prepared tasks across threads', () => {
     const seen: unknown[] = [];
     for (let t = reader.next(); t !== null; t = reader.next()) seen.push([t, [...events]]);
 
-    expect(seen.map((s) => (s as [PreparedTask])[0])).toEqual(tasks);
+    expect(seen.map((s) => (s as [PreparedTask])[0])).toEqual([
+      tasks[0],
+      tasks[1],
+      FRAMEWORK_DONE,
+      tasks[2],
+      FRAMEWORK_DONE,
+    ]);
     // Each warning was met before the task after it, as generation would have met it.
     expect((seen[0] as unknown[])[1]).toEqual([['warn', 'before anything']]);
     expect((seen[1] as unknown[])[1]).toEqual([
       ['warn', 'before anything'],
       ['report', { item: 'task', index: 7, id: 'bad-id', reason: 'task.name is number, not a string' }],
-      ['report', { item: 'task', index: 8, reason: 'task is not an object' }],
+      // As validation reports it (state/task.ts, `readTask`): the key is there, the id undefined.
+      ['report', { item: 'task', index: 8, id: undefined, reason: 'task is not an object' }],
     ]);
+    expect(Object.keys((events[2] as [string, object])[1])).toContain('id');
     expect(events.at(-1)).toEqual(['warn', 'after the second']);
     const read = (seen[1] as [PreparedTask])[0];
     // The agent and its addresses are the reader's own objects, not copies.
@@ -96,11 +106,9 @@ describe('prepared tasks across threads', () => {
   });
 
   it('starts every chunk empty', () => {
-    const writer = new PreparedWriter(agents);
+    const writer = new PreparedWriter(agentIndexOf(agents));
     writer.task(tasks[0]!);
-    expect(writer.size).toBeGreaterThan(0);
-    writer.take();
-    expect(writer.size).toBe(0);
+    expect(writer.take().nums.length).toBeGreaterThan(0);
     const reader = new PreparedReader(
       agents,
       () => {},
@@ -111,7 +119,7 @@ describe('prepared tasks across threads', () => {
   });
 
   it('grows past its first buffer', () => {
-    const writer = new PreparedWriter(agents);
+    const writer = new PreparedWriter(agentIndexOf(agents));
     const many = Array.from({ length: 3000 }, (_, i) => ({ ...tasks[0]!, id: `t${i}`, ports: [i, i + 1, i + 2] }));
     for (const t of many) writer.task(t);
     const reader = new PreparedReader(

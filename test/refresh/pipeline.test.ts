@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -167,9 +168,14 @@ describe('RefreshPipeline', () => {
     };
     const build = RecordTable.buildWithPlan.bind(RecordTable);
     let heldAtBuild: boolean | null = null;
+    // The task preparer's thread shares the body's memory: it must have ended too (Linux lists a process's threads).
+    const threads = () => readdirSync('/proc/self/task').length;
+    const threadsBefore = threads();
+    let threadsAtBuild = 0;
     const spy = vi.spyOn(RecordTable, 'buildWithPlan').mockImplementation((...args) => {
       gc();
       heldAtBuild = body?.deref() !== undefined;
+      threadsAtBuild = threads();
       return build(...args);
     });
     try {
@@ -180,6 +186,7 @@ describe('RefreshPipeline', () => {
     }
     expect(body).not.toBeNull();
     expect(heldAtBuild).toBe(false);
+    expect(threadsAtBuild).toBe(threadsBefore);
   });
 
   it("makes the same records with the first load's task preparer as without, and uses it for that build only", async () => {
