@@ -28,11 +28,14 @@ function run(job: PrepareJob): void {
   const agentIds = new Map(job.validAgentIds.map((id) => [id, id]));
   const agents: Agents = { byId: new Map(job.agentIndex), list: job.agents };
   const agentIndex = agentIndexOf(job.agents);
-  const sources: TaskSource[] = job.frameworks.map((r) => ({
-    item: (k) => new DeferredTask(bytes, r[2 * k]!, r[2 * k + 1]!),
-    agentIds,
-  }));
-  const chunks = chunkPlan(job.frameworks.map((r) => r.length / 2));
+  const { ranges } = job;
+  let first = 0;
+  const sources: TaskSource[] = job.counts.map((n) => {
+    const at = first;
+    first += n;
+    return { item: (k) => new DeferredTask(bytes, ranges[2 * (at + k)]!, ranges[2 * (at + k) + 1]!), agentIds };
+  });
+  const chunks = chunkPlan(job.counts);
   for (;;) {
     const index = Atomics.add(control, CONTROL.next, 1);
     if (index >= chunks.length) return;

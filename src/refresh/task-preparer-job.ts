@@ -39,8 +39,10 @@ export interface PrepareJob {
   body: SharedArrayBuffer;
   offset: number;
   length: number;
-  /** each framework's tasks, as [start, end) byte ranges of the body, one pair per task */
-  frameworks: Float64Array[];
+  /** every task, framework after framework, as a [start, end) pair of byte offsets in the body */
+  ranges: Float64Array;
+  /** how many tasks each framework has */
+  counts: number[];
   /** the ids of the state's valid agents, as validation checks a task's */
   validAgentIds: string[];
   /** the agents generation knows (`Agents`): by id, an index into `agents` */

@@ -84,12 +84,14 @@ export async function generateWith(
 }
 
 /**
- * The deferred tasks of one body: the bytes, each framework's tasks as
- * [start, end) pairs of them, and the agent ids validation checks a task's against.
+ * The deferred tasks of one body: the bytes, every task as a [start, end)
+ * pair of them, framework after framework, how many each framework has, and
+ * the agent ids validation checks a task's against.
  */
 interface Deferred {
   bytes: Buffer;
-  frameworks: Float64Array[];
+  ranges: Float64Array;
+  counts: number[];
   agentIds: ReadonlyMap<string, string>;
 }
 
@@ -238,7 +240,7 @@ export class TaskPreparer {
   }
 
   /** Sends the job; false when it cannot be (no room to share the body). */
-  private send({ bytes, frameworks, agentIds }: Deferred, agents: Agents, options: PrepareOptions): boolean {
+  private send({ bytes, ranges, counts, agentIds }: Deferred, agents: Agents, options: PrepareOptions): boolean {
     let body = bytes.buffer;
     let offset = bytes.byteOffset;
     if (!(body instanceof SharedArrayBuffer)) {
@@ -256,16 +258,14 @@ export class TaskPreparer {
       body: body as SharedArrayBuffer,
       offset,
       length: bytes.length,
-      frameworks,
+      ranges,
+      counts,
       validAgentIds: [...agentIds.keys()],
       agentIndex: [...agents.byId],
       agents: [...agents.list],
       options: { ipSources: options.ipSources, healthyOnly: options.healthyOnly },
     };
-    this.port.postMessage(
-      job,
-      frameworks.map((r) => r.buffer as ArrayBuffer),
-    );
+    this.port.postMessage(job, [ranges.buffer as ArrayBuffer]);
     return true;
   }
 
@@ -303,21 +303,20 @@ export class TaskPreparer {
   }
 }
 
-/** Each framework's tasks as byte ranges of one body, or null when any is not a deferred item of that body. */
+/** Every task as a byte range of one body, or null when any is not a deferred item of that body. */
 function deferredRanges(handed: PolledItems[]): Deferred | null {
   let bytes: Buffer | null = null;
-  const frameworks: Float64Array[] = [];
+  const counts = handed.map((h) => h.items.length);
+  const ranges = new Float64Array(2 * counts.reduce((a, b) => a + b, 0));
+  let at = 0;
   for (const { items } of handed) {
-    const ranges = new Float64Array(items.length * 2);
-    for (let k = 0; k < items.length; k++) {
-      const item = items[k];
+    for (const item of items) {
       if (!(item instanceof DeferredTask) || (bytes !== null && item.bytes !== bytes)) return null;
       bytes = item.bytes;
-      ranges[2 * k] = item.start;
-      ranges[2 * k + 1] = item.end;
+      ranges[at++] = item.start;
+      ranges[at++] = item.end;
     }
-    frameworks.push(ranges);
   }
   // Every framework's tasks were validated against the same agents (state.ts, `validateFrameworksAndAgents`).
-  return bytes === null ? null : { bytes, frameworks, agentIds: handed[0]!.agentIds };
+  return bytes === null ? null : { bytes, ranges, counts, agentIds: handed[0]!.agentIds };
 }
