@@ -52,6 +52,7 @@ export default tseslint.config(
       'test/refresh/late-names-worker.mjs',
       'test/refresh/failing-preparer.mjs',
       'test/refresh/stalling-preparer.mjs',
+      'test/refresh/init-echo-worker.mjs',
     ],
   },
   js.configs.recommended,

@@ -11,7 +11,8 @@ import { componentLogger, createLogger, type LogOptions } from './log.js';
 import type { MasterDetector } from './mesos/detector.js';
 import { fetchOptionsFromConfig } from './mesos/fetch/options.js';
 import { Refresher } from './refresh/refresher.js';
-import { REFRESH_THREAD_NICENESS, lowerOtherThreadsPriority } from './refresh/thread-priority.js';
+import { REFRESH_THREAD_NICENESS } from './refresh/thread-priority.js';
+import type { EarlyWorker } from './refresh/worker-thread.js';
 import { ServingState } from './serving.js';
 import { VERSION } from './version.js';
 
@@ -49,12 +50,20 @@ const RESTART_KEYS = [
 const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 const STOP_DEADLINE_MS = 5000;
 
+/** What the process entry (main.ts) did before this module loaded. */
+export interface EarlyStart {
+  /** how many of Node's helper threads run below the main thread */
+  helperThreadsLowered: number;
+  /** the refresh worker, already loading its modules */
+  refreshWorker: EarlyWorker;
+}
+
 interface Running {
   close(): Promise<void>;
 }
 
 /** Entry point of `bin/mesos-dns`; returns only for -version/-help, otherwise runs until a signal. */
-export async function main(argv: string[]): Promise<void> {
+export async function main(argv: string[], early: EarlyStart): Promise<void> {
   let flags;
   try {
     flags = parseFlags(argv);
@@ -93,7 +102,7 @@ export async function main(argv: string[]): Promise<void> {
   );
 
   try {
-    await run(config, flags.config, root, logOptions);
+    await run(config, flags.config, root, logOptions, early);
   } catch (err) {
     log.fatal({ err }, 'mesos-dns could not start');
     log.flush();
@@ -103,11 +112,18 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 /** Starts every component; `root` is the logger each derives its own from. */
-async function run(initial: Config, configPath: string, root: Logger, logOptions: LogOptions): Promise<void> {
+async function run(
+  initial: Config,
+  configPath: string,
+  root: Logger,
+  logOptions: LogOptions,
+  early: EarlyStart,
+): Promise<void> {
   const log = componentLogger(root, 'main');
-  // Before any thread of ours starts: only Node's own are lowered (the garbage collector's helpers among them).
-  const lowered = lowerOtherThreadsPriority(REFRESH_THREAD_NICENESS);
-  log.debug({ threads: lowered, by: REFRESH_THREAD_NICENESS }, "Node's helper threads run below the main thread");
+  log.debug(
+    { threads: early.helperThreadsLowered, by: REFRESH_THREAD_NICENESS },
+    "Node's helper threads run below the main thread",
+  );
   // One config object shared by reference: SIGHUP updates it in place, so every
   // component reads the new values on its next use.
   const config = initial;
@@ -124,11 +140,11 @@ async function run(initial: Config, configPath: string, root: Logger, logOptions
     serving,
     log: componentLogger(root, 'refresh'),
     logOptions,
+    earlyWorker: early.refreshWorker,
     onSwap: (snapshot) => dns?.publish(snapshot.table),
   });
-  // The refresh worker starts before the servers' modules load: its own loading (a third of a second, most of it
-  // undici) then runs beside theirs on the other core, and the first fetch, which the first answer waits for, begins
-  // that much sooner.
+  // The refresh worker (loading since the process started, main.ts) gets its config before the servers' modules
+  // load, so that its first fetch, which the first answer waits for, never waits for them.
   refresher.prepare();
   const servers = await loadServers();
 

@@ -7,7 +7,7 @@ import type { ViewName } from '../records/views.js';
 import type { HttpNames } from '../table/http-names.js';
 import type { PipelineResult } from './results.js';
 
-/** What the refresh worker is started with (`workerData`). */
+/** What the refresh worker is told first, before anything else (worker-thread.ts). */
 export interface WorkerInit {
   config: Config;
   fetchOptions: FetchOptions;
@@ -17,6 +17,8 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
+  /** the first message, and only the first */
+  | { type: 'init'; init: WorkerInit }
   /** a poll (while streaming, the periodic full resync) */
   | { type: 'refresh'; id: number; masters: string[] }
   /** a new masters list from detection: the stream resubscribes at once when the leader moved */

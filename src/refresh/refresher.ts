@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { MesosDnsError } from '../errors.js';
@@ -8,10 +8,8 @@ import type { ServingState, Snapshot, StreamReport } from '../serving.js';
 import { refreshFailure, type FromWorker, type ToWorker, type WorkerInit } from './messages.js';
 import type { ViewName } from '../records/views.js';
 import { Swaps } from './swaps.js';
+import { type EarlyWorker, spawnRefreshWorker } from './worker-thread.js';
 import { ViewRequests } from './view-requests.js';
-
-/** The refresh worker's young generation: two 1 MiB semi-spaces and their large-object space. */
-const WORKER_YOUNG_MIB = 3;
 
 type RefreshReply = Extract<FromWorker, { type: 'result' }>;
 
@@ -23,6 +21,8 @@ export interface RefresherOptions {
   logOptions: LogOptions;
   /** the compiled worker entry; tests running from sources point it at dist/ */
   workerUrl?: URL;
+  /** a worker the process started before reading its config, to be used by the first refresh if it fits */
+  earlyWorker?: EarlyWorker;
   /** called after every successful swap (e.g. to hand the table to DNS worker processes) */
   onSwap?: (snapshot: Snapshot) => void;
 }
@@ -69,8 +69,9 @@ export class Refresher {
   }
 
   /**
-   * Starts the worker ahead of the first refresh: it loads its modules while
-   * the caller goes on loading its own, rather than after.
+   * Starts the worker ahead of the first refresh (or gives the early one its
+   * config): it loads its modules while the caller goes on loading its own,
+   * rather than after.
    */
   prepare(): void {
     if (!this.stopped) this.ensureWorker();
@@ -119,6 +120,7 @@ export class Refresher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.opts.earlyWorker?.discard();
     if (this.timer) clearInterval(this.timer);
     const w = this.worker;
     this.worker = null;
@@ -171,15 +173,10 @@ export class Refresher {
       log: this.opts.logOptions,
       servedSerial: this.opts.serving.current?.serial ?? null,
     };
-    // Unbounded, the worker's heap may grow as large as the whole process's. Bounded, a refresh that grows too far
-    // ends its worker (a failed refresh) while the host still has memory; the one allocation that could overshoot
-    // the bound at once and abort the process, the state text and its parse, is checked first (fetch/heap-room.ts).
-    // The young generation is bounded too: V8 grows its semi-spaces to 32 MiB during a build, and they stay resident
-    // between builds. 3 MiB (1 MiB semi-spaces) costs no measurable build time.
-    const w = new Worker(this.opts.workerUrl ?? new URL('./worker-entry.js', import.meta.url), {
-      workerData: init,
-      resourceLimits: { maxOldGenerationSizeMb: heapMiB, maxYoungGenerationSizeMb: WORKER_YOUNG_MIB },
-    });
+    const early = this.opts.earlyWorker;
+    this.opts.earlyWorker = undefined;
+    const w = early?.adopt(heapMiB) ?? spawnRefreshWorker(heapMiB, this.opts.workerUrl);
+    w.postMessage({ type: 'init', init } satisfies ToWorker);
     w.on('message', (msg: FromWorker) => {
       if (msg.type === 'result') {
         if (this.inFlight && msg.id === this.inFlight.id) this.inFlight.resolve(msg);
