@@ -32,16 +32,16 @@ function childKey(parent: number, label: string): number {
 
 export class NameTree {
   private parents: Int32Array;
-  /** by id: `childKey` of the name */
-  private keys: Int32Array;
   /** by id: 1 once the name has a child */
   private internal: Uint8Array;
   private readonly labels: string[] = ['', ''];
   /**
-   * The child index, over all names: id + 1 per slot (0 = empty), open
-   * addressing with linear probing, at most half full. Typed arrays, not a
-   * Map per parent: ~400,000 names a refresh then cost no garbage and no
-   * rehashing of string keys.
+   * The child index, over all names: per slot two numbers, id + 1 (0 =
+   * empty) and the name's `childKey`, open addressing with linear probing, at
+   * most half full. Typed arrays, not a Map per parent: ~400,000 names a
+   * refresh then cost no garbage and no rehashing of string keys. The key
+   * sits in the slot so that passing over another name's slot reads nothing
+   * else (store.ts's value index, likewise).
    */
   private slots: Int32Array;
   /** by id: the text of names that have children, kept because every child's text starts from it */
@@ -55,11 +55,10 @@ export class NameTree {
     const n = Math.max(size, 16);
     let slots = 16;
     while (slots < 2 * n) slots *= 2;
-    budget.charge(n * 9 + slots * 4);
+    budget.charge(n * 5 + slots * 8);
     this.parents = new Int32Array(n);
-    this.keys = new Int32Array(n);
     this.internal = new Uint8Array(n);
-    this.slots = new Int32Array(slots);
+    this.slots = new Int32Array(slots * 2);
     this.parents[ROOT] = NONE;
     this.parents[RELATIVE] = NONE;
   }
@@ -79,58 +78,60 @@ export class NameTree {
   /** The child of `parent` with `label`, which holds no dot; made on first use. */
   child(parent: number, label: string): number {
     const key = childKey(parent, label);
-    const mask = this.slots.length - 1;
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
     let p = key & mask;
-    for (let slot = this.slots[p]!; slot !== 0; slot = this.slots[p]!) {
+    for (let slot = slots[2 * p]!; slot !== 0; slot = slots[2 * p]!) {
       const id = slot - 1;
-      if (this.keys[id] === key && this.parents[id] === parent && this.labels[id] === label) return id;
+      if (slots[2 * p + 1] === key && this.parents[id] === parent && this.labels[id] === label) return id;
       p = (p + 1) & mask;
     }
     const id = this.labels.length;
     if (id === this.parents.length) this.grow();
     this.parents[id] = parent;
-    this.keys[id] = key;
     this.labels.push(label);
     this.texts.push(undefined);
     this.internal[parent] = 1;
-    this.slots[p] = id + 1;
-    if ((id + 1) * 2 > this.slots.length) this.rehash();
+    slots[2 * p] = id + 1;
+    slots[2 * p + 1] = key;
+    if ((id + 1) * 4 > slots.length) this.rehash();
     return id;
   }
 
   /** The child of `parent` with `label`, or -1. */
   private findChild(parent: number, label: string): number {
     const key = childKey(parent, label);
-    const mask = this.slots.length - 1;
-    for (let p = key & mask, slot = this.slots[p]!; slot !== 0; p = (p + 1) & mask, slot = this.slots[p]!) {
+    const slots = this.slots;
+    const mask = (slots.length >>> 1) - 1;
+    for (let p = key & mask, slot = slots[2 * p]!; slot !== 0; p = (p + 1) & mask, slot = slots[2 * p]!) {
       const id = slot - 1;
-      if (this.keys[id] === key && this.parents[id] === parent && this.labels[id] === label) return id;
+      if (slots[2 * p + 1] === key && this.parents[id] === parent && this.labels[id] === label) return id;
     }
     return NONE;
   }
 
   private grow(): void {
     const size = this.parents.length * 2;
-    this.budget.charge((size - this.parents.length) * 9);
+    this.budget.charge((size - this.parents.length) * 5);
     const parents = new Int32Array(size);
     parents.set(this.parents);
     this.parents = parents;
-    const keys = new Int32Array(size);
-    keys.set(this.keys);
-    this.keys = keys;
     const internal = new Uint8Array(size);
     internal.set(this.internal);
     this.internal = internal;
   }
 
   private rehash(): void {
-    this.budget.charge(this.slots.byteLength * 2);
-    const slots = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let id = RELATIVE + 1; id < this.labels.length; id++) {
-      let p = this.keys[id]! & mask;
-      while (slots[p] !== 0) p = (p + 1) & mask;
-      slots[p] = id + 1;
+    const old = this.slots;
+    this.budget.charge(old.byteLength * 2);
+    const slots = new Int32Array(old.length * 2);
+    const mask = (slots.length >>> 1) - 1;
+    for (let q = 0; q < old.length; q += 2) {
+      if (old[q] === 0) continue;
+      let p = old[q + 1]! & mask;
+      while (slots[2 * p] !== 0) p = (p + 1) & mask;
+      slots[2 * p] = old[q]!;
+      slots[2 * p + 1] = old[q + 1]!;
     }
     this.slots = slots;
   }

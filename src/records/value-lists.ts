@@ -1,6 +1,6 @@
 /**
  * The value nodes of one record type in a record store (store.ts): per name a
- * singly linked list in insertion order, per node its owner and value-index key.
+ * singly linked list in insertion order, per node its owner.
  */
 import type { MemoryBudget } from './budget.js';
 import { i32s, u32s } from './growable.js';
@@ -18,8 +18,6 @@ export class ValueLists {
   readonly next;
   /** by node id: the name it belongs to */
   readonly owner;
-  /** by node id: its value index key */
-  readonly key;
 
   constructor(names: number, values: number, budget: MemoryBudget) {
     this.head = i32s(names, budget);
@@ -27,7 +25,6 @@ export class ValueLists {
     this.count = u32s(names, budget);
     this.next = i32s(values, budget);
     this.owner = u32s(values, budget);
-    this.key = i32s(values, budget);
   }
 
   growNames(names: number): void {
@@ -41,10 +38,9 @@ export class ValueLists {
   }
 
   /** Links node `node` at the end of name `id`'s list. */
-  append(id: number, node: number, key: number): void {
+  append(id: number, node: number): void {
     this.next.push(NONE);
     this.owner.push(id);
-    this.key.push(key);
     const tail = this.tail.items[id]!;
     if (tail === NONE) this.head.items[id] = node;
     else this.next.items[tail] = node;
