@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { createDeflate, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { FetchFailure } from '../../../src/errors.js';
 import { readStateBody } from '../../../src/mesos/fetch/body.js';
 
@@ -73,6 +73,21 @@ describe('readStateBody', () => {
     const got = await readStateBody(chunked(data, 5), { 'content-length': String(declared) }, 1024);
     expect(got.equals(data)).toBe(true);
     expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('collects the young generation every 4 MiB received, where node exposes gc (bin/mesos-dns)', async () => {
+    const data = Buffer.alloc(9 * MiB + 5, 0x20);
+    const gc = vi.fn();
+    const global = globalThis as { gc?: unknown };
+    const before = global.gc;
+    global.gc = gc;
+    try {
+      const got = await readStateBody(chunked(data, 64 * 1024), { 'content-length': String(data.length) }, 16 * MiB);
+      expect(got.equals(data)).toBe(true);
+    } finally {
+      global.gc = before;
+    }
+    expect(gc.mock.calls).toEqual([[{ type: 'minor' }], [{ type: 'minor' }]]);
   });
 
   it('gives an empty compressed body as empty (it then fails as empty, not as corrupt)', async () => {
