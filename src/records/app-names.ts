@@ -50,7 +50,8 @@ export class AppNames {
   readonly tcp: number;
   readonly udp: number;
   private byProto: Map<string, number> | undefined;
-  private byPortName: Map<string, number> | undefined;
+  /** by protocol, then port name */
+  private byPortName: Map<string, Map<string, number>> | undefined;
 
   constructor(
     private readonly t: string,
@@ -79,14 +80,18 @@ export class AppNames {
     return id;
   }
 
-  /** `_<n>._<t>._<proto>.<f>.<d>.` (labels hold no `/`, so the cache key is unambiguous) */
+  /** `_<n>._<t>._<proto>.<f>.<d>.`; looked up without a key made per call, as every named port of every task asks */
   namedSrv(n: string, proto: string): number {
     this.byPortName ??= new Map();
-    const key = `${n}/${proto}`;
-    let id = this.byPortName.get(key);
+    let byName = this.byPortName.get(proto);
+    if (byName === undefined) {
+      byName = new Map();
+      this.byPortName.set(proto, byName);
+    }
+    let id = byName.get(n);
     if (id === undefined) {
       id = this.fw.store.below(this.srv(proto), `_${n}`);
-      this.byPortName.set(key, id);
+      byName.set(n, id);
     }
     return id;
   }
