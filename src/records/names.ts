@@ -34,7 +34,14 @@ export class NameTree {
   private parents: Int32Array;
   /** by id: 1 once the name has a child */
   private internal: Uint8Array;
-  private readonly labels: string[] = ['', ''];
+  /**
+   * by id: the label; made as long as the size expected, as is `texts`: grown
+   * one name at a time, the two arrays of ~450,000 entries were reallocated
+   * and copied again and again, ~20 MB of garbage in the refresh worker's heap
+   */
+  private readonly labels: string[];
+  /** how many names there are */
+  private count = 2;
   /**
    * The child index, over all names: per slot two numbers, id + 1 (0 =
    * empty) and the name's `childKey`, open addressing with linear probing, at
@@ -45,7 +52,7 @@ export class NameTree {
    */
   private slots: Int32Array;
   /** by id: the text of names that have children, kept because every child's text starts from it */
-  private readonly texts: Array<string | undefined> = ['.', ''];
+  private readonly texts: Array<string | undefined>;
 
   /** `size`: about how many names there will be */
   constructor(
@@ -59,12 +66,18 @@ export class NameTree {
     this.parents = new Int32Array(n);
     this.internal = new Uint8Array(n);
     this.slots = new Int32Array(slots * 2);
+    this.labels = new Array<string>(n);
+    this.labels[ROOT] = '';
+    this.labels[RELATIVE] = '';
+    this.texts = new Array<string | undefined>(n);
+    this.texts[ROOT] = '.';
+    this.texts[RELATIVE] = '';
     this.parents[ROOT] = NONE;
     this.parents[RELATIVE] = NONE;
   }
 
   get size(): number {
-    return this.labels.length;
+    return this.count;
   }
 
   parent(id: number): number {
@@ -86,11 +99,10 @@ export class NameTree {
       if (slots[2 * p + 1] === key && this.parents[id] === parent && this.labels[id] === label) return id;
       p = (p + 1) & mask;
     }
-    const id = this.labels.length;
+    const id = this.count++;
     if (id === this.parents.length) this.grow();
     this.parents[id] = parent;
-    this.labels.push(label);
-    this.texts.push(undefined);
+    this.labels[id] = label;
     this.internal[parent] = 1;
     slots[2 * p] = id + 1;
     slots[2 * p + 1] = key;
