@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Agent, interceptors } from 'undici';
+import { Agent, redirectInterceptor } from './undici-parts.js';
 import type { Dispatcher } from 'undici';
 import type { FetchOptions } from './options.js';
 
@@ -51,7 +51,7 @@ function cachedAgent(options: FetchOptions, log: Logger): CachedAgent {
         }
       : {},
   });
-  const dispatcher = agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+  const dispatcher = agent.compose(redirectInterceptor({ maxRedirections: MAX_REDIRECTIONS }));
   const entry = { agent, dispatcher };
   agents.set(key, entry);
   return entry;

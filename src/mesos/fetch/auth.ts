@@ -1,5 +1,5 @@
 import { createPrivateKey, sign } from 'node:crypto';
-import { request } from 'undici';
+import { request } from './undici-parts.js';
 import type { Dispatcher } from 'undici';
 import { FetchFailure } from '../../errors.js';
 import type { FetchAuth } from './options.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { request } from 'undici';
+import { request } from './undici-parts.js';
 import type { Dispatcher } from 'undici';
 import { authorizationFor } from './auth.js';
 import { readStateBody } from './body.js';

@@ -6,7 +6,7 @@
  * the v0 `pid`), read from v0 `GET /master/frameworks`. Same authentication,
  * TLS, size cap and deadline as the state fetch.
  */
-import { request } from 'undici';
+import { request } from '../fetch/undici-parts.js';
 import type { Dispatcher } from 'undici';
 import { FetchFailure, StreamFailure } from '../../errors.js';
 import { parseUPID, type UPID } from '../../state/upid.js';

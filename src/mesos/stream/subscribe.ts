@@ -7,7 +7,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
-import { request } from 'undici';
+import { request } from '../fetch/undici-parts.js';
 import type { Dispatcher } from 'undici';
 import { FetchFailure, StreamFailure } from '../../errors.js';
 import { joinHostPort, parseEndpoint } from '../../net/host-port.js';
