@@ -38,3 +38,22 @@ export const u32s = (n: number, b: MemoryBudget) => new Growable(new Uint32Array
 export const i32s = (n: number, b: MemoryBudget) => new Growable(new Int32Array(n), (m) => new Int32Array(m), b);
 export const f64s = (n: number, b: MemoryBudget) => new Growable(new Float64Array(n), (m) => new Float64Array(m), b);
 export const u8s = (n: number, b: MemoryBudget) => new Growable(new Uint8Array(n), (m) => new Uint8Array(m), b);
+
+/**
+ * An open-addressing index in twice as many slots. The name tree's child
+ * index and the record store's value index hold two numbers per slot, what
+ * the slot leads to + 1 (0: empty) and its key, probed linearly from `key &
+ * mask`: each entry is placed again by its key.
+ */
+export function doubledSlots<T extends Int32Array | Uint32Array>(slots: T): T {
+  const grown = new (slots.constructor as new (length: number) => T)(slots.length * 2);
+  const mask = (grown.length >>> 1) - 1;
+  for (let q = 0; q < slots.length; q += 2) {
+    if (slots[q] === 0) continue;
+    let p = slots[q + 1]! & mask;
+    while (grown[2 * p] !== 0) p = (p + 1) & mask;
+    grown[2 * p] = slots[q]!;
+    grown[2 * p + 1] = slots[q + 1]!;
+  }
+  return grown;
+}

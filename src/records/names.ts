@@ -14,6 +14,7 @@
  * always smaller than its children's.
  */
 import type { MemoryBudget } from './budget.js';
+import { doubledSlots } from './growable.js';
 import { FNV_OFFSET, fnvMix } from './hash.js';
 
 /** The root, `.`; every absolute name descends from it. */
@@ -134,18 +135,8 @@ export class NameTree {
   }
 
   private rehash(): void {
-    const old = this.slots;
-    this.budget.charge(old.byteLength * 2);
-    const slots = new Int32Array(old.length * 2);
-    const mask = (slots.length >>> 1) - 1;
-    for (let q = 0; q < old.length; q += 2) {
-      if (old[q] === 0) continue;
-      let p = old[q + 1]! & mask;
-      while (slots[2 * p] !== 0) p = (p + 1) & mask;
-      slots[2 * p] = old[q]!;
-      slots[2 * p + 1] = old[q + 1]!;
-    }
-    this.slots = slots;
+    this.budget.charge(this.slots.byteLength * 2);
+    this.slots = doubledSlots(this.slots);
   }
 
   /** The name `<text>.<parent>`: `text`'s labels, the last one nearest `parent`. */

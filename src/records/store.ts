@@ -14,7 +14,7 @@
  */
 import { formatIPv6, type Addr } from '../net/ip.js';
 import { type MemoryBudget, unlimited } from './budget.js';
-import { f64s, u32s, u8s } from './growable.js';
+import { doubledSlots, f64s, u32s, u8s } from './growable.js';
 import { fnvMix as mix } from './hash.js';
 import { NameTree } from './names.js';
 import { PtrPairs } from './ptr-pairs.js';
@@ -260,18 +260,8 @@ export class RecordStore {
   }
 
   private rehashValues(): void {
-    const old = this.valueSlots;
-    this.budget.charge(old.byteLength * 2);
-    const slots = new Uint32Array(old.length * 2);
-    const mask = (slots.length >>> 1) - 1;
-    for (let q = 0; q < old.length; q += 2) {
-      if (old[q] === 0) continue;
-      let p = old[q + 1]! & mask;
-      while (slots[2 * p] !== 0) p = (p + 1) & mask;
-      slots[2 * p] = old[q]!;
-      slots[2 * p + 1] = old[q + 1]!;
-    }
-    this.valueSlots = slots;
+    this.budget.charge(this.valueSlots.byteLength * 2);
+    this.valueSlots = doubledSlots(this.valueSlots);
   }
 
   /** True when name `id` holds the address. */
