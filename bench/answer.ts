@@ -2,7 +2,8 @@
  * Micro-benchmark of answer() alone on a synthetic 5,000-task table.
  * Prints figures only; run with `npm run build && node dist/bench/answer.js`.
  */
-import { answer, type AnswerContext } from '../src/dns/answer/answer.js';
+import { answer } from '../src/dns/answer/answer.js';
+import type { AnswerContext } from '../src/dns/answer/verdict.js';
 import { DnsStats } from '../src/dns/stats/counters.js';
 import { QTYPE } from '../src/wire/constants.js';
 import { buildQuery } from '../test/helpers/dns-msg.js';

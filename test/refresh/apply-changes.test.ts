@@ -10,7 +10,8 @@ import { validateState, type MesosState, type Task } from '../../src/state/state
 import { TEST_META, fixtureConfig, fixtureRecords, fixtureState, tableOf } from '../helpers/fixtures.js';
 import { LiveTable, type TableView } from '../../src/table/live.js';
 import { memoryLogger } from '../helpers/memory-logger.js';
-import { answer, type AnswerContext } from '../../src/dns/answer/answer.js';
+import { answer } from '../../src/dns/answer/answer.js';
+import type { AnswerContext } from '../../src/dns/answer/verdict.js';
 import { DnsStats } from '../../src/dns/stats/counters.js';
 import { QTYPE } from '../../src/wire/constants.js';
 import { buildQuery, decodeMessage } from '../helpers/dns-msg.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prng } from '../../bench/prng.js';
-import { answer, type AnswerContext } from '../../src/dns/answer/answer.js';
+import { answer } from '../../src/dns/answer/answer.js';
+import type { AnswerContext } from '../../src/dns/answer/verdict.js';
 import { DnsStats } from '../../src/dns/stats/counters.js';
 import type { Change } from '../../src/mesos/stream/model.js';
 import { generate, type GenerateInput } from '../../src/records/generator.js';

@@ -41,41 +41,7 @@ import {
 import { PARSE_OK, newParsedQuery, parseQuery, parseQuestion } from '../../wire/query.js';
 import { errorReply } from '../../wire/reply.js';
 import { ReplyWriter, SECTION_ADDITIONAL, SECTION_AUTHORITY } from '../../wire/reply-writer.js';
-import type { DnsStats } from '../stats/counters.js';
-
-export interface AnswerContext {
-  transport: 'udp' | 'tcp';
-  /** lower-case, no trailing dot; used when no table is loaded yet */
-  domain: string;
-  /** recurseOn && externalOn */
-  recursionAvailable: boolean;
-  externalOn: boolean;
-  setTruncateBit: boolean;
-  ednsMaxUdpSize: number;
-  stats: DnsStats;
-  random?: () => number;
-}
-
-/** What `answer()` read from a query it hands to the forwarder, so the query is not parsed twice. */
-export interface ForwardRequest {
-  /** offset just past QNAME: its wire bytes are `query[12, qnameEnd)` */
-  qnameEnd: number;
-  /** offset just past the question */
-  questionEnd: number;
-  qtype: number;
-  qclass: number;
-  /** the query carried an OPT RR */
-  edns: boolean;
-  /** the DO bit of that OPT */
-  dnssecOk: boolean;
-  /** the query's CD bit */
-  checkingDisabled: boolean;
-  /** the largest reply the client accepts: its EDNS size within [512, ednsMaxUdpSize], 512 without OPT, 65535 over TCP */
-  limit: number;
-}
-
-export type Verdict =
-  { kind: 'reply'; reply: Buffer } | { kind: 'forward'; request: ForwardRequest } | { kind: 'drop' };
+import type { AnswerContext, ForwardRequest, Verdict } from './verdict.js';
 
 const DROP: Verdict = Object.freeze({ kind: 'drop' });
 /** Where the target name starts in a written SRV RR: owner pointer, fixed fields, priority, weight, port. */

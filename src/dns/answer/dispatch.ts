@@ -3,7 +3,8 @@ import type { TableView } from '../../table/live.js';
 import { servfailFor } from '../../wire/reply.js';
 import type { Forwarder, ReplyCallback } from '../forward/forwarder.js';
 import type { DnsStats } from '../stats/counters.js';
-import { answer, type AnswerContext } from './answer.js';
+import { answer } from './answer.js';
+import type { AnswerContext } from './verdict.js';
 
 /** Where the current table is read from, per query (`ServingState` is one). */
 export interface TableSource {

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Config } from '../../config/types.js';
 import { RCODE } from '../../wire/constants.js';
-import type { ForwardRequest } from '../answer/answer.js';
+import type { ForwardRequest } from '../answer/verdict.js';
 import type { DnsStats } from '../stats/counters.js';
 import { ForwardLatency } from '../stats/latency.js';
 import { ForwardCache } from './cache.js';

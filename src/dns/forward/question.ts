@@ -9,7 +9,7 @@ import {
   RD,
 } from '../../wire/constants.js';
 import { writeOpt } from '../../wire/reply.js';
-import type { ForwardRequest } from '../answer/answer.js';
+import type { ForwardRequest } from '../answer/verdict.js';
 
 /** What of a client's query decides the question we ask upstream. */
 export type AskedQuestion = Pick<

@@ -21,7 +21,7 @@ import {
 } from '../../wire/constants.js';
 import { errorReply, writeOpt } from '../../wire/reply.js';
 import { scanMessage, type MessageScan } from '../../wire/scan.js';
-import type { ForwardRequest } from '../answer/answer.js';
+import type { ForwardRequest } from '../answer/verdict.js';
 import type { VerifiedReply } from './verify.js';
 
 /** Where the extended RCODE sits in an OPT RR's TTL field (RFC 6891 §6.1.3). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answer, type AnswerContext, type Verdict } from '../../../src/dns/answer/answer.js';
+import { answer } from '../../../src/dns/answer/answer.js';
+import type { AnswerContext, Verdict } from '../../../src/dns/answer/verdict.js';
 import { DnsStats } from '../../../src/dns/stats/counters.js';
 import { OPCODE, QCLASS, QTYPE, RCODE } from '../../../src/wire/constants.js';
 import {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { answer, type AnswerContext } from '../../../src/dns/answer/answer.js';
+import { answer } from '../../../src/dns/answer/answer.js';
+import type { AnswerContext } from '../../../src/dns/answer/verdict.js';
 import { DnsStats } from '../../../src/dns/stats/counters.js';
 
 function ctx(over: Partial<AnswerContext> = {}): AnswerContext {
