@@ -49,7 +49,7 @@ export class NameTree {
    * most half full. Typed arrays, not a Map per parent: ~400,000 names a
    * refresh then cost no garbage and no rehashing of string keys. The key
    * sits in the slot so that passing over another name's slot reads nothing
-   * else (store.ts's value index, likewise).
+   * else (value-index.ts, likewise).
    */
   private slots: Int32Array;
   /** by id: the text of names that have children, kept because every child's text starts from it */

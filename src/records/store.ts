@@ -14,10 +14,11 @@
  */
 import { formatIPv6, type Addr } from '../net/ip.js';
 import { type MemoryBudget, unlimited } from './budget.js';
-import { doubledSlots, f64s, u32s, u8s } from './growable.js';
-import { fnvMix as mix } from './hash.js';
+import { f64s, u32s, u8s } from './growable.js';
 import { NameTree } from './names.js';
 import { PtrPairs } from './ptr-pairs.js';
+import { RawTexts } from './raw-texts.js';
+import { REF_NODE_MASK, REF_TYPE_SHIFT, ValueIndex, bytesKey, numberKey, srvKey, textKey } from './value-index.js';
 import { NONE, ValueLists } from './value-lists.js';
 import type { RecordType } from './types.js';
 
@@ -27,17 +28,13 @@ export const TYPE_SRV = 2;
 export type StoreType = typeof TYPE_A | typeof TYPE_AAAA | typeof TYPE_SRV;
 export const TYPE_NAMES: readonly RecordType[] = ['A', 'AAAA', 'SRV'];
 
-const TYPE_SHIFT = 30;
-const NODE_MASK = (1 << TYPE_SHIFT) - 1;
-
-function finish(h: number): number {
-  h ^= h >>> 15;
-  return Math.imul(h, 0x2c1b3c6d) ^ (h >>> 12);
-}
-function textKey(h: number, text: string): number {
-  for (let i = 0; i < text.length; i++) h = mix(h, text.charCodeAt(i));
-  return h;
-}
+/**
+ * A name's values of one type are in the value index once it has four; until
+ * then a new value is compared along its list. At 50,000 tasks a refresh
+ * inserts ~1,000,000 values, most of them to a task's own names (one or two
+ * addresses, a port or two).
+ */
+const INDEXED_FROM = 4;
 
 /** How large a store starts: enough for its expected size, so its arrays rarely grow (growth copies them). */
 export interface StoreSize {
@@ -61,25 +58,10 @@ export class RecordStore {
   /** SRV nodes: the target's name id and the port */
   private readonly srvTarget;
   private readonly srvPort;
-  /** node key `type:node` → the value's text where it is not the canonical form of the number */
-  private readonly rawText = new Map<number, string>();
-  /** node keys of values kept as text only: their number means nothing */
-  private readonly textOnly = new Set<number>();
-  /**
-   * The value index, over every value of every name: per slot two numbers,
-   * `(type << 30 | node) + 1` (0 = empty) and the value's key (as unsigned),
-   * open addressing with linear probing, at most half full. It answers "does
-   * this name hold this value already?" (Go's sets) in one probe, without a
-   * scan of a long list or a Set per name. The key sits beside the node, not
-   * only with it, so that passing over another value's slot reads no memory
-   * but the slot's own: at 50,000 tasks a refresh inserts ~1,000,000 values,
-   * and a read of each passed node's key, from anywhere in a 4 MB array, was
-   * a cache miss.
-   */
-  private valueSlots: Uint32Array;
-  private values = 0;
-  /** per type: some value of that type kept its text */
-  private readonly rawSeen = [false, false, false];
+  /** values kept as text (only in stores made from text) */
+  private readonly raw = new RawTexts();
+  /** the values of every name with `INDEXED_FROM` or more of a type (value-index.ts) */
+  private readonly index: ValueIndex;
   /** some SRV port is outside 0–65535: DNS writes it modulo 2^16, so two values may become one RR */
   srvPortWraps = false;
   /**
@@ -106,10 +88,8 @@ export class RecordStore {
     this.srvTarget = u32s(srv, budget);
     this.srvPort = f64s(srv, budget);
     this.journal = u32s(a + aaaa + srv, budget);
-    let slots = 8192;
-    while (slots < 2 * (a + aaaa + srv)) slots *= 2;
-    budget.charge(slots * 8);
-    this.valueSlots = new Uint32Array(slots * 2);
+    // About half the values expected: the rest are small names' (`INDEXED_FROM`).
+    this.index = new ValueIndex((a + aaaa + srv) >> 1, budget);
     this.ptr = new PtrPairs(budget);
   }
 
@@ -152,131 +132,156 @@ export class RecordStore {
 
   /** Adds an IPv4 value (as `ipv4Value` gives it) unless present; true when it was new. */
   addA(id: number, ip: number, raw?: string): boolean {
-    const key = raw === undefined ? finish(mix(mix(id, TYPE_A), ip)) : rawKeyOf(id, TYPE_A, raw);
     const list = this.lists[TYPE_A];
-    const v = this.aValue.items;
-    const slots = this.valueSlots;
+    if (list.count.items[id]! < INDEXED_FROM) {
+      for (let node = list.head.items[id]!; node !== NONE; node = list.next.items[node]!) {
+        if (this.sameA(node, ip, raw)) return false;
+      }
+      this.link(TYPE_A, id, this.aValue.push(ip), raw);
+      return true;
+    }
+    const key = raw === undefined ? numberKey(id, TYPE_A, ip) : textKey(id, TYPE_A, raw);
+    const slots = this.index.slots;
     const mask = (slots.length >>> 1) - 1;
     const k = key >>> 0;
     let p = key & mask;
     for (let ref = slots[2 * p]!; ref !== 0; p = (p + 1) & mask, ref = slots[2 * p]!) {
       if (slots[2 * p + 1] !== k) continue;
-      const node = (ref - 1) & NODE_MASK;
-      if ((ref - 1) >>> TYPE_SHIFT !== TYPE_A || list.owner.items[node] !== id) continue;
-      if (raw === undefined ? v[node] === ip && !this.hasRaw(TYPE_A, node) : this.rawOf(TYPE_A, node) === raw) {
-        return false;
-      }
+      const node = (ref - 1) & REF_NODE_MASK;
+      if ((ref - 1) >>> REF_TYPE_SHIFT !== TYPE_A || list.owner.items[node] !== id) continue;
+      if (this.sameA(node, ip, raw)) return false;
     }
-    this.link(TYPE_A, id, this.aValue.push(ip), raw, key, p);
+    this.linkIndexed(TYPE_A, id, this.aValue.push(ip), raw, key, p);
     return true;
+  }
+
+  private sameA(node: number, ip: number, raw: string | undefined): boolean {
+    if (raw !== undefined) return this.raw.get(TYPE_A, node) === raw;
+    return this.aValue.items[node] === ip && !this.raw.has(TYPE_A, node);
   }
 
   /** Adds the IPv6 value `bytes[off, off + 16)` unless present; true when it was new. */
   addAAAA(id: number, bytes: Uint8Array, off: number, raw?: string): boolean {
-    let key: number;
-    if (raw === undefined) {
-      let h = mix(id, TYPE_AAAA);
-      for (let i = off; i < off + 16; i += 4) {
-        h = mix(h, (bytes[i]! << 24) | (bytes[i + 1]! << 16) | (bytes[i + 2]! << 8) | bytes[i + 3]!);
-      }
-      key = finish(h);
-    } else {
-      key = rawKeyOf(id, TYPE_AAAA, raw);
-    }
     const list = this.lists[TYPE_AAAA];
-    const slots = this.valueSlots;
+    if (list.count.items[id]! < INDEXED_FROM) {
+      for (let node = list.head.items[id]!; node !== NONE; node = list.next.items[node]!) {
+        if (this.sameAAAA(node, bytes, off, raw)) return false;
+      }
+      this.link(TYPE_AAAA, id, this.pushAAAA(bytes, off), raw);
+      return true;
+    }
+    const key = raw === undefined ? bytesKey(id, TYPE_AAAA, bytes, off) : textKey(id, TYPE_AAAA, raw);
+    const slots = this.index.slots;
     const mask = (slots.length >>> 1) - 1;
     const k = key >>> 0;
     let p = key & mask;
     for (let ref = slots[2 * p]!; ref !== 0; p = (p + 1) & mask, ref = slots[2 * p]!) {
       if (slots[2 * p + 1] !== k) continue;
-      const node = (ref - 1) & NODE_MASK;
-      if ((ref - 1) >>> TYPE_SHIFT !== TYPE_AAAA || list.owner.items[node] !== id) continue;
-      if (raw !== undefined) {
-        if (this.rawOf(TYPE_AAAA, node) === raw) return false;
-        continue;
-      }
-      const v = this.aaaaValue.items;
-      let i = 0;
-      while (i < 16 && v[node * 16 + i] === bytes[off + i]) i++;
-      if (i === 16 && !this.hasRaw(TYPE_AAAA, node)) return false;
+      const node = (ref - 1) & REF_NODE_MASK;
+      if ((ref - 1) >>> REF_TYPE_SHIFT !== TYPE_AAAA || list.owner.items[node] !== id) continue;
+      if (this.sameAAAA(node, bytes, off, raw)) return false;
     }
+    this.linkIndexed(TYPE_AAAA, id, this.pushAAAA(bytes, off), raw, key, p);
+    return true;
+  }
+
+  private sameAAAA(node: number, bytes: Uint8Array, off: number, raw: string | undefined): boolean {
+    if (raw !== undefined) return this.raw.get(TYPE_AAAA, node) === raw;
+    const v = this.aaaaValue.items;
+    let i = 0;
+    while (i < 16 && v[node * 16 + i] === bytes[off + i]) i++;
+    return i === 16 && !this.raw.has(TYPE_AAAA, node);
+  }
+
+  private pushAAAA(bytes: Uint8Array, off: number): number {
     const v = this.aaaaValue;
     v.reserve(16);
     const node = v.length / 16;
     v.items.set(bytes.subarray(off, off + 16), v.length);
     v.length += 16;
-    this.link(TYPE_AAAA, id, node, raw, key, p);
-    return true;
+    return node;
   }
 
   /** Adds the SRV value `<target's text>:<port>` unless present; true when it was new. */
   addSrv(id: number, target: number, port: number, raw?: string): boolean {
-    const key =
-      raw === undefined
-        ? finish(mix(mix(mix(mix(id, TYPE_SRV), target), port | 0), Math.floor(port / 0x100000000)))
-        : rawKeyOf(id, TYPE_SRV, raw);
     const list = this.lists[TYPE_SRV];
-    const t = this.srvTarget.items;
-    const ports = this.srvPort.items;
-    const slots = this.valueSlots;
+    if (list.count.items[id]! < INDEXED_FROM) {
+      for (let node = list.head.items[id]!; node !== NONE; node = list.next.items[node]!) {
+        if (this.sameSrv(node, target, port, raw)) return false;
+      }
+      this.link(TYPE_SRV, id, this.pushSrv(target, port), raw);
+      return true;
+    }
+    const key = raw === undefined ? srvKey(id, TYPE_SRV, target, port) : textKey(id, TYPE_SRV, raw);
+    const slots = this.index.slots;
     const mask = (slots.length >>> 1) - 1;
     const k = key >>> 0;
     let p = key & mask;
     for (let ref = slots[2 * p]!; ref !== 0; p = (p + 1) & mask, ref = slots[2 * p]!) {
       if (slots[2 * p + 1] !== k) continue;
-      const node = (ref - 1) & NODE_MASK;
-      if ((ref - 1) >>> TYPE_SHIFT !== TYPE_SRV || list.owner.items[node] !== id) continue;
-      if (
-        raw === undefined
-          ? t[node] === target && ports[node] === port && !this.hasRaw(TYPE_SRV, node)
-          : this.rawOf(TYPE_SRV, node) === raw
-      ) {
-        return false;
-      }
+      const node = (ref - 1) & REF_NODE_MASK;
+      if ((ref - 1) >>> REF_TYPE_SHIFT !== TYPE_SRV || list.owner.items[node] !== id) continue;
+      if (this.sameSrv(node, target, port, raw)) return false;
     }
-    const node = this.srvTarget.push(target);
-    this.srvPort.push(port);
-    if (!(port >= 0 && port < 0x10000)) this.srvPortWraps = true;
-    this.link(TYPE_SRV, id, node, raw, key, p);
+    this.linkIndexed(TYPE_SRV, id, this.pushSrv(target, port), raw, key, p);
     return true;
   }
 
-  private hasRaw(type: StoreType, node: number): boolean {
-    return this.rawSeen[type]! && this.rawText.has(rawKey(type, node));
+  private sameSrv(node: number, target: number, port: number, raw: string | undefined): boolean {
+    if (raw !== undefined) return this.raw.get(TYPE_SRV, node) === raw;
+    return this.srvTarget.items[node] === target && this.srvPort.items[node] === port && !this.raw.has(TYPE_SRV, node);
   }
 
-  /** Appends a new node to name `id`'s list, the value index (at `slot`, found free for `key`) and the journal. */
-  private link(type: StoreType, id: number, node: number, raw: string | undefined, key: number, slot: number): void {
+  private pushSrv(target: number, port: number): number {
+    const node = this.srvTarget.push(target);
+    this.srvPort.push(port);
+    if (!(port >= 0 && port < 0x10000)) this.srvPortWraps = true;
+    return node;
+  }
+
+  /** Appends a new node to name `id`'s list and the journal. */
+  private append(type: StoreType, id: number, node: number, raw: string | undefined): void {
     this.lists[type].append(id, node);
-    if (raw !== undefined) {
-      this.rawText.set(rawKey(type, node), raw);
-      this.rawSeen[type] = true;
-    }
-    this.valueSlots[2 * slot] = ((type << TYPE_SHIFT) | node) + 1;
-    this.valueSlots[2 * slot + 1] = key;
-    if (++this.values * 4 > this.valueSlots.length) this.rehashValues();
+    if (raw !== undefined) this.raw.set(type, node, raw);
     if (this.journaling) this.journal.push((type << 30) | node);
   }
 
-  private rehashValues(): void {
-    this.budget.charge(this.valueSlots.byteLength * 2);
-    this.valueSlots = doubledSlots(this.valueSlots);
+  /** `append`; the value that gives the name `INDEXED_FROM` puts all of them in the value index. */
+  private link(type: StoreType, id: number, node: number, raw: string | undefined): void {
+    this.append(type, id, node, raw);
+    const list = this.lists[type];
+    if (list.count.items[id] !== INDEXED_FROM) return;
+    for (let n = list.head.items[id]!; n !== NONE; n = list.next.items[n]!)
+      this.index.add(type, n, this.keyOf(type, id, n));
+  }
+
+  /** `append`, for a name in the value index: the node goes in at `slot`, found empty for `key`. */
+  private linkIndexed(
+    type: StoreType,
+    id: number,
+    node: number,
+    raw: string | undefined,
+    key: number,
+    slot: number,
+  ): void {
+    this.append(type, id, node, raw);
+    this.index.place(slot, type, node, key);
+  }
+
+  /** The index key of name `id`'s value `node`, as the add methods make it. */
+  private keyOf(type: StoreType, id: number, node: number): number {
+    const raw = this.raw.get(type, node);
+    if (raw !== undefined) return textKey(id, type, raw);
+    if (type === TYPE_A) return numberKey(id, type, this.aValue.items[node]!);
+    if (type === TYPE_AAAA) return bytesKey(id, type, this.aaaaValue.items, node * 16);
+    return srvKey(id, type, this.srvTarget.items[node]!, this.srvPort.items[node]!);
   }
 
   /** True when name `id` holds the address. */
   hasAddr(id: number, addr: Addr): boolean {
-    if (addr.family === 4) {
-      for (let n = this.firstNode(TYPE_A, id); n >= 0; n = this.nextNode(TYPE_A, n)) {
-        if (this.aValue.items[n] === addr.v4 && !this.hasRaw(TYPE_A, n)) return true;
-      }
-      return false;
-    }
-    const v = this.aaaaValue.items;
-    for (let n = this.firstNode(TYPE_AAAA, id); n >= 0; n = this.nextNode(TYPE_AAAA, n)) {
-      let i = 0;
-      while (i < 16 && v[n * 16 + i] === addr.v6[i]) i++;
-      if (i === 16 && !this.hasRaw(TYPE_AAAA, n)) return true;
+    const type = addr.family === 4 ? TYPE_A : TYPE_AAAA;
+    for (let n = this.firstNode(type, id); n >= 0; n = this.nextNode(type, n)) {
+      if (addr.family === 4 ? this.sameA(n, addr.v4, undefined) : this.sameAAAA(n, addr.v6, 0, undefined)) return true;
     }
     return false;
   }
@@ -338,12 +343,12 @@ export class RecordStore {
 
   /** Some value of `type` kept its text (only when the store was made from text). */
   hasRawValues(type: StoreType): boolean {
-    return this.rawSeen[type]!;
+    return this.raw.any(type);
   }
 
   /** True when the value exists as text only (it did not parse as its type). */
   isTextOnly(type: StoreType, node: number): boolean {
-    return this.textOnly.size > 0 && this.textOnly.has(rawKey(type, node));
+    return this.raw.isTextOnly(type, node);
   }
 
   /**
@@ -363,7 +368,7 @@ export class RecordStore {
 
   /** The text a value was stored with when it is not the canonical form of its number. */
   rawOf(type: StoreType, node: number): string | undefined {
-    return this.rawText.size === 0 ? undefined : this.rawText.get(rawKey(type, node));
+    return this.raw.get(type, node);
   }
 
   /** A value as the Go program stores it: `10.0.0.1`, `2001:db8::1`, `web.marathon.slave.mesos.:31000`. */
@@ -377,17 +382,8 @@ export class RecordStore {
 
   /** Marks the value last added to name `id` as text only (it did not parse as its type): DNS leaves it out. */
   markLastTextOnly(type: StoreType, id: number): void {
-    this.textOnly.add(rawKey(type, this.lists[type].tail.items[id]!));
+    this.raw.markTextOnly(type, this.lists[type].tail.items[id]!);
   }
-}
-
-/** The value index key of a value kept as text. */
-function rawKeyOf(id: number, type: StoreType, raw: string): number {
-  return finish(textKey(mix(mix(id, type), 0x7fffffff), raw));
-}
-
-function rawKey(type: StoreType, node: number): number {
-  return node * 4 + type;
 }
 
 function formatIPv4Value(ip: number): string {
