@@ -60,10 +60,12 @@ export class AppNames {
     const s = fw.store;
     this.inFd = s.below(fw.fd, t);
     this.inSlaveFd = s.below(fw.slaveFd, t);
-    this.tcpSlave = s.below(fw.tcpSlaveFd, `_${t}`);
-    this.udpSlave = s.below(fw.udpSlaveFd, `_${t}`);
-    this.tcp = s.below(fw.tcpFd, `_${t}`);
-    this.udp = s.below(fw.udpFd, `_${t}`);
+    // One string for the four labels: the name tree keeps each label it is given.
+    const label = `_${t}`;
+    this.tcpSlave = s.below(fw.tcpSlaveFd, label);
+    this.udpSlave = s.below(fw.udpSlaveFd, label);
+    this.tcp = s.below(fw.tcpFd, label);
+    this.udp = s.below(fw.udpFd, label);
   }
 
   /** `_<t>._<proto>.<f>.<d>.` */
