@@ -8,7 +8,7 @@ import { ForwardLatency } from './dns/stats/latency.js';
 import { DnsStats } from './dns/stats/counters.js';
 import { FlagError, errorMessage } from './errors.js';
 import { componentLogger, createLogger, type LogOptions } from './log.js';
-import type { MasterDetector } from './mesos/detector.js';
+import { createDetector, type MasterDetector } from './mesos/detector.js';
 import { fetchOptionsFromConfig } from './mesos/fetch/options.js';
 import { Refresher } from './refresh/refresher.js';
 import { REFRESH_THREAD_NICENESS } from './refresh/thread-priority.js';
@@ -143,14 +143,13 @@ async function run(
     earlyWorker: early.refreshWorker,
     onSwap: (snapshot) => dns?.publish(snapshot.table),
   });
-  // The refresh worker (loading since the process started, main.ts) gets its config before the servers' modules
-  // load, so that its first fetch, which the first answer waits for, never waits for them.
+  // The refresh worker (loading since the process started, main.ts) gets its config, and static masters, before
+  // the servers' modules load, so that its first fetch, which the first answer waits for, never waits for them.
   refresher.prepare();
-  const servers = await loadServers();
-
+  const loading = loadServers();
   if (config.dnsOn) {
     dns = new DnsOnFirstTable(
-      () => servers.startDnsService({ config, serving, stats, log: root, logOptions, latency }),
+      async () => (await loading).startDnsService({ config, serving, stats, log: root, logOptions, latency }),
       {
         listening: (service) =>
           log.info(
@@ -169,6 +168,10 @@ async function run(
     running.push(dns);
     log.info({ addresses, port: config.port }, 'DNS listens once the first state has loaded');
   }
+  let detector: MasterDetector = startDetector(config, serving, refresher, root);
+  // Detector replacements (SIGHUP) run one after another, so two quick reloads never leave one running.
+  let detectorSwap: Promise<void> = Promise.resolve();
+  const servers = await loading;
   if (config.httpOn) {
     const http = await servers.startHttpServer({
       config,
@@ -188,9 +191,6 @@ async function run(
     log.info({ listener: config.httpListener, port: http.port }, 'HTTP listening');
   }
 
-  let detector: MasterDetector = startDetector(servers, config, serving, refresher, root);
-  // Detector replacements (SIGHUP) run one after another, so two quick reloads never leave one running.
-  let detectorSwap: Promise<void> = Promise.resolve();
   refresher.start();
 
   let stopping = false;
@@ -238,7 +238,7 @@ async function run(
       detectorSwap = detectorSwap
         .then(() => detector.stop())
         .then(() => {
-          if (!stopping) detector = startDetector(servers, config, serving, refresher, root);
+          if (!stopping) detector = startDetector(config, serving, refresher, root);
         })
         .catch((err: unknown) => log.error({ err }, 'SIGHUP: restarting master detection failed'));
     }
@@ -247,33 +247,23 @@ async function run(
   });
 }
 
-/** The modules of the servers and of master detection: the heavy ones (dns2, prom-client, the ZooKeeper client). */
+/** The modules of the servers: the heavy ones (prom-client among them). */
 async function loadServers() {
-  const [dns, http, metrics, detector] = await Promise.all([
+  const [dns, http, metrics] = await Promise.all([
     import('./dns/listen/primary.js'),
     import('./http/server.js'),
     import('./http/metrics.js'),
-    import('./mesos/detector.js'),
   ]);
   return {
     startDnsService: dns.startDnsService,
     startHttpServer: http.startHttpServer,
     registerSnapshotHistogram: metrics.registerSnapshotHistogram,
-    createDetector: detector.createDetector,
   };
 }
 
-type Servers = Awaited<ReturnType<typeof loadServers>>;
-
-function startDetector(
-  servers: Servers,
-  config: Config,
-  serving: ServingState,
-  refresher: Refresher,
-  root: Logger,
-): MasterDetector {
+function startDetector(config: Config, serving: ServingState, refresher: Refresher, root: Logger): MasterDetector {
   const log = componentLogger(root, 'detector');
-  const detector = servers.createDetector(
+  const detector = createDetector(
     config,
     {
       onMasters: (list) => {

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { componentLogger } from '../log.js';
-import { DEFAULT_ZK_DETECTOR_OPTIONS, ZkDetector } from './zk/detector.js';
-import type { ZkDetectorOptions } from './zk/detector.js';
+import type { ZkDetector, ZkDetectorOptions } from './zk/detector.js';
 import { parseZkUrl } from '../config/zk-url.js';
 
 export interface MasterDetector {
@@ -19,9 +18,12 @@ export interface DetectorEvents {
 }
 
 /**
- * Static mode (`zk` empty) reports the configured masters once; ZooKeeper mode
- * follows the registered masters. Both run the detection timeout. `zk` is
- * expected to have passed config validation; a bad value throws `ConfigError`.
+ * Static mode (`zk` empty) reports the configured masters once, at start;
+ * ZooKeeper mode reports them once the ZooKeeper client has loaded (it loads
+ * only in that mode: with static masters the first fetch does not wait for
+ * its ~40 ms), then follows the registered masters. Both run the detection
+ * timeout. `zk` is expected to have passed config validation; a bad value
+ * throws `ConfigError`.
  */
 export function createDetector(
   config: Pick<Config, 'zk' | 'masters' | 'zkDetectionTimeout'>,
@@ -55,30 +57,40 @@ export function createDetector(
 
   const zk = parseZkUrl(config.zk);
   if (/[^/]\/+\s*$/.test(config.zk)) log.warn({ zk: config.zk, path: zk.path }, 'ignoring trailing "/" of the zk path');
-  const detector = new ZkDetector(
-    zk,
-    config.masters,
-    {
-      onMasters,
-      onZkState(connected) {
-        try {
-          events.onZkState?.(connected);
-        } catch (err) {
-          log.error({ err }, 'ZooKeeper-state listener failed');
-        }
-      },
+  const hooks = {
+    onMasters,
+    onZkState(connected: boolean) {
+      try {
+        events.onZkState?.(connected);
+      } catch (err) {
+        log.error({ err }, 'ZooKeeper-state listener failed');
+      }
     },
-    componentLogger(root, 'zk'),
-    { ...DEFAULT_ZK_DETECTOR_OPTIONS, ...zkOptions },
-  );
+  };
+  let detector: ZkDetector | null = null;
+  let loading: Promise<void> | null = null;
+  let stopped = false;
   return {
     start() {
       timeout.restart();
-      detector.start();
+      loading = import('./zk/detector.js').then(
+        ({ ZkDetector: Detector, DEFAULT_ZK_DETECTOR_OPTIONS }) => {
+          if (stopped) return;
+          detector = new Detector(zk, config.masters, hooks, componentLogger(root, 'zk'), {
+            ...DEFAULT_ZK_DETECTOR_OPTIONS,
+            ...zkOptions,
+          });
+          detector.start();
+        },
+        // Not expected (the module ships with the program); the detection timeout then ends the process.
+        (err: unknown) => log.error({ err }, 'the ZooKeeper detector could not be loaded'),
+      );
     },
     async stop() {
+      stopped = true;
       timeout.stop();
-      await detector.stop();
+      await loading;
+      await detector?.stop();
     },
   };
 }

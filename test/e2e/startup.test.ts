@@ -110,7 +110,10 @@ describe('DNS listens only after the first successful state load', () => {
     const { code } = await s.exited;
     expect(code).toBe(1);
     const msgs = s.logs.map((r) => r.msg);
-    expect(msgs.indexOf('refresh done')).toBeGreaterThan(msgs.indexOf('HTTP listening'));
+    // Bound at the first state load, not at start-up.
+    expect(msgs.indexOf('DNS could not listen after the first state load')).toBeGreaterThan(
+      msgs.indexOf('refresh done'),
+    );
     const fatal = s.logs.find((r) => r.msg === 'DNS could not listen after the first state load')!;
     expect(fatal).toMatchObject({ addresses: ['127.0.0.1'], port });
     const err = fatal.err as { code: string; message: string };

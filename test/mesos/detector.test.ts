@@ -67,4 +67,20 @@ describe('createDetector, ZooKeeper mode', () => {
       ),
     ).toThrow(ConfigError);
   });
+
+  it('stopped before its ZooKeeper client has loaded, reports nothing and never connects', async () => {
+    const lists: string[][] = [];
+    const states: boolean[] = [];
+    const d = createDetector(
+      // A loopback port nothing listens on: a connection attempt would report `false`, then keep trying.
+      { zk: 'zk://127.0.0.1:1/mesos', masters: ['10.0.0.1:5050'], zkDetectionTimeout: 0 },
+      { onMasters: (l) => lists.push(l), onZkState: (up) => states.push(up) },
+      log,
+    );
+    d.start();
+    await d.stop();
+    await sleep(300);
+    expect(lists).toEqual([]);
+    expect(states).toEqual([]);
+  });
 });

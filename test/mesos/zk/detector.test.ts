@@ -132,6 +132,8 @@ describe('ZooKeeper master detection', () => {
 
     const rec = recorder();
     startDetector(`zk://${zk.connect}${path}`, rec, { masters: ['127.0.0.200:5050'] });
+    // First the configured masters, as soon as the ZooKeeper client has loaded, before any answer from ZooKeeper.
+    await rec.waitFor('the first list', () => rec.lists.length > 0);
     expect(rec.lists[0]).toEqual(['', '127.0.0.200:5050']);
     await rec.waitForList(['127.0.0.1:37060', '127.0.0.6:5050']);
     await rec.waitFor('connected state', () => rec.zkStates.includes(true));
@@ -208,6 +210,7 @@ describe('ZooKeeper master detection', () => {
     const port = await unusedPort();
     const rec = recorder();
     startDetector(`zk://127.0.0.1:${port}/mesos`, rec, { masters: ['127.0.0.41:5050', '127.0.0.42:5050'], timeout: 2 });
+    await rec.waitFor('the first list', () => rec.lists.length > 0);
     expect(rec.lists).toEqual([['', '127.0.0.41:5050', '127.0.0.42:5050']]);
     await rec.waitFor('the detection timeout', () => rec.timeouts.length > 0);
     expect(rec.timeouts).toEqual([2]);
