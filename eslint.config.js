@@ -134,7 +134,7 @@ export default tseslint.config(
     rules: { 'n/no-process-exit': 'off' },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', 'scripts/**'],
     ...tseslint.configs.disableTypeChecked,
   },
   prettier,
