@@ -23,13 +23,19 @@ import type { ViewName } from '../records/views.js';
  * chunk and is never held whole.
  */
 const port = parentPort!;
-let handle: ((msg: ToWorker) => void) | null = null;
-// The first message says what to do (worker-thread.ts); every later one is handled in order. The handler is there
-// from the start, so none is missed while the first is read.
-port.on('message', (msg: ToWorker) => {
-  if (handle !== null) handle(msg);
-  else if (msg.type === 'init') handle = begin(msg.init);
-});
+
+/**
+ * Starts handling the main thread's messages. The first says what to do
+ * (worker-thread.ts); every later one is handled in order. Messages posted
+ * before this wait for it, so none is missed.
+ */
+export function runRefreshWorker(): void {
+  let handle: ((msg: ToWorker) => void) | null = null;
+  port.on('message', (msg: ToWorker) => {
+    if (handle !== null) handle(msg);
+    else if (msg.type === 'init') handle = begin(msg.init);
+  });
+}
 
 /** Sets the worker up as `init` says; returns the handler of every later message. */
 function begin(init: WorkerInit): (msg: ToWorker) => void {
