@@ -10,6 +10,7 @@ import { FlagError, errorMessage } from './errors.js';
 import { componentLogger, createLogger, type LogOptions } from './log.js';
 import { createDetector, type MasterDetector } from './mesos/detector.js';
 import { fetchOptionsFromConfig } from './mesos/fetch/options.js';
+import type { RestoreBudget } from './refresh/inlining-budget.js';
 import { Refresher } from './refresh/refresher.js';
 import { REFRESH_THREAD_NICENESS } from './refresh/thread-priority.js';
 import type { EarlyWorker } from './refresh/worker-thread.js';
@@ -56,6 +57,8 @@ export interface EarlyStart {
   helperThreadsLowered: number;
   /** the refresh worker, already loading its modules */
   refreshWorker: EarlyWorker;
+  /** puts TurboFan's inlining budget back to V8's default, at the first table (refresh/inlining-budget.ts) */
+  restoreInliningBudget: RestoreBudget;
 }
 
 interface Running {
@@ -141,7 +144,11 @@ async function run(
     log: componentLogger(root, 'refresh'),
     logOptions,
     earlyWorker: early.refreshWorker,
-    onSwap: (snapshot) => dns?.publish(snapshot.table),
+    onSwap: (snapshot) => {
+      // Before the DNS service starts at this first table: the answer path is compiled with the default budget.
+      early.restoreInliningBudget();
+      dns?.publish(snapshot.table);
+    },
   });
   // The refresh worker (loading since the process started, main.ts) gets its config, and static masters, before
   // the servers' modules load, so that its first fetch, which the first answer waits for, never waits for them.
