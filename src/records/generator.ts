@@ -4,9 +4,9 @@ import { splitHostPort } from '../net/host-port.js';
 import { parseAddr, type Addr } from '../net/ip.js';
 import { type AppNames, FrameworkNames } from './app-names.js';
 import { slaveIdTail } from './hash.js';
-import { domainFrag, labelFor, type LabelFn } from './labels.js';
+import { cachedLabel, domainFrag, labelFor, type LabelFn } from './labels.js';
 import type { MemoryBudget } from './budget.js';
-import { prepareTask, type Agent, type Agents, type PreparedTask } from './prepared-task.js';
+import { prepareTask, type Agent, type Agents, type PreparedDiscovery, type PreparedTask } from './prepared-task.js';
 import { RecordStore, type StoreSize } from './store.js';
 import type { EnumFramework, EnumTask, Generated } from './types.js';
 
@@ -48,8 +48,12 @@ export interface GenerateInput {
 /** A framework's prepared tasks, by the framework's index in the state. */
 export type PreparedTasks = (framework: number) => Iterable<PreparedTask>;
 
-/** Where generation gets its prepared tasks from, once it knows the state's agents (`GenerateInput.preparation`). */
-export type Preparation = (agents: Agents, warn: (msg: string) => void) => PreparedTasks;
+/**
+ * Where generation gets its prepared tasks from, once it knows the state's
+ * agents (`GenerateInput.preparation`); `label` is generation's own, for the
+ * tasks prepared in its thread.
+ */
+export type Preparation = (agents: Agents, warn: (msg: string) => void, label: LabelFn) => PreparedTasks;
 
 /**
  * State + config → the record set and enumeration the Go Mesos-DNS produces
@@ -108,10 +112,10 @@ export function generate(
   if (own) insertLeaderAndMasters(store, state.leader, input, warn, ptrOn);
 
   const prepared: PreparedTasks =
-    input.preparation?.(agents, warn) ??
+    input.preparation?.(agents, warn, label) ??
     function* (f) {
       for (const task of state.frameworks[f]!.tasks) {
-        const p = prepareTask(task, agents, input, warn);
+        const p = prepareTask(task, agents, input, label, warn);
         if (p !== null) yield p;
       }
     };
@@ -122,7 +126,7 @@ export function generate(
     const tasks: EnumTask[] = [];
     for (const task of prepared(f)) {
       const from = store.beginTask();
-      const canonical = insertTask(task, names, label);
+      const canonical = insertTask(task, names);
       if (ptrOn && task.ownIPs) addTaskPtrs(store, task.ips, canonical, slaveName);
       tasks.push({ name: task.name, id: task.id, from, to: store.endTask() });
     }
@@ -167,19 +171,6 @@ function expectedSize(state: MesosState<TaskList>): StoreSize {
 function addSrvText(store: RecordStore, name: number, target: number, port: string): void {
   if (/^(0|[1-9][0-9]{0,14})$/.test(port)) store.addSrv(name, target, Number(port));
   else store.addSrv(name, target, NaN, `${store.nameText(target)}:${port}`);
-}
-
-/** Task and port names repeat across tasks: sanitise each distinct one once per refresh. */
-export function cachedLabel(label: LabelFn): LabelFn {
-  const cache = new Map<string, string>();
-  return (s) => {
-    let out = cache.get(s);
-    if (out === undefined) {
-      out = label(s);
-      cache.set(s, out);
-    }
-    return out;
-  };
 }
 
 function insertNameServer(store: RecordStore, input: GenerateInput): void {
@@ -257,43 +248,31 @@ function splitLoose(s: string): { host: string; port: string } | null {
 }
 
 /** Inserts a task's records; returns its canonical name's node (the sanitised one, under the framework). */
-function insertTask(task: PreparedTask, names: FrameworkNames, label: LabelFn): number {
-  const { hash, agent, ips, ports } = task;
-  if (!task.discovery) {
-    const t = label(task.name);
-    return emit(names.app(t), `${t}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, null, label);
-  }
-  const raw = task.discovery.name;
-  const clean = label(raw);
-  // A name that is already a clean label would make the very same records twice: every insert a duplicate.
-  if (clean !== raw) {
-    emit(names.app(raw), `${raw}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
-  }
-  return emit(names.app(clean), `${clean}-${hash}-${agent.tail}`, names, ips, agent.ips, ports, task.discovery, label);
+function insertTask(task: PreparedTask, names: FrameworkNames): number {
+  const d = task.discovery;
+  if (d?.raw) emit(names.app(d.raw.app), d.raw.canonical, names, task, d);
+  return emit(names.app(task.app), task.canonical, names, task, d);
 }
 
 function emit(
   app: AppNames,
   canonical: string,
   fw: FrameworkNames,
-  ips: readonly Addr[],
-  slaveIPs: readonly Addr[],
-  ports: readonly number[],
-  discovery: PreparedTask['discovery'],
-  label: LabelFn,
+  task: PreparedTask,
+  discovery: PreparedDiscovery | null,
 ): number {
   const store = fw.store;
   const target = store.below(fw.fd, canonical);
   const slaveTarget = store.below(fw.slaveFd, canonical);
-  for (const ip of ips) {
+  for (const ip of task.ips) {
     store.addAddr(app.inFd, ip);
     store.addAddr(target, ip);
   }
-  for (const ip of slaveIPs) {
+  for (const ip of task.agent.ips) {
     store.addAddr(app.inSlaveFd, ip);
     store.addAddr(slaveTarget, ip);
   }
-  for (const p of ports) {
+  for (const p of task.ports) {
     store.addSrv(app.tcpSlave, slaveTarget, p);
     store.addSrv(app.udpSlave, slaveTarget, p);
     if (!discovery) {
@@ -302,16 +281,14 @@ function emit(
     }
   }
   if (!discovery) return target;
-  for (const port of discovery.ports) {
-    const p = label(port.protocol);
-    const n = label(port.name);
+  for (const { number, protocol: p, name: n } of discovery.ports) {
     // An empty protocol means both (docs/compatibility.md, Task records).
     const first = p !== '' ? p : 'tcp';
-    store.addSrv(app.srv(first), target, port.number);
-    if (p === '') store.addSrv(app.udp, target, port.number);
+    store.addSrv(app.srv(first), target, number);
+    if (p === '') store.addSrv(app.udp, target, number);
     if (n === '') continue;
-    store.addSrv(app.namedSrv(n, first), target, port.number);
-    if (p === '') store.addSrv(app.namedSrv(n, 'udp'), target, port.number);
+    store.addSrv(app.namedSrv(n, first), target, number);
+    if (p === '') store.addSrv(app.namedSrv(n, 'udp'), target, number);
   }
   return target;
 }

@@ -40,6 +40,19 @@ function makeLabel(maxLen: number, leftCut: string): LabelFn {
 export const labelRFC1123: LabelFn = makeLabel(63, '-');
 export const labelRFC952: LabelFn = makeLabel(24, '-0123456789');
 
+/** Task and port names repeat across tasks: sanitise each distinct one once per refresh. */
+export function cachedLabel(label: LabelFn): LabelFn {
+  const cache = new Map<string, string>();
+  return (s) => {
+    let out = cache.get(s);
+    if (out === undefined) {
+      out = label(s);
+      cache.set(s, out);
+    }
+    return out;
+  };
+}
+
 export function labelFor(enforceRFC952: boolean): LabelFn {
   return enforceRFC952 ? labelRFC952 : labelRFC1123;
 }

@@ -1,6 +1,6 @@
 import type { Addr } from '../net/ip.js';
 import type { StateWarning } from '../state/state.js';
-import type { Agent, PreparedTask } from './prepared-task.js';
+import type { Agent, PreparedDiscovery, PreparedTask } from './prepared-task.js';
 
 /**
  * Prepared tasks, in a form that crosses threads cheaply: numbers in one
@@ -51,12 +51,13 @@ export class PreparedWriter {
 
   task(t: PreparedTask): void {
     const d = t.discovery;
-    this.room(12 + 5 * t.ips.length + t.ports.length + (d === null ? 0 : 3 * d.ports.length));
+    this.room(13 + 5 * t.ips.length + t.ports.length + (d === null ? 0 : 3 * d.ports.length));
     this.push(TASK);
     this.push(this.agentIndex.get(t.agent)!);
     this.str(t.name);
     this.str(t.id);
-    this.str(t.hash);
+    this.str(t.app);
+    this.str(t.canonical);
     // Addresses from the agent (IP source `host`) are the agent's own list: sent as that, not again.
     this.push(t.ownIPs ? t.ips.length : -1);
     if (t.ownIPs) for (const ip of t.ips) this.addr(ip);
@@ -67,12 +68,18 @@ export class PreparedWriter {
       return;
     }
     this.push(d.ports.length);
-    this.str(d.name);
     for (const p of d.ports) {
       this.push(p.number);
       this.str(p.protocol);
       this.str(p.name);
     }
+    if (d.raw === null) {
+      this.push(0);
+      return;
+    }
+    this.push(1);
+    this.str(d.raw.app);
+    this.str(d.raw.canonical);
   }
 
   frameworkEnd(): void {
@@ -178,7 +185,8 @@ export class PreparedReader implements PreparedCursor {
     const agent = this.agents[this.num()]!;
     const name = this.str();
     const id = this.str();
-    const hash = this.str();
+    const app = this.str();
+    const canonical = this.str();
     const ipCount = this.num();
     let ips: readonly Addr[] = agent.ips;
     if (ipCount >= 0) {
@@ -189,15 +197,15 @@ export class PreparedReader implements PreparedCursor {
     const ports: number[] = [];
     for (let n = this.num(); n > 0; n--) ports.push(this.num());
     const discoveryPorts = this.num();
-    let discovery: PreparedTask['discovery'] = null;
+    let discovery: PreparedDiscovery | null = null;
     if (discoveryPorts >= 0) {
-      const dname = this.str();
-      const list: NonNullable<PreparedTask['discovery']>['ports'] = [];
+      const list: Array<PreparedDiscovery['ports'][number]> = [];
       for (let i = 0; i < discoveryPorts; i++)
         list.push({ number: this.num(), protocol: this.str(), name: this.str() });
-      discovery = { name: dname, ports: list };
+      const raw = this.num() === 1 ? { app: this.str(), canonical: this.str() } : null;
+      discovery = { ports: list, raw };
     }
-    return { name, id, hash, agent, ips, ownIPs: ipCount >= 0, ports, discovery };
+    return { name, id, agent, ips, ownIPs: ipCount >= 0, ports, app, canonical, discovery };
   }
 
   private addr(): Addr {

@@ -3,6 +3,7 @@ import type { Addr } from '../net/ip.js';
 import type { Discovery, Task } from '../state/state.js';
 import { MAX_PORTS_PER_TASK, parsePortRanges } from '../state/ports.js';
 import { taskHash } from './hash.js';
+import type { LabelFn } from './labels.js';
 import { latestRunningStatus, taskIPs } from './task-ips.js';
 
 /** An agent as generation sees it. */
@@ -26,19 +27,39 @@ export interface Agents {
 export interface PreparedTask {
   name: string;
   id: string;
-  /** `taskHash(id)` */
-  hash: string;
   agent: Agent;
   ips: readonly Addr[];
   /** false when `ips` are the agent's own (IP source `host`): those point back to the agent, not the task */
   ownIPs: boolean;
   ports: readonly number[];
-  discovery: Discovery | null;
+  /** the label of its application: its name, or its DiscoveryInfo name, sanitised */
+  app: string;
+  /** `<app>-<hash>-<agent tail>`, its canonical label, with `hash` = `taskHash(id)` */
+  canonical: string;
+  discovery: PreparedDiscovery | null;
+}
+
+/**
+ * A task's DiscoveryInfo as its records need it. Labels come ready, made
+ * where the task is prepared (a thread of their own at the first load), so
+ * that the thread inserting the records neither sanitises nor concatenates.
+ */
+export interface PreparedDiscovery {
+  /** its ports, protocol and name sanitised as labels ('' stays '') */
+  ports: ReadonlyArray<{ number: number; protocol: string; name: string }>;
+  /**
+   * The DiscoveryInfo name as given and its canonical label, when that name
+   * is not already a clean label: its records are made under it as well
+   * (docs/compatibility.md, Task records). Null otherwise.
+   */
+  raw: { app: string; canonical: string } | null;
 }
 
 export interface PrepareOptions {
   ipSources: readonly IPSource[];
   healthyOnly: boolean;
+  /** which label rules (labels.ts, `labelFor`): the thread that prepares makes its own `LabelFn` from this */
+  enforceRFC952: boolean;
 }
 
 /**
@@ -49,6 +70,7 @@ export function prepareTask(
   task: Task,
   agents: Agents,
   options: PrepareOptions,
+  label: LabelFn,
   warn: (msg: string) => void,
 ): PreparedTask | null {
   if (task.state !== 'TASK_RUNNING') return null;
@@ -59,15 +81,27 @@ export function prepareTask(
   if (options.healthyOnly && status?.healthy === false) return null;
   const ports = taskPorts(task, warn);
   const { ips, source } = taskIPs(status, options.ipSources, agent.ips);
+  const tail = `-${taskHash(task.id)}-${agent.tail}`;
+  const d = task.discovery;
+  const app = label(d === null ? task.name : d.name);
   return {
     name: task.name,
     id: task.id,
-    hash: taskHash(task.id),
     agent,
     ips,
     ownIPs: source !== 'host',
     ports,
-    discovery: task.discovery,
+    app,
+    canonical: app + tail,
+    discovery: d === null ? null : preparedDiscovery(d, app, tail, label),
+  };
+}
+
+function preparedDiscovery(d: Discovery, app: string, tail: string, label: LabelFn): PreparedDiscovery {
+  return {
+    ports: d.ports.map((p) => ({ number: p.number, protocol: label(p.protocol), name: label(p.name) })),
+    // A name that is already a clean label would make the very same records twice: every insert a duplicate.
+    raw: app === d.name ? null : { app: d.name, canonical: d.name + tail },
   };
 }
 

@@ -16,8 +16,8 @@
  * names the overlay hides in the base (see table/live.ts).
  */
 import type { Change, TaskOf } from '../mesos/stream/model.js';
-import { cachedLabel, generate, tasksWithRecords, type GenerateInput } from '../records/generator.js';
-import { labelFor, type LabelFn } from '../records/labels.js';
+import { generate, tasksWithRecords, type GenerateInput } from '../records/generator.js';
+import { cachedLabel, labelFor, type LabelFn } from '../records/labels.js';
 import type { RecordStore } from '../records/store.js';
 import { TYPE_A, TYPE_AAAA, TYPE_SRV } from '../records/store.js';
 import type { MesosState, Task } from '../state/state.js';

@@ -7,6 +7,7 @@
  * again here would put it ten steps further down, where a busy host starves it.
  */
 import { workerData } from 'node:worker_threads';
+import { cachedLabel, labelFor } from '../records/labels.js';
 import { agentIndexOf } from '../records/prepared-codec.js';
 import type { Agents } from '../records/prepared-task.js';
 import { DeferredTask } from '../state/state-json.js';
@@ -36,10 +37,12 @@ function run(job: PrepareJob): void {
     return { item: (k) => new DeferredTask(bytes, ranges[2 * (at + k)]!, ranges[2 * (at + k) + 1]!), agentIds };
   });
   const chunks = chunkPlan(job.counts);
+  // One per job, as generation has one: task and port names repeat across chunks.
+  const label = cachedLabel(labelFor(job.options.enforceRFC952));
   for (;;) {
     const index = Atomics.add(control, CONTROL.next, 1);
     if (index >= chunks.length) return;
-    const chunk = prepareChunk(chunks[index]!, sources, agents, agentIndex, job.options);
+    const chunk = prepareChunk(chunks[index]!, sources, agents, agentIndex, job.options, label);
     const msg: ChunkMessage = { index, chunk };
     port.postMessage(msg, [chunk.nums.buffer as ArrayBuffer]);
     Atomics.add(control, CONTROL.posted, 1);

@@ -4,6 +4,7 @@
  * is prepared, the same in either thread.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { LabelFn } from '../records/labels.js';
 import { FRAMEWORK_DONE, PreparedWriter, type PreparedChunk, type PreparedCursor } from '../records/prepared-codec.js';
 import {
   prepareTask,
@@ -118,6 +119,7 @@ export class ChunkReading implements PreparedCursor {
     private readonly sources: readonly TaskSource[],
     private readonly agents: Agents,
     private readonly options: PrepareOptions,
+    private readonly label: LabelFn,
     private readonly warnings: ChunkWarnings,
   ) {
     this.k = chunk[0]?.from ?? 0;
@@ -135,7 +137,8 @@ export class ChunkReading implements PreparedCursor {
       const k = this.k++;
       const { item, agentIds } = this.sources[seg.framework]!;
       const task = readTask(item(k), k, agentIds, (w) => this.warnings.report(seg.framework, w));
-      const prepared = task === null ? null : prepareTask(task, this.agents, this.options, this.warnings.warn);
+      const prepared =
+        task === null ? null : prepareTask(task, this.agents, this.options, this.label, this.warnings.warn);
       if (prepared !== null) return prepared;
     }
   }
@@ -148,13 +151,14 @@ export function prepareChunk(
   agents: Agents,
   agentIndex: ReadonlyMap<Agent, number>,
   options: PrepareOptions,
+  label: LabelFn,
 ): PreparedChunk {
   const out = new PreparedWriter(agentIndex);
   const warnings: ChunkWarnings = {
     warn: (msg) => out.warning(msg),
     report: (_, w) => out.badTask(w.index, w.id, w.reason),
   };
-  const reading = new ChunkReading(chunk, sources, agents, options, warnings);
+  const reading = new ChunkReading(chunk, sources, agents, options, label, warnings);
   for (let e = reading.next(); e !== null; e = reading.next()) {
     if (e === FRAMEWORK_DONE) out.frameworkEnd();
     else out.task(e);

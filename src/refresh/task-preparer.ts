@@ -27,6 +27,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { generate, type GenerateInput, type Preparation, type PreparedTasks } from '../records/generator.js';
+import type { LabelFn } from '../records/labels.js';
 import {
   FRAMEWORK_DONE,
   PreparedReader,
@@ -135,7 +136,7 @@ export class TaskPreparer {
     const handed = state.frameworks.map((fw) => (fw.tasks as PolledTasks).handOver());
     const deferred = deferredRanges(handed);
     const helped = deferred !== null && this.start();
-    return (agents, warn) => this.read(handed, helped ? deferred : null, agents, options, warn);
+    return (agents, warn, label) => this.read(handed, helped ? deferred : null, agents, options, label, warn);
   }
 
   /** Ends the thread, if it started; resolves once it has. What it still prepares is not needed. */
@@ -175,6 +176,7 @@ export class TaskPreparer {
     deferred: Deferred | null,
     agents: Agents,
     options: PrepareOptions,
+    label: LabelFn,
     warn: (msg: string) => void,
   ): PreparedTasks {
     const chunks = chunkPlan(handed.map((h) => h.items.length));
@@ -185,7 +187,7 @@ export class TaskPreparer {
     const ahead = new Map<number, PreparedChunk>();
     const prepareAhead = (index: number): void => {
       this.counts.here++;
-      ahead.set(index, prepareChunk(chunks[index]!, sources, agents, agentIndex, options));
+      ahead.set(index, prepareChunk(chunks[index]!, sources, agents, agentIndex, options, label));
     };
     const takeFree = (): boolean => {
       const free = Atomics.load(this.control, CONTROL.next);
@@ -195,7 +197,7 @@ export class TaskPreparer {
     };
     const readHere = (index: number): PreparedCursor => {
       this.counts.here++;
-      return new ChunkReading(chunks[index]!, sources, agents, options, warnings);
+      return new ChunkReading(chunks[index]!, sources, agents, options, label, warnings);
     };
     let current = 0;
     const reader = new PreparedReader(agents.list, warn, (w) => warnings.report(current, w));
@@ -263,7 +265,7 @@ export class TaskPreparer {
       validAgentIds: [...agentIds.keys()],
       agentIndex: [...agents.byId],
       agents: [...agents.list],
-      options: { ipSources: options.ipSources, healthyOnly: options.healthyOnly },
+      options: { ipSources: options.ipSources, healthyOnly: options.healthyOnly, enforceRFC952: options.enforceRFC952 },
     };
     this.port.postMessage(job, [ranges.buffer as ArrayBuffer]);
     return true;
