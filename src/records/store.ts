@@ -197,7 +197,9 @@ export class RecordStore {
     const v = this.aaaaValue;
     v.reserve(16);
     const node = v.length / 16;
-    v.items.set(bytes.subarray(off, off + 16), v.length);
+    // A copy by hand: `set(bytes.subarray(…))` made a view object per address.
+    const to = v.items;
+    for (let i = 0; i < 16; i++) to[v.length + i] = bytes[off + i]!;
     v.length += 16;
     return node;
   }
