@@ -32,6 +32,19 @@ export class Growable<T extends Typed> {
     this.items[this.length] = v;
     return this.length++;
   }
+
+  /**
+   * Appends `src[from, from + n)`, copied item by item: for the few items of
+   * one value (an IPv6 address), `items.set(src.subarray(…))` made a view
+   * object per call, millions of them per build.
+   */
+  pushFrom(src: ArrayLike<number>, from: number, n: number): void {
+    this.reserve(n);
+    const items = this.items;
+    const at = this.length;
+    for (let i = 0; i < n; i++) items[at + i] = src[from + i]!;
+    this.length = at + n;
+  }
 }
 
 export const u32s = (n: number, b: MemoryBudget) => new Growable(new Uint32Array(n), (m) => new Uint32Array(m), b);

@@ -194,13 +194,8 @@ export class RecordStore {
   }
 
   private pushAAAA(bytes: Uint8Array, off: number): number {
-    const v = this.aaaaValue;
-    v.reserve(16);
-    const node = v.length / 16;
-    // A copy by hand: `set(bytes.subarray(…))` made a view object per address.
-    const to = v.items;
-    for (let i = 0; i < 16; i++) to[v.length + i] = bytes[off + i]!;
-    v.length += 16;
+    const node = this.aaaaValue.length / 16;
+    this.aaaaValue.pushFrom(bytes, off, 16);
     return node;
   }
 

@@ -313,11 +313,7 @@ export class TablePlan {
           if (seen.has(key)) continue;
           seen.add(key);
         }
-        list.reserve(16);
-        // A copy by hand: `set(bytes.subarray(…))` made a view object per address.
-        const to = list.items;
-        for (let b = 0; b < 16; b++) to[list.length + b] = bytes[v * 16 + b]!;
-        list.length += 16;
+        list.pushFrom(bytes, v * 16, 16);
         n++;
       }
     }
