@@ -1,12 +1,19 @@
 import type { IPSource } from '../config/types.js';
-import type { MesosState, TaskList } from '../state/state.js';
+import type { MesosState, Task, TaskList } from '../state/state.js';
 import { splitHostPort } from '../net/host-port.js';
 import { parseAddr, type Addr } from '../net/ip.js';
 import { type AppNames, FrameworkNames } from './app-names.js';
 import { slaveIdTail } from './hash.js';
 import { cachedLabel, domainFrag, labelFor, type LabelFn } from './labels.js';
 import type { MemoryBudget } from './budget.js';
-import { prepareTask, type Agent, type Agents, type PreparedDiscovery, type PreparedTask } from './prepared-task.js';
+import {
+  prepareTask,
+  type Agent,
+  type Agents,
+  type PrepareOptions,
+  type PreparedDiscovery,
+  type PreparedTask,
+} from './prepared-task.js';
 import { RecordStore, type StoreSize } from './store.js';
 import type { EnumFramework, EnumTask, Generated } from './types.js';
 
@@ -45,8 +52,14 @@ export interface GenerateInput {
   preparation?: Preparation;
 }
 
-/** A framework's prepared tasks, by the framework's index in the state. */
-export type PreparedTasks = (framework: number) => Iterable<PreparedTask>;
+/**
+ * The next prepared task of a framework (by its index in the state), or null
+ * once its tasks are done; frameworks are asked for in the state's order. A
+ * task is valid until the next call: what generation keeps of it, it copies.
+ * A call rather than an iterator, whose result objects were one more
+ * allocation per task in the thread the first answer waits for.
+ */
+export type PreparedTasks = (framework: number) => PreparedTask | null;
 
 /**
  * Where generation gets its prepared tasks from, once it knows the state's
@@ -111,20 +124,13 @@ export function generate(
   insertNameServer(store, input);
   if (own) insertLeaderAndMasters(store, state.leader, input, warn, ptrOn);
 
-  const prepared: PreparedTasks =
-    input.preparation?.(agents, warn, label) ??
-    function* (f) {
-      for (const task of state.frameworks[f]!.tasks) {
-        const p = prepareTask(task, agents, input, label, warn);
-        if (p !== null) yield p;
-      }
-    };
+  const nextTask = input.preparation?.(agents, warn, label) ?? readTasks(state, agents, input, label, warn);
   const frameworks: EnumFramework[] = [];
   for (let f = 0; f < state.frameworks.length; f++) {
     const fw = state.frameworks[f]!;
     const names = new FrameworkNames(domainFrag(fw.name, label), d, store);
     const tasks: EnumTask[] = [];
-    for (const task of prepared(f)) {
+    for (let task = nextTask(f); task !== null; task = nextTask(f)) {
       const from = store.beginTask();
       const canonical = insertTask(task, names);
       if (ptrOn && task.ownIPs) addTaskPtrs(store, task.ips, canonical, slaveName);
@@ -134,6 +140,29 @@ export function generate(
   }
 
   return { store, enumeration: { frameworks: frameworks.length > 0 ? frameworks : null } };
+}
+
+/** The state's tasks, read and prepared here, one framework after the other. */
+function readTasks(
+  state: MesosState<TaskList>,
+  agents: Agents,
+  options: PrepareOptions,
+  label: LabelFn,
+  warn: (msg: string) => void,
+): PreparedTasks {
+  let reading = -1;
+  let tasks: Iterator<Task> | null = null;
+  return (framework) => {
+    if (framework !== reading || tasks === null) {
+      reading = framework;
+      tasks = state.frameworks[framework]!.tasks[Symbol.iterator]();
+    }
+    for (let r = tasks.next(); r.done !== true; r = tasks.next()) {
+      const p = prepareTask(r.value, agents, options, label, warn);
+      if (p !== null) return p;
+    }
+    return null;
+  };
 }
 
 /** How many tasks made records (the enumeration lists those). */

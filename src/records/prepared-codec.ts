@@ -1,6 +1,6 @@
 import type { Addr } from '../net/ip.js';
 import type { StateWarning } from '../state/state.js';
-import type { Agent, PreparedDiscovery, PreparedTask } from './prepared-task.js';
+import type { Agent, PreparedTask } from './prepared-task.js';
 
 /**
  * Prepared tasks, in a form that crosses threads cheaply: numbers in one
@@ -144,11 +144,53 @@ export class PreparedWriter {
   }
 }
 
-/** Reads chunks back, one entry at a time; warnings go to the callbacks as they are met. */
+/** A task as the reader refills it: the `PreparedTask` it gives, with its arrays its own to reuse. */
+interface RefilledTask {
+  name: string;
+  id: string;
+  agent: Agent;
+  ips: readonly Addr[];
+  ownIPs: boolean;
+  ports: number[];
+  app: string;
+  canonical: string;
+  discovery: RefilledDiscovery | null;
+}
+
+interface RefilledDiscovery {
+  ports: Array<{ number: number; protocol: string; name: string }>;
+  raw: { app: string; canonical: string } | null;
+}
+
+/**
+ * Reads chunks back, one entry at a time; warnings go to the callbacks as
+ * they are met. The task it gives is one object, refilled by each `next()`:
+ * valid until the next call, which is all generation needs (it copies what it
+ * keeps). At 50,000 tasks, a new object per task, port and address was 25 MB
+ * of garbage in the refresh worker, the thread the first answer waits for.
+ */
 export class PreparedReader implements PreparedCursor {
   private nums: Float64Array = new Float64Array(0);
   private strings: readonly string[] = [];
   private at = 0;
+  private readonly task: RefilledTask = {
+    name: '',
+    id: '',
+    agent: { ips: [], tail: '' },
+    ips: [],
+    ownIPs: false,
+    ports: [],
+    app: '',
+    canonical: '',
+    discovery: null,
+  };
+  private readonly discovery: RefilledDiscovery = { ports: [], raw: null };
+  private readonly raw = { app: '', canonical: '' };
+  /** the objects `discovery.ports` and the task's own addresses are refilled into, grown as needed */
+  private readonly discoveryPorts: Array<RefilledDiscovery['ports'][number]> = [];
+  private readonly ownIPs: Addr[] = [];
+  private readonly v4s: Array<{ family: 4; v4: number }> = [];
+  private readonly v6s: Array<{ family: 6; v6: Uint8Array }> = [];
 
   constructor(
     private readonly agents: readonly Agent[],
@@ -166,7 +208,7 @@ export class PreparedReader implements PreparedCursor {
     for (;;) {
       if (this.at >= this.nums.length) return null;
       const kind = this.num();
-      if (kind === TASK) return this.task();
+      if (kind === TASK) return this.refill();
       if (kind === FRAMEWORK_END) return FRAMEWORK_DONE;
       if (kind === WARNING) {
         this.warn(this.str());
@@ -181,36 +223,64 @@ export class PreparedReader implements PreparedCursor {
     }
   }
 
-  private task(): PreparedTask {
-    const agent = this.agents[this.num()]!;
-    const name = this.str();
-    const id = this.str();
-    const app = this.str();
-    const canonical = this.str();
+  private refill(): PreparedTask {
+    const t = this.task;
+    t.agent = this.agents[this.num()]!;
+    t.name = this.str();
+    t.id = this.str();
+    t.app = this.str();
+    t.canonical = this.str();
     const ipCount = this.num();
-    let ips: readonly Addr[] = agent.ips;
+    t.ownIPs = ipCount >= 0;
+    t.ips = t.agent.ips;
     if (ipCount >= 0) {
-      const own: Addr[] = [];
-      for (let i = 0; i < ipCount; i++) own.push(this.addr());
-      ips = own;
+      const own = this.ownIPs;
+      own.length = 0;
+      let v4 = 0;
+      let v6 = 0;
+      for (let i = 0; i < ipCount; i++) own.push(this.num() === 4 ? this.v4(v4++) : this.v6(v6++));
+      t.ips = own;
     }
-    const ports: number[] = [];
+    const ports = t.ports;
+    ports.length = 0;
     for (let n = this.num(); n > 0; n--) ports.push(this.num());
     const discoveryPorts = this.num();
-    let discovery: PreparedDiscovery | null = null;
+    t.discovery = null;
     if (discoveryPorts >= 0) {
-      const list: Array<PreparedDiscovery['ports'][number]> = [];
-      for (let i = 0; i < discoveryPorts; i++)
-        list.push({ number: this.num(), protocol: this.str(), name: this.str() });
-      const raw = this.num() === 1 ? { app: this.str(), canonical: this.str() } : null;
-      discovery = { ports: list, raw };
+      const d = this.discovery;
+      d.ports.length = 0;
+      for (let i = 0; i < discoveryPorts; i++) {
+        if (i === this.discoveryPorts.length) this.discoveryPorts.push({ number: 0, protocol: '', name: '' });
+        const p = this.discoveryPorts[i]!;
+        p.number = this.num();
+        p.protocol = this.str();
+        p.name = this.str();
+        d.ports.push(p);
+      }
+      d.raw = null;
+      if (this.num() === 1) {
+        this.raw.app = this.str();
+        this.raw.canonical = this.str();
+        d.raw = this.raw;
+      }
+      t.discovery = d;
     }
-    return { name, id, agent, ips, ownIPs: ipCount >= 0, ports, app, canonical, discovery };
+    return t;
   }
 
-  private addr(): Addr {
-    if (this.num() === 4) return { family: 4, v4: this.num() };
-    const v6 = new Uint8Array(16);
+  /** The k-th IPv4 address of the task being read, its number read now. */
+  private v4(k: number): Addr {
+    if (k === this.v4s.length) this.v4s.push({ family: 4, v4: 0 });
+    const a = this.v4s[k]!;
+    a.v4 = this.num();
+    return a;
+  }
+
+  /** The k-th IPv6 address of the task being read, its four words read now. */
+  private v6(k: number): Addr {
+    if (k === this.v6s.length) this.v6s.push({ family: 6, v6: new Uint8Array(16) });
+    const a = this.v6s[k]!;
+    const v6 = a.v6;
     for (let i = 0; i < 16; i += 4) {
       const w = this.num();
       v6[i] = w >>> 24;
@@ -218,7 +288,7 @@ export class PreparedReader implements PreparedCursor {
       v6[i + 2] = (w >>> 8) & 0xff;
       v6[i + 3] = w & 0xff;
     }
-    return { family: 6, v6 };
+    return a;
   }
 
   private num(): number {

@@ -35,7 +35,7 @@ import {
   type PreparedChunk,
   type PreparedCursor,
 } from '../records/prepared-codec.js';
-import type { Agents, PrepareOptions, PreparedTask } from '../records/prepared-task.js';
+import type { Agents, PrepareOptions } from '../records/prepared-task.js';
 import type { Generated } from '../records/types.js';
 import type { MesosState, TaskList } from '../state/state.js';
 import { DeferredTask } from '../state/state-json.js';
@@ -233,17 +233,17 @@ export class TaskPreparer {
 
     let next = 0;
     let cursor: PreparedCursor | null = null;
-    return function* (framework: number): Generator<PreparedTask> {
+    return (framework) => {
       current = framework;
       for (;;) {
         if (cursor === null) {
-          if (next >= chunks.length) return;
+          if (next >= chunks.length) return null;
           cursor = cursorOf(next++);
         }
         const entry = cursor.next();
         if (entry === null) cursor = null;
-        else if (entry === FRAMEWORK_DONE) return;
-        else yield entry;
+        else if (entry === FRAMEWORK_DONE) return null;
+        else return entry;
       }
     };
   }

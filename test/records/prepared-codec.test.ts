@@ -54,9 +54,23 @@ const tasks: PreparedTask[] = [
   },
 ];
 
+/**
+ * A copy of what the reader gave, which it refills at its next call; the
+ * agent (and its addresses) stays the reader's own object, as generation gets it.
+ */
+function kept(t: PreparedTask | typeof FRAMEWORK_DONE): PreparedTask | typeof FRAMEWORK_DONE {
+  if (t === FRAMEWORK_DONE) return t;
+  const ips = t.ownIPs
+    ? t.ips.map((a) => (a.family === 4 ? { ...a } : { family: 6 as const, v6: a.v6.slice() }))
+    : t.ips;
+  const d = t.discovery;
+  const discovery = d && { ports: d.ports.map((p) => ({ ...p })), raw: d.raw && { ...d.raw } };
+  return { ...t, ips, ports: [...t.ports], discovery };
+}
+
 function readAll(reader: PreparedReader): Array<PreparedTask | typeof FRAMEWORK_DONE> {
   const out: Array<PreparedTask | typeof FRAMEWORK_DONE> = [];
-  for (let t = reader.next(); t !== null; t = reader.next()) out.push(t);
+  for (let t = reader.next(); t !== null; t = reader.next()) out.push(kept(t));
   return out;
 }
 
@@ -83,7 +97,7 @@ describe('prepared tasks across threads', () => {
     );
     reader.load(chunk);
     const seen: unknown[] = [];
-    for (let t = reader.next(); t !== null; t = reader.next()) seen.push([t, [...events]]);
+    for (let t = reader.next(); t !== null; t = reader.next()) seen.push([kept(t), [...events]]);
 
     expect(seen.map((s) => (s as [PreparedTask])[0])).toEqual([
       tasks[0],
@@ -106,6 +120,35 @@ describe('prepared tasks across threads', () => {
     // The agent and its addresses are the reader's own objects, not copies.
     expect(read.agent).toBe(agents[1]);
     expect(read.ips).toBe(agents[1]!.ips);
+  });
+
+  it('refills one task object, which holds the latest task read, shorter lists included', () => {
+    const writer = new PreparedWriter(agentIndexOf(agents));
+    // Each with fewer addresses, ports or named ports than the one before, or none of a kind it had: nothing of
+    // the one before may be left over.
+    writer.task(tasks[0]!);
+    writer.task(tasks[1]!);
+    writer.task(tasks[2]!);
+    writer.task(tasks[0]!);
+    const reader = new PreparedReader(
+      agents,
+      () => {},
+      () => {},
+    );
+    reader.load(structuredClone(writer.take()));
+    const first = reader.next() as PreparedTask;
+    const ownIPs = first.ips;
+    expect(kept(first)).toEqual(tasks[0]);
+    expect(reader.next()).toBe(first);
+    expect(kept(first)).toEqual(tasks[1]);
+    expect(first.ips).toBe(agents[1]!.ips);
+    expect(reader.next()).toBe(first);
+    expect(kept(first)).toEqual(tasks[2]);
+    expect(reader.next()).toBe(first);
+    expect(kept(first)).toEqual(tasks[0]);
+    // Its own addresses refilled in place too: the same array, the same address objects.
+    expect(first.ips).toBe(ownIPs);
+    expect(reader.next()).toBeNull();
   });
 
   it('starts every chunk empty', () => {
