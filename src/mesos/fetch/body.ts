@@ -1,3 +1,4 @@
+import type { Hash } from 'node:crypto';
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createInflate, createInflateRaw } from 'node:zlib';
@@ -15,8 +16,16 @@ export interface BodyHeaders {
  * gzip bomb costs at most `maxBytes` (plus one chunk) of memory, never its whole
  * size. Over the cap the body is abandoned, and the connection with it. The
  * bytes stay off the JavaScript heap until the caller decides it has room for them.
+ * `hash`, when given, is fed the decompressed bytes as they come, while the
+ * rest is still on the way and each chunk is still in the cache: hashing the
+ * 40 MB of a 50,000-task state afterwards took ~22 ms of the first load.
  */
-export async function readStateBody(body: Readable, headers: BodyHeaders, maxBytes: number): Promise<Buffer> {
+export async function readStateBody(
+  body: Readable,
+  headers: BodyHeaders,
+  maxBytes: number,
+  hash?: Hash,
+): Promise<Buffer> {
   const encoding = headerText(headers['content-encoding']).trim().toLowerCase();
   const declared = Number(headerText(headers['content-length']) || '0');
   if (declared > maxBytes) {
@@ -33,6 +42,7 @@ export async function readStateBody(body: Readable, headers: BodyHeaders, maxByt
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
       into.add(chunk);
+      hash?.update(chunk);
       done();
     },
   });

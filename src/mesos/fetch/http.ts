@@ -52,9 +52,10 @@ export async function getState(
     await response.body.dump();
     throw new FetchFailure('MESOS_DNS_FETCH_HTTP_STATUS', `HTTP status ${response.statusCode}`);
   }
-  const raw = await readStateBody(response.body, response.headers, maxBytes);
+  const sha1 = createHash('sha1');
+  const raw = await readStateBody(response.body, response.headers, maxBytes, sha1);
   const bytes = raw.length;
-  const digest = createHash('sha1').update(raw).digest('hex');
+  const digest = sha1.digest('hex');
   // The same bytes as last time make the same records: no need to parse them again.
   if (digest === previousDigest) return { same: true, bytes, digest };
   ensureRoomToParse(raw);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createDeflate, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -57,8 +58,11 @@ describe('readStateBody', () => {
     ['raw deflate', 'deflate', deflateRawSync],
   ])('decodes %s', async (_name, encoding, encode) => {
     const body = chunked(encode(Buffer.from(TEXT)), 3);
-    const got = await readStateBody(body, { 'content-encoding': encoding }, 1024);
+    const hash = createHash('sha1');
+    const got = await readStateBody(body, { 'content-encoding': encoding }, 1024, hash);
     expect(got.toString()).toBe(TEXT);
+    // The hash is fed the decoded bytes, chunk by chunk, as they come.
+    expect(hash.digest('hex')).toBe(createHash('sha1').update(TEXT).digest('hex'));
     // The first load's task preparer thread reads the body where it is (refresh/task-preparer.ts).
     expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
