@@ -144,6 +144,30 @@ export class PreparedWriter {
   }
 }
 
+/**
+ * Arrays by length, each made once and refilled in place, for lists whose
+ * length changes from one task to the next: emptied (`length = 0`) and pushed
+ * to again, an array gets a new backing store from V8 each time.
+ */
+class ByLength<T> {
+  private readonly arrays: T[][] = [];
+
+  constructor(private readonly item: () => T) {}
+
+  /** The array of length `n`, holding whatever it was last filled with. */
+  of(n: number): T[] {
+    let a = this.arrays[n];
+    if (a === undefined) {
+      a = Array.from({ length: n }, this.item);
+      this.arrays[n] = a;
+    }
+    return a;
+  }
+}
+
+/** What an array of own addresses holds before it is filled. */
+const NO_ADDR: Addr = { family: 4, v4: 0 };
+
 /** A task as the reader refills it: the `PreparedTask` it gives, with its arrays its own to reuse. */
 interface RefilledTask {
   name: string;
@@ -186,9 +210,11 @@ export class PreparedReader implements PreparedCursor {
   };
   private readonly discovery: RefilledDiscovery = { ports: [], raw: null };
   private readonly raw = { app: '', canonical: '' };
-  /** the objects `discovery.ports` and the task's own addresses are refilled into, grown as needed */
-  private readonly discoveryPorts: Array<RefilledDiscovery['ports'][number]> = [];
-  private readonly ownIPs: Addr[] = [];
+  /** the lists a task gives, by length (see `ByLength`) */
+  private readonly ports = new ByLength(() => 0);
+  private readonly ownIPs = new ByLength<Addr>(() => NO_ADDR);
+  private readonly discoveryPorts = new ByLength(() => ({ number: 0, protocol: '', name: '' }));
+  /** the objects the task's own addresses are refilled into, grown as needed */
   private readonly v4s: Array<{ family: 4; v4: number }> = [];
   private readonly v6s: Array<{ family: 6; v6: Uint8Array }> = [];
 
@@ -234,28 +260,25 @@ export class PreparedReader implements PreparedCursor {
     t.ownIPs = ipCount >= 0;
     t.ips = t.agent.ips;
     if (ipCount >= 0) {
-      const own = this.ownIPs;
-      own.length = 0;
+      const own = this.ownIPs.of(ipCount);
       let v4 = 0;
       let v6 = 0;
-      for (let i = 0; i < ipCount; i++) own.push(this.num() === 4 ? this.v4(v4++) : this.v6(v6++));
+      for (let i = 0; i < ipCount; i++) own[i] = this.num() === 4 ? this.v4(v4++) : this.v6(v6++);
       t.ips = own;
     }
-    const ports = t.ports;
-    ports.length = 0;
-    for (let n = this.num(); n > 0; n--) ports.push(this.num());
+    const ports = this.ports.of(this.num());
+    for (let i = 0; i < ports.length; i++) ports[i] = this.num();
+    t.ports = ports;
     const discoveryPorts = this.num();
     t.discovery = null;
     if (discoveryPorts >= 0) {
       const d = this.discovery;
-      d.ports.length = 0;
-      for (let i = 0; i < discoveryPorts; i++) {
-        if (i === this.discoveryPorts.length) this.discoveryPorts.push({ number: 0, protocol: '', name: '' });
-        const p = this.discoveryPorts[i]!;
+      d.ports = this.discoveryPorts.of(discoveryPorts);
+      for (let i = 0; i < d.ports.length; i++) {
+        const p = d.ports[i]!;
         p.number = this.num();
         p.protocol = this.str();
         p.name = this.str();
-        d.ports.push(p);
       }
       d.raw = null;
       if (this.num() === 1) {

@@ -318,8 +318,11 @@ function deferredRanges(handed: PolledItems[]): Deferred | null {
   const counts = handed.map((h) => h.items.length);
   const ranges = new Float64Array(2 * counts.reduce((a, b) => a + b, 0));
   let at = 0;
-  for (const { items } of handed) {
-    for (const item of items) {
+  // Indexed loops: run once, before anything is compiled, an iterator's step is an object, 50,000 of them.
+  for (let f = 0; f < handed.length; f++) {
+    const items = handed[f]!.items;
+    for (let k = 0; k < items.length; k++) {
+      const item = items[k];
       if (!(item instanceof DeferredTask) || (bytes !== null && item.bytes !== bytes)) return null;
       bytes = item.bytes;
       ranges[at++] = item.start;
