@@ -50,8 +50,6 @@ export class AppNames {
   readonly tcp: number;
   readonly udp: number;
   private byProto: Map<string, number> | undefined;
-  /** by protocol, then port name */
-  private byPortName: Map<string, Map<string, number>> | undefined;
 
   constructor(
     private readonly t: string,
@@ -82,19 +80,13 @@ export class AppNames {
     return id;
   }
 
-  /** `_<n>._<t>._<proto>.<f>.<d>.`; looked up without a key made per call, as every named port of every task asks */
+  /**
+   * `_<n>._<t>._<proto>.<f>.<d>.`, found in the name tree each time. Not kept
+   * here: most applications have one task or two, and two maps per
+   * application with named ports were ~11 MB of the refresh worker's heap at
+   * 50,000 tasks, every byte of it copied by its collections.
+   */
   namedSrv(n: string, proto: string): number {
-    this.byPortName ??= new Map();
-    let byName = this.byPortName.get(proto);
-    if (byName === undefined) {
-      byName = new Map();
-      this.byPortName.set(proto, byName);
-    }
-    let id = byName.get(n);
-    if (id === undefined) {
-      id = this.fw.store.below(this.srv(proto), `_${n}`);
-      byName.set(n, id);
-    }
-    return id;
+    return this.fw.store.below(this.srv(proto), `_${n}`);
   }
 }
