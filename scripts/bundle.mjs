@@ -22,7 +22,7 @@
  * `require` the banner makes.
  */
 import { readFile, readdir, rm } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { cwd } from 'node:process';
 import { build } from 'esbuild';
 
@@ -38,12 +38,14 @@ const common = {
   logLevel: 'warning',
 };
 
-/** `import.meta.url` in a module bundled into a file of `outdir`: the URL of the module's own tsc output. */
+/** `import.meta.url` in a module of ours bundled into a file of `outdir`: the URL of the module's own tsc output. */
 function ownModuleUrl(outdir) {
+  const ours = join(cwd(), 'src') + sep;
   return {
     name: 'own-module-url',
     setup(b) {
-      b.onLoad({ filter: /[/\\]src[/\\].*\.ts$/ }, async (args) => {
+      b.onLoad({ filter: /\.ts$/ }, async (args) => {
+        if (!args.path.startsWith(ours)) return undefined;
         const source = await readFile(args.path, 'utf8');
         if (!source.includes('import.meta.url')) return undefined;
         const compiled = join('dist', relative(cwd(), args.path)).replace(/\.ts$/, '.js');
