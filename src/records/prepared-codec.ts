@@ -1,6 +1,6 @@
 import type { Addr } from '../net/ip.js';
 import type { StateWarning } from '../state/state.js';
-import type { Agent, PreparedTask } from './prepared-task.js';
+import type { Agent, PreparedDiscovery, PreparedTask } from './prepared-task.js';
 
 /**
  * Prepared tasks, in a form that crosses threads cheaply: numbers in one
@@ -168,24 +168,6 @@ class ByLength<T> {
 /** What an array of own addresses holds before it is filled. */
 const NO_ADDR: Addr = { family: 4, v4: 0 };
 
-/** A task as the reader refills it: the `PreparedTask` it gives, with its arrays its own to reuse. */
-interface RefilledTask {
-  name: string;
-  id: string;
-  agent: Agent;
-  ips: readonly Addr[];
-  ownIPs: boolean;
-  ports: number[];
-  app: string;
-  canonical: string;
-  discovery: RefilledDiscovery | null;
-}
-
-interface RefilledDiscovery {
-  ports: Array<{ number: number; protocol: string; name: string }>;
-  raw: { app: string; canonical: string } | null;
-}
-
 /**
  * Reads chunks back, one entry at a time; warnings go to the callbacks as
  * they are met. The task it gives is one object, refilled by each `next()`:
@@ -197,7 +179,7 @@ export class PreparedReader implements PreparedCursor {
   private nums: Float64Array = new Float64Array(0);
   private strings: readonly string[] = [];
   private at = 0;
-  private readonly task: RefilledTask = {
+  private readonly task: PreparedTask = {
     name: '',
     id: '',
     agent: { ips: [], tail: '' },
@@ -208,7 +190,7 @@ export class PreparedReader implements PreparedCursor {
     canonical: '',
     discovery: null,
   };
-  private readonly discovery: RefilledDiscovery = { ports: [], raw: null };
+  private readonly discovery: PreparedDiscovery = { ports: [], raw: null };
   private readonly raw = { app: '', canonical: '' };
   /** the lists a task gives, by length (see `ByLength`) */
   private readonly ports = new ByLength(() => 0);
