@@ -91,7 +91,7 @@ describe('launcher (bin/mesos-dns)', () => {
     return { env: read('environ'), argv: read('cmdline') };
   }
 
-  it("becomes node itself, with malloc's mmap threshold fixed and MESOS_DNS_NODE_FLAGS on its command line", async () => {
+  it("becomes node itself, with malloc's mmap and trim thresholds fixed and MESOS_DNS_NODE_FLAGS on its command line", async () => {
     const m = await master();
     const s = await startMesosDns(testConfig({ masters: [m.address] }), {
       env: { MESOS_DNS_NODE_FLAGS: '--max-semi-space-size=4 --stack-trace-limit=20' },
@@ -99,6 +99,7 @@ describe('launcher (bin/mesos-dns)', () => {
     cleanup.push(() => s.stop());
     const { env, argv } = proc(s.proc.pid!);
     expect(env).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+    expect(env).toContain('MALLOC_TRIM_THRESHOLD_=1048576');
     expect(argv.slice(1, 4)).toEqual(['--expose-gc', '--max-semi-space-size=4', '--stack-trace-limit=20']);
     expect(argv[4]).toMatch(/\/dist\/src\/main\.js$/);
     expect(argv.slice(5)).toEqual([`-config=${s.configFile}`, '-v=1']);
@@ -116,11 +117,15 @@ describe('launcher (bin/mesos-dns)', () => {
     expect(usedAfter).toBeLessThanOrEqual(usedBefore);
   });
 
-  it("keeps an operator's own threshold", async () => {
+  it("keeps an operator's own thresholds", async () => {
     const m = await master();
-    const s = await startMesosDns(testConfig({ masters: [m.address] }), { env: { MALLOC_MMAP_THRESHOLD_: '65536' } });
+    const s = await startMesosDns(testConfig({ masters: [m.address] }), {
+      env: { MALLOC_MMAP_THRESHOLD_: '65536', MALLOC_TRIM_THRESHOLD_: '262144' },
+    });
     cleanup.push(() => s.stop());
-    expect(proc(s.proc.pid!).env).toContain('MALLOC_MMAP_THRESHOLD_=65536');
+    const { env } = proc(s.proc.pid!);
+    expect(env).toContain('MALLOC_MMAP_THRESHOLD_=65536');
+    expect(env).toContain('MALLOC_TRIM_THRESHOLD_=262144');
   });
 
   it("asks glibc for huge pages, keeping an operator's own setting and other tunables", async () => {
