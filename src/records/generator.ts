@@ -151,9 +151,9 @@ function readTasks(
   warn: (msg: string) => void,
 ): PreparedTasks {
   let reading = -1;
-  let tasks: Iterator<Task> | null = null;
+  let tasks: Iterator<Task> = [][Symbol.iterator]();
   return (framework) => {
-    if (framework !== reading || tasks === null) {
+    if (framework !== reading) {
       reading = framework;
       tasks = state.frameworks[framework]!.tasks[Symbol.iterator]();
     }
