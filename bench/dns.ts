@@ -3,7 +3,10 @@
  * loopback and `dnsperf` (Debian package `dnsperf`) queries it (a) as fast as it
  * can and (b) at a fixed 2,000 queries/s, printing throughput and latency.
  *
- *   npm run build && node dist/bench/dns.js [--tasks 5000] [--seconds 10] [--workers 1]
+ *   npm run build && node dist/bench/dns.js [--tasks 5000] [--seconds 10] [--workers 1] [--no-batching]
+ *
+ * The server runs with Node's flags as bin/mesos-dns starts it (UDP send
+ * batching on Node 20); `--no-batching` leaves that flag out, to compare.
  *
  * Targets: ≥ 60,000 q/s from one process; p99 ≤ 0.5 ms at 2,000 q/s.
  */
@@ -13,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { UDP_SEND_BATCHING_FLAG } from '../src/dns/listen/send-batching.js';
 import { syntheticCluster } from './synthetic-records.js';
 
 function arg(name: string, fallback: number): number {
@@ -24,6 +28,9 @@ const TASKS = arg('tasks', 5000);
 const SECONDS = arg('seconds', 10);
 const WORKERS = arg('workers', 1);
 const FIXED_QPS = 2000;
+/** The served process runs with the UDP send batching bin/mesos-dns gives it on Node 20, unless `--no-batching`. */
+const SERVER_NODE_FLAGS =
+  process.version.startsWith('v20.') && !process.argv.includes('--no-batching') ? [UDP_SEND_BATCHING_FLAG] : [];
 
 /** Deterministic mix: 60 % existing A, 25 % existing SRV, 15 % missing names. */
 function queryFile(lines: number): string {
@@ -45,7 +52,7 @@ function queryFile(lines: number): string {
 
 async function startServer(): Promise<{ port: number; info: Record<string, unknown>; stop(): Promise<void> }> {
   const script = fileURLToPath(new URL('./dns-server-child.js', import.meta.url));
-  const child = spawn(process.execPath, [script, String(TASKS), String(WORKERS)], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, script, String(TASKS), String(WORKERS)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -114,7 +121,10 @@ const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-bench-'));
 const file = join(dir, 'queries.txt');
 writeFileSync(file, queryFile(20_000));
 const server = await startServer();
-console.log(`mesos-dns DNS benchmark: ${TASKS} tasks, ${WORKERS} worker(s), table ${JSON.stringify(server.info)}`);
+console.log(
+  `mesos-dns DNS benchmark: ${TASKS} tasks, ${WORKERS} worker(s), node flags [${SERVER_NODE_FLAGS.join(' ')}], ` +
+    `table ${JSON.stringify(server.info)}`,
+);
 try {
   const base = ['-s', '127.0.0.1', '-p', String(server.port), '-d', file, '-l', String(SECONDS), '-t', '2'];
   // Warm-up so the JIT has compiled the hot path before measuring.

@@ -4,6 +4,7 @@ import { parseFlags, usage } from './config/flags.js';
 import type { Config } from './config/types.js';
 import { dnsListenAddresses } from './config/listeners.js';
 import { DnsOnFirstTable } from './dns/listen/first-table.js';
+import { udpSendBatching } from './dns/listen/send-batching.js';
 import { ForwardLatency } from './dns/stats/latency.js';
 import { DnsStats } from './dns/stats/counters.js';
 import { FlagError, errorMessage } from './errors.js';
@@ -160,7 +161,13 @@ async function run(
       {
         listening: (service) =>
           log.info(
-            { addresses, udpPort: service.udpPort, tcpPort: service.tcpPort, workers: config.workers },
+            {
+              addresses,
+              udpPort: service.udpPort,
+              tcpPort: service.tcpPort,
+              workers: config.workers,
+              udpSendBatching: udpSendBatching(),
+            },
             'DNS listening',
           ),
         failed: (err) => {
