@@ -1,8 +1,9 @@
 /**
  * The Node flag with which UDP replies made while a burst of queries is read
  * wait in libuv's send queue and go out together (sendmmsg) once the burst is
- * read, instead of one sendmsg() each. bin/mesos-dns adds it on Node 20 and
- * says why; the DNS startup log reports whether it is on.
+ * read, instead of one sendmsg() each. An operator asks for it through
+ * MESOS_DNS_NODE_FLAGS (README, "Running it", gives the trade-off); the DNS
+ * startup log reports whether it is on.
  */
 export const UDP_SEND_BATCHING_FLAG = '--test-udp-no-try-send';
 
