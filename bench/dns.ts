@@ -3,10 +3,11 @@
  * loopback and `dnsperf` (Debian package `dnsperf`) queries it (a) as fast as it
  * can and (b) at a fixed 2,000 queries/s, printing throughput and latency.
  *
- *   npm run build && node dist/bench/dns.js [--tasks 5000] [--seconds 10] [--workers 1] [--batching]
+ *   npm run build && node dist/bench/dns.js [--tasks 5000] [--seconds 10] [--workers 1] [-- <node options for the server>]
  *
- * `--batching` runs the server with UDP send batching, which an operator can
- * ask for through MESOS_DNS_NODE_FLAGS (README, "Running it").
+ * Node options after `--` start the server's node with them, as bench:refresh
+ * does, to measure a setting an operator can give through MESOS_DNS_NODE_FLAGS
+ * such as the UDP send batching (`-- --test-udp-no-try-send`; README, "Running it").
  *
  * Targets: ≥ 60,000 q/s from one process; p99 ≤ 0.5 ms at 2,000 q/s.
  */
@@ -16,19 +17,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { UDP_SEND_BATCHING_FLAG } from '../src/dns/listen/send-batching.js';
 import { syntheticCluster } from './synthetic-records.js';
 
+const dashes = process.argv.indexOf('--');
+const args = dashes < 0 ? process.argv : process.argv.slice(0, dashes);
+const SERVER_NODE_OPTIONS = dashes < 0 ? [] : process.argv.slice(dashes + 1);
+
 function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
 }
 
 const TASKS = arg('tasks', 5000);
 const SECONDS = arg('seconds', 10);
 const WORKERS = arg('workers', 1);
 const FIXED_QPS = 2000;
-const SERVER_NODE_FLAGS = process.argv.includes('--batching') ? [UDP_SEND_BATCHING_FLAG] : [];
 
 /** Deterministic mix: 60 % existing A, 25 % existing SRV, 15 % missing names. */
 function queryFile(lines: number): string {
@@ -50,7 +53,7 @@ function queryFile(lines: number): string {
 
 async function startServer(): Promise<{ port: number; info: Record<string, unknown>; stop(): Promise<void> }> {
   const script = fileURLToPath(new URL('./dns-server-child.js', import.meta.url));
-  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, script, String(TASKS), String(WORKERS)], {
+  const child = spawn(process.execPath, [...SERVER_NODE_OPTIONS, script, String(TASKS), String(WORKERS)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -120,7 +123,7 @@ const file = join(dir, 'queries.txt');
 writeFileSync(file, queryFile(20_000));
 const server = await startServer();
 console.log(
-  `mesos-dns DNS benchmark: ${TASKS} tasks, ${WORKERS} worker(s), node flags [${SERVER_NODE_FLAGS.join(' ')}], ` +
+  `mesos-dns DNS benchmark: ${TASKS} tasks, ${WORKERS} worker(s), node options [${SERVER_NODE_OPTIONS.join(' ')}], ` +
     `table ${JSON.stringify(server.info)}`,
 );
 try {

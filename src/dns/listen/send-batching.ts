@@ -5,7 +5,7 @@
  * MESOS_DNS_NODE_FLAGS (README, "Running it", gives the trade-off); the DNS
  * startup log reports whether it is on.
  */
-export const UDP_SEND_BATCHING_FLAG = '--test-udp-no-try-send';
+const UDP_SEND_BATCHING_FLAG = '--test-udp-no-try-send';
 
 /** Whether this process runs with UDP send batching (DNS worker processes inherit Node's flags). */
 export function udpSendBatching(): boolean {
