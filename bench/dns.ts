@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { syntheticCluster } from './synthetic-records.js';
+import { percentile } from './percentile.js';
 
 const dashes = process.argv.indexOf('--');
 const args = dashes < 0 ? process.argv : process.argv.slice(0, dashes);
@@ -127,9 +128,6 @@ function latencies(out: string): number[] {
   return xs.sort((a, b) => a - b);
 }
 
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
 const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-bench-'));
 const file = join(dir, 'queries.txt');
 writeFileSync(file, queryFile(20_000));
@@ -153,7 +151,7 @@ async function fixedRate(
 ): Promise<{ summary: Summary; count: number; p50: number; p99: number; p999: number }> {
   const out = await dnsperf([...dnsperfTarget(port), '-c', '4', '-q', '100', '-Q', String(FIXED_QPS), '-v']);
   const lat = latencies(out);
-  const ms = (p: number) => (lat.length > 0 ? pct(lat, p) * 1000 : NaN);
+  const ms = (p: number) => percentile(lat, p) * 1000;
   return { summary: summary(out), count: lat.length, p50: ms(50), p99: ms(99), p999: ms(99.9) };
 }
 

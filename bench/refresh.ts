@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { percentile } from './percentile.js';
 
 const dashes = process.argv.indexOf('--');
 const args = dashes < 0 ? process.argv.slice(2) : process.argv.slice(2, dashes);
@@ -41,10 +42,6 @@ function encodeQuery(id: number, name: string): Buffer {
   q.writeUInt16BE(1, o);
   q.writeUInt16BE(1, o + 2);
   return q;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 const master = new Worker(new URL('./state-server.js', import.meta.url), {
