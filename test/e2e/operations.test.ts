@@ -101,9 +101,10 @@ describe('launcher (bin/mesos-dns)', () => {
     const { env, argv } = proc(s.proc.pid!);
     expect(env).toContain('MALLOC_MMAP_THRESHOLD_=131072');
     expect(env).toContain('MALLOC_TRIM_THRESHOLD_=1048576');
-    expect(argv.slice(1, 5)).toEqual(['--expose-gc', ...flags]);
-    expect(argv[5]).toMatch(/\/dist\/src\/main\.js$/);
-    expect(argv.slice(6)).toEqual([`-config=${s.configFile}`, '-v=1']);
+    const nodeFlags = ['--expose-gc', ...flags];
+    expect(argv.slice(1, 1 + nodeFlags.length)).toEqual(nodeFlags);
+    expect(argv[1 + nodeFlags.length]).toMatch(/\/dist\/src\/main\.js$/);
+    expect(argv.slice(2 + nodeFlags.length)).toEqual([`-config=${s.configFile}`, '-v=1']);
     // The UDP send batching asked for through MESOS_DNS_NODE_FLAGS is reported when DNS opens.
     const listening = await s.waitForLog((r) => r.msg === 'DNS listening');
     expect(listening.udpSendBatching).toBe(true);
