@@ -102,13 +102,12 @@ describe('leader detection through a real ZooKeeper', () => {
     await zk.restart(1000);
     // While ZooKeeper was down and after, the last table keeps serving.
     expect(await leaderPort(s)).toBe(b.port);
+    // The shared client's 4 s session can expire while ZooKeeper is down (its JVM starts slowly on a loaded
+    // machine), and an expired client never reconnects: the later tests would wait on it forever.
+    client.close();
+    client = await zkClient(zk.connect);
     const c = await standIn();
-    const fresh = await zkClient(zk.connect);
-    try {
-      await register(fresh, c, 3);
-    } finally {
-      fresh.close();
-    }
+    await register(client, c, 3);
     await waitFor('the leader in DNS', () => leaderPort(s), {
       until: (p) => p === c.port,
       timeoutMs: 30_000,
