@@ -24,6 +24,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { syntheticCluster } from './synthetic-records.js';
 import { percentile } from './percentile.js';
+import { damonState } from './damon.js';
 
 const dashes = process.argv.indexOf('--');
 const args = dashes < 0 ? process.argv : process.argv.slice(0, dashes);
@@ -171,7 +172,7 @@ try {
   await withServer('./dns-server-child.js', [String(TASKS), String(WORKERS)], async (server) => {
     console.log(
       `mesos-dns DNS benchmark: ${TASKS} tasks, ${WORKERS} worker(s), node options [${SERVER_NODE_OPTIONS.join(' ')}], ` +
-        `table ${JSON.stringify(server.info)}`,
+        `table ${JSON.stringify(server.info)}, ${damonState()}`,
     );
     const full = summary(await dnsperf([...dnsperfTarget(server.port), '-c', '8', '-q', '500', '-T', '1']));
     console.log(

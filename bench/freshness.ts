@@ -29,6 +29,7 @@ import { logReader } from './log-reader.js';
 import { Worker } from 'node:worker_threads';
 import { buildQuery, decodeMessage } from '../test/helpers/dns-msg.js';
 import type { FromStreamServer, ToStreamServer } from './stream-server.js';
+import { damonState } from './damon.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -161,7 +162,9 @@ function figures(values: number[], digits: number): string {
   return `p50 ${f(percentile(s, 50))}  p99 ${f(percentile(s, 99))}  max ${f(s.at(-1) ?? NaN)} ms`;
 }
 
-console.log(`bench:freshness on ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}`);
+console.log(
+  `bench:freshness on ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}, ${damonState()}`,
+);
 console.log(`${TASKS} tasks, ${RATE} changes/s for ${SECONDS} s, refreshSeconds ${REFRESH_SECONDS}`);
 const master = await Master.start(TASKS);
 const dir = mkdtempSync(join(tmpdir(), 'mesos-dns-bench-freshness-'));

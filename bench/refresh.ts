@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { percentile } from './percentile.js';
+import { damonState } from './damon.js';
 
 const dashes = process.argv.indexOf('--');
 const args = dashes < 0 ? process.argv.slice(2) : process.argv.slice(2, dashes);
@@ -143,6 +144,7 @@ console.log(
     {
       tasks: TASKS,
       serverNodeOptions: SERVER_NODE_OPTIONS,
+      damon: damonState(),
       stateBytes: bytes,
       seconds: SECONDS,
       rate: RATE,

@@ -24,6 +24,7 @@ import { logReader } from './log-reader.js';
 import { Worker } from 'node:worker_threads';
 import { udpQuery } from '../test/helpers/dns-client.js';
 import { buildQuery } from '../test/helpers/dns-msg.js';
+import { damonState } from './damon.js';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -169,7 +170,9 @@ function summary(values: number[], unit: string, digits = 0): string {
   return `${f(s[0]!)} / ${f(s[Math.floor(s.length / 2)]!)} / ${f(s.at(-1)!)} ${unit}`;
 }
 
-console.log(`bench:startup on ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}`);
+console.log(
+  `bench:startup on ${cpus().length} cores, Node ${process.version}, ${new Date().toISOString()}, ${damonState()}`,
+);
 for (const tasks of SIZES) {
   const master = await startMaster(tasks);
   const runs: Run[] = [];
