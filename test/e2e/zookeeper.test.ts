@@ -102,8 +102,9 @@ describe('leader detection through a real ZooKeeper', () => {
     await zk.restart(1000);
     // While ZooKeeper was down and after, the last table keeps serving.
     expect(await leaderPort(s)).toBe(b.port);
-    // The shared client's 4 s session can expire while ZooKeeper is down (its JVM starts slowly on a loaded
-    // machine), and an expired client never reconnects: the later tests would wait on it forever.
+    // After a restart that outlasts the shared client's 4 s session (a slow JVM start on a loaded machine),
+    // such a client was seen to leave a request unanswered for a minute; the later tests share this client,
+    // so it is replaced.
     client.close();
     client = await zkClient(zk.connect);
     const c = await standIn();
