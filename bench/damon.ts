@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 const KDAMONDS = '/sys/kernel/mm/damon/admin/kdamonds';
 
 /**
- * Whether Linux's DAMON memory monitor runs on this machine, for the header of
- * a latency benchmark. Its kernel thread (`kdamond`) can hold a core for
+ * Whether Linux's DAMON memory monitor runs on this machine, for a latency
+ * benchmark's output. Its kernel thread (`kdamond`) can hold a core for
  * milliseconds every sampling interval (4 ms every 511 ms was seen on a 2-core
  * VM), and a query whose reply the load generator would read on that core
  * waits as long: at 2,000 queries/s that alone is near 1% of the queries,
